@@ -1,0 +1,9 @@
+namespace Lightshield.Cli;
+
+/// <summary>clamscan's exit codes, so scripts written for ClamAV keep working.</summary>
+public static class ExitCodes
+{
+    public const int Clean = 0;
+    public const int Found = 1;
+    public const int Error = 2;
+}

@@ -1,0 +1,3 @@
+using Lightshield.Cli;
+
+return await LightshieldCommand.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Grpc.Core;
+using Lightshield.Protocol.Client;
+using FileKey = Lightshield.Verdicts.FileKey;
+using Verdict = Lightshield.Verdicts.Verdict;
+
+namespace Lightshield.Cli.Scanning;
+
+/// <summary>
+/// The client scan path: read each file once to hash it, look the keys up in batches, stream only the
+/// content the scan server has never seen (once per distinct content, however many files hold it).
+/// Stages run concurrently and are joined by bounded channels, so memory stays bounded on any tree.
+/// </summary>
+public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions options)
+{
+    private readonly ScanStatistics _statistics = new();
+
+    public ScanStatistics Statistics => _statistics;
+
+    public async Task RunAsync(IEnumerable<(string Path, string? Error)> files, ChannelWriter<FileScanResult> results, CancellationToken cancellationToken)
+    {
+        var hashed = Channel.CreateBounded<HashedFile>(new BoundedChannelOptions(256) { SingleReader = true });
+        var unknown = Channel.CreateBounded<ContentGroup>(new BoundedChannelOptions(64) { SingleWriter = true });
+        try
+        {
+            var hashing = HashAllAsync(files, hashed.Writer, results, cancellationToken);
+            var lookingUp = LookUpAllAsync(hashed.Reader, unknown.Writer, results, cancellationToken);
+            var scanning = Enumerable.Range(0, options.ConcurrentUploads)
+                .Select(_ => ScanAllAsync(unknown.Reader, results, cancellationToken)).ToArray();
+            await Task.WhenAll([hashing, lookingUp, .. scanning]).ConfigureAwait(false);
+        }
+        finally
+        {
+            results.TryComplete();
+        }
+    }
+
+    private async Task HashAllAsync(IEnumerable<(string Path, string? Error)> files, ChannelWriter<HashedFile> hashed,
+        ChannelWriter<FileScanResult> results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(files, new ParallelOptions
+            {
+                MaxDegreeOfParallelism = options.HashingThreads,
+                CancellationToken = cancellationToken,
+            }, async (file, token) =>
+            {
+                if (file.Error is not null)
+                {
+                    await results.WriteAsync(new FileScanResult(file.Path, 0, null, file.Error, false, false), token).ConfigureAwait(false);
+                    return;
+                }
+                var outcome = await HashAsync(file.Path, token).ConfigureAwait(false);
+                if (outcome.Result is not null)
+                {
+                    await results.WriteAsync(outcome.Result, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await hashed.WriteAsync(outcome.File!, token).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            hashed.TryComplete();
+        }
+    }
+
+    private async Task<(HashedFile? File, FileScanResult? Result)> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+            var size = RandomAccess.GetLength(handle);
+            if (size > options.MaxFileSize)
+            {
+                return (null, new FileScanResult(path, size, null,
+                    $"not scanned: {size} bytes is over the scan server's limit of {options.MaxFileSize} bytes", false, false));
+            }
+            if (size <= options.KeepInMemoryLimit)
+            {
+                var content = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
+                var read = 0;
+                while (read < size)
+                {
+                    var n = await RandomAccess.ReadAsync(handle, content.AsMemory(read, (int)size - read), read, cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+                    read += n;
+                }
+                _statistics.AddRead(read);
+                return (new HashedFile(path, FileKey.Compute(content.AsSpan(0, read)), content), null);
+            }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(ScanServerClient.ChunkSize);
+            try
+            {
+                long offset = 0;
+                int n;
+                while ((n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, ScanServerClient.ChunkSize), offset, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    offset += n;
+                }
+                _statistics.AddRead(offset);
+                return (new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), null), null);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return (null, new FileScanResult(path, 0, null, $"cannot read: {exception.Message}", false, false));
+        }
+    }
+
+    private async Task LookUpAllAsync(ChannelReader<HashedFile> hashed, ChannelWriter<ContentGroup> unknown,
+        ChannelWriter<FileScanResult> results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = new List<HashedFile>(options.LookupBatchSize);
+            while (await hashed.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Take whatever is ready, up to a batch: a full batch under load, small ones when the hashers are slow.
+                while (batch.Count < options.LookupBatchSize && hashed.TryRead(out var file))
+                {
+                    batch.Add(file);
+                }
+                await LookUpBatchAsync(batch, unknown, results, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            unknown.TryComplete();
+        }
+    }
+
+    private async Task LookUpBatchAsync(List<HashedFile> batch, ChannelWriter<ContentGroup> unknown,
+        ChannelWriter<FileScanResult> results, CancellationToken cancellationToken)
+    {
+        var groups = batch.GroupBy(f => f.Key).Select(g => new ContentGroup(g.Key, [.. g])).ToList();
+        Verdict?[] verdicts;
+        try
+        {
+            verdicts = await client.LookupAsync([.. groups.Select(g => g.Key)], options.Tenant, cancellationToken).ConfigureAwait(false);
+            _statistics.AddLookups(groups.Count, verdicts.Count(v => v is not null));
+        }
+        catch (RpcException)
+        {
+            // The server may be busy or briefly away: scanning each file still gets it a verdict or an error.
+            verdicts = new Verdict?[groups.Count];
+            _statistics.AddLookups(groups.Count, 0);
+        }
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (verdicts[i] is { } verdict && !options.Force)
+            {
+                await groups[i].CompleteAsync(results, verdict, cached: true, uploaded: false, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await unknown.WriteAsync(groups[i], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ScanAllAsync(ChannelReader<ContentGroup> unknown, ChannelWriter<FileScanResult> results, CancellationToken cancellationToken)
+    {
+        await foreach (var group in unknown.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (verdict, error, cached) = await ScanGroupAsync(group, cancellationToken).ConfigureAwait(false);
+            await group.CompleteAsync(results, verdict, cached, uploaded: !cached && verdict is not null, cancellationToken, error)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(Verdict? Verdict, string? Error, bool Cached)> ScanGroupAsync(ContentGroup group, CancellationToken cancellationToken)
+    {
+        var file = group.Files[0];
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var content = file.OpenContent();
+                var (verdict, cached) = await client.ScanAsync(group.Key, content, options.Priority, options.Tenant,
+                    Path.GetFileName(file.Path), options.Force, cancellationToken).ConfigureAwait(false);
+                if (!cached)
+                {
+                    _statistics.AddUploaded(group.Key.Size);
+                }
+                return (verdict, null, cached);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted && attempt < options.MaxAttempts)
+            {
+                var delay = ScanServerClient.RetryAfter(exception) ?? TimeSpan.FromMilliseconds(200 * attempt);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.OutOfRange)
+            {
+                return (Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize", exception.Status.Detail, "", TimeProvider.System.GetUtcNow()), null, false);
+            }
+            catch (RpcException exception)
+            {
+                return (null, $"scan server: {exception.Status.Detail} ({exception.StatusCode})", false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"cannot read: {exception.Message}", false);
+            }
+        }
+    }
+
+    /// <summary>A file read and hashed. Small files keep their content (pooled) so they are read only once.</summary>
+    private sealed class HashedFile(string path, FileKey key, byte[]? content)
+    {
+        private byte[]? _content = content;
+
+        public string Path { get; } = path;
+
+        public FileKey Key { get; } = key;
+
+        public Stream OpenContent() => _content is not null
+            ? new MemoryStream(_content, 0, (int)Key.Size, writable: false)
+            : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _content, null) is { } content)
+            {
+                ArrayPool<byte>.Shared.Return(content);
+            }
+        }
+    }
+
+    /// <summary>Files with the same content: one look-up, at most one upload, one verdict for all.</summary>
+    private sealed record ContentGroup(FileKey Key, List<HashedFile> Files)
+    {
+        public async ValueTask CompleteAsync(ChannelWriter<FileScanResult> results, Verdict? verdict, bool cached, bool uploaded,
+            CancellationToken cancellationToken, string? error = null)
+        {
+            foreach (var file in Files)
+            {
+                file.Release();
+                await results.WriteAsync(new FileScanResult(file.Path, Key.Size, verdict, error, cached, uploaded), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+    }
+}

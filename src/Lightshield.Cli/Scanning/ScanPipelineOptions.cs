@@ -1,0 +1,28 @@
+using Lightshield.Protocol.Scan;
+
+namespace Lightshield.Cli.Scanning;
+
+public sealed record ScanPipelineOptions
+{
+    public string Tenant { get; init; } = "default";
+
+    public Priority Priority { get; init; } = Priority.OnDemand;
+
+    /// <summary>Scan even when a verdict is cached.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The scan server's file size limit; larger files are reported without being read.</summary>
+    public long MaxFileSize { get; init; } = long.MaxValue;
+
+    /// <summary>Files up to this size are kept in memory between hashing and upload (read once).</summary>
+    public int KeepInMemoryLimit { get; init; } = 1024 * 1024;
+
+    public int LookupBatchSize { get; init; } = 1000;
+
+    public int HashingThreads { get; init; } = Environment.ProcessorCount;
+
+    public int ConcurrentUploads { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>Attempts per file when the scan server answers RESOURCE_EXHAUSTED.</summary>
+    public int MaxAttempts { get; init; } = 20;
+}

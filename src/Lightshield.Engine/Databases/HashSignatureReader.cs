@@ -1,0 +1,93 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Lightshield.Engine.Native;
+using Lightshield.Verdicts;
+
+namespace Lightshield.Engine;
+
+/// <summary>Streams the whole-file hash signatures (.hdb, .hsb, .hdu, .hsu) of a signature file or container.
+/// After a reload the scan server reads <see cref="DatabaseReload.ChangedFiles"/> with it to re-check cached
+/// clean verdicts without their content.</summary>
+public static class HashSignatureReader
+{
+    /// <summary>Reads every whole-file hash signature of <paramref name="path"/>, PUA ones included.</summary>
+    public static IEnumerable<HashSignature> Read(string path) => Read(path, includePua: true);
+
+    /// <summary>Reads the whole-file hash signatures of a .hdb/.hsb/.hdu/.hsu file, or of those files inside a
+    /// .cvd/.cld/.cud container; any other file has none. Names are as libclamav reports them (with
+    /// <c>.UNOFFICIAL</c> appended outside signed .cvd/.cld containers). Comments, blank and malformed lines, and
+    /// signatures for another engine functionality level are skipped.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="includePua">Whether to read .hdu/.hsu (PUA) signatures: pass
+    /// <see cref="EngineOptions.DetectPua"/> to match what the engine detects.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">(while enumerating) a container is not a valid one.</exception>
+    public static IEnumerable<HashSignature> Read(string path, bool includePua)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Signature file '{path}' does not exist.", path);
+        }
+        var name = Path.GetFileName(path);
+        var flevel = ClamLibrary.FunctionalityLevel;
+        if (DatabaseFormats.IsContainer(name))
+        {
+            return ReadContainer(path, official: DatabaseFormats.IsSignedContainer(name), includePua, flevel);
+        }
+        return IsWanted(name, includePua) ? ReadPlain(path, flevel) : [];
+    }
+
+    private static bool IsWanted(string name, bool includePua) =>
+        DatabaseFormats.IsWholeFileHash(name) && (includePua || !DatabaseFormats.IsPua(name));
+
+    private static IEnumerable<HashSignature> ReadPlain(string path, uint flevel)
+    {
+        using var reader = new StreamReader(path);
+        foreach (var signature in ReadLines(reader, official: false, flevel))
+        {
+            yield return signature;
+        }
+    }
+
+    private static IEnumerable<HashSignature> ReadContainer(string path, bool official, bool includePua, uint flevel)
+    {
+        using var file = File.OpenRead(path);
+        var header = new byte[CvdHeader.Length];
+        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) != header.Length
+            || CvdHeader.TryParse(header) is null)
+        {
+            throw new InvalidDataException($"'{path}' does not start with a ClamAV-VDB header.");
+        }
+        var magic = new byte[2];
+        var gzip = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        file.Position = CvdHeader.Length;
+        using Stream body = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
+        using var tar = new TarReader(body, leaveOpen: true);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null
+                || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                || !IsWanted(Path.GetFileName(entry.Name), includePua))
+            {
+                continue;
+            }
+            using var reader = new StreamReader(entry.DataStream, leaveOpen: true);
+            foreach (var signature in ReadLines(reader, official, flevel))
+            {
+                yield return signature;
+            }
+        }
+    }
+
+    private static IEnumerable<HashSignature> ReadLines(StreamReader reader, bool official, uint flevel)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            if (HashSignatureLine.TryParse(line, official, flevel) is { } signature)
+            {
+                yield return signature;
+            }
+        }
+    }
+}

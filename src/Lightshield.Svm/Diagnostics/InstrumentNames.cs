@@ -1,0 +1,18 @@
+namespace Lightshield.Svm.Diagnostics;
+
+/// <summary>Every metric the scan server exports, in one place (Prometheus turns dots into underscores).</summary>
+internal static class InstrumentNames
+{
+    public const string MeterName = "Lightshield.Svm";
+    public const string Scans = "lightshield.svm.scans";
+    public const string ScannedBytes = "lightshield.svm.scanned_bytes";
+    public const string LookupKeys = "lightshield.svm.lookup_keys";
+    public const string LookupHits = "lightshield.svm.lookup_hits";
+    public const string KeyMismatches = "lightshield.svm.key_mismatches";
+    public const string Rejections = "lightshield.svm.rejections";
+    public const string QueueDepth = "lightshield.svm.queue_depth";
+    public const string RunningScans = "lightshield.svm.running_scans";
+    public const string Signatures = "lightshield.svm.engine_signatures";
+    public const string Reloads = "lightshield.svm.engine_reloads";
+    public const string RetroDetections = "lightshield.svm.retro_detections";
+}

@@ -1,0 +1,35 @@
+namespace Lightshield.Svm.Diagnostics;
+
+internal static partial class SvmLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
+        Message = "Refused a scan from tenant {Tenant}: declared key {DeclaredKey} but received content with key {ActualKey}")]
+    public static partial void KeyMismatch(ILogger logger, string tenant, string declaredKey, string actualKey);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Detection for tenant {Tenant}: {Names} in {Key}")]
+    public static partial void Detected(ILogger logger, string tenant, string names, string key);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "Signature database {Version} loaded: {Signatures} signatures from {Directory}, engine {EngineVersion}, scan profile {Profile}")]
+    public static partial void DatabaseLoaded(ILogger logger, string version, long signatures, string directory, string engineVersion, string profile);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "Signature database reloaded: {PreviousVersion} -> {Version} ({Signatures} signatures, {ChangedFiles} changed files); {RetroDetections} cached clean verdicts turned infected")]
+    public static partial void DatabaseReloaded(ILogger logger, string previousVersion, string version, long signatures, int changedFiles, long retroDetections);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Signature database reload failed; still serving {Version}")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception, string version);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Retro-active detection: cached clean {Key} matches a hash signature of database {DatabaseVersion}")]
+    public static partial void RetroDetection(ILogger logger, string key, string databaseVersion);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Admission refused a {Priority} scan for tenant {Tenant}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string priority, string tenant, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "TLS: no certificate configured; using the self-signed certificate {Path} (SHA-256 {Fingerprint}). Clients pin it with --server-cert-sha256.")]
+    public static partial void SelfSignedCertificate(ILogger logger, string path, string fingerprint);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scan server options: {Options}")]
+    public static partial void EffectiveOptions(ILogger logger, string options);
+}

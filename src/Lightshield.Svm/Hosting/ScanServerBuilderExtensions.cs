@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using Lightshield.Engine;
+using Lightshield.Svm.Admission;
+using Lightshield.Svm.Database;
+using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Scanning;
+using Lightshield.Verdicts;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Lightshield.Svm.Hosting;
+
+/// <summary>Wiring of the scan server, one method per concern; <c>Program.cs</c> only calls these.</summary>
+public static class ScanServerBuilderExtensions
+{
+    public static WebApplicationBuilder AddScanServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SvmOptions>().BindConfiguration(SvmOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SvmOptions>, SvmOptionsValidator>());
+        builder.Services.AddOptions<AdmissionOptions>().BindConfiguration($"{SvmOptions.Section}:Admission")
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddScanEngine();
+        builder.AddVerdictCache();
+        builder.Services.TryAddSingleton<AdmissionController>();
+        builder.Services.TryAddSingleton<SvmMetrics>();
+        builder.Services.TryAddSingleton<ScanCoordinator>();
+        builder.Services.TryAddSingleton<DatabaseReloader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseReloader>());
+
+        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+        builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine", tags: ["ready"]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(InstrumentNames.MeterName, "Lightshield.Verdicts", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+        builder.ConfigureEndpoints();
+        return builder;
+    }
+
+    public static WebApplication MapScanServer(this WebApplication app)
+    {
+        app.MapGrpcService<ScanGrpcService>();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static void AddScanEngine(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
+            var configured = builder.Configuration.GetSection($"{SvmOptions.Section}:Engine").Get<EngineOptions>();
+            var engineOptions = (configured ?? new EngineOptions { DatabaseDirectory = svm.DatabaseDirectory })
+                with { DatabaseDirectory = svm.DatabaseDirectory };
+            var engine = ScanEngine.Load(engineOptions, sp.GetRequiredService<TimeProvider>());
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
+            SvmLog.DatabaseLoaded(logger, engine.Database.Version, engine.Database.SignatureCount,
+                svm.DatabaseDirectory, engine.EngineVersion, engine.Profile.ToString());
+            return engine;
+        });
+    }
+
+    private static void AddVerdictCache(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IVerdictCache>(sp =>
+        {
+            var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
+            var engine = sp.GetRequiredService<ScanEngine>();
+            var cacheOptions = new VerdictCacheOptions { L1Capacity = svm.CacheCapacity, RedisConfiguration = svm.Redis };
+            // Runs once at start-up; connecting never fails because Redis is down (the cache serves from L1 meanwhile).
+            var cache = TieredVerdictCache.CreateAsync(engine.Profile, cacheOptions, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()).GetAwaiter().GetResult();
+            cache.CurrentDatabaseVersion = engine.Database.Version;
+            return cache;
+        });
+    }
+
+    private static void ConfigureEndpoints(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<ScanServerEndpoints>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var services = kestrel.ApplicationServices;
+            var options = services.GetRequiredService<IOptions<SvmOptions>>().Value;
+            var endpoints = services.GetRequiredService<ScanServerEndpoints>();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
+            SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = options.CertificatePassword is null ? null : "***" }));
+
+            kestrel.Listen(IPEndPoint.Parse(options.Listen), listen =>
+            {
+                endpoints.Grpc = listen;
+                if (options.Plaintext)
+                {
+                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge: gRPC only
+                    return;
+                }
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                var certificate = ServerCertificate.Load(options, out _);
+                endpoints.CertificateFingerprint = ServerCertificate.Fingerprint(certificate);
+                SvmLog.SelfSignedCertificate(logger, options.CertificatePath ?? Path.Combine(options.DataDirectory, ServerCertificate.SelfSignedFileName),
+                    endpoints.CertificateFingerprint);
+                listen.UseHttps(certificate);
+            });
+            if (!string.IsNullOrEmpty(options.OpsListen))
+            {
+                kestrel.Listen(IPEndPoint.Parse(options.OpsListen), listen =>
+                {
+                    endpoints.Ops = listen;
+                    listen.Protocols = HttpProtocols.Http1;
+                });
+            }
+        });
+    }
+}

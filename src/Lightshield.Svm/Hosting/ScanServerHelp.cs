@@ -1,0 +1,30 @@
+namespace Lightshield.Svm.Hosting;
+
+internal static class ScanServerHelp
+{
+    public const string Text = """
+        lightshield-svm: the Lightshield scan server (libclamav engine, shared verdict cache, gRPC).
+
+        Usage: lightshield-svm [--Svm:Setting=value ...]
+        Settings also come from appsettings.json beside the binary and from LIGHTSHIELD_Svm__Setting variables.
+
+          --Svm:Listen=ADDR:PORT           gRPC endpoint (default 127.0.0.1:7443; port 0 = any free port)
+          --Svm:Plaintext=true             no TLS; only on a loopback address
+          --Svm:CertificatePath=FILE.pfx   TLS certificate (default: self-signed, generated once, fingerprint logged)
+          --Svm:OpsListen=ADDR:PORT        /health/live, /health/ready, /metrics over HTTP (default 127.0.0.1:7480)
+          --Svm:DatabaseDirectory=DIR      signature database, any ClamAV format (default: starter database)
+          --Svm:WatchDatabase=false        do not reload when the database directory changes (SIGHUP still reloads)
+          --Svm:Redis=HOST:PORT            L2 verdict cache shared by the site's scan servers (default: L1 only)
+          --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
+          --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
+          --Svm:Engine:MaxFileSize=BYTES   largest file scanned (default 100 MiB); also MaxScanSize, MaxRecursion,
+                                           MaxFiles, MaxScanTime, Heuristics, DetectPua, ScanArchives
+        """;
+
+    public static void PrintReady(WebApplication app)
+    {
+        var endpoints = app.Services.GetRequiredService<ScanServerEndpoints>();
+        var fingerprint = endpoints.CertificateFingerprint is null ? "" : $" cert-sha256={endpoints.CertificateFingerprint}";
+        Console.WriteLine($"lightshield-svm ready grpc={endpoints.GrpcAddress} ops={endpoints.OpsAddress}{fingerprint}");
+    }
+}

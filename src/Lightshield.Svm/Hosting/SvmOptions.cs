@@ -1,0 +1,45 @@
+namespace Lightshield.Svm.Hosting;
+
+/// <summary>Scan server settings (section <c>Svm</c>; environment <c>LIGHTSHIELD_Svm__Listen</c>, or
+/// <c>--Svm:Listen=...</c> on the command line). Engine limits live in <c>Svm:Engine</c>.</summary>
+public sealed record SvmOptions
+{
+    public const string Section = "Svm";
+
+    /// <summary>gRPC endpoint, <c>address:port</c>. Default <c>127.0.0.1:7443</c>; port 0 picks a free port.</summary>
+    public string Listen { get; init; } = "127.0.0.1:7443";
+
+    /// <summary>Serve gRPC without TLS. Refused unless <see cref="Listen"/> is a loopback address. Default false.</summary>
+    public bool Plaintext { get; init; }
+
+    /// <summary>PKCS#12 file with the TLS certificate and key. Default: a self-signed certificate generated
+    /// once into <see cref="DataDirectory"/> (its fingerprint is logged for clients to pin).</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>Password of <see cref="CertificatePath"/>, if any. Never logged.</summary>
+    public string? CertificatePassword { get; init; }
+
+    /// <summary>Plain HTTP endpoint for <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.
+    /// Default <c>127.0.0.1:7480</c>; empty disables it (the endpoints are then only on the gRPC port, over TLS).</summary>
+    public string? OpsListen { get; init; } = "127.0.0.1:7480";
+
+    /// <summary>Where the scan server keeps its own state (TLS certificate). Default
+    /// <c>~/.local/share/lightshield/svm</c>. Scanned content is never written here.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "lightshield", "svm");
+
+    /// <summary>Signature database directory (any ClamAV format). Default: the starter database shipped
+    /// beside the binary.</summary>
+    public string DatabaseDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "signatures");
+
+    /// <summary>Reload the engine when files in <see cref="DatabaseDirectory"/> change (also on SIGHUP). Default true.</summary>
+    public bool WatchDatabase { get; init; } = true;
+
+    /// <summary>Redis connection string for the L2 verdict cache shared by the site's scan servers.
+    /// Default none: L1 (in-process) only.</summary>
+    public string? Redis { get; init; }
+
+    /// <summary>L1 verdict cache capacity in entries (about 100 bytes each). Default 1,000,000.</summary>
+    public int CacheCapacity { get; init; } = 1_000_000;
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Lightshield.Svm.Hosting;
+
+/// <summary>Reports every configuration error at once, before the server starts.</summary>
+public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SvmOptions options)
+    {
+        var errors = new List<string>();
+        if (!IPEndPoint.TryParse(options.Listen, out var listen))
+        {
+            errors.Add($"Svm:Listen '{options.Listen}' is not an address:port such as 127.0.0.1:7443.");
+        }
+        else if (options.Plaintext && !IPAddress.IsLoopback(listen.Address))
+        {
+            errors.Add($"Svm:Plaintext is only allowed on a loopback address; {options.Listen} is not. Use TLS (the default).");
+        }
+        if (!string.IsNullOrEmpty(options.OpsListen) && !IPEndPoint.TryParse(options.OpsListen, out _))
+        {
+            errors.Add($"Svm:OpsListen '{options.OpsListen}' is not an address:port such as 127.0.0.1:7480.");
+        }
+        if (options.CertificatePath is not null && !File.Exists(options.CertificatePath))
+        {
+            errors.Add($"Svm:CertificatePath '{options.CertificatePath}' does not exist.");
+        }
+        if (!Directory.Exists(options.DatabaseDirectory))
+        {
+            errors.Add($"Svm:DatabaseDirectory '{options.DatabaseDirectory}' does not exist.");
+        }
+        if (options.CacheCapacity < 1)
+        {
+            errors.Add($"Svm:CacheCapacity must be at least 1, not {options.CacheCapacity}.");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

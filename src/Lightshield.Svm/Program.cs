@@ -1,0 +1,12 @@
+using Lightshield.Svm.Hosting;
+
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(ScanServerHelp.Text);
+    return 0;
+}
+var app = ScanServerApp.Build(args);
+await app.StartAsync();
+ScanServerHelp.PrintReady(app);
+await app.WaitForShutdownAsync();
+return 0;

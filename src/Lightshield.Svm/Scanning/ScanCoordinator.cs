@@ -1,0 +1,81 @@
+using Grpc.Core;
+using Lightshield.Engine;
+using Lightshield.Svm.Admission;
+using Lightshield.Svm.Diagnostics;
+using Lightshield.Verdicts;
+
+namespace Lightshield.Svm.Scanning;
+
+/// <summary>
+/// The scan server's hot path, independent of the transport: cache look-ups, and for unknown content
+/// admission, receive, key verification, engine scan and cache store.
+/// </summary>
+public sealed class ScanCoordinator(
+    ScanEngine engine,
+    IVerdictCache cache,
+    AdmissionController admission,
+    SvmMetrics metrics,
+    ILogger<ScanCoordinator> logger)
+{
+    public const int MaxLookupBatch = 10_000;
+
+    public ScanEngine Engine => engine;
+
+    public async ValueTask<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count > MaxLookupBatch)
+        {
+            throw new ScanRejectedException(StatusCode.InvalidArgument,
+                $"a look-up batch holds at most {MaxLookupBatch} keys, not {keys.Count}");
+        }
+        var verdicts = await cache.LookupAsync(keys, cancellationToken).ConfigureAwait(false);
+        metrics.LookedUp(keys.Count, verdicts.Count(v => v is not null));
+        return verdicts;
+    }
+
+    /// <summary>Answers from the cache when it can; otherwise waits for a scan slot, calls
+    /// <paramref name="admitted"/> (the client may now send) and receives, verifies and scans the content.</summary>
+    public async Task<ScanOutcome> ScanAsync(
+        ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content,
+        CancellationToken cancellationToken)
+    {
+        var declared = request.DeclaredKey;
+        var maxFileSize = engine.Options.MaxFileSize;
+        if (declared.Size > maxFileSize)
+        {
+            throw new ScanRejectedException(StatusCode.OutOfRange,
+                $"file is {declared.Size} bytes; this scan server scans files up to {maxFileSize} bytes");
+        }
+
+        if (!request.Force)
+        {
+            var cached = (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0];
+            if (cached is not null)
+            {
+                // Someone scanned this content since the client's look-up: no need to receive it.
+                return new ScanOutcome(cached, Cached: true);
+            }
+        }
+
+        using var ticket = await admission.EnterAsync(request.Priority, request.Tenant, cancellationToken).ConfigureAwait(false);
+        await admitted(cancellationToken).ConfigureAwait(false);
+        using var received = await ReceivedContent.ReceiveAsync(content, declared.Size, cancellationToken).ConfigureAwait(false);
+        var (actualKey, md5) = received.Digest();
+        if (actualKey != declared)
+        {
+            metrics.KeyMismatch();
+            SvmLog.KeyMismatch(logger, request.Tenant, declared.ToString(), actualKey.ToString());
+            throw new ScanRejectedException(StatusCode.InvalidArgument,
+                "content does not match the declared SHA-256 and size; refused and nothing was cached");
+        }
+
+        var verdict = engine.Scan(received.Span, request.FileName);
+        metrics.Scanned(request.Priority, verdict.Kind, received.Length);
+        if (verdict.Kind == VerdictKind.Infected)
+        {
+            SvmLog.Detected(logger, request.Tenant, string.Join(", ", verdict.Names), actualKey.ToString());
+        }
+        await cache.StoreAsync(actualKey, md5, verdict, cancellationToken).ConfigureAwait(false);
+        return new ScanOutcome(verdict, Cached: false);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Lightshield.Verdicts;
+
+/// <summary>Names of the verdict cache's meter, instruments and tags: the contract with dashboards and alerts.</summary>
+public static class VerdictInstrumentNames
+{
+    public const string MeterName = "Lightshield.Verdicts";
+
+    /// <summary>Counter: look-ups answered with a current verdict. Tag <see cref="TierTag"/>.</summary>
+    public const string Hits = "lightshield.verdicts.hits";
+
+    /// <summary>Counter: look-ups of keys the tier does not hold (malformed L2 values included). Tag <see cref="TierTag"/>.</summary>
+    public const string Misses = "lightshield.verdicts.misses";
+
+    /// <summary>Counter: look-ups that found a detection from another signature database. Tag <see cref="TierTag"/>.</summary>
+    public const string Stale = "lightshield.verdicts.stale";
+
+    /// <summary>Counter: L1 entries evicted to make room. Tag <see cref="TierTag"/> (always l1).</summary>
+    public const string Evictions = "lightshield.verdicts.evictions";
+
+    /// <summary>Observable gauge: entries held in L1. Tag <see cref="TierTag"/> (always l1).</summary>
+    public const string Entries = "lightshield.verdicts.entries";
+
+    /// <summary>Counter: L2 operations that failed, were skipped while Redis was unavailable, or read a malformed
+    /// value. Tag <see cref="ErrorTag"/>.</summary>
+    public const string L2Errors = "lightshield.verdicts.l2_errors";
+
+    public const string TierTag = "tier";
+    public const string TierL1 = "l1";
+    public const string TierL2 = "l2";
+
+    public const string ErrorTag = "error";
+    public const string ErrorUnavailable = "unavailable";
+    public const string ErrorFailed = "failed";
+    public const string ErrorMalformed = "malformed";
+}

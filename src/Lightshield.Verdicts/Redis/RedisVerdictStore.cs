@@ -1,0 +1,437 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Lightshield.Verdicts;
+
+/// <summary>The verdict cache shared by all scan servers of a site (L2), in Redis. One instance (one connection)
+/// serves every scan profile: the profile is part of each key.</summary>
+/// <remarks>
+/// Redis is an optimisation, never a dependency of a scan: when it is unavailable, slow or returns garbage, every
+/// operation answers as if the key were unknown (look-ups) or does nothing (stores), counts the error, and logs a
+/// warning at most every <see cref="WarningInterval"/>. Only the caller's own cancellation throws.
+/// </remarks>
+public sealed class RedisVerdictStore : IDisposable
+{
+    /// <summary>Shortest time between two warnings about the same kind of Redis trouble.</summary>
+    public static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
+
+    // Commands per pipelined batch in the retro-active check; bounds the memory and the time Redis is kept busy.
+    private const int RetroChunk = 4096;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly RedisKeys _keys;
+    private readonly TimeSpan? _timeToLive;
+    private readonly Expiration _expiry;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly WarningThrottle _failureWarnings;
+    private readonly WarningThrottle _malformedWarnings;
+    private readonly VerdictCacheMetrics? _metrics;
+    private long _hits;
+    private long _misses;
+    private long _stale;
+    private long _malformed;
+    private long _errors;
+
+    /// <summary>Uses a connection owned by the caller (it is not disposed with this store).</summary>
+    public RedisVerdictStore(
+        IConnectionMultiplexer connection,
+        VerdictCacheOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILogger<RedisVerdictStore>? logger = null,
+        VerdictCacheMetrics? metrics = null)
+        : this(connection, ownsConnection: false, options ?? new VerdictCacheOptions(), timeProvider, logger, metrics)
+    {
+    }
+
+    private RedisVerdictStore(
+        IConnectionMultiplexer connection,
+        bool ownsConnection,
+        VerdictCacheOptions options,
+        TimeProvider? timeProvider,
+        ILogger<RedisVerdictStore>? logger,
+        VerdictCacheMetrics? metrics)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _keys = new RedisKeys(options.KeyPrefix);
+        _timeToLive = options.L2TimeToLive;
+        _expiry = options.L2TimeToLive is { } ttl ? new Expiration(ttl) : Expiration.Default;
+        _timeout = options.L2Timeout;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _failureWarnings = new WarningThrottle(_timeProvider, WarningInterval);
+        _malformedWarnings = new WarningThrottle(_timeProvider, WarningInterval);
+        _metrics = metrics;
+        _connection.ConnectionFailed += OnConnectionFailed;
+        _connection.ConnectionRestored += OnConnectionRestored;
+    }
+
+    /// <summary>Connects to <see cref="VerdictCacheOptions.RedisConfiguration"/> and owns the connection. Returns
+    /// after the first attempt (at most <see cref="VerdictCacheOptions.L2ConnectTimeout"/>) even when Redis is down:
+    /// the store then answers from nothing and the connection is retried in the background.</summary>
+    public static async Task<RedisVerdictStore> ConnectAsync(
+        VerdictCacheOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<RedisVerdictStore>? logger = null,
+        VerdictCacheMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        if (options.RedisConfiguration is null)
+        {
+            throw new ArgumentException($"{nameof(VerdictCacheOptions.RedisConfiguration)} is not set.", nameof(options));
+        }
+        var configuration = ConfigurationOptions.Parse(options.RedisConfiguration);
+        configuration.AbortOnConnectFail = false;
+        // While disconnected, commands fail at once instead of waiting in a backlog: a look-up must not wait.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ConnectTimeout = (int)options.L2ConnectTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        return new RedisVerdictStore(connection, ownsConnection: true, options, timeProvider, logger, metrics);
+    }
+
+    /// <summary>Whether Redis is connected now; operations are skipped (and counted as errors) while it is not.</summary>
+    public bool IsAvailable => _connection.IsConnected;
+
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Keys not found, malformed values included.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    public long Stale => Interlocked.Read(ref _stale);
+
+    /// <summary>Values that could not be decoded (each also counted as a miss).</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>Operations that failed, timed out or were skipped because Redis was unavailable.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    internal RedisKeys Keys => _keys;
+
+    internal async ValueTask<L2Entry?[]> LookupAsync(
+        ScanProfile profile, IReadOnlyList<FileKey> keys, string currentDatabaseVersion, CancellationToken cancellationToken)
+    {
+        var entries = new L2Entry?[keys.Count];
+        if (keys.Count == 0 || !CheckAvailable("look-up"))
+        {
+            return entries;
+        }
+        var redisKeys = new RedisKey[keys.Count];
+        for (int i = 0; i < redisKeys.Length; i++)
+        {
+            redisKeys[i] = _keys.Entry(profile, keys[i]);
+        }
+        var values = await GetAsync(redisKeys, "look-up", cancellationToken).ConfigureAwait(false);
+        if (values is null)
+        {
+            return entries;
+        }
+        int hits = 0;
+        int misses = 0;
+        int stale = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!TryDecode(values[i], out var verdict, out var md5))
+            {
+                misses++;
+            }
+            else if (VerdictRules.IsStale(verdict.Kind, verdict.DatabaseVersion, currentDatabaseVersion))
+            {
+                stale++;
+            }
+            else
+            {
+                entries[i] = new L2Entry(verdict, md5);
+                hits++;
+            }
+        }
+        Interlocked.Add(ref _hits, hits);
+        Interlocked.Add(ref _misses, misses);
+        Interlocked.Add(ref _stale, stale);
+        _metrics?.RecordLookups(l2: true, hits, misses, stale);
+        return entries;
+    }
+
+    internal async ValueTask StoreAsync(ScanProfile profile, FileKey key, Md5Digest md5, Verdict verdict, CancellationToken cancellationToken)
+    {
+        // A verdict the value format cannot hold (hundreds of names, huge strings) stays in L1 only.
+        var value = VerdictValueCodec.Encode(verdict, md5);
+        if (value is null || !CheckAvailable("store"))
+        {
+            return;
+        }
+        var indexKey = _keys.Md5Index(profile, md5, key.Size);
+        var batch = _connection.GetDatabase().CreateBatch();
+        var writes = new List<Task>(3)
+        {
+            batch.StringSetAsync(_keys.Entry(profile, key), value, _expiry),
+            batch.SetAddAsync(indexKey, key.Sha256()),
+        };
+        if (_timeToLive is { } ttl)
+        {
+            writes.Add(batch.KeyExpireAsync(indexKey, ttl));
+        }
+        batch.Execute();
+        await CompleteAsync(Task.WhenAll(writes), "store", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The L2 part of the retro-active check: SHA-256 signatures with a size are looked up directly, MD5
+    /// signatures with a size through the MD5 index; clean entries found turn infected. Any-size signatures cannot
+    /// be matched here (the size is part of every key). Returns <see langword="false"/> when Redis failed part way.</summary>
+    internal async Task<bool> ApplySignaturesAsync(
+        ScanProfile profile,
+        SignatureBatch batch,
+        string databaseVersion,
+        DateTimeOffset checkedAt,
+        AffectedKeySet affected,
+        CancellationToken cancellationToken)
+    {
+        if (batch.Sha256BySizedKey.Count == 0 && batch.Md5BySize.Count == 0)
+        {
+            return true;
+        }
+        if (!CheckAvailable("retro-active check"))
+        {
+            return false;
+        }
+        var candidates = new Dictionary<FileKey, RetroCandidate>(batch.Sha256BySizedKey.Count);
+        foreach (var (key, name) in batch.Sha256BySizedKey)
+        {
+            candidates.TryAdd(key, new RetroCandidate(name, ExpectedMd5: null));
+        }
+        foreach (var chunk in batch.Md5BySize.Chunk(RetroChunk))
+        {
+            if (!await AddMd5CandidatesAsync(profile, chunk, candidates, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        foreach (var chunk in candidates.Chunk(RetroChunk))
+        {
+            if (!await InfectCleanAsync(profile, chunk, databaseVersion, checkedAt, affected, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private async Task<bool> AddMd5CandidatesAsync(
+        ScanProfile profile,
+        KeyValuePair<(Md5Digest Md5, long Size), string>[] signatures,
+        Dictionary<FileKey, RetroCandidate> candidates,
+        CancellationToken cancellationToken)
+    {
+        var batch = _connection.GetDatabase().CreateBatch();
+        var reads = new Task<RedisValue[]>[signatures.Length];
+        for (int i = 0; i < signatures.Length; i++)
+        {
+            var (md5, size) = signatures[i].Key;
+            reads[i] = batch.SetMembersAsync(_keys.Md5Index(profile, md5, size));
+        }
+        batch.Execute();
+        var members = await CompleteAsync(Task.WhenAll(reads), "retro-active check", cancellationToken).ConfigureAwait(false);
+        if (members is null)
+        {
+            return false;
+        }
+        for (int i = 0; i < signatures.Length; i++)
+        {
+            var ((md5, size), name) = signatures[i];
+            foreach (var member in members[i])
+            {
+                var sha256 = (ReadOnlyMemory<byte>)member;
+                if (sha256.Length == FileKey.HashLength)
+                {
+                    // The index is only a hint: the entry's own MD5 is checked before it is changed.
+                    candidates.TryAdd(FileKey.From(sha256.Span, size), new RetroCandidate(name, md5));
+                }
+            }
+        }
+        return true;
+    }
+
+    private async Task<bool> InfectCleanAsync(
+        ScanProfile profile,
+        KeyValuePair<FileKey, RetroCandidate>[] candidates,
+        string databaseVersion,
+        DateTimeOffset checkedAt,
+        AffectedKeySet affected,
+        CancellationToken cancellationToken)
+    {
+        var redisKeys = new RedisKey[candidates.Length];
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            redisKeys[i] = _keys.Entry(profile, candidates[i].Key);
+        }
+        var values = await GetAsync(redisKeys, "retro-active check", cancellationToken).ConfigureAwait(false);
+        if (values is null)
+        {
+            return false;
+        }
+        var batch = _connection.GetDatabase().CreateBatch();
+        var writes = new List<Task>();
+        var infected = new List<FileKey>();
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            var (key, (name, expectedMd5)) = candidates[i];
+            if (TryDecode(values[i], out var verdict, out var md5)
+                && verdict.Kind == VerdictKind.Clean
+                && (expectedMd5 is null || expectedMd5 == md5))
+            {
+                // Not atomic with the read: a concurrent store of the same content may be overwritten, which is
+                // right, since the content matches the signature whatever that store said.
+                var value = VerdictValueCodec.Encode(Verdict.Infected(name, databaseVersion, checkedAt), md5);
+                if (value is not null)
+                {
+                    writes.Add(batch.StringSetAsync(redisKeys[i], value, _expiry));
+                    infected.Add(key);
+                }
+            }
+        }
+        if (writes.Count == 0)
+        {
+            return true;
+        }
+        batch.Execute();
+        if (!await CompleteAsync(Task.WhenAll(writes), "retro-active check", cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+        foreach (var key in infected)
+        {
+            affected.Add(key);
+        }
+        return true;
+    }
+
+    private async Task<RedisValue[]?> GetAsync(RedisKey[] keys, string operation, CancellationToken cancellationToken)
+    {
+        // One pipelined batch of GETs rather than MGET: one round trip as well, and it works across cluster slots.
+        var batch = _connection.GetDatabase().CreateBatch();
+        var reads = new Task<RedisValue>[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            reads[i] = batch.StringGetAsync(keys[i]);
+        }
+        batch.Execute();
+        return await CompleteAsync(Task.WhenAll(reads), operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CompleteAsync(Task operation, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await operation.WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            ObserveLateFault(operation);
+            RecordFailure(name, exception);
+            return false;
+        }
+    }
+
+    private async Task<T?> CompleteAsync<T>(Task<T> operation, string name, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await operation.WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            ObserveLateFault(operation);
+            RecordFailure(name, exception);
+            return null;
+        }
+    }
+
+    // After a timeout the operation goes on; its eventual fault is expected and must not surface as unobserved.
+    private static void ObserveLateFault(Task operation) =>
+        operation.ContinueWith(
+            static task => _ = task.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private bool TryDecode(RedisValue value, [NotNullWhen(true)] out Verdict? verdict, out Md5Digest md5)
+    {
+        if (value.IsNull)
+        {
+            verdict = null;
+            md5 = default;
+            return false;
+        }
+        if (VerdictValueCodec.TryDecode(((ReadOnlyMemory<byte>)value).Span, out verdict, out md5))
+        {
+            return true;
+        }
+        Interlocked.Increment(ref _malformed);
+        _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorMalformed);
+        if (_malformedWarnings.TryEnter(out long suppressed))
+        {
+            VerdictLog.L2Malformed(_logger, suppressed);
+        }
+        return false;
+    }
+
+    private bool CheckAvailable(string operation)
+    {
+        if (_connection.IsConnected)
+        {
+            return true;
+        }
+        Interlocked.Increment(ref _errors);
+        _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorUnavailable);
+        if (_failureWarnings.TryEnter(out long suppressed))
+        {
+            VerdictLog.L2Unavailable(_logger, operation, suppressed);
+        }
+        return false;
+    }
+
+    private void RecordFailure(string operation, Exception exception)
+    {
+        Interlocked.Increment(ref _errors);
+        _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorFailed);
+        if (_failureWarnings.TryEnter(out long suppressed))
+        {
+            VerdictLog.L2Failed(_logger, operation, suppressed, exception);
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (_failureWarnings.TryEnter(out _))
+        {
+            VerdictLog.L2ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.Exception);
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
+        VerdictLog.L2ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+
+    public void Dispose()
+    {
+        _connection.ConnectionFailed -= OnConnectionFailed;
+        _connection.ConnectionRestored -= OnConnectionRestored;
+        if (_ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private readonly record struct RetroCandidate(string Name, Md5Digest? ExpectedMd5);
+}

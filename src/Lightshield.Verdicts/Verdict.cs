@@ -1,0 +1,31 @@
+namespace Lightshield.Verdicts;
+
+/// <summary>The answer for one file: clean, infected (with signature names), an error or an exceeded limit,
+/// stamped with the signature database that produced it.</summary>
+public sealed record Verdict
+{
+    public required VerdictKind Kind { get; init; }
+
+    /// <summary>Signature names for <see cref="VerdictKind.Infected"/> and <see cref="VerdictKind.LimitExceeded"/>; empty otherwise.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
+
+    /// <summary>Human-readable reason for <see cref="VerdictKind.Error"/> and <see cref="VerdictKind.LimitExceeded"/>.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Version of the signature database that produced the verdict (unique per database content).</summary>
+    public string DatabaseVersion { get; init; } = "";
+
+    public DateTimeOffset ScannedAt { get; init; }
+
+    public static Verdict Clean(string databaseVersion, DateTimeOffset scannedAt) =>
+        new() { Kind = VerdictKind.Clean, DatabaseVersion = databaseVersion, ScannedAt = scannedAt };
+
+    public static Verdict Infected(string name, string databaseVersion, DateTimeOffset scannedAt) =>
+        new() { Kind = VerdictKind.Infected, Names = [name], DatabaseVersion = databaseVersion, ScannedAt = scannedAt };
+
+    public static Verdict Failed(string reason, string databaseVersion, DateTimeOffset scannedAt) =>
+        new() { Kind = VerdictKind.Error, Reason = reason, DatabaseVersion = databaseVersion, ScannedAt = scannedAt };
+
+    public static Verdict LimitExceeded(string name, string reason, string databaseVersion, DateTimeOffset scannedAt) =>
+        new() { Kind = VerdictKind.LimitExceeded, Names = [name], Reason = reason, DatabaseVersion = databaseVersion, ScannedAt = scannedAt };
+}

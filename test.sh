@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests use, starts their services on loopback, runs every test.
+# Ends with one line "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+scripts/ensure-packages.sh libclamav12 clamav clamav-testfiles redis-server
+
+work="$(mktemp -d /tmp/lightshield-test.XXXXXX)"
+cleanup() {
+  [[ -f $work/redis.pid ]] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port=$1
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+redis_port=$(free_port 6391)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log"
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export LIGHTSHIELD_TEST_REDIS="127.0.0.1:$redis_port"
+echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS"
+
+dotnet build Lightshield.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+set +e
+dotnet test Lightshield.slnx -c Release --no-build --nologo 2>&1 | tee "$work/test.log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE 'Passed: +[0-9]+' "$work/test.log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$work/test.log" | awk '{s+=$2} END {print s+0}')
+echo "tests: $passed passed, $failed failed"
+if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then exit 1; fi

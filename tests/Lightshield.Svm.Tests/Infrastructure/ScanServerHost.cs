@@ -1,0 +1,70 @@
+using Grpc.Net.Client;
+using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Scan;
+using Lightshield.Svm.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lightshield.Svm.Tests.Infrastructure;
+
+/// <summary>A real scan server (Kestrel on a free loopback port, real libclamav) inside the test process.</summary>
+internal sealed class ScanServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _data;
+    private readonly GrpcChannel _channel;
+
+    private ScanServerHost(WebApplication app, TempDirectory data)
+    {
+        _app = app;
+        _data = data;
+        Endpoints = app.Services.GetRequiredService<ScanServerEndpoints>();
+        _channel = ScanServerChannel.Open(Endpoints.GrpcAddress);
+        Raw = new ScanService.ScanServiceClient(_channel);
+        Client = new ScanServerClient(Raw);
+    }
+
+    public ScanServerEndpoints Endpoints { get; }
+
+    public ScanService.ScanServiceClient Raw { get; }
+
+    public ScanServerClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ScanServerHost> StartAsync(string databaseDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var data = new TempDirectory();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Svm:Listen"] = "127.0.0.1:0",
+            ["Svm:Plaintext"] = "true",
+            ["Svm:OpsListen"] = "127.0.0.1:0",
+            ["Svm:WatchDatabase"] = "false",
+            ["Svm:DataDirectory"] = data.Path,
+            ["Svm:DatabaseDirectory"] = databaseDirectory,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        var app = ScanServerApp.Build([], configuration);
+        await app.StartAsync();
+        return new ScanServerHost(app, data);
+    }
+
+    public async Task<(Lightshield.Verdicts.Verdict Verdict, bool Cached)> ScanAsync(byte[] content, string tenant = "t1", Priority priority = Priority.OnDemand)
+    {
+        using var stream = new MemoryStream(content);
+        return await Client.ScanAsync(Lightshield.Verdicts.FileKey.Compute(content), stream, priority, tenant);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}
