@@ -68,6 +68,25 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_DirectoryWithFifo_SkipsTheFifoInsteadOfBlocking()
+    {
+        var directory = Path.Combine(_work, "special");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "regular.txt"), "text");
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(directory, "pipe"))!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var (exitCode, output) = await ScanAsync([], null, directory).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.Clean, exitCode);
+        Assert.Contains("Scanned files: 1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pipe", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_MissingPath_ReportsErrorAndExitsTwo()
     {
         var missing = Path.Combine(_work, "does-not-exist");

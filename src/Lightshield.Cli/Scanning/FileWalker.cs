@@ -11,7 +11,7 @@ public static class FileWalker
             var full = Path.GetFullPath(root);
             if (File.Exists(full))
             {
-                yield return (full, null);
+                yield return IsRegular(new FileInfo(full)) ? (full, null) : (full, "not a regular file (device, FIFO or socket)");
             }
             else if (Directory.Exists(full))
             {
@@ -81,8 +81,18 @@ public static class FileWalker
     }
 
     // Sockets, FIFOs and devices are not files to scan (a FIFO would block the reader forever); a symbolic
-    // link to a regular file is scanned as that file.
-    private static bool IsRegular(FileInfo file) =>
-        UnixFileStatus.TryGet(file.FullName, out var status)
-        && (status.Type == UnixFileType.Regular || (status.Type == UnixFileType.SymbolicLink && File.Exists(file.FullName)));
+    // link is scanned as its target when that is a regular file.
+    private static bool IsRegular(FileInfo file)
+    {
+        if (!UnixFileStatus.TryGet(file.FullName, out var status))
+        {
+            return false;
+        }
+        if (status.Type == UnixFileType.SymbolicLink)
+        {
+            var target = file.ResolveLinkTarget(returnFinalTarget: true);
+            return target is not null && UnixFileStatus.TryGet(target.FullName, out status) && status.Type == UnixFileType.Regular;
+        }
+        return status.Type == UnixFileType.Regular;
+    }
 }

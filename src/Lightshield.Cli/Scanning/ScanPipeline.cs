@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Grpc.Core;
@@ -16,6 +17,11 @@ namespace Lightshield.Cli.Scanning;
 public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions options)
 {
     private readonly ScanStatistics _statistics = new();
+
+    // Content being scanned now, so that copies found in a later look-up batch wait for that scan instead of
+    // uploading again. Entries leave when their scan ends: by then the server has the verdict cached, and a
+    // later copy is answered from the scan header alone.
+    private readonly ConcurrentDictionary<FileKey, Lazy<Task<(Verdict? Verdict, string? Error, bool Cached)>>> _inFlight = new();
 
     public ScanStatistics Statistics => _statistics;
 
@@ -178,8 +184,15 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
     {
         await foreach (var group in unknown.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var (verdict, error, cached) = await ScanGroupAsync(group, cancellationToken).ConfigureAwait(false);
-            await group.CompleteAsync(results, verdict, cached, uploaded: !cached && verdict is not null, cancellationToken, error)
+            var mine = new Lazy<Task<(Verdict? Verdict, string? Error, bool Cached)>>(() => ScanGroupAsync(group, cancellationToken));
+            var scan = _inFlight.GetOrAdd(group.Key, mine);
+            var (verdict, error, cached) = await scan.Value.ConfigureAwait(false);
+            var owner = ReferenceEquals(scan, mine);
+            if (owner)
+            {
+                _inFlight.TryRemove(KeyValuePair.Create(group.Key, scan));
+            }
+            await group.CompleteAsync(results, verdict, cached || !owner, uploaded: owner && !cached && verdict is not null, cancellationToken, error)
                 .ConfigureAwait(false);
         }
     }

@@ -74,7 +74,7 @@ public static class ScanServerBuilderExtensions
         {
             var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
             var engine = sp.GetRequiredService<ScanEngine>();
-            var cacheOptions = new VerdictCacheOptions { L1Capacity = svm.CacheCapacity, RedisConfiguration = svm.Redis };
+            var cacheOptions = new VerdictCacheOptions { L1Capacity = svm.CacheCapacity, RedisConfiguration = svm.Redis, L2Timeout = svm.RedisTimeout };
             // Runs once at start-up; connecting never fails because Redis is down (the cache serves from L1 meanwhile).
             var cache = TieredVerdictCache.CreateAsync(engine.Profile, cacheOptions, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()).GetAwaiter().GetResult();

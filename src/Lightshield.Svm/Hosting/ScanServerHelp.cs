@@ -15,6 +15,7 @@ internal static class ScanServerHelp
           --Svm:DatabaseDirectory=DIR      signature database, any ClamAV format (default: starter database)
           --Svm:WatchDatabase=false        do not reload when the database directory changes (SIGHUP still reloads)
           --Svm:Redis=HOST:PORT            L2 verdict cache shared by the site's scan servers (default: L1 only)
+          --Svm:RedisTimeout=00:00:00.5    longest wait for Redis before answering from L1 alone
           --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
           --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
           --Svm:Engine:MaxFileSize=BYTES   largest file scanned (default 100 MiB); also MaxScanSize, MaxRecursion,

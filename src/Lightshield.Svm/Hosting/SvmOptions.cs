@@ -40,6 +40,9 @@ public sealed record SvmOptions
     /// Default none: L1 (in-process) only.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Longest wait for one Redis operation before the cache answers from L1 alone. Default 500 ms.</summary>
+    public TimeSpan RedisTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>L1 verdict cache capacity in entries (about 100 bytes each). Default 1,000,000.</summary>
     public int CacheCapacity { get; init; } = 1_000_000;
 }

@@ -33,6 +33,10 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         {
             errors.Add($"Svm:CacheCapacity must be at least 1, not {options.CacheCapacity}.");
         }
+        if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Svm:RedisTimeout must be positive and at most one minute, not {options.RedisTimeout}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

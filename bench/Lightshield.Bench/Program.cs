@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Lightshield.Bench.Lookup;
+
+var root = new RootCommand("""
+    Lightshield benchmarks of the scanning core. Every figure is reported as a ratio to a baseline measured
+    in the same invocation (the machines are small, shared and noisy). Figures: docs/benchmarks.md.
+    """)
+{
+    LookupCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
