@@ -16,7 +16,20 @@ public static class ScanCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files and directories to scan (directories recursively)", Arity = ArgumentArity.OneOrMore };
-        var server = new Option<Uri?>("--server") { Description = "Scan server address, e.g. https://10.0.0.5:7443. Default: an in-process scan server" };
+        var server = new Option<Uri?>("--server")
+        {
+            Description = "Scan server address, e.g. https://10.0.0.5:7443. Default: an in-process scan server",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
+                {
+                    return uri;
+                }
+                result.AddError($"--server '{text}' is not an address such as https://10.0.0.5:7443");
+                return null;
+            },
+        };
         var pin = new Option<string?>("--server-cert-sha256") { Description = "Trust the scan server's certificate with this SHA-256 fingerprint (as `lightshield up` prints)" };
         var database = new Option<string?>("--database", "-d") { Description = "Signature database directory for the in-process scan server (default: the starter database)" };
         var tenant = new Option<string>("--tenant") { Description = "Tenant the scan is made for (fair queuing on the server)", DefaultValueFactory = _ => "default" };
