@@ -25,7 +25,9 @@ for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break;
 export LIGHTSHIELD_TEST_REDIS="127.0.0.1:$redis_port"
 echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS"
 
-dotnet build Lightshield.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build Lightshield.slnx -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
+echo "test.sh: checking code style (dotnet format --verify-no-changes)"
+dotnet format Lightshield.slnx --verify-no-changes --no-restore
 set +e
 dotnet test Lightshield.slnx -c Release --no-build --nologo 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}

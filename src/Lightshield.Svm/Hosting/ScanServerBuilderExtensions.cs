@@ -59,7 +59,8 @@ public static class ScanServerBuilderExtensions
             var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
             var configured = builder.Configuration.GetSection($"{SvmOptions.Section}:Engine").Get<EngineOptions>();
             var engineOptions = (configured ?? new EngineOptions { DatabaseDirectory = svm.DatabaseDirectory })
-                with { DatabaseDirectory = svm.DatabaseDirectory };
+                with
+            { DatabaseDirectory = svm.DatabaseDirectory };
             var engine = ScanEngine.Load(engineOptions, sp.GetRequiredService<TimeProvider>());
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
             SvmLog.DatabaseLoaded(logger, engine.Database.Version, engine.Database.SignatureCount,

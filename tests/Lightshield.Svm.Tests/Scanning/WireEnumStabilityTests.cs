@@ -1,6 +1,6 @@
 using Lightshield.Svm.Admission;
-using Wire = Lightshield.Protocol.Scan;
 using Model = Lightshield.Verdicts;
+using Wire = Lightshield.Protocol.Scan;
 
 namespace Lightshield.Svm.Tests.Scanning;
 
