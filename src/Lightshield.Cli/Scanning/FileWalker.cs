@@ -1,3 +1,5 @@
+using Lightshield.Agent.Files;
+
 namespace Lightshield.Cli.Scanning;
 
 /// <summary>Expands the paths given on the command line into regular files, recursively, without following

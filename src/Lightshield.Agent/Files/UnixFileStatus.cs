@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lightshield.Cli.Scanning;
+namespace Lightshield.Agent.Files;
 
 /// <summary>What <c>statx(2)</c> says of a path without following a final symbolic link: its type,
 /// and the identity (device, inode, size, times) that tells whether a file changed. statx's layout is

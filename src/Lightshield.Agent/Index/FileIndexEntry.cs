@@ -1,0 +1,17 @@
+using Lightshield.Agent.Files;
+using Lightshield.Verdicts;
+
+namespace Lightshield.Agent.Index;
+
+/// <summary>What the agent remembers of a scanned file: its identity when it was scanned, its content key
+/// and the verdict. An unchanged identity means an unchanged file: no read, no hash, no look-up.</summary>
+public sealed record FileIndexEntry(string Path, FileIdentity Identity, FileKey Key, VerdictKind Verdict,
+    IReadOnlyList<string> Names, string DatabaseVersion, DateTimeOffset ScannedAt);
+
+/// <summary>(device, inode, size, mtime, ctime): any write, truncate, rename-over or metadata change alters it.
+/// ctime cannot be set by user space, so a tool that restores mtime after a change is still caught.</summary>
+public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, long ChangedNanoseconds)
+{
+    public static FileIdentity From(UnixFileStatus status) =>
+        new(status.Device, status.Inode, status.Size, status.ModifiedNanoseconds, status.ChangedNanoseconds);
+}

@@ -1,0 +1,11 @@
+namespace Lightshield.Agent.Jobs;
+
+/// <summary>One unit of queued work: a file to scan, or a directory to expand into more jobs.</summary>
+public sealed record Job(long Id, string TaskId, JobPriority Priority, bool IsDirectory, string Path, int Attempts);
+
+/// <summary>What scanning one file job produced: counted into its task, and remembered in the file index.</summary>
+public sealed record JobOutcome(Job Job, bool Infected, bool Failed, long BytesRead, Index.FileIndexEntry? IndexEntry);
+
+/// <summary>A task's progress as the queue knows it.</summary>
+public sealed record TaskProgress(string Id, string Kind, JobPriority Priority, long FilesDone, long Infected, long Errors,
+    long BytesRead, long Pending, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);

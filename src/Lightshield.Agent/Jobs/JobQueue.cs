@@ -1,0 +1,182 @@
+using Lightshield.Agent.Index;
+using Lightshield.Agent.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Lightshield.Agent.Jobs;
+
+/// <summary>
+/// The persistent job queue. A scan task starts as one job per root; a directory job is replaced by its
+/// children in one transaction, and a file job leaves the queue in the same transaction that counts its
+/// result and updates the file index. So a crash at any point loses nothing: leased jobs go back to the
+/// queue on start (<see cref="RecoverAsync"/>), and a file whose result was not committed is scanned again
+/// (cheaply: the scan server has its verdict cached).
+/// </summary>
+public sealed class JobQueue(AgentDatabase database, TimeProvider time)
+{
+    public async Task<string> CreateTaskAsync(string kind, JobPriority priority, IEnumerable<string> roots, CancellationToken cancellationToken = default)
+    {
+        var id = Guid.NewGuid().ToString("n");
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = connection.Command("INSERT INTO tasks (id, kind, priority, created_at) VALUES ($id, $kind, $priority, $now)", transaction))
+        {
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$kind", kind);
+            insert.Parameters.AddWithValue("$priority", (int)priority);
+            insert.Parameters.AddWithValue("$now", Now());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var root in roots)
+        {
+            var full = System.IO.Path.GetFullPath(root);
+            await InsertJobAsync(connection, transaction, id, priority, Directory.Exists(full), full, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> ready jobs, most urgent first, and marks them leased.</summary>
+    public async Task<IReadOnlyList<Job>> LeaseAsync(int max, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var jobs = new List<Job>(max);
+        await using (var select = connection.Command("SELECT id, task_id, priority, is_directory, path, attempts FROM jobs WHERE leased = 0 AND not_before <= $now ORDER BY priority, id LIMIT $max", transaction))
+        {
+            select.Parameters.AddWithValue("$now", Now());
+            select.Parameters.AddWithValue("$max", max);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                jobs.Add(new Job(reader.GetInt64(0), reader.GetString(1), (JobPriority)reader.GetInt32(2), reader.GetInt64(3) != 0,
+                    reader.GetString(4), reader.GetInt32(5)));
+            }
+        }
+        if (jobs.Count > 0)
+        {
+            await using var lease = connection.Command($"UPDATE jobs SET leased = 1 WHERE id IN ({string.Join(',', jobs.Select(j => j.Id))})", transaction);
+            await lease.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return jobs;
+    }
+
+    /// <summary>Replaces a directory job by jobs for its entries, atomically.</summary>
+    public async Task ExpandDirectoryAsync(Job directory, IEnumerable<(string Path, bool IsDirectory)> entries, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (path, isDirectory) in entries)
+        {
+            await InsertJobAsync(connection, transaction, directory.TaskId, directory.Priority, isDirectory, path, cancellationToken);
+        }
+        await DeleteJobAsync(connection, transaction, directory.Id, cancellationToken);
+        await FinishTaskIfDrainedAsync(connection, transaction, directory.TaskId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Removes finished file jobs, counts their results into their tasks and records their verdicts in the
+    /// file index, in one transaction.</summary>
+    public async Task CompleteAsync(IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var outcome in outcomes)
+        {
+            await DeleteJobAsync(connection, transaction, outcome.Job.Id, cancellationToken);
+            await using (var count = connection.Command("UPDATE tasks SET files_done = files_done + 1, infected = infected + $infected, errors = errors + $failed, bytes_read = bytes_read + $bytes WHERE id = $task", transaction))
+            {
+                count.Parameters.AddWithValue("$infected", outcome.Infected ? 1 : 0);
+                count.Parameters.AddWithValue("$failed", outcome.Failed ? 1 : 0);
+                count.Parameters.AddWithValue("$bytes", outcome.BytesRead);
+                count.Parameters.AddWithValue("$task", outcome.Job.TaskId);
+                await count.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (outcome.IndexEntry is { } entry)
+            {
+                await FileIndex.UpsertAsync(connection, transaction, entry, cancellationToken);
+            }
+        }
+        foreach (var task in outcomes.Select(o => o.Job.TaskId).Distinct())
+        {
+            await FinishTaskIfDrainedAsync(connection, transaction, task, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Puts leased jobs back, not to be taken before <paramref name="delay"/> has passed (server busy or away).</summary>
+    public async Task RetryLaterAsync(IEnumerable<Job> jobs, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var ids = string.Join(',', jobs.Select(j => j.Id));
+        if (ids.Length == 0)
+        {
+            return;
+        }
+        await using var connection = database.Open();
+        await using var update = connection.Command($"UPDATE jobs SET leased = 0, attempts = attempts + 1, not_before = $notBefore WHERE id IN ({ids})");
+        update.Parameters.AddWithValue("$notBefore", Now() + (long)delay.TotalMilliseconds);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>At start: jobs leased by a previous run that did not finish them are queued again.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var update = connection.Command("UPDATE jobs SET leased = 0 WHERE leased = 1");
+        return await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<long> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var count = connection.Command("SELECT COUNT(*) FROM jobs");
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<TaskProgress?> GetTaskAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var select = connection.Command("SELECT kind, priority, files_done, infected, errors, bytes_read, created_at, finished_at, (SELECT COUNT(*) FROM jobs WHERE task_id = $id) FROM tasks WHERE id = $id");
+        select.Parameters.AddWithValue("$id", id);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new TaskProgress(id, reader.GetString(0), (JobPriority)reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3),
+            reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(8), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+            reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)));
+    }
+
+    private async Task FinishTaskIfDrainedAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, CancellationToken cancellationToken)
+    {
+        await using var finish = connection.Command("UPDATE tasks SET finished_at = $now WHERE id = $task AND finished_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs WHERE task_id = $task)", transaction);
+        finish.Parameters.AddWithValue("$now", Now());
+        finish.Parameters.AddWithValue("$task", taskId);
+        await finish.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task InsertJobAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, JobPriority priority,
+        bool isDirectory, string path, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.Command("INSERT INTO jobs (task_id, priority, is_directory, path) VALUES ($task, $priority, $directory, $path)", transaction);
+        insert.Parameters.AddWithValue("$task", taskId);
+        insert.Parameters.AddWithValue("$priority", (int)priority);
+        insert.Parameters.AddWithValue("$directory", isDirectory ? 1 : 0);
+        insert.Parameters.AddWithValue("$path", path);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task DeleteJobAsync(SqliteConnection connection, SqliteTransaction transaction, long id, CancellationToken cancellationToken)
+    {
+        await using var delete = connection.Command("DELETE FROM jobs WHERE id = $id", transaction);
+        delete.Parameters.AddWithValue("$id", id);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}

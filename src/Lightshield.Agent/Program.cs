@@ -1,0 +1,5 @@
+using Lightshield.Agent.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddLightshieldAgent();
+await builder.Build().RunAsync();

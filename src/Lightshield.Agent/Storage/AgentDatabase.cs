@@ -1,0 +1,103 @@
+using Microsoft.Data.Sqlite;
+
+namespace Lightshield.Agent.Storage;
+
+/// <summary>
+/// The agent's SQLite file on the VM: job queue, file index and event outbox. WAL mode, so a crash of the
+/// agent loses no committed transaction and readers never wait for the writer. The schema version is kept
+/// in <c>user_version</c>; each migration runs once.
+/// </summary>
+public sealed class AgentDatabase
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE tasks (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            files_done INTEGER NOT NULL DEFAULT 0,
+            infected INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            bytes_read INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id TEXT NOT NULL REFERENCES tasks(id),
+            priority INTEGER NOT NULL,
+            is_directory INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            leased INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX jobs_next ON jobs(leased, priority, id);
+        CREATE INDEX jobs_task ON jobs(task_id);
+        CREATE TABLE file_index (
+            path TEXT PRIMARY KEY,
+            device INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            ctime_ns INTEGER NOT NULL,
+            sha256 BLOB NOT NULL,
+            verdict INTEGER NOT NULL,
+            names TEXT NOT NULL,
+            database_version TEXT NOT NULL,
+            scanned_at INTEGER NOT NULL);
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            delivered_at INTEGER);
+        CREATE INDEX outbox_pending ON outbox(delivered_at, created_at);
+        """,
+    ];
+
+    private readonly string _connectionString;
+
+    public AgentDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        Migrate(connection);
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var next = version; next < Migrations.Length; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var migrate = connection.CreateCommand();
+            migrate.Transaction = transaction;
+            migrate.CommandText = Migrations[next] + $"; PRAGMA user_version = {next + 1};";
+            migrate.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}
