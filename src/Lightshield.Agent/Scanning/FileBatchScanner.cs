@@ -1,0 +1,147 @@
+using Grpc.Core;
+using Lightshield.Agent.Files;
+using Lightshield.Agent.Index;
+using Lightshield.Protocol.Client;
+using Priority = Lightshield.Protocol.Scan.Priority;
+using Lightshield.Verdicts;
+
+namespace Lightshield.Agent.Scanning;
+
+/// <summary>
+/// The agent's scan path for a batch of files (DESIGN "The scan path"): an unchanged file (same identity as in
+/// the local index) is neither read nor hashed, its recorded key is looked up again (so retro-active detections
+/// reach it); other files are read once and hashed; keys are looked up in one call; only content the site has
+/// never seen is streamed, once per distinct content.
+/// </summary>
+public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4)
+{
+    public async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken)
+    {
+        var known = await index.FindAsync(paths, cancellationToken).ConfigureAwait(false);
+        var results = new FileVerdict?[paths.Count];
+        var pending = new List<(int Slot, FileIdentity Identity, FileKey Key, HashedFile? Read)>();
+        try
+        {
+            for (var i = 0; i < paths.Count; i++)
+            {
+                var path = paths[i];
+                if (!UnixFileStatus.TryGet(path, out var status) || status.Type != UnixFileType.Regular)
+                {
+                    results[i] = new FileVerdict(path, null, status.Type == 0 ? "no such file" : "not a regular file", 0, false, null);
+                    continue;
+                }
+                var identity = FileIdentity.From(status);
+                if (known.TryGetValue(path, out var entry) && entry.Identity == identity)
+                {
+                    pending.Add((i, identity, entry.Key, null));
+                    continue;
+                }
+                try
+                {
+                    var read = await HashedFile.ReadAsync(path, limiter, cancellationToken).ConfigureAwait(false);
+                    pending.Add((i, identity, read.Key, read));
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    results[i] = new FileVerdict(path, null, $"cannot read: {exception.Message}", 0, false, null);
+                }
+            }
+
+            var keys = pending.Select(p => p.Key).Distinct().ToList();
+            var verdicts = keys.Count == 0 ? [] : await servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken)
+                .ConfigureAwait(false);
+            var byKey = new Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)>(keys.Count);
+            for (var k = 0; k < keys.Count; k++)
+            {
+                if (verdicts[k] is { } verdict)
+                {
+                    byKey[keys[k]] = (verdict, null, false);
+                }
+            }
+
+            var unknown = pending.Where(p => !byKey.ContainsKey(p.Key)).GroupBy(p => p.Key).ToList();
+            var reread = new Dictionary<int, long>(); // slot → bytes read again for an evicted verdict
+            await Parallel.ForEachAsync(unknown, new ParallelOptions { MaxDegreeOfParallelism = concurrentUploads, CancellationToken = cancellationToken },
+                async (group, token) =>
+                {
+                    // An unchanged file whose verdict the server no longer has (evicted) is read again now.
+                    var read = group.Select(g => g.Read).FirstOrDefault(r => r is not null);
+                    using var again = read is null ? await TryReadAsync(paths[group.First().Slot], token).ConfigureAwait(false) : null;
+                    var outcome = (read ?? again) is { } content && content.Key == group.Key
+                        ? await UploadAsync(content, priority, token).ConfigureAwait(false)
+                        : (null, "file changed or unreadable while it was being scanned", false);
+                    lock (byKey)
+                    {
+                        byKey[group.Key] = outcome;
+                        if (again is not null)
+                        {
+                            reread[group.First().Slot] = again.Key.Size;
+                        }
+                    }
+                }).ConfigureAwait(false);
+
+            foreach (var (slot, identity, key, read) in pending)
+            {
+                var (verdict, error, uploaded) = byKey[key];
+                var remember = verdict is { Kind: VerdictKind.Clean or VerdictKind.Infected or VerdictKind.LimitExceeded }
+                    ? new FileIndexEntry(paths[slot], identity, key, verdict.Kind, verdict.Names, verdict.DatabaseVersion, verdict.ScannedAt)
+                    : null;
+                var bytesRead = read is not null ? key.Size : reread.GetValueOrDefault(slot);
+                results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember);
+            }
+            return results!;
+        }
+        finally
+        {
+            foreach (var item in pending)
+            {
+                item.Read?.Dispose();
+            }
+        }
+    }
+
+    private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await servers.CallAsync(async (client, token) =>
+                {
+                    await using var content = file.OpenContent();
+                    var (verdict, cached) = await client.ScanAsync(file.Key, content, priority, tenant, Path.GetFileName(file.Path), force: false, token)
+                        .ConfigureAwait(false);
+                    return ((Verdict?)verdict, (string?)null, !cached);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted)
+            {
+                await Task.Delay(ScanServerClient.RetryAfter(exception) ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.OutOfRange)
+            {
+                return (Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize", exception.Status.Detail, "", DateTimeOffset.UnixEpoch), null, false);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.InvalidArgument)
+            {
+                return (null, $"file changed while it was being scanned ({exception.Status.Detail})", false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"cannot read: {exception.Message}", false);
+            }
+        }
+    }
+
+    private async Task<HashedFile?> TryReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HashedFile.ReadAsync(path, limiter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

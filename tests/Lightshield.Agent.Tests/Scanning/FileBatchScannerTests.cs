@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lightshield.Agent.Index;
+using Lightshield.Agent.Jobs;
+using Lightshield.Agent.Scanning;
+using Lightshield.Agent.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Priority = Lightshield.Protocol.Scan.Priority;
+
+namespace Lightshield.Agent.Tests.Scanning;
+
+public sealed class FileBatchScannerTests : IDisposable
+{
+    private const string Eicar = @"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+    private readonly TempState _state = new();
+    private readonly string _tree = Directory.CreateTempSubdirectory("lightshield-agent-tree-").FullName;
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        Directory.Delete(_tree, recursive: true);
+    }
+
+    [Fact]
+    public async Task SecondScanOfUnchangedTree_ReadsNothingAndSendsNoContent()
+    {
+        var files = MakeTree(200);
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+
+        var first = await ScanAndRememberAsync(scanner, files);
+        var second = await ScanAndRememberAsync(scanner, files);
+
+        var firstBytes = first.Sum(r => r.BytesRead);
+        Assert.True(firstBytes > 200 * 1000, $"the first scan read only {firstBytes} bytes");
+        Assert.Equal(0, second.Sum(r => r.BytesRead));
+        Assert.DoesNotContain(second, r => r.Uploaded);
+        Assert.All(second, r => Assert.NotNull(r.Verdict));
+        Assert.Equal(first.Select(r => r.Verdict!.Kind), second.Select(r => r.Verdict!.Kind));
+        Assert.Equal(2, second.Count(r => r.IsInfected));
+    }
+
+    [Fact]
+    public async Task ChangedFile_ReadAgainAndRescanned()
+    {
+        var files = MakeTree(10);
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+        await ScanAndRememberAsync(scanner, files);
+
+        await File.WriteAllTextAsync(files[3], Eicar);
+        var again = await ScanAndRememberAsync(scanner, files);
+
+        Assert.Equal(Eicar.Length, again.Sum(r => r.BytesRead));
+        Assert.True(again[3].IsInfected);
+    }
+
+    [Fact]
+    public async Task PreferredServerKilledMidScan_FailsOverAndEveryFileGetsAVerdict()
+    {
+        var files = MakeTree(2000, size: 512);
+        await using var preferred = await LocalScanServer.StartAsync();
+        await using var fallback = await LocalScanServer.StartAsync();
+        var failoverTimeout = TimeSpan.FromSeconds(2);
+        using var pool = new ScanServerPool([preferred.Endpoint, fallback.Endpoint], failoverTimeout, TimeSpan.FromHours(1),
+            TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+
+        var verdicts = new List<FileVerdict>();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan? killedAt = null;
+        foreach (var batch in files.Chunk(100))
+        {
+            if (verdicts.Count == 600)
+            {
+                await preferred.StopAsync();
+                killedAt = stopwatch.Elapsed;
+            }
+            verdicts.AddRange(await scanner.ScanAsync(batch, Priority.OnDemand, CancellationToken.None));
+        }
+
+        Assert.Equal(files.Count, verdicts.Count);
+        Assert.All(verdicts, v => Assert.NotNull(v.Verdict));
+        Assert.Equal(files.Count / 100, verdicts.Count(v => v.IsInfected));
+        Assert.Equal(1, pool.Failovers);
+        Assert.Equal(fallback.Endpoint.Address, pool.Current);
+        Assert.NotNull(killedAt);
+    }
+
+    /// <summary>Scans a batch and records the results in the index, as the job worker does.</summary>
+    private async Task<IReadOnlyList<FileVerdict>> ScanAndRememberAsync(FileBatchScanner scanner, List<string> files)
+    {
+        var queue = new JobQueue(_state.Database, TimeProvider.System);
+        await queue.CreateTaskAsync("test", JobPriority.OnDemand, files);
+        var jobs = await queue.LeaseAsync(files.Count);
+        var results = await scanner.ScanAsync(files, Priority.OnDemand, CancellationToken.None);
+        await queue.CompleteAsync(jobs.Zip(results, (j, r) => new JobOutcome(j, r.IsInfected, r.IsError, r.BytesRead, r.IndexEntry)).ToList());
+        return results;
+    }
+
+    /// <summary>Random files, one in every hundred an EICAR test file.</summary>
+    private List<string> MakeTree(int count, int size = 2000)
+    {
+        var files = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var directory = Path.Combine(_tree, $"d{i % 7}");
+            Directory.CreateDirectory(directory);
+            var path = Path.Combine(directory, $"f{i}.bin");
+            File.WriteAllBytes(path, i % 100 == 42 ? Encoding.ASCII.GetBytes(Eicar) : RandomNumberGenerator.GetBytes(size));
+            files.Add(path);
+        }
+        return files;
+    }
+}

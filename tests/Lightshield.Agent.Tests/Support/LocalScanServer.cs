@@ -1,0 +1,56 @@
+using Lightshield.Agent.Configuration;
+using Lightshield.Svm.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lightshield.Agent.Tests.Support;
+
+/// <summary>A real scan server on a free loopback port (plaintext, starter database) for agent tests.</summary>
+internal sealed class LocalScanServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _data;
+    private bool _stopped;
+
+    private LocalScanServer(WebApplication app, string data)
+    {
+        _app = app;
+        _data = data;
+        Endpoint = new ScanServerEndpoint { Address = app.Services.GetRequiredService<ScanServerEndpoints>().GrpcAddress };
+    }
+
+    public ScanServerEndpoint Endpoint { get; }
+
+    public static async Task<LocalScanServer> StartAsync()
+    {
+        var data = Directory.CreateTempSubdirectory("lightshield-agent-svm-").FullName;
+        var app = ScanServerApp.Build([], new Dictionary<string, string?>
+        {
+            ["Svm:Listen"] = "127.0.0.1:0",
+            ["Svm:Plaintext"] = "true",
+            ["Svm:OpsListen"] = "",
+            ["Svm:WatchDatabase"] = "false",
+            ["Svm:DataDirectory"] = data,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync();
+        return new LocalScanServer(app, data);
+    }
+
+    /// <summary>Stops answering, as a crashed scan server does.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync(new CancellationToken(canceled: true)); // no graceful drain, as in a crash
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}
