@@ -1,11 +1,44 @@
+using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Events;
+using Lightshield.Agent.Index;
+using Lightshield.Agent.Jobs;
+using Lightshield.Agent.Scanning;
+using Lightshield.Agent.Storage;
+using Lightshield.Agent.Tasks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Lightshield.Agent.Hosting;
 
 /// <summary>Wiring of the agent, one call per feature.</summary>
 public static class AgentHostingExtensions
 {
+    public const string DefaultConfigurationFile = "/etc/lightshield/agent.json";
+
     public static HostApplicationBuilder AddLightshieldAgent(this HostApplicationBuilder builder)
     {
+        builder.Configuration.AddJsonFile(DefaultConfigurationFile, optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables("LIGHTSHIELD_");
         builder.Services.AddSystemd();
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.TryAddSingleton(sp => new AgentDatabase(Path.Combine(Options(sp).StateDirectory, "agent.db")));
+        builder.Services.TryAddSingleton<JobQueue>();
+        builder.Services.TryAddSingleton<FileIndex>();
+        builder.Services.TryAddSingleton<EventOutbox>();
+        builder.Services.TryAddSingleton<IEventSink, LogEventSink>();
+        builder.Services.TryAddSingleton(sp => new ScanServerPool(Options(sp).ScanServers, Options(sp).FailoverTimeout,
+            Options(sp).PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>()));
+        builder.Services.TryAddSingleton(sp => new ReadRateLimiter((long)(Options(sp).ReadRateMegabytesPerSecond * 1024 * 1024),
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new FileBatchScanner(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<FileIndex>(),
+            sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant));
+        builder.Services.AddHostedService<JobWorker>();
+        builder.Services.AddHostedService<EventDeliveryService>();
         return builder;
     }
+
+    private static AgentOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value;
 }

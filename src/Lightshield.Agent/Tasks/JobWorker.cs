@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Events;
+using Lightshield.Agent.Files;
+using Lightshield.Agent.Jobs;
+using Lightshield.Agent.Scanning;
+using Microsoft.Extensions.Options;
+using Priority = Lightshield.Protocol.Scan.Priority;
+
+namespace Lightshield.Agent.Tasks;
+
+/// <summary>
+/// Works the persistent queue: expands directory jobs, scans file jobs in batches (most urgent first), records
+/// detections as events and completes the jobs. Jobs leased by a previous run are taken up again at start.
+/// </summary>
+public sealed partial class JobWorker(
+    JobQueue queue,
+    FileBatchScanner scanner,
+    EventOutbox outbox,
+    IOptions<AgentOptions> options,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+    private readonly PathExclusions _exclusions = new(options.Value.Exclusions);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var recovered = await queue.RecoverAsync(stoppingToken);
+        if (recovered > 0)
+        {
+            LogRecovered(logger, recovered);
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var jobs = await queue.LeaseAsync(options.Value.BatchSize, stoppingToken);
+            if (jobs.Count == 0)
+            {
+                await Task.Delay(IdlePoll, stoppingToken);
+                continue;
+            }
+            foreach (var directory in jobs.Where(j => j.IsDirectory))
+            {
+                await queue.ExpandDirectoryAsync(directory, Entries(directory.Path), stoppingToken);
+            }
+            foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => j.Priority))
+            {
+                await ScanAsync([.. group], stoppingToken);
+            }
+        }
+    }
+
+    private async Task ScanAsync(List<Job> jobs, CancellationToken cancellationToken)
+    {
+        var excluded = jobs.Where(j => _exclusions.IsExcluded(j.Path)).ToList();
+        var files = jobs.Except(excluded).ToList();
+        var verdicts = await scanner.ScanAsync([.. files.Select(j => j.Path)], ToWire(files.FirstOrDefault()?.Priority ?? JobPriority.OnDemand), cancellationToken);
+        var outcomes = new List<JobOutcome>(jobs.Count);
+        outcomes.AddRange(excluded.Select(j => new JobOutcome(j, false, false, 0, null)));
+        for (var i = 0; i < files.Count; i++)
+        {
+            var verdict = verdicts[i];
+            if (verdict.IsInfected)
+            {
+                LogDetection(logger, verdict.Path, string.Join(", ", verdict.Verdict!.Names));
+                await outbox.AppendAsync("detection", JsonSerializer.Serialize(new
+                {
+                    task = files[i].TaskId,
+                    path = verdict.Path,
+                    names = verdict.Verdict!.Names,
+                    sha256 = verdict.IndexEntry?.Key.Sha256Hex(),
+                    databaseVersion = verdict.Verdict.DatabaseVersion,
+                }), cancellationToken);
+            }
+            outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry));
+        }
+        await queue.CompleteAsync(outcomes, cancellationToken);
+    }
+
+    /// <summary>A directory's entries to queue: regular files and real subdirectories (symbolic links to
+    /// directories are not followed), minus exclusions. An unreadable directory yields nothing.</summary>
+    private IEnumerable<(string Path, bool IsDirectory)> Entries(string directory)
+    {
+        IEnumerable<FileSystemInfo> entries;
+        try
+        {
+            entries = [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 })];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogUnreadable(logger, directory, exception.Message);
+            yield break;
+        }
+        foreach (var entry in entries)
+        {
+            if (_exclusions.IsExcluded(entry.FullName) || !UnixFileStatus.TryGet(entry.FullName, out var status))
+            {
+                continue;
+            }
+            if (status.Type == UnixFileType.Directory)
+            {
+                yield return (entry.FullName, true);
+            }
+            else if (status.Type == UnixFileType.Regular)
+            {
+                yield return (entry.FullName, false);
+            }
+        }
+    }
+
+    private static Priority ToWire(JobPriority priority) => priority switch
+    {
+        JobPriority.OnAccess => Priority.OnAccess,
+        JobPriority.Scheduled => Priority.Scheduled,
+        _ => Priority.OnDemand,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} jobs left unfinished by the previous run")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Detection: {Path}: {Names}")]
+    private static partial void LogDetection(ILogger logger, string path, string names);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read directory {Path}: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string path, string reason);
+}
