@@ -137,6 +137,28 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>The most recent tasks, newest first.</summary>
+    public async Task<IReadOnlyList<TaskProgress>> LastTasksAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        await using (var connection = database.Open())
+        await using (var select = connection.Command("SELECT id FROM tasks ORDER BY created_at DESC, rowid DESC LIMIT $count"))
+        {
+            select.Parameters.AddWithValue("$count", count);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+        var tasks = new List<TaskProgress>(ids.Count);
+        foreach (var id in ids)
+        {
+            tasks.Add((await GetTaskAsync(id, cancellationToken))!);
+        }
+        return tasks;
+    }
+
     public async Task<TaskProgress?> GetTaskAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = database.Open();

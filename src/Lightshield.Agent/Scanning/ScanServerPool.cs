@@ -75,6 +75,10 @@ public sealed partial class ScanServerPool : IDisposable
         }
     }
 
+    /// <summary>Asks the current server what it runs, once, without failing over: a health probe.</summary>
+    public Task<ServerInfo> ProbeAsync(CancellationToken cancellationToken) =>
+        _clients[Volatile.Read(ref _current)].GetInfoAsync(cancellationToken);
+
     public static bool IsTransportFailure(RpcException exception) =>
         exception?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
             || (exception?.StatusCode == StatusCode.Internal && exception.InnerException is HttpRequestException or IOException)
