@@ -12,5 +12,7 @@ public static class LightshieldCommand
         UpCommand.Create(),
         ScanCommand.Create(),
         DbCommand.Create(),
+        Agent.AgentCommand.Create(),
+        Quarantine.QuarantineCommand.Create(),
     };
 }
