@@ -2,8 +2,8 @@ using Grpc.Core;
 using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
 using Lightshield.Protocol.Client;
-using Priority = Lightshield.Protocol.Scan.Priority;
 using Lightshield.Verdicts;
+using Priority = Lightshield.Protocol.Scan.Priority;
 
 namespace Lightshield.Agent.Scanning;
 
