@@ -1,0 +1,54 @@
+namespace Lightshield.Agent.OnAccess;
+
+/// <summary>On-access protection settings (configuration section <c>OnAccess</c>).</summary>
+public sealed record OnAccessOptions
+{
+    /// <summary>Absolute directories to protect. The mount (or file system, see <see cref="MarkScope"/>) holding each
+    /// is marked, and events for paths outside every protected directory are allowed at once. Required.</summary>
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+
+    /// <summary>Which opens are intercepted. Default <see cref="OnAccessMode.Open"/>.</summary>
+    public OnAccessMode Mode { get; init; } = OnAccessMode.Open;
+
+    /// <summary>Mount marks or file-system marks. Default <see cref="OnAccessMarkScope.Mount"/>.</summary>
+    public OnAccessMarkScope MarkScope { get; init; } = OnAccessMarkScope.Mount;
+
+    /// <summary>Report files written and closed (<c>FAN_CLOSE_WRITE</c>) to the post-close scan hook. Default true.</summary>
+    public bool ScanAfterCloseWrite { get; init; } = true;
+
+    /// <summary>Longest time an open waits for a decision; then the path's fail policy answers. Default 5 s, at most
+    /// 60 s: no process hangs forever.</summary>
+    public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Fail policy for paths that no <see cref="FailPolicies"/> rule covers. Default
+    /// <see cref="FailPolicy.FailOpen"/>.</summary>
+    public FailPolicy DefaultFailPolicy { get; init; } = FailPolicy.FailOpen;
+
+    /// <summary>Fail policy per path prefix; the longest matching prefix wins. Default none.</summary>
+    public IReadOnlyList<FailPolicyRule> FailPolicies { get; init; } = [];
+
+    /// <summary>Path globs whose opens are allowed without a decision: <c>*</c> and <c>?</c> stay within one path
+    /// segment, <c>**</c> spans segments (<c>/proc/**</c>, <c>**/*.log</c>). Default none.</summary>
+    public IReadOnlyList<string> ExcludedPaths { get; init; } = [];
+
+    /// <summary>Processes whose opens are allowed without a decision: an absolute executable path or glob matched
+    /// against <c>/proc/PID/exe</c>, or a bare name matched against <c>/proc/PID/comm</c> and the executable's file
+    /// name. Default none.</summary>
+    public IReadOnlyList<string> ExcludedProcesses { get; init; } = [];
+
+    /// <summary>Decisions run at once; further events wait (their timeout runs while they wait). Default
+    /// 4 × processor count.</summary>
+    public int MaxConcurrentDecisions { get; init; } = Environment.ProcessorCount * 4;
+
+    /// <summary>Closed-after-write paths waiting for the post-close hook; when full, further paths are dropped and
+    /// counted. Default 4096.</summary>
+    public int CloseWriteQueueCapacity { get; init; } = 4096;
+
+    /// <summary>Ask the kernel for an unbounded event queue (<c>FAN_UNLIMITED_QUEUE</c>) instead of
+    /// <c>fs.fanotify.max_queued_events</c> (16384). On overflow the kernel allows the permission events it drops,
+    /// so the default is true.</summary>
+    public bool UnlimitedQueue { get; init; } = true;
+
+    /// <summary>Every problem with these options; empty when valid.</summary>
+    public IReadOnlyList<string> Validate() => OnAccessOptionsValidation.Validate(this);
+}

@@ -1,0 +1,3 @@
+namespace Lightshield.Agent.Tests.OnAccess;
+
+internal sealed record ChildResult(int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed);
