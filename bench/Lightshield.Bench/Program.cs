@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Lightshield.Bench.Corpus;
 using Lightshield.Bench.Lookup;
+using Lightshield.Bench.Micro;
 
 var root = new RootCommand("""
     Lightshield benchmarks of the scanning core. Every figure is reported as a ratio to a baseline measured
@@ -7,5 +9,7 @@ var root = new RootCommand("""
     """)
 {
     LookupCommand.Create(),
+    ScanCorpusCommand.Create(),
+    MicroCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -3,6 +3,7 @@ using Lightshield.Bench.Support;
 using Lightshield.Engine;
 using Lightshield.Protocol.Client;
 using Lightshield.Verdicts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Bench.Lookup;
 

@@ -24,7 +24,9 @@ internal static class LookupCommand
             var settings = new LookupSettings(parse.GetValue(keys), parse.GetValue(batches)!, parse.GetValue(callers)!,
                 TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(sharedChannel));
             Console.WriteLine($"command: {Format.CommandLine("lookup", parse.Tokens.Skip(1).Select(t => t.Value))}");
+            Console.WriteLine($"{Format.LoadAverage()} ({Environment.ProcessorCount} cores)");
             await LookupBenchmark.RunAsync(settings, cancellationToken);
+            Console.WriteLine($"{Format.LoadAverage()} at the end");
             return 0;
         });
         return command;

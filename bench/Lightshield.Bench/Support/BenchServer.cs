@@ -2,6 +2,8 @@ using Grpc.Net.Client;
 using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Bench.Support;
 
@@ -48,6 +50,8 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:Lightshield"] = "Warning",
+            // The one warning a fresh server always logs: it generated a self-signed certificate.
+            ["Logging:LogLevel:Lightshield.Svm"] = tls ? "Error" : "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

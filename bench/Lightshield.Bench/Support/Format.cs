@@ -16,6 +16,9 @@ internal static class Format
 
     public static string MiB(double bytes) => (bytes / (1024 * 1024)).ToString("N1", CultureInfo.InvariantCulture);
 
+    /// <summary>The machine's load averages (1, 5, 15 min): how busy the shared machine was around the figures.</summary>
+    public static string LoadAverage() => "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
     /// <summary>The command line that produced the figures, to print next to them.</summary>
     public static string CommandLine(string command, IEnumerable<string> args) =>
         $"dotnet run -c Release --project bench/Lightshield.Bench -- {command} {string.Join(' ', args)}".TrimEnd();
