@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Grpc.Core;
+using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Client;
 using FileKey = Lightshield.Verdicts.FileKey;
 using Verdict = Lightshield.Verdicts.Verdict;
@@ -80,47 +79,15 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
     {
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-            var size = RandomAccess.GetLength(handle);
+            var size = new FileInfo(path).Length;
             if (size > options.MaxFileSize)
             {
                 return (null, new FileScanResult(path, size, null,
                     $"not scanned: {size} bytes is over the scan server's limit of {options.MaxFileSize} bytes", false, false));
             }
-            if (size <= options.KeepInMemoryLimit)
-            {
-                var content = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
-                var read = 0;
-                while (read < size)
-                {
-                    var n = await RandomAccess.ReadAsync(handle, content.AsMemory(read, (int)size - read), read, cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-                    read += n;
-                }
-                _statistics.AddRead(read);
-                return (new HashedFile(path, FileKey.Compute(content.AsSpan(0, read)), content), null);
-            }
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = ArrayPool<byte>.Shared.Rent(ScanServerClient.ChunkSize);
-            try
-            {
-                long offset = 0;
-                int n;
-                while ((n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, ScanServerClient.ChunkSize), offset, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    offset += n;
-                }
-                _statistics.AddRead(offset);
-                return (new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), null), null);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            var file = await HashedFile.ReadAsync(path, limiter: null, cancellationToken).ConfigureAwait(false);
+            _statistics.AddRead(file.Key.Size);
+            return (file, null);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -233,28 +200,6 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
         }
     }
 
-    /// <summary>A file read and hashed. Small files keep their content (pooled) so they are read only once.</summary>
-    private sealed class HashedFile(string path, FileKey key, byte[]? content)
-    {
-        private byte[]? _content = content;
-
-        public string Path { get; } = path;
-
-        public FileKey Key { get; } = key;
-
-        public Stream OpenContent() => _content is not null
-            ? new MemoryStream(_content, 0, (int)Key.Size, writable: false)
-            : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
-
-        public void Release()
-        {
-            if (Interlocked.Exchange(ref _content, null) is { } content)
-            {
-                ArrayPool<byte>.Shared.Return(content);
-            }
-        }
-    }
-
     /// <summary>Files with the same content: one look-up, at most one upload, one verdict for all.</summary>
     private sealed record ContentGroup(FileKey Key, List<HashedFile> Files)
     {
@@ -263,7 +208,7 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
         {
             foreach (var file in Files)
             {
-                file.Release();
+                file.Dispose();
                 await results.WriteAsync(new FileScanResult(file.Path, Key.Size, verdict, error, cached, uploaded), cancellationToken)
                     .ConfigureAwait(false);
             }

@@ -14,9 +14,6 @@ public sealed record ScanPipelineOptions
     /// <summary>The scan server's file size limit; larger files are reported without being read.</summary>
     public long MaxFileSize { get; init; } = long.MaxValue;
 
-    /// <summary>Files up to this size are kept in memory between hashing and upload (read once).</summary>
-    public int KeepInMemoryLimit { get; init; } = 1024 * 1024;
-
     public int LookupBatchSize { get; init; } = 1000;
 
     public int HashingThreads { get; init; } = Environment.ProcessorCount;
