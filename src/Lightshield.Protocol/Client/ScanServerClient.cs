@@ -1,6 +1,7 @@
 using System.Buffers;
 using Google.Protobuf;
 using Grpc.Core;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using FileKey = Lightshield.Verdicts.FileKey;
 using Verdict = Lightshield.Verdicts.Verdict;
@@ -10,13 +11,15 @@ namespace Lightshield.Protocol.Client;
 /// <summary>
 /// The client half of the scan path: batched look-ups and streamed scans. Content is sent in chunks so a
 /// large file never needs one big message; a file key is what the client computed, and the server checks it.
+/// <paramref name="credential"/> supplies the agent credential sent with every call (none for a standalone scan
+/// server on loopback); it is asked each time, so a renewed credential is used at once.
 /// </summary>
-public sealed class ScanServerClient(ScanService.ScanServiceClient client)
+public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<string?>? credential = null)
 {
     public const int ChunkSize = 256 * 1024;
 
     public async Task<ServerInfo> GetInfoAsync(CancellationToken cancellationToken = default) =>
-        await client.GetInfoAsync(new GetInfoRequest(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await client.GetInfoAsync(new GetInfoRequest(), Headers(), cancellationToken: cancellationToken).ConfigureAwait(false);
 
     /// <summary>One verdict (or null when unknown) per key, in order.</summary>
     public async Task<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, string tenant, CancellationToken cancellationToken = default)
@@ -26,7 +29,7 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client)
         {
             request.Keys.Add(WireConversions.ToWire(key));
         }
-        var response = await client.LookupAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await client.LookupAsync(request, Headers(), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (response.Verdicts.Count != keys.Count)
         {
             throw new RpcException(new Status(StatusCode.Internal,
@@ -47,7 +50,7 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client)
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var call = client.Scan(cancellationToken: cancellationToken);
+        using var call = client.Scan(Headers(), cancellationToken: cancellationToken);
         var header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant, FileName = fileName ?? "", Force = force };
         await call.RequestStream.WriteAsync(new ScanChunk { Header = header }, cancellationToken).ConfigureAwait(false);
 
@@ -67,6 +70,12 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client)
         }
         return (WireConversions.ToModel(reply.Result.Verdict) ?? throw new RpcException(new Status(StatusCode.Internal, "scan server returned no verdict")),
             reply.Result.Cached);
+    }
+
+    private Metadata? Headers()
+    {
+        var value = credential?.Invoke();
+        return string.IsNullOrEmpty(value) ? null : [new Metadata.Entry(AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + value)];
     }
 
     private static async Task SendContentAsync(IClientStreamWriter<ScanChunk> requests, Stream content, CancellationToken cancellationToken)

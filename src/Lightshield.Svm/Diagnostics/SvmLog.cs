@@ -32,4 +32,11 @@ internal static partial class SvmLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scan server options: {Options}")]
     public static partial void EffectiveOptions(ILogger logger, string options);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Refused a {Method} call from {Peer}: {Reason}")]
+    public static partial void AgentRefused(ILogger logger, string method, string peer, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+        Message = "No Svm:TrustedCredentialKeys: callers are not authenticated (allowed only because the scan server listens on loopback)")]
+    public static partial void AnonymousAgents(ILogger logger);
 }

@@ -2,10 +2,12 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Lightshield.Engine;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
+using Lightshield.Svm.Security;
 using Lightshield.Verdicts;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -34,7 +36,13 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddSingleton<DatabaseReloader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseReloader>());
 
-        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+        builder.Services.TryAddSingleton<CredentialRevocations>();
+        builder.Services.TryAddSingleton<AgentAuthenticator>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<AgentAuthenticationInterceptor>();
+        });
         builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(InstrumentNames.MeterName, "Lightshield.Verdicts", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

@@ -45,4 +45,13 @@ public sealed record SvmOptions
 
     /// <summary>L1 verdict cache capacity in entries (about 100 bytes each). Default 1,000,000.</summary>
     public int CacheCapacity { get; init; } = 1_000_000;
+
+    /// <summary>Credential-signing public keys of the center (base64 SubjectPublicKeyInfo, as <c>lightshield-center</c>
+    /// prints them) whose agent credentials this scan server accepts; every call must then carry a valid credential,
+    /// and the tenant is taken from it. With none, callers are not authenticated: allowed only on a loopback
+    /// <see cref="Listen"/> (one machine).</summary>
+    public IReadOnlyList<string> TrustedCredentialKeys { get; init; } = [];
+
+    /// <summary>The segment this scan server serves; credentials of agents in another segment are refused. Default <c>default</c>.</summary>
+    public string Segment { get; init; } = "default";
 }

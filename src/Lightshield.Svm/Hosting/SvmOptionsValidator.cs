@@ -1,4 +1,5 @@
 using System.Net;
+using Lightshield.Protocol.Credentials;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Svm.Hosting;
@@ -13,9 +14,32 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         {
             errors.Add($"Svm:Listen '{options.Listen}' is not an address:port such as 127.0.0.1:7443.");
         }
-        else if (options.Plaintext && !IPAddress.IsLoopback(listen.Address))
+        else
         {
-            errors.Add($"Svm:Plaintext is only allowed on a loopback address; {options.Listen} is not. Use TLS (the default).");
+            if (options.Plaintext && !IPAddress.IsLoopback(listen.Address))
+            {
+                errors.Add($"Svm:Plaintext is only allowed on a loopback address; {options.Listen} is not. Use TLS (the default).");
+            }
+            if (options.TrustedCredentialKeys.Count == 0 && !IPAddress.IsLoopback(listen.Address))
+            {
+                errors.Add($"Svm:TrustedCredentialKeys is empty, so agents would not be authenticated on {options.Listen}; "
+                    + "add the center's credential public key, or listen on a loopback address.");
+            }
+        }
+        foreach (var key in options.TrustedCredentialKeys)
+        {
+            try
+            {
+                CredentialPublicKey.Parse(key);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"Svm:TrustedCredentialKeys entry '{Shorten(key)}' is not usable: {e.Message}.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(options.Segment))
+        {
+            errors.Add("Svm:Segment must not be empty.");
         }
         if (!string.IsNullOrEmpty(options.OpsListen) && !IPEndPoint.TryParse(options.OpsListen, out _))
         {
@@ -39,4 +63,6 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static string Shorten(string value) => value.Length <= 24 ? value : value[..24] + "...";
 }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Lightshield.Protocol;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Security;
 using Lightshield.Verdicts;
 using Wire = Lightshield.Protocol.Scan;
 
@@ -50,7 +51,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             var request = new ScanRequest(
                 WireMapping.ToModel(header.Key),
                 WireMapping.ToModel(header.Priority),
-                string.IsNullOrEmpty(header.Tenant) ? "default" : header.Tenant,
+                AgentAuthenticator.TenantOf(context, header.Tenant),
                 string.IsNullOrEmpty(header.FileName) ? null : Path.GetFileName(header.FileName),
                 header.Force);
             try

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Lightshield.Protocol.Credentials;
+
+/// <summary>
+/// Checks agent credentials offline: signature by a trusted center key, validity period (with a little clock
+/// skew), and the revocation list. Signature checks are remembered per credential string (bounded), so the hot
+/// path pays one dictionary look-up; expiry and revocation are checked on every call.
+/// </summary>
+public sealed class CredentialVerifier
+{
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+    private const int MaxRemembered = 50_000;
+
+    private readonly Dictionary<string, CredentialPublicKey> _trusted;
+    private readonly TimeProvider _time;
+    private readonly CredentialRevocations _revocations;
+    private readonly ConcurrentDictionary<string, AgentClaims> _verified = new(StringComparer.Ordinal);
+
+    public CredentialVerifier(IEnumerable<CredentialPublicKey> trustedKeys, TimeProvider time, CredentialRevocations revocations)
+    {
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        _trusted = trustedKeys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+        _time = time;
+        _revocations = revocations;
+    }
+
+    public CredentialCheck Verify(string? credential)
+    {
+        if (string.IsNullOrEmpty(credential))
+        {
+            return CredentialCheck.Refused("no agent credential was presented");
+        }
+        if (!_verified.TryGetValue(credential, out var claims))
+        {
+            var signed = VerifySignature(credential);
+            if (!signed.IsValid)
+            {
+                return signed;
+            }
+            claims = signed.Claims!;
+            if (_verified.Count >= MaxRemembered)
+            {
+                _verified.Clear();
+            }
+            _verified[credential] = claims;
+        }
+        var now = _time.GetUtcNow();
+        if (now > claims.ExpiresAt + ClockSkew)
+        {
+            return CredentialCheck.Refused($"the agent credential expired at {claims.ExpiresAt:u}");
+        }
+        if (now < claims.IssuedAt - ClockSkew)
+        {
+            return CredentialCheck.Refused("the agent credential is not valid yet (check the clocks)");
+        }
+        return _revocations.IsRevoked(claims.CredentialId)
+            ? CredentialCheck.Refused("the agent credential has been revoked")
+            : CredentialCheck.Valid(claims);
+    }
+
+    /// <summary>Reads <c>Bearer &lt;credential&gt;</c> from a header value.</summary>
+    public static string? FromAuthorizationHeader(string? value) =>
+        value is not null && value.StartsWith(AgentCredentialFormat.Scheme, StringComparison.OrdinalIgnoreCase)
+            ? value[AgentCredentialFormat.Scheme.Length..].Trim()
+            : null;
+
+    private CredentialCheck VerifySignature(string credential)
+    {
+        if (!AgentCredentialFormat.TryDecode(credential, out var decoded, out var failure))
+        {
+            return CredentialCheck.Refused(failure);
+        }
+        if (!_trusted.TryGetValue(decoded.KeyId, out var key))
+        {
+            return CredentialCheck.Refused($"the agent credential was signed by an unknown key '{decoded.KeyId}'");
+        }
+        using var verifier = key.CreateVerifier();
+        return verifier.VerifyData(decoded.SignedPart, decoded.Signature, HashAlgorithmName.SHA256,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+            ? CredentialCheck.Valid(decoded.Claims)
+            : CredentialCheck.Refused("the agent credential's signature is not valid");
+    }
+}

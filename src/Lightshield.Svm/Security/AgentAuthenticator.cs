@@ -1,0 +1,73 @@
+using Grpc.Core;
+using Lightshield.Protocol.Credentials;
+using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Lightshield.Svm.Security;
+
+/// <summary>
+/// Identifies the caller of every gRPC call by its agent credential, never by its address: the one place the scan
+/// server decides who is calling. The verified claims travel in the call's user state; <see cref="TenantOf"/> is how
+/// the scan path learns the tenant.
+/// </summary>
+public sealed class AgentAuthenticator
+{
+    private readonly CredentialVerifier? _verifier;
+    private readonly string _segment;
+    private readonly ILogger<AgentAuthenticator> _logger;
+
+    public AgentAuthenticator(IOptions<SvmOptions> options, TimeProvider time, CredentialRevocations revocations,
+        ILogger<AgentAuthenticator> logger)
+    {
+        var svm = options.Value;
+        _segment = svm.Segment;
+        _logger = logger;
+        if (svm.TrustedCredentialKeys.Count > 0)
+        {
+            _verifier = new CredentialVerifier(svm.TrustedCredentialKeys.Select(CredentialPublicKey.Parse), time, revocations);
+        }
+        else
+        {
+            SvmLog.AnonymousAgents(logger);
+        }
+    }
+
+    /// <summary>Whether calls must carry a credential.</summary>
+    public bool Required => _verifier is not null;
+
+    /// <summary>Checks the call's credential; throws UNAUTHENTICATED or PERMISSION_DENIED with the reason.</summary>
+    public void Authenticate(ServerCallContext context)
+    {
+        if (_verifier is null)
+        {
+            return;
+        }
+        var check = _verifier.Verify(CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey)));
+        if (!check.IsValid)
+        {
+            Refuse(context, StatusCode.Unauthenticated, check.Failure!);
+        }
+        if (!string.Equals(check.Claims!.Segment, _segment, StringComparison.Ordinal))
+        {
+            Refuse(context, StatusCode.PermissionDenied,
+                $"this scan server serves segment '{_segment}', the agent belongs to segment '{check.Claims.Segment}'");
+        }
+        context.UserState[typeof(AgentClaims)] = check.Claims;
+    }
+
+    /// <summary>The tenant of an authenticated call; without authentication (loopback only) the declared one.</summary>
+    public static string TenantOf(ServerCallContext context, string declared)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.UserState.TryGetValue(typeof(AgentClaims), out var claims) && claims is AgentClaims agent
+            ? agent.TenantKey
+            : string.IsNullOrEmpty(declared) ? "default" : declared;
+    }
+
+    private void Refuse(ServerCallContext context, StatusCode status, string reason)
+    {
+        SvmLog.AgentRefused(_logger, context.Method, context.Peer, reason);
+        throw new RpcException(new Status(status, reason));
+    }
+}
