@@ -3,7 +3,7 @@ using System.Text;
 using Lightshield.Protocol.Credentials;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Lightshield.Svm.Tests.Security;
+namespace Lightshield.Protocol.Tests.Credentials;
 
 public sealed class CredentialVerifierTests : IDisposable
 {
