@@ -39,4 +39,11 @@ internal static partial class SvmLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
         Message = "No Svm:TrustedCredentialKeys: callers are not authenticated (allowed only because the scan server listens on loopback)")]
     public static partial void AnonymousAgents(ILogger logger);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning,
+        Message = "Center {Center} did not answer the heartbeat ({Status}: {Detail}); {Failures} in a row. Serving with the last keys and revocations received")]
+    public static partial void CenterUnreachable(ILogger logger, string center, string status, string detail, int failures);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Ignored a credential key sent by the center: {Reason}")]
+    public static partial void CenterKeyRefused(ILogger logger, string reason);
 }

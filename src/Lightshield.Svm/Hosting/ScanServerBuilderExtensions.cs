@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lightshield.Engine;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Svm.Admission;
+using Lightshield.Svm.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
@@ -37,7 +38,10 @@ public static class ScanServerBuilderExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseReloader>());
 
         builder.Services.TryAddSingleton<CredentialRevocations>();
+        builder.Services.TryAddSingleton<TrustedCredentialKeys>();
         builder.Services.TryAddSingleton<AgentAuthenticator>();
+        builder.Services.TryAddSingleton<CenterLink>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CenterLink>());
         builder.Services.AddGrpc(grpc =>
         {
             grpc.EnableDetailedErrors = false;
@@ -101,7 +105,7 @@ public static class ScanServerBuilderExtensions
             var options = services.GetRequiredService<IOptions<SvmOptions>>().Value;
             var endpoints = services.GetRequiredService<ScanServerEndpoints>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
-            SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = options.CertificatePassword is null ? null : "***" }));
+            SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = Redacted(options.CertificatePassword), CenterToken = Redacted(options.CenterToken) }));
 
             kestrel.Listen(IPEndPoint.Parse(options.Listen), listen =>
             {
@@ -128,4 +132,6 @@ public static class ScanServerBuilderExtensions
             }
         });
     }
+
+    private static string? Redacted(string? secret) => secret is null ? null : "***";
 }

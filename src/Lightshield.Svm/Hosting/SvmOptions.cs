@@ -54,4 +54,23 @@ public sealed record SvmOptions
 
     /// <summary>The segment this scan server serves; credentials of agents in another segment are refused. Default <c>default</c>.</summary>
     public string Segment { get; init; } = "default";
+
+    /// <summary>The center this scan server registers with and heartbeats to (<c>https://host:port</c>). Default none:
+    /// a standalone scan server.</summary>
+    public Uri? Center { get; init; }
+
+    /// <summary>The provider's scan-server token for <see cref="Center"/>. Never logged.</summary>
+    public string? CenterToken { get; init; }
+
+    /// <summary>SHA-256 fingerprint of the center's TLS certificate to pin; default: the system trust store decides.</summary>
+    public string? CenterCertificateSha256 { get; init; }
+
+    /// <summary>The address agents dial, as announced to the center. Default: <c>https://</c> + <see cref="Listen"/>.</summary>
+    public Uri? AdvertisedAddress { get; init; }
+
+    /// <summary>The hypervisor host this scan server runs on (assignment prefers agents of the same host). Default: the machine name.</summary>
+    public string HypervisorHost { get; init; } = Environment.MachineName;
+
+    /// <summary>Heartbeat period; the center marks a scan server down after 30 s without one. Default 10 s.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

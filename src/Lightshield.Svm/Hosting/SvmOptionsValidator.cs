@@ -20,10 +20,10 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
             {
                 errors.Add($"Svm:Plaintext is only allowed on a loopback address; {options.Listen} is not. Use TLS (the default).");
             }
-            if (options.TrustedCredentialKeys.Count == 0 && !IPAddress.IsLoopback(listen.Address))
+            if (options.TrustedCredentialKeys.Count == 0 && options.Center is null && !IPAddress.IsLoopback(listen.Address))
             {
                 errors.Add($"Svm:TrustedCredentialKeys is empty, so agents would not be authenticated on {options.Listen}; "
-                    + "add the center's credential public key, or listen on a loopback address.");
+                    + "set Svm:Center (keys come with its heartbeat answers), add the center's credential public key, or listen on a loopback address.");
             }
         }
         foreach (var key in options.TrustedCredentialKeys)
@@ -36,6 +36,21 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
             {
                 errors.Add($"Svm:TrustedCredentialKeys entry '{Shorten(key)}' is not usable: {e.Message}.");
             }
+        }
+        if (options.Center is not null)
+        {
+            if (!options.Center.IsAbsoluteUri || options.Center.Scheme is not ("https" or "http"))
+            {
+                errors.Add($"Svm:Center '{options.Center}' is not an https:// address.");
+            }
+            if (string.IsNullOrWhiteSpace(options.CenterToken))
+            {
+                errors.Add("Svm:CenterToken is required with Svm:Center: create one with `lightshield scan-servers token`.");
+            }
+        }
+        if (options.HeartbeatInterval < TimeSpan.FromSeconds(1) || options.HeartbeatInterval > TimeSpan.FromSeconds(20))
+        {
+            errors.Add($"Svm:HeartbeatInterval must be between 1 and 20 seconds (the center marks a server down after 30 s), not {options.HeartbeatInterval}.");
         }
         if (string.IsNullOrWhiteSpace(options.Segment))
         {

@@ -13,37 +13,38 @@ namespace Lightshield.Svm.Security;
 /// </summary>
 public sealed class AgentAuthenticator
 {
-    private readonly CredentialVerifier? _verifier;
+    private readonly TrustedCredentialKeys _keys;
     private readonly string _segment;
     private readonly ILogger<AgentAuthenticator> _logger;
 
-    public AgentAuthenticator(IOptions<SvmOptions> options, TimeProvider time, CredentialRevocations revocations,
-        ILogger<AgentAuthenticator> logger)
+    public AgentAuthenticator(IOptions<SvmOptions> options, TrustedCredentialKeys keys, ILogger<AgentAuthenticator> logger)
     {
-        var svm = options.Value;
-        _segment = svm.Segment;
+        _keys = keys;
+        _segment = options.Value.Segment;
         _logger = logger;
-        if (svm.TrustedCredentialKeys.Count > 0)
-        {
-            _verifier = new CredentialVerifier(svm.TrustedCredentialKeys.Select(CredentialPublicKey.Parse), time, revocations);
-        }
-        else
+        if (!Required)
         {
             SvmLog.AnonymousAgents(logger);
         }
     }
 
-    /// <summary>Whether calls must carry a credential.</summary>
-    public bool Required => _verifier is not null;
+    /// <summary>Whether calls must carry a credential: keys are configured, or expected from the center.</summary>
+    public bool Required => _keys.LinkedToCenter || _keys.Verifier is not null;
 
     /// <summary>Checks the call's credential; throws UNAUTHENTICATED or PERMISSION_DENIED with the reason.</summary>
     public void Authenticate(ServerCallContext context)
     {
-        if (_verifier is null)
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Required)
         {
             return;
         }
-        var check = _verifier.Verify(CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey)));
+        var verifier = _keys.Verifier;
+        if (verifier is null)
+        {
+            Refuse(context, StatusCode.Unavailable, "this scan server has not received the center's credential keys yet");
+        }
+        var check = verifier!.Verify(CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey)));
         if (!check.IsValid)
         {
             Refuse(context, StatusCode.Unauthenticated, check.Failure!);

@@ -1,0 +1,109 @@
+using Grpc.Core;
+using Lightshield.Engine;
+using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Credentials;
+using Lightshield.Svm.Admission;
+using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Hosting;
+using Lightshield.Svm.Security;
+using Microsoft.Extensions.Options;
+
+namespace Lightshield.Svm.Center;
+
+/// <summary>
+/// Registers with the center and heartbeats (host, segment, capacity, load, engine and database version), and takes
+/// the center's credential keys and revocation list from each answer. When the center is unreachable the scan server
+/// keeps serving with what it last received: the scan path never waits for the center.
+/// </summary>
+public sealed class CenterLink(
+    IOptions<SvmOptions> options,
+    ScanServerEndpoints endpoints,
+    ScanEngine engine,
+    AdmissionController admission,
+    IOptions<AdmissionOptions> admissionOptions,
+    TrustedCredentialKeys keys,
+    CredentialRevocations revocations,
+    TimeProvider time,
+    ILogger<CenterLink> logger) : BackgroundService
+{
+    private readonly SvmOptions _options = options.Value;
+
+    /// <summary>Heartbeats answered by the center since start.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    private long _acknowledged;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.Center is null)
+        {
+            return;
+        }
+        var serverId = ScanServerIdentity.LoadOrCreate(_options.DataDirectory);
+        using var channel = ScanServerChannel.Open(_options.Center, _options.CenterCertificateSha256);
+        var client = new ScanServerGateway.ScanServerGatewayClient(channel);
+        var headers = new Metadata { { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + _options.CenterToken } };
+        var interval = _options.HeartbeatInterval;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var response = await client.HeartbeatAsync(Heartbeat(serverId), headers,
+                    deadline: DateTime.UtcNow + interval, cancellationToken: stoppingToken).ConfigureAwait(false);
+                Apply(response);
+                if (response.HeartbeatIntervalSeconds is > 0 and <= 20)
+                {
+                    interval = TimeSpan.FromSeconds(response.HeartbeatIntervalSeconds);
+                }
+                Interlocked.Increment(ref _acknowledged);
+                failures = 0;
+            }
+            catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                SvmLog.CenterUnreachable(logger, _options.Center.ToString(), e.Status.StatusCode.ToString(), e.Status.Detail, failures);
+            }
+            // Jitter (±10 %) so that scan servers started together do not heartbeat in lockstep.
+            var jitter = interval * ((Random.Shared.NextDouble() - 0.5) / 5);
+            await Task.Delay(interval + jitter, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private ScanServerHeartbeat Heartbeat(string serverId)
+    {
+        var capacity = admissionOptions.Value.MaxConcurrentScans;
+        var waiting = admission.QueueDepth(ScanPriority.OnAccess) + admission.QueueDepth(ScanPriority.OnDemand)
+            + admission.QueueDepth(ScanPriority.Scheduled);
+        return new ScanServerHeartbeat
+        {
+            ServerId = serverId,
+            Address = (_options.AdvertisedAddress ?? endpoints.GrpcAddress).ToString(),
+            CertificateSha256 = endpoints.CertificateFingerprint ?? "",
+            HypervisorHost = _options.HypervisorHost,
+            Segment = _options.Segment,
+            Capacity = capacity,
+            Load = (double)(admission.Running + waiting) / capacity,
+            EngineVersion = engine.EngineVersion,
+            DatabaseVersion = engine.Database.Version,
+        };
+    }
+
+    private void Apply(HeartbeatResponse response)
+    {
+        foreach (var refused in keys.ReplaceFromCenter(response.TrustedCredentialKeys))
+        {
+            SvmLog.CenterKeyRefused(logger, refused);
+        }
+        var revoked = new List<Guid>(response.RevokedCredentials.Count);
+        foreach (var id in response.RevokedCredentials)
+        {
+            if (Guid.TryParse(id, out var credentialId))
+            {
+                revoked.Add(credentialId);
+            }
+        }
+        revocations.Replace(revoked);
+    }
+}
