@@ -1,15 +1,18 @@
 using System.CommandLine;
+using Lightshield.Bench.Agent;
 using Lightshield.Bench.Corpus;
 using Lightshield.Bench.Lookup;
 using Lightshield.Bench.Micro;
 
 var root = new RootCommand("""
-    Lightshield benchmarks of the scanning core. Every figure is reported as a ratio to a baseline measured
+    Lightshield benchmarks of the scanning core and the agent. Every figure is reported as a ratio to a baseline measured
     in the same invocation (the machines are small, shared and noisy). Figures: docs/benchmarks.md.
     """)
 {
     LookupCommand.Create(),
     ScanCorpusCommand.Create(),
     MicroCommand.Create(),
+    AgentFootprintCommand.Create(),
+    OpenLatencyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Agent.Files;
 
@@ -9,12 +10,34 @@ public readonly partial record struct UnixFileStatus(UnixFileType Type, ulong De
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
 
-    public static bool TryGet(string path, out UnixFileStatus status)
+    public static bool TryGet(string path, out UnixFileStatus status) => TryGet(AtFdCwd, path, AtSymlinkNoFollow, out status);
+
+    /// <summary>The same for an open descriptor (<c>fstat</c>), e.g. the one fanotify hands over with an event.</summary>
+    public static bool TryGet(SafeFileHandle handle, out UnixFileStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            return TryGet((int)handle.DangerousGetHandle(), "", AtEmptyPath, out status);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static bool TryGet(int directoryFd, string path, int flags, out UnixFileStatus status)
     {
         Span<byte> buffer = stackalloc byte[256];
-        if (NativeMethods.Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+        if (NativeMethods.Statx(directoryFd, path, flags, StatxBasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
         {
             status = default;
             return false;

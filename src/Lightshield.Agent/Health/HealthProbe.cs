@@ -1,15 +1,14 @@
 using Grpc.Core;
 using Lightshield.Agent.Jobs;
+using Lightshield.Agent.OnAccess;
 using Lightshield.Agent.Scanning;
 
 namespace Lightshield.Agent.Health;
 
-/// <summary>Takes a <see cref="HealthSnapshot"/>: system facts, the scan server in use and whether it answers,
-/// and the last tasks.</summary>
-public sealed class HealthProbe(ScanServerPool servers, JobQueue queue, string stateDirectory, TimeProvider time)
+/// <summary>Takes a <see cref="HealthSnapshot"/>: system facts, on-access protection, the scan server in use and
+/// whether it answers, and the last tasks.</summary>
+public sealed class HealthProbe(ScanServerPool servers, JobQueue queue, OnAccessStatus onAccess, string stateDirectory, TimeProvider time)
 {
-    public bool OnAccessEnabled { get; set; }
-
     public async Task<HealthSnapshot> TakeAsync(CancellationToken cancellationToken)
     {
         string? databaseVersion = null;
@@ -27,7 +26,7 @@ public sealed class HealthProbe(ScanServerPool servers, JobQueue queue, string s
         }
         var (total, free) = SystemFacts.Disk(stateDirectory);
         return new HealthSnapshot(SystemFacts.OperatingSystem(), SystemFacts.Kernel(), SystemFacts.Uptime(), SystemFacts.VirtualCpus(),
-            total, free, OnAccessEnabled, server, reachable, databaseVersion, await queue.LastTasksAsync(5, cancellationToken).ConfigureAwait(false),
+            total, free, onAccess.Enabled, onAccess.IsActive, onAccess.Failure, server, reachable, databaseVersion, await queue.LastTasksAsync(5, cancellationToken).ConfigureAwait(false),
             time.GetUtcNow());
     }
 }

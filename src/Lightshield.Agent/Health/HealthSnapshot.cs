@@ -9,6 +9,8 @@ public sealed record HealthSnapshot(
     long DiskTotalBytes,
     long DiskFreeBytes,
     bool OnAccessEnabled,
+    bool OnAccessActive,
+    string? OnAccessFailure,
     Uri ScanServer,
     bool ScanServerReachable,
     string? DatabaseVersion,

@@ -1,7 +1,9 @@
+using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Jobs;
+using Lightshield.Agent.OnAccess;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Storage;
 using Lightshield.Agent.Tasks;
@@ -35,8 +37,29 @@ public static class AgentHostingExtensions
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new FileBatchScanner(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<FileIndex>(),
             sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant));
+        builder.AddDetectionActions();
+        builder.AddOnAccessProtection();
         builder.Services.AddHostedService<JobWorker>();
         builder.Services.AddHostedService<EventDeliveryService>();
+        return builder;
+    }
+
+    /// <summary>What is done with infected files (section <c>Actions</c>), and the quarantine vault.</summary>
+    public static HostApplicationBuilder AddDetectionActions(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ActionOptions>().BindConfiguration(ActionOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActionOptions>, ActionOptionsValidator>());
+        builder.Services.TryAddSingleton<DetectionActions>();
+        return builder;
+    }
+
+    /// <summary>On-access protection (section <c>OnAccess</c>), started before the other workers when enabled.</summary>
+    public static HostApplicationBuilder AddOnAccessProtection(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OnAccessOptions>().BindConfiguration(OnAccessOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnAccessOptions>, OnAccessOptionsValidator>());
+        builder.Services.TryAddSingleton<OnAccessStatus>();
+        builder.Services.AddHostedService<OnAccessService>();
         return builder;
     }
 

@@ -42,6 +42,16 @@ public sealed class FileIndex(AgentDatabase database)
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>Records (or replaces) the entry of one path, as a scan outside the job queue (on-access) does.</summary>
+    public async Task RecordAsync(FileIndexEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await UpsertAsync(connection, transaction, entry, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     internal static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, FileIndexEntry entry, CancellationToken cancellationToken)
     {
         await using var upsert = connection.Command("""

@@ -3,6 +3,12 @@ namespace Lightshield.Agent.OnAccess;
 /// <summary>On-access protection settings (configuration section <c>OnAccess</c>).</summary>
 public sealed record OnAccessOptions
 {
+    public const string Section = "OnAccess";
+
+    /// <summary>Whether the agent host runs on-access protection (<c>OnAccessService</c>). The other settings are
+    /// checked only when it does. Default false.</summary>
+    public bool Enabled { get; init; }
+
     /// <summary>Absolute directories to protect. The mount (or file system, see <see cref="MarkScope"/>) holding each
     /// is marked, and events for paths outside every protected directory are allowed at once. Required.</summary>
     public IReadOnlyList<string> ProtectedPaths { get; init; } = [];

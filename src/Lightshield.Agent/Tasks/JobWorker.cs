@@ -1,6 +1,5 @@
-using System.Text.Json;
+using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
-using Lightshield.Agent.Events;
 using Lightshield.Agent.Files;
 using Lightshield.Agent.Jobs;
 using Lightshield.Agent.Scanning;
@@ -10,13 +9,13 @@ using Priority = Lightshield.Protocol.Scan.Priority;
 namespace Lightshield.Agent.Tasks;
 
 /// <summary>
-/// Works the persistent queue: expands directory jobs, scans file jobs in batches (most urgent first), records
-/// detections as events and completes the jobs. Jobs leased by a previous run are taken up again at start.
+/// Works the persistent queue: expands directory jobs, scans file jobs in batches (most urgent first), applies the
+/// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run are taken up again at start.
 /// </summary>
 public sealed partial class JobWorker(
     JobQueue queue,
     FileBatchScanner scanner,
-    EventOutbox outbox,
+    DetectionActions actions,
     IOptions<AgentOptions> options,
     ILogger<JobWorker> logger) : BackgroundService
 {
@@ -59,17 +58,10 @@ public sealed partial class JobWorker(
         for (var i = 0; i < files.Count; i++)
         {
             var verdict = verdicts[i];
-            if (verdict.IsInfected)
+            if (verdict is { IsInfected: true, IndexEntry: { } entry })
             {
-                LogDetection(logger, verdict.Path, string.Join(", ", verdict.Verdict!.Names));
-                await outbox.AppendAsync("detection", JsonSerializer.Serialize(new
-                {
-                    task = files[i].TaskId,
-                    path = verdict.Path,
-                    names = verdict.Verdict!.Names,
-                    sha256 = verdict.IndexEntry?.Key.Sha256Hex(),
-                    databaseVersion = verdict.Verdict.DatabaseVersion,
-                }), cancellationToken);
+                await actions.ApplyAsync(new DetectedFile(verdict.Path, entry.Identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion,
+                    "on-demand", TaskId: files[i].TaskId), actions.OnDemand, cancellationToken);
             }
             outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry));
         }
@@ -116,9 +108,6 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} jobs left unfinished by the previous run")]
     private static partial void LogRecovered(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Detection: {Path}: {Names}")]
-    private static partial void LogDetection(ILogger logger, string path, string names);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read directory {Path}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);

@@ -1,5 +1,6 @@
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Jobs;
+using Lightshield.Agent.OnAccess;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +21,7 @@ public sealed class HealthProbeTests : IDisposable
             NullLogger<ScanServerPool>.Instance);
         var queue = new JobQueue(_state.Database, TimeProvider.System);
         await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, ["/srv"]);
-        var probe = new HealthProbe(pool, queue, _state.Directory, TimeProvider.System) { OnAccessEnabled = true };
+        var probe = new HealthProbe(pool, queue, new OnAccessStatus { Enabled = true }, _state.Directory, TimeProvider.System);
 
         var up = await probe.TakeAsync(CancellationToken.None);
         await server.DisposeAsync();
@@ -34,6 +35,7 @@ public sealed class HealthProbeTests : IDisposable
         Assert.True(up.Uptime > TimeSpan.Zero);
         Assert.True(up.DiskTotalBytes >= up.DiskFreeBytes && up.DiskFreeBytes > 0);
         Assert.True(up.OnAccessEnabled);
+        Assert.False(up.OnAccessActive); // enabled, but no guard runs here
         Assert.Single(up.LastTasks);
     }
 }

@@ -10,18 +10,26 @@ internal static class ChildProcess
     public static ChildResult Run(string program, params string[] arguments) =>
         RunAsync(program, arguments).GetAwaiter().GetResult();
 
-    public static async Task<ChildResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>Runs <paramref name="program"/> to its end (see <see cref="WaitAsync"/>); <paramref name="stdin"/>, when
+    /// given, is written to its standard input, which is then closed.</summary>
+    public static async Task<ChildResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, byte[]? stdin = null)
     {
-        using var process = Start(program, arguments);
+        using var process = Start(program, arguments, redirectInput: stdin is not null);
+        if (stdin is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         return await WaitAsync(process, timeout ?? DefaultTimeout);
     }
 
-    public static Process Start(string program, IEnumerable<string> arguments)
+    public static Process Start(string program, IEnumerable<string> arguments, bool redirectInput = false)
     {
         var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)

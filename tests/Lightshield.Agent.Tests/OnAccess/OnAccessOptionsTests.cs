@@ -56,8 +56,16 @@ public sealed class OnAccessOptionsTests
     [Fact]
     public void Validator_InvalidOptions_FailsForValidateOnStart()
     {
-        var result = new OnAccessOptionsValidator().Validate(name: null, new OnAccessOptions());
+        var result = new OnAccessOptionsValidator().Validate(name: null, new OnAccessOptions { Enabled = true });
 
         Assert.True(result.Failed);
+    }
+
+    [Fact]
+    public void Validator_DisabledWithoutProtectedPaths_DoesNotStopTheAgent()
+    {
+        var result = new OnAccessOptionsValidator().Validate(name: null, new OnAccessOptions());
+
+        Assert.False(result.Failed);
     }
 }

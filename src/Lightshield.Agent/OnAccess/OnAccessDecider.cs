@@ -1,0 +1,96 @@
+using Lightshield.Agent.Actions;
+using Lightshield.Agent.Files;
+using Lightshield.Agent.Index;
+using Lightshield.Agent.Scanning;
+using Lightshield.Verdicts;
+using Priority = Lightshield.Protocol.Scan.Priority;
+
+namespace Lightshield.Agent.OnAccess;
+
+/// <summary>The agent's answers to the guard: the scan path (DESIGN "The scan path") at on-access priority. An
+/// unchanged file is answered from the local index without a read or a network call; any other file is read once,
+/// looked up and, if the site has never seen it, uploaded. Infected files are handed to <paramref name="detected"/>
+/// (once per file version; again if it could not take it) for the configured action, which also decides whether the open is denied.</summary>
+internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner, DetectionAction action, Func<DetectedFile, bool> detected)
+{
+    private const int MaxRemembered = 10_000;
+    private readonly Dictionary<string, FileIdentity> _reported = new(StringComparer.Ordinal);
+
+    /// <summary>Decides one intercepted open. Throws <see cref="OnAccessScanException"/> when no verdict could be had,
+    /// so that the guard applies the path's fail policy.</summary>
+    public async ValueTask<AccessDecision> DecideAsync(OnAccessRequest request, CancellationToken cancellationToken)
+    {
+        if (!UnixFileStatus.TryGet(request.File, out var status))
+        {
+            throw new OnAccessScanException($"cannot fstat {request.Path}");
+        }
+        if (status.Type != UnixFileType.Regular || status.Size == 0)
+        {
+            return AccessDecision.Allow; // nothing to scan: an empty file (as created by O_CREAT) holds no threat
+        }
+        var identity = FileIdentity.From(status);
+        var known = await index.FindAsync([request.Path], cancellationToken).ConfigureAwait(false);
+        if (known.TryGetValue(request.Path, out var entry) && entry.Identity == identity)
+        {
+            return entry.Verdict == VerdictKind.Infected
+                ? Infected(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion, "on-access",
+                    request.ProcessId, request.ProcessName))
+                : AccessDecision.Allow;
+        }
+        var verdict = (await scanner.ScanAsync([request.Path], Priority.OnAccess, cancellationToken).ConfigureAwait(false))[0];
+        if (verdict.IndexEntry is { } scanned)
+        {
+            await index.RecordAsync(scanned, CancellationToken.None).ConfigureAwait(false);
+            if (verdict.IsInfected)
+            {
+                return Infected(ToDetection(scanned, "on-access", request.ProcessId, request.ProcessName));
+            }
+        }
+        return verdict.IsError
+            ? throw new OnAccessScanException($"no verdict for {request.Path}: {verdict.Error ?? verdict.Verdict?.Reason}")
+            : AccessDecision.Allow;
+    }
+
+    /// <summary>Scans a file that was written and closed, records its verdict (so its next open is answered from the
+    /// index) and hands an infected file to the action.</summary>
+    public async Task ScanClosedFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var verdict = (await scanner.ScanAsync([path], Priority.OnAccess, cancellationToken).ConfigureAwait(false))[0];
+        if (verdict.IndexEntry is { } scanned)
+        {
+            await index.RecordAsync(scanned, CancellationToken.None).ConfigureAwait(false);
+            if (verdict.IsInfected)
+            {
+                _ = Infected(ToDetection(scanned, "after-close-write", null, null));
+            }
+        }
+    }
+
+    private AccessDecision Infected(DetectedFile file)
+    {
+        bool first;
+        lock (_reported)
+        {
+            first = !_reported.TryGetValue(file.Path, out var reported) || reported != file.Identity;
+            if (first)
+            {
+                if (_reported.Count >= MaxRemembered)
+                {
+                    _reported.Clear();
+                }
+                _reported[file.Path] = file.Identity;
+            }
+        }
+        if (first && !detected(file))
+        {
+            lock (_reported)
+            {
+                _reported.Remove(file.Path);
+            }
+        }
+        return action == DetectionAction.Report ? AccessDecision.Allow : AccessDecision.Deny;
+    }
+
+    private static DetectedFile ToDetection(FileIndexEntry entry, string source, int? processId, string? processName) =>
+        new(entry.Path, entry.Identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion, source, processId, processName);
+}
