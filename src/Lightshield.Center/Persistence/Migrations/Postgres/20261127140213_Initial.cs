@@ -1,0 +1,312 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Lightshield.Center.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Target = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Details = table.Column<string>(type: "text", nullable: false),
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_log", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "segments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_segments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tenants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    SegmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TimeZone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tenants_segments_SegmentId",
+                        column: x => x.SegmentId,
+                        principalTable: "segments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "agent_groups",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_groups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_agent_groups_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
+                    UserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PasswordHash = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_users_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "agents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HostName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    CredentialId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    EnrolledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_agents_agent_groups_GroupId",
+                        column: x => x.GroupId,
+                        principalTable: "agent_groups",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_agents_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "enrolment_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_enrolment_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_enrolment_tokens_agent_groups_GroupId",
+                        column: x => x.GroupId,
+                        principalTable: "agent_groups",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_enrolment_tokens_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_api_tokens_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_api_tokens_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_groups_TenantId_Name",
+                table: "agent_groups",
+                columns: new[] { "TenantId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agents_CredentialId",
+                table: "agents",
+                column: "CredentialId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agents_GroupId",
+                table: "agents",
+                column: "GroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agents_TenantId",
+                table: "agents",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_SecretHash",
+                table: "api_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_TenantId",
+                table: "api_tokens",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_tokens_UserId",
+                table: "api_tokens",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_TenantId",
+                table: "audit_log",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_enrolment_tokens_GroupId",
+                table: "enrolment_tokens",
+                column: "GroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_enrolment_tokens_SecretHash",
+                table: "enrolment_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_enrolment_tokens_TenantId",
+                table: "enrolment_tokens",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_segments_Name",
+                table: "segments",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenants_Name",
+                table: "tenants",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenants_SegmentId",
+                table: "tenants",
+                column: "SegmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_TenantId_UserName",
+                table: "users",
+                columns: new[] { "TenantId", "UserName" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "agents");
+
+            migrationBuilder.DropTable(
+                name: "api_tokens");
+
+            migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "enrolment_tokens");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropTable(
+                name: "agent_groups");
+
+            migrationBuilder.DropTable(
+                name: "tenants");
+
+            migrationBuilder.DropTable(
+                name: "segments");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Lightshield.Center.Hosting;
+
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(CenterHelp.Text);
+    return 0;
+}
+var app = CenterApp.Build(args);
+await app.RunAsync();
+return 0;
