@@ -1,6 +1,7 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<Agent> Agents => Set<Agent>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<HostScanSlot> HostScanSlots => Set<HostScanSlot>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

@@ -1,6 +1,7 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,6 +73,14 @@ internal static class CenterModel
             agent.HasIndex(a => a.TenantId);
             agent.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
             agent.HasOne<AgentGroup>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.NoAction);
+        });
+        model.Entity<HostScanSlot>(slot =>
+        {
+            slot.ToTable("host_scan_slots");
+            slot.HasKey(s => new { s.HypervisorHost, s.Slot });
+            slot.Property(s => s.HypervisorHost).HasMaxLength(255);
+            slot.Property(s => s.TaskId).HasMaxLength(100);
+            slot.HasIndex(s => s.LeaseId);
         });
         model.Entity<AuditEntry>(entry =>
         {
