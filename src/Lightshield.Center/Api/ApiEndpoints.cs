@@ -16,6 +16,8 @@ public static class ApiEndpoints
         api.MapAgentGroupEndpoints();
         api.MapEnrolmentTokenEndpoints();
         api.MapAgentEndpoints();
+        api.MapPolicyEndpoints();
+        api.MapTaskEndpoints();
         api.MapAuditEndpoints();
         return app;
     }

@@ -5,6 +5,9 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.ScanPolicies;
+using Lightshield.Center.ScanTasks;
+using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -29,6 +32,15 @@ public static class CenterBuilderExtensions
 
         builder.AddCenterDatabase();
         builder.Services.TryAddScoped<AuditLog>();
+        builder.Services.TryAddSingleton<PolicyTemplates>();
+        builder.Services.TryAddSingleton<PolicyReset>();
+        builder.Services.TryAddScoped<GroupPolicies>();
+        builder.Services.TryAddScoped<HostScanLeases>();
+        builder.Services.TryAddScoped<TaskDispatch>();
+        builder.Services.TryAddScoped<AgentTaskFeed>();
+        builder.Services.TryAddSingleton<ScheduledScanPlanner>();
+        builder.Services.AddHostedService<ScheduledScanService>();
+        builder.Services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddScoped<AuditChainVerifier>();
         builder.Services.TryAddScoped<DatabaseMigrator>();
         builder.Services.TryAddScoped<ProviderAdminBootstrap>();

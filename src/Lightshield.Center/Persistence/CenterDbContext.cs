@@ -1,6 +1,8 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.ScanPolicies;
+using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -31,6 +33,14 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<HostScanSlot> HostScanSlots => Set<HostScanSlot>();
+
+    public DbSet<GroupPolicy> GroupPolicies => Set<GroupPolicy>();
+
+    public DbSet<PolicyTemplate> PolicyTemplates => Set<PolicyTemplate>();
+
+    public DbSet<ScanTask> ScanTasks => Set<ScanTask>();
+
+    public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

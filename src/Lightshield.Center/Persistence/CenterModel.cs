@@ -1,6 +1,8 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.ScanPolicies;
+using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -73,6 +75,33 @@ internal static class CenterModel
             agent.HasIndex(a => a.TenantId);
             agent.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
             agent.HasOne<AgentGroup>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.NoAction);
+        });
+        model.Entity<GroupPolicy>(policy =>
+        {
+            policy.ToTable("group_policies");
+            policy.HasIndex(p => p.GroupId).IsUnique();
+            policy.HasIndex(p => p.TenantId);
+            policy.Property(p => p.UpdatedBy).HasMaxLength(NameLength + 10);
+            policy.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+            policy.HasOne<AgentGroup>().WithMany().HasForeignKey(p => p.GroupId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<PolicyTemplate>(template => template.ToTable("policy_template"));
+        model.Entity<ScanTask>(task =>
+        {
+            task.ToTable("scan_tasks");
+            task.HasIndex(t => new { t.TenantId, t.CreatedAt });
+            task.Property(t => t.CreatedBy).HasMaxLength(NameLength + 10);
+            task.Property(t => t.ScheduleName).HasMaxLength(64);
+            task.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AgentTaskRun>(run =>
+        {
+            run.ToTable("agent_task_runs");
+            run.HasIndex(r => new { r.TaskId, r.AgentId }).IsUnique();
+            run.HasIndex(r => new { r.AgentId, r.Delivered });
+            run.Property(r => r.Message).HasMaxLength(1000);
+            run.HasOne<ScanTask>().WithMany().HasForeignKey(r => r.TaskId).OnDelete(DeleteBehavior.Cascade);
+            run.HasOne<Agent>().WithMany().HasForeignKey(r => r.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<HostScanSlot>(slot =>
         {
