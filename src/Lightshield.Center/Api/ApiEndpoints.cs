@@ -18,6 +18,7 @@ public static class ApiEndpoints
         api.MapAgentEndpoints();
         api.MapPolicyEndpoints();
         api.MapTaskEndpoints();
+        api.MapEventEndpoints();
         api.MapAuditEndpoints();
         return app;
     }

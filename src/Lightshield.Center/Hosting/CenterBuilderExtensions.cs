@@ -4,6 +4,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Events;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -37,6 +38,10 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<GroupPolicies>();
         builder.Services.TryAddScoped<HostScanLeases>();
         builder.Services.TryAddScoped<TaskDispatch>();
+        builder.Services.TryAddScoped<EventIngestion>();
+        builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<EventRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.TryAddScoped<AgentTaskFeed>();
         builder.Services.TryAddSingleton<ScheduledScanPlanner>();
         builder.Services.AddHostedService<ScheduledScanService>();

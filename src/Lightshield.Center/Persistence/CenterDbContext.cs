@@ -1,5 +1,6 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -39,6 +40,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<PolicyTemplate> PolicyTemplates => Set<PolicyTemplate>();
 
     public DbSet<ScanTask> ScanTasks => Set<ScanTask>();
+
+    public DbSet<AgentEventRecord> AgentEvents => Set<AgentEventRecord>();
 
     public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
 

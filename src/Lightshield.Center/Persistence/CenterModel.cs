@@ -1,5 +1,6 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -102,6 +103,17 @@ internal static class CenterModel
             run.Property(r => r.Message).HasMaxLength(1000);
             run.HasOne<ScanTask>().WithMany().HasForeignKey(r => r.TaskId).OnDelete(DeleteBehavior.Cascade);
             run.HasOne<Agent>().WithMany().HasForeignKey(r => r.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AgentEventRecord>(record =>
+        {
+            record.ToTable("agent_events");
+            record.HasKey(e => new { e.TenantId, e.EventId });
+            record.Property(e => e.Type).HasMaxLength(50);
+            record.Property(e => e.PayloadJson).HasMaxLength(EventIngestion.MaxPayloadBytes);
+            record.HasIndex(e => new { e.TenantId, e.CreatedAtUnixMs });
+            record.HasIndex(e => new { e.TenantId, e.Type, e.CreatedAtUnixMs });
+            record.HasIndex(e => e.ReceivedAtUnixMs);
+            record.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<HostScanSlot>(slot =>
         {
