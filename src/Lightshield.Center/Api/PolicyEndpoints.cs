@@ -38,15 +38,16 @@ internal static class PolicyEndpoints
     private static async Task<IResult> PutAsync(Guid groupId, HttpRequest request, GroupPolicies policies, CenterDbContext db,
         AuditLog audit, CurrentActor actor, TimeProvider time, CancellationToken ct)
     {
-        var parsed = await ReadPolicyAsync(request, ct);
-        if (parsed.Problem is not null)
-        {
-            return parsed.Problem;
-        }
+        // Existence first: someone else's group is "not found" whatever the body says.
         var policy = await policies.GetOrCreateAsync(groupId, ct);
         if (policy is null)
         {
             return ApiProblems.NotFound("agent group", groupId);
+        }
+        var parsed = await ReadPolicyAsync(request, ct);
+        if (parsed.Problem is not null)
+        {
+            return parsed.Problem;
         }
         policy.Json = parsed.Json!;
         policy.Version++;

@@ -7,7 +7,8 @@ namespace Lightshield.Center.Events;
 
 /// <summary>Deletes events past their retention, hourly; a single set-based delete per run (system scope: it
 /// reads no content, only ages).</summary>
-public sealed class EventRetention(IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, TimeProvider time) : BackgroundService
+public sealed class EventRetention(IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, TimeProvider time,
+    ILogger<EventRetention> logger) : BackgroundService
 {
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
@@ -22,7 +23,14 @@ public sealed class EventRetention(IServiceScopeFactory scopes, IOptions<EventRe
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         do
         {
-            await PurgeAsync(stoppingToken);
+            try
+            {
+                await PurgeAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                EventLog.PurgeFailed(logger, e);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -41,15 +41,16 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<EventIngestion>();
         builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<EventRetention>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.TryAddScoped<AgentTaskFeed>();
         builder.Services.TryAddSingleton<ScheduledScanPlanner>();
-        builder.Services.AddHostedService<ScheduledScanService>();
         builder.Services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddScoped<AuditChainVerifier>();
         builder.Services.TryAddScoped<DatabaseMigrator>();
         builder.Services.TryAddScoped<ProviderAdminBootstrap>();
         builder.Services.AddHostedService<CenterStartup>();
+        // Background work starts after CenterStartup has migrated the database (hosted services start in order).
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
+        builder.Services.AddHostedService<ScheduledScanService>();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);

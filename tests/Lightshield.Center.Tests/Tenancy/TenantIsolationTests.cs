@@ -5,10 +5,13 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Api;
+using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
+using AgentEventMessage = Lightshield.Protocol.Center.AgentEventMessage;
+using Lightshield.Protocol.Policies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -122,6 +125,10 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         Assert.Empty(await db.AgentGroups.ToListAsync());
         Assert.Empty(await db.EnrolmentTokens.ToListAsync());
         Assert.Empty(await db.Agents.ToListAsync());
+        Assert.Empty(await db.GroupPolicies.ToListAsync());
+        Assert.Empty(await db.ScanTasks.ToListAsync());
+        Assert.Empty(await db.AgentTaskRuns.ToListAsync());
+        Assert.Empty(await db.AgentEvents.ToListAsync());
         Assert.All(await db.Users.ToListAsync(), u => Assert.Null(u.TenantId));
         Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.Null(e.TenantId));
 
@@ -213,8 +220,24 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             .Content.ReadFromJsonAsync<UserCreatedResponse>())!;
         var token = (await (await client.PostAsJsonAsync("/api/v1/tokens", new TokenRequest(Unique("automation"), 30)))
             .Content.ReadFromJsonAsync<TokenCreatedResponse>())!;
+        var secretPath = $"/srv/{Unique($"private-of-{tenant.Name}")}";
+        var task = (await (await client.PostAsJsonAsync("/api/v1/tasks", new TaskRequest("scan", [secretPath], [agent.AgentId], null, false)))
+            .Content.ReadFromJsonAsync<TaskResponse>())!;
+        var excluded = $"/data/{Unique($"excluded-of-{tenant.Name}")}/**";
+        using var policy = await client.PutAsync($"/api/v1/agent-groups/{group.Id}/policy", new StringContent(
+            PolicyJson.Serialize(new PolicyDocument { OnDemand = new OnDemandPolicy { ExcludedPaths = [excluded] } }), Encoding.UTF8, "application/json"));
+        Assert.True(policy.IsSuccessStatusCode, await policy.Content.ReadAsStringAsync());
+        var detectedPath = $"/home/{Unique($"detected-of-{tenant.Name}")}/invoice.pdf";
+        await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
+        {
+            var ack = await scope.ServiceProvider.GetRequiredService<EventIngestion>().IngestAsync(agent.AgentId,
+                [new AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = "detection", PayloadJson = JsonSerializer.Serialize(new { path = detectedPath }) }],
+                CancellationToken.None);
+            Assert.Equal(1, ack.Accepted);
+        }
         var values = new Dictionary<string, string>
         {
+            ["taskId"] = task.Id.ToString(),
             ["tenantId"] = tenant.Id.ToString(),
             ["tenantName"] = tenant.Name,
             ["groupId"] = group.Id.ToString(),
@@ -224,7 +247,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             ["tokenId"] = token.Info.Id.ToString(),
         };
         string[] secrets = [group.Id.ToString(), groupName, enrolment.Info.Id.ToString(), agent.AgentId.ToString(), agent.CredentialId,
-            hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString()];
+            hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath];
         return new Resources(values, secrets);
     }
 
@@ -241,6 +264,10 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             groups = (await db.AgentGroups.AsNoTracking().Where(g => g.TenantId == tenantId).ToListAsync()).OrderBy(g => g.Id),
             enrolment = (await db.EnrolmentTokens.AsNoTracking().Where(t => t.TenantId == tenantId).ToListAsync()).OrderBy(t => t.Id),
             agents = (await db.Agents.AsNoTracking().Where(a => a.TenantId == tenantId).ToListAsync()).OrderBy(a => a.Id),
+            policies = (await db.GroupPolicies.AsNoTracking().Where(p => p.TenantId == tenantId).ToListAsync()).OrderBy(p => p.Id),
+            tasks = (await db.ScanTasks.AsNoTracking().Where(t => t.TenantId == tenantId).ToListAsync()).OrderBy(t => t.Id),
+            runs = (await db.AgentTaskRuns.AsNoTracking().Where(r => r.TenantId == tenantId).ToListAsync()).OrderBy(r => r.Id),
+            events = (await db.AgentEvents.AsNoTracking().Where(e => e.TenantId == tenantId).ToListAsync()).OrderBy(e => e.EventId),
             audit = await db.AuditEntries.AsNoTracking().Where(e => e.TenantId == tenantId).OrderBy(e => e.Sequence).ToListAsync(),
         };
         return JsonSerializer.Serialize(snapshot);
