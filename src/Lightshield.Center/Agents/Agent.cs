@@ -1,0 +1,27 @@
+using Lightshield.Center.Tenancy;
+
+namespace Lightshield.Center.Agents;
+
+/// <summary>An enrolled light agent on one VM, identified by its credential, never by its address.</summary>
+public sealed class Agent : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid GroupId { get; set; }
+
+    public required string HostName { get; set; }
+
+    /// <summary>The hypervisor host the VM runs on, for scan-server assignment.</summary>
+    public required string HypervisorHost { get; set; }
+
+    public int Vcpus { get; set; }
+
+    /// <summary>Id of the per-agent credential issued at enrolment.</summary>
+    public required string CredentialId { get; set; }
+
+    public DateTimeOffset EnrolledAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}

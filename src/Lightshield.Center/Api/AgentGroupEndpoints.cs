@@ -1,0 +1,67 @@
+using Lightshield.Center.Agents;
+using Lightshield.Center.Audit;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Api;
+
+/// <summary><c>/api/v1/agent-groups</c>: a tenant's groups of agents (tenant-private).</summary>
+internal static class AgentGroupEndpoints
+{
+    public static void MapAgentGroupEndpoints(this RouteGroupBuilder api)
+    {
+        var groups = api.MapGroup("/agent-groups").WithTags("Agent groups").RequireAuthorization(Policies.TenantReader);
+        groups.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.AgentGroups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct)).Select(AgentGroupResponse.From)))
+            .WithSummary("List my agent groups.");
+        groups.MapGet("/{groupId:guid}", async (Guid groupId, CenterDbContext db, CancellationToken ct) =>
+            await db.AgentGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, ct) is { } group
+                ? TypedResults.Ok(AgentGroupResponse.From(group)) : ApiProblems.NotFound("agent group", groupId))
+            .WithSummary("Get an agent group.");
+        groups.MapPost("/", CreateAsync).RequireAuthorization(Policies.TenantAdmin).WithSummary("Create an agent group.");
+        groups.MapDelete("/{groupId:guid}", DeleteAsync).RequireAuthorization(Policies.TenantAdmin)
+            .WithSummary("Delete an agent group without agents or enrolment tokens.");
+    }
+
+    private static async Task<IResult> CreateAsync(AgentGroupRequest request, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        if (ApiProblems.CheckName("name", request.Name) is { } problem)
+        {
+            return ApiProblems.BadRequest(problem);
+        }
+        if (await db.AgentGroups.AnyAsync(g => g.Name == request.Name, ct))
+        {
+            return ApiProblems.Conflict($"An agent group named '{request.Name}' exists already.");
+        }
+        var group = new AgentGroup { Id = Guid.NewGuid(), Name = request.Name!, Description = request.Description, CreatedAt = time.GetUtcNow() };
+        db.AgentGroups.Add(group);
+        audit.Record("agent-group.create", $"agent-group/{group.Id}", new { group.Name });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"{ApiEndpoints.Prefix}/agent-groups/{group.Id}", AgentGroupResponse.From(group));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid groupId, CenterDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var group = await db.AgentGroups.FirstOrDefaultAsync(g => g.Id == groupId, ct);
+        if (group is null)
+        {
+            return ApiProblems.NotFound("agent group", groupId);
+        }
+        if (await db.Agents.AnyAsync(a => a.GroupId == groupId, ct) || await db.EnrolmentTokens.AnyAsync(t => t.GroupId == groupId, ct))
+        {
+            return ApiProblems.Conflict($"Agent group '{group.Name}' still has agents or enrolment tokens.");
+        }
+        db.AgentGroups.Remove(group);
+        audit.Record("agent-group.delete", $"agent-group/{group.Id}", new { group.Name });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}
+
+public sealed record AgentGroupRequest(string? Name, string? Description);
+
+public sealed record AgentGroupResponse(Guid Id, string Name, string? Description, DateTimeOffset CreatedAt)
+{
+    public static AgentGroupResponse From(AgentGroup group) => new(group.Id, group.Name, group.Description, group.CreatedAt);
+}

@@ -1,0 +1,107 @@
+using Lightshield.Center.Audit;
+using Lightshield.Center.Hosting;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Tenancy;
+using Lightshield.Center.Tenants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Lightshield.Center.Api;
+
+/// <summary><c>/api/v1/auth</c>: sign in with a password for a bearer token; who am I; change my password.</summary>
+internal static class AuthEndpoints
+{
+    public static void MapAuthEndpoints(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Authentication");
+        auth.MapPost("/login", LoginAsync).AllowAnonymous()
+            .WithSummary("Sign in; returns a bearer token (shown once) valid for Center:LoginTokenLifetime.")
+            .Produces<LoginResponse>();
+        auth.MapGet("/me", (HttpContext http, CurrentTenantScope scope) => TypedResults.Ok(new MeResponse(
+                Guid.Parse(http.User.FindFirst(CenterClaims.UserId)!.Value), http.User.Identity!.Name!,
+                http.User.FindFirst(System.Security.Claims.ClaimTypes.Role)!.Value, scope.Scope.TenantId)))
+            .RequireAuthorization().WithSummary("The signed-in user.");
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization().WithSummary("Change my password.");
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, IServiceScopeFactory scopes, IOptions<CenterOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.UserName) || string.IsNullOrEmpty(request.Password))
+        {
+            return ApiProblems.BadRequest("'userName' and 'password' are required ('tenant' too for a tenant's user).");
+        }
+        // Who is signing in is not known yet: the look-up runs in a system scope.
+        await using var scope = scopes.CreateSystemScope();
+        var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+        Tenant? tenant = null;
+        if (!string.IsNullOrEmpty(request.Tenant))
+        {
+            tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Name == request.Tenant, cancellationToken);
+            if (tenant is null)
+            {
+                PasswordHasher.VerifyNothing(request.Password);
+                return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
+            }
+        }
+        var tenantId = tenant?.Id;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.UserName == request.UserName, cancellationToken);
+        if (user is null)
+        {
+            PasswordHasher.VerifyNothing(request.Password);
+            return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
+        }
+        if (!PasswordHasher.Verify(request.Password, user.PasswordHash))
+        {
+            return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
+        }
+        if (tenant is { State: not TenantState.Active })
+        {
+            return ApiProblems.Forbidden($"Tenant '{tenant.Name}' is suspended; its users cannot sign in.");
+        }
+        var now = time.GetUtcNow();
+        var secret = SecretTokens.Create(SecretTokens.ApiPrefix);
+        var token = new ApiToken
+        {
+            Id = Guid.NewGuid(),
+            TenantId = user.TenantId,
+            UserId = user.Id,
+            Name = "login",
+            SecretHash = SecretTokens.HashOf(secret),
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.LoginTokenLifetime,
+        };
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new LoginResponse(secret, token.ExpiresAt, user.Id, user.Role.ToName(), user.TenantId));
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, CenterDbContext db, CurrentActor actor,
+        AuditLog audit, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == actor.UserId, cancellationToken);
+        if (user is null || !PasswordHasher.Verify(request.CurrentPassword ?? "", user.PasswordHash))
+        {
+            return ApiProblems.BadRequest("'currentPassword' is wrong.");
+        }
+        if (UserEndpoints.CheckPassword(request.NewPassword) is { } problem)
+        {
+            return ApiProblems.BadRequest(problem);
+        }
+        user.PasswordHash = PasswordHasher.Hash(request.NewPassword!);
+        audit.Record("user.password", $"user/{user.Id}");
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <param name="Tenant">The tenant's name; omit for provider users.</param>
+public sealed record LoginRequest(string? Tenant, string? UserName, string? Password);
+
+/// <param name="Token">The bearer secret; shown only in this answer.</param>
+public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt, Guid UserId, string Role, Guid? TenantId);
+
+public sealed record MeResponse(Guid UserId, string UserName, string Role, Guid? TenantId);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);

@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Wire = Lightshield.Protocol.Center;
+
+namespace Lightshield.Center.Events;
+
+/// <summary>
+/// Stores a batch of an agent's events, in the agent's tenant scope: idempotent by event id (at-least-once delivery
+/// brings duplicates), malformed events are rejected one by one (never the whole batch, so one bad event cannot
+/// block an agent's outbox).
+/// </summary>
+public sealed partial class EventIngestion(CenterDbContext db, TimeProvider time)
+{
+    public const int MaxBatch = 1000;
+    public const int MaxPayloadBytes = 16 * 1024;
+
+    public async Task<Wire.EventAck> IngestAsync(Guid agentId, IReadOnlyList<Wire.AgentEventMessage> events, CancellationToken cancellationToken)
+    {
+        var ack = new Wire.EventAck();
+        var valid = new Dictionary<Guid, AgentEventRecord>();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var message in events.Take(MaxBatch))
+        {
+            if (ToRecord(agentId, message, now) is { } record)
+            {
+                if (!valid.TryAdd(record.EventId, record))
+                {
+                    ack.Duplicates++;
+                }
+            }
+            else
+            {
+                ack.Rejected++;
+                ack.RejectedIds.Add(message.EventId.Length <= 64 ? message.EventId : message.EventId[..64]);
+            }
+        }
+        foreach (var extra in events.Skip(MaxBatch))
+        {
+            ack.Rejected++;
+            ack.RejectedIds.Add(extra.EventId.Length <= 64 ? extra.EventId : extra.EventId[..64]);
+        }
+        var ids = valid.Keys.ToList();
+        var known = await db.AgentEvents.AsNoTracking().Where(e => ids.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(cancellationToken);
+        foreach (var id in known)
+        {
+            valid.Remove(id);
+            ack.Duplicates++;
+        }
+        db.AgentEvents.AddRange(valid.Values);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            ack.Accepted = valid.Count;
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent delivery of the same batch stored some first: store one by one, counting those as duplicates.
+            db.ChangeTracker.Clear();
+            foreach (var record in valid.Values)
+            {
+                db.AgentEvents.Add(record);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    ack.Accepted++;
+                }
+                catch (DbUpdateException)
+                {
+                    ack.Duplicates++;
+                }
+                db.ChangeTracker.Clear();
+            }
+        }
+        return ack;
+    }
+
+    private static AgentEventRecord? ToRecord(Guid agentId, Wire.AgentEventMessage message, long now)
+    {
+        if (!Guid.TryParse(message.EventId, out var eventId) || eventId == Guid.Empty
+            || !TypePattern().IsMatch(message.Type)
+            || Encoding.UTF8.GetByteCount(message.PayloadJson) > MaxPayloadBytes
+            || !IsJsonObject(message.PayloadJson))
+        {
+            return null;
+        }
+        return new AgentEventRecord
+        {
+            EventId = eventId,
+            AgentId = agentId,
+            Type = message.Type,
+            // An agent's clock may be wrong; keep its time but never later than the reception.
+            CreatedAtUnixMs = message.CreatedUnixMs > 0 ? Math.Min(message.CreatedUnixMs, now) : now,
+            ReceivedAtUnixMs = now,
+            PayloadJson = message.PayloadJson,
+        };
+    }
+
+    private static bool IsJsonObject(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    private static partial Regex TypePatternCore();
+
+    private static Regex TypePattern() => TypePatternCore();
+}

@@ -1,0 +1,21 @@
+namespace Lightshield.Center.Hosting;
+
+internal static class CenterHelp
+{
+    public const string Text = """
+        lightshield-center: the Lightshield control plane (tenants, users, agents, audit; REST API).
+
+        Usage: lightshield-center [--Center:Setting=value ...]
+        Settings also come from appsettings.json beside the binary and from LIGHTSHIELD_Center__Setting variables.
+
+          --Center:Listen=ADDR:PORT                  REST API, /health/live, /health/ready (default 127.0.0.1:7500)
+          --Center:DataDirectory=DIR                 state, including the SQLite database (default ~/.local/share/lightshield/center)
+          --Center:Database:Provider=sqlite|postgres default sqlite (DIR/center.db)
+          --Center:Database:ConnectionString=...     required for postgres
+          --Center:Bootstrap:AdminUserName=NAME      first provider administrator (default admin)
+          --Center:Bootstrap:AdminPassword=...       its password; default: a one-time password printed to the log once
+          --Center:LoginTokenLifetime=12:00:00       lifetime of tokens from POST /api/v1/auth/login
+
+        API reference: http://ADDR:PORT/api/reference   OpenAPI: http://ADDR:PORT/openapi/v1.json
+        """;
+}

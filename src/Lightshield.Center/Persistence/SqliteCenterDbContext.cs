@@ -1,0 +1,21 @@
+using Lightshield.Center.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Lightshield.Center.Persistence;
+
+/// <summary>The center database on SQLite; its migrations are in <c>Persistence/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteCenterDbContext(DbContextOptions<SqliteCenterDbContext> options, CurrentTenantScope scope)
+    : CenterDbContext(options, scope)
+{
+    // SQLite transactions opened by EF Core start with BEGIN IMMEDIATE: the saving transaction already holds the
+    // database's only write lock.
+    protected override Task LockAuditChainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context SqliteCenterDbContext</c> build the model without the app.</summary>
+internal sealed class SqliteCenterDbContextDesignFactory : IDesignTimeDbContextFactory<SqliteCenterDbContext>
+{
+    public SqliteCenterDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCenterDbContext>().UseSqlite("Data Source=design-time.db").Options, new CurrentTenantScope());
+}

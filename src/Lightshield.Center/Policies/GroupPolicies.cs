@@ -1,0 +1,47 @@
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.ScanPolicies;
+
+/// <summary>A group's policy in the current tenant scope, created from the provider template the first time it is needed.</summary>
+public sealed class GroupPolicies(CenterDbContext db, PolicyTemplates templates, TimeProvider time)
+{
+    /// <summary>The group's policy; null when the group is not visible in this scope.</summary>
+    public async Task<GroupPolicy?> GetOrCreateAsync(Guid groupId, CancellationToken cancellationToken)
+    {
+        var policy = await db.GroupPolicies.FirstOrDefaultAsync(p => p.GroupId == groupId, cancellationToken);
+        if (policy is not null)
+        {
+            return policy;
+        }
+        var group = await db.AgentGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, cancellationToken);
+        if (group is null)
+        {
+            return null;
+        }
+        policy = new GroupPolicy
+        {
+            Id = Guid.NewGuid(),
+            TenantId = group.TenantId,
+            GroupId = groupId,
+            Version = 1,
+            Json = await templates.CurrentJsonAsync(cancellationToken),
+            UpdatedAt = time.GetUtcNow(),
+            UpdatedBy = "default",
+            // Schedules start counting from now: creating a group never fires a backlog of past occurrences.
+            SchedulesPlannedUntilUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        db.GroupPolicies.Add(policy);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return policy;
+        }
+        catch (DbUpdateException)
+        {
+            // Created by a concurrent request: use that one.
+            db.Entry(policy).State = EntityState.Detached;
+            return await db.GroupPolicies.FirstOrDefaultAsync(p => p.GroupId == groupId, cancellationToken);
+        }
+    }
+}
