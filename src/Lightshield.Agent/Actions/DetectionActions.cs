@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.Actions;

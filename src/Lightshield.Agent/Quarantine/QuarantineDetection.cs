@@ -1,3 +1,5 @@
+using Lightshield.Quarantine;
+
 namespace Lightshield.Agent.Quarantine;
 
 /// <summary>Why a file is quarantined: the detection name(s) the engine reported, e.g. <c>Eicar-Signature</c>.</summary>

@@ -1,4 +1,5 @@
 using Lightshield.Agent.Quarantine.Native;
+using Lightshield.Quarantine;
 using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Agent.Quarantine;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Lightshield.Agent.Quarantine.Format;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Quarantine;
 

@@ -1,5 +1,6 @@
 using Lightshield.Agent.Quarantine.Format;
 using Lightshield.Agent.Quarantine.Native;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Quarantine;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Lightshield.Agent.Quarantine.Format;
 using Lightshield.Agent.Quarantine.Native;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Quarantine;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 using Spectre.Console;
 
 namespace Lightshield.Cli.Quarantine;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Agent.Tests.Support;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Tests.OnAccess;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

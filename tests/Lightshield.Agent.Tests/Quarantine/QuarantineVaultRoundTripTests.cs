@@ -1,6 +1,7 @@
 using System.Text;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Agent.Quarantine.Native;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

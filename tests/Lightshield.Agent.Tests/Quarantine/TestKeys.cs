@@ -1,4 +1,4 @@
-using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

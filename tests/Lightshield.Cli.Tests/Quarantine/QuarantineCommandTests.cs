@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Cli.Tests.Quarantine;
 

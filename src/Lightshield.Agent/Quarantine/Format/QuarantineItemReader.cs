@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Quarantine.Format;
 

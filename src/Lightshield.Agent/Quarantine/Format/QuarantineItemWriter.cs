@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Lightshield.Quarantine;
 using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Agent.Quarantine.Format;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Lightshield.Agent.Quarantine;
+namespace Lightshield.Quarantine;
 
 /// <summary>A tenant's quarantine public key (RSA, at least 3072 bits). The agent is configured with this key
 /// only: it can wrap data keys for the vault but never unwrap them, so it cannot read its own vault.</summary>
@@ -42,6 +42,16 @@ public sealed class QuarantinePublicKey
     internal byte[] FingerprintBytes { get; }
 
     internal ReadOnlySpan<byte> SubjectPublicKeyInfo => _subjectPublicKeyInfo;
+
+    /// <summary>Reads a DER SubjectPublicKeyInfo (as the center sends it at enrolment).</summary>
+    public static QuarantinePublicKey FromSubjectPublicKeyInfo(byte[] subjectPublicKeyInfo)
+    {
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
+        return new QuarantinePublicKey([.. subjectPublicKeyInfo]);
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo.</summary>
+    public byte[] ExportSubjectPublicKeyInfo() => [.. _subjectPublicKeyInfo];
 
     internal byte[] Encrypt(ReadOnlySpan<byte> plaintext)
     {

@@ -1,4 +1,4 @@
-namespace Lightshield.Agent.Quarantine;
+namespace Lightshield.Quarantine;
 
 /// <summary>One item's data key, encrypted (RSA-OAEP-SHA256) to the tenant public key whose fingerprint is given.
 /// This is what the agent sends to the tenant's center for a restore; the center unwraps it with

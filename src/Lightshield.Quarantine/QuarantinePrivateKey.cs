@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Lightshield.Agent.Quarantine;
+namespace Lightshield.Quarantine;
 
 /// <summary>A tenant's quarantine private key. Held by the tenant (a key file for the CLI today, wrapped by a
 /// tenant secret in the tenant's center later), never by the agent or the provider.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Lightshield.Agent.Quarantine.Format;
 
-namespace Lightshield.Agent.Quarantine;
+namespace Lightshield.Quarantine;
 
 /// <summary>The tenant's quarantine key pair: generation, PEM import/export, and data-key wrapping.</summary>
 /// <remarks>
@@ -20,6 +19,9 @@ public static class QuarantineKeys
 {
     public const int KeySize = 3072;
     public const int MinimumKeySize = 3072;
+
+    /// <summary>AES-256 data keys, one per item.</summary>
+    public const int DataKeySize = 32;
 
     /// <summary>PBKDF2-HMAC-SHA256 iterations for an encrypted private key (OWASP 2023 recommendation).</summary>
     public const int DefaultPbkdf2Iterations = 600_000;
@@ -124,13 +126,13 @@ public static class QuarantineKeys
         try
         {
             var itemId = QuarantineItemId.ToBytes(wrapped.ItemId);
-            var expectedLength = WrapMagic.Length + itemId.Length + ChunkCipher.KeySize;
+            var expectedLength = WrapMagic.Length + itemId.Length + DataKeySize;
             if (plaintext.Length != expectedLength || !plaintext.AsSpan(0, WrapMagic.Length).SequenceEqual(WrapMagic)
                 || !plaintext.AsSpan(WrapMagic.Length, itemId.Length).SequenceEqual(itemId))
             {
                 throw new QuarantineException($"the wrapped data key does not belong to item {wrapped.ItemId}");
             }
-            return plaintext[^ChunkCipher.KeySize..];
+            return plaintext[^DataKeySize..];
         }
         finally
         {

@@ -1,4 +1,4 @@
-namespace Lightshield.Agent.Quarantine;
+namespace Lightshield.Quarantine;
 
 /// <summary>A quarantine operation failed: the file was not quarantined (and is still in place), or an item
 /// could not be restored (wrong key, damaged or tampered item, target exists). The message says which.</summary>

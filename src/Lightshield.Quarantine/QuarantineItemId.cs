@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 
-namespace Lightshield.Agent.Quarantine.Format;
+namespace Lightshield.Quarantine;
 
 /// <summary>Item ids: 16 random bytes, written as 32 lower-case hex digits. Random, so an id says nothing about
 /// the file, and validated before it becomes part of a path.</summary>
-internal static class QuarantineItemId
+public static class QuarantineItemId
 {
     public const int Size = 16;
 
