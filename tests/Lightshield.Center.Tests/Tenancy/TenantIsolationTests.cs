@@ -10,12 +10,12 @@ using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
-using AgentEventMessage = Lightshield.Protocol.Center.AgentEventMessage;
 using Lightshield.Protocol.Policies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AgentEventMessage = Lightshield.Protocol.Center.AgentEventMessage;
 
 namespace Lightshield.Center.Tests.Tenancy;
 
