@@ -1,6 +1,9 @@
+using Lightshield.Protocol.Policies;
+
 namespace Lightshield.Agent.Actions;
 
-/// <summary>What to do with detections (configuration section <c>Actions</c>).</summary>
+/// <summary>What to do with detections (configuration section <c>Actions</c>). The actions are the policy's own
+/// <see cref="DetectionAction"/>; with a center, its policy replaces them (see <c>EffectivePolicy</c>).</summary>
 public sealed record ActionOptions
 {
     public const string Section = "Actions";

@@ -2,47 +2,76 @@ using System.Text.Json;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Quarantine;
+using Lightshield.Protocol.Policies;
 using Lightshield.Quarantine;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.Actions;
 
-/// <summary>Applies the configured action to an infected file and records the detection, with the action taken, in
-/// the event outbox. The one place that quarantines or deletes files.</summary>
+/// <summary>Applies the action of the effective policy to an infected file and records the detection, with the action
+/// taken, in the event outbox (and, for a quarantined file, a <c>quarantine-item</c> event the center needs to offer a
+/// restore). The one place that quarantines or deletes files.</summary>
 public sealed partial class DetectionActions
 {
     private readonly ActionOptions _options;
     private readonly EventOutbox _outbox;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly QuarantineVault? _vault;
+    private QuarantineVault? _vault;
 
-    public DetectionActions(IOptions<ActionOptions> options, IOptions<AgentOptions> agent, EventOutbox outbox, TimeProvider time,
-        ILogger<DetectionActions> logger)
+    public DetectionActions(IOptions<ActionOptions> options, IOptions<AgentOptions> agent, EffectivePolicy policy, EventOutbox outbox,
+        TimeProvider time, ILogger<DetectionActions> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(agent);
         _options = options.Value;
+        Policy = policy;
         _outbox = outbox;
+        _time = time;
         _logger = logger;
+        VaultDirectory = _options.QuarantineDirectory ?? Path.Combine(agent.Value.StateDirectory, "quarantine");
         if (_options.QuarantinePublicKeyFile is { Length: > 0 } keyFile)
         {
-            var key = QuarantineKeys.ImportPublicKeyPem(File.ReadAllText(keyFile));
-            _vault = new QuarantineVault(new QuarantineVaultOptions
-            {
-                Directory = _options.QuarantineDirectory ?? Path.Combine(agent.Value.StateDirectory, "quarantine"),
-                AgentId = _options.AgentId ?? Environment.MachineName,
-            }, key, time);
+            _vault = OpenVault(QuarantineKeys.ImportPublicKeyPem(File.ReadAllText(keyFile)));
         }
     }
 
+    /// <summary>The settings in force (configuration, or the center's policy).</summary>
+    public EffectivePolicy Policy { get; }
+
     /// <summary>The action for detections on access.</summary>
-    public DetectionAction OnAccess => _options.OnAccess;
+    public DetectionAction OnAccess => Policy.Current.OnAccessAction;
 
     /// <summary>The action for detections of on-demand, scheduled and memory scans.</summary>
-    public DetectionAction OnDemand => _options.OnDemand;
+    public DetectionAction OnDemand => Policy.Current.OnDemandAction;
 
-    /// <summary>The vault directory, or null when no quarantine key is configured.</summary>
-    public string? VaultDirectory => _vault?.DirectoryPath;
+    /// <summary>The vault directory (it exists once a quarantine key is known).</summary>
+    public string VaultDirectory { get; }
+
+    /// <summary>Whether files can be quarantined: a tenant quarantine key is configured or came from the center.</summary>
+    public bool CanQuarantine => Volatile.Read(ref _vault) is not null;
+
+    /// <summary>Quarantines with the tenant key the center sent at enrolment (SubjectPublicKeyInfo), unless
+    /// <see cref="ActionOptions.QuarantinePublicKeyFile"/> names one: the configured file wins.</summary>
+    public void UseCenterQuarantineKey(byte[] subjectPublicKeyInfo)
+    {
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
+        if (_options.QuarantinePublicKeyFile is { Length: > 0 })
+        {
+            return;
+        }
+        var key = QuarantineKeys.ImportPublicKeyPem(System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", subjectPublicKeyInfo));
+        if (Volatile.Read(ref _vault)?.PublicKey.Fingerprint != key.Fingerprint)
+        {
+            Volatile.Write(ref _vault, OpenVault(key));
+        }
+    }
+
+    private QuarantineVault OpenVault(QuarantinePublicKey key) => new(new QuarantineVaultOptions
+    {
+        Directory = VaultDirectory,
+        AgentId = _options.AgentId ?? Environment.MachineName,
+    }, key, _time);
 
     /// <summary>Acts on <paramref name="file"/> and appends a <c>detection</c> event saying what was done. A failed
     /// quarantine or delete leaves the file in place and is reported as such; it does not throw.</summary>
@@ -88,9 +117,10 @@ public sealed partial class DetectionActions
 
     private async Task<(string Taken, string? ItemId, string? Failure)> QuarantineAsync(DetectedFile file, CancellationToken cancellationToken)
     {
-        if (_vault is null)
+        var vault = Volatile.Read(ref _vault);
+        if (vault is null)
         {
-            return ("quarantine-failed", null, "no quarantine key is configured (Actions:QuarantinePublicKeyFile)");
+            return ("quarantine-failed", null, "no quarantine key is configured (Actions:QuarantinePublicKeyFile) or received from the center");
         }
         if (DetectedFile.CurrentIdentity(file.Path) != file.Identity)
         {
@@ -98,13 +128,32 @@ public sealed partial class DetectionActions
         }
         try
         {
-            var item = await _vault.QuarantineAsync(file.Path, new QuarantineDetection(file.Names), cancellationToken);
+            var item = await vault.QuarantineAsync(file.Path, new QuarantineDetection(file.Names), cancellationToken);
+            await AppendQuarantineItemAsync(vault, item, file.Path, cancellationToken);
             return ("quarantined", item.Id, null);
         }
         catch (QuarantineException exception)
         {
             return ("quarantine-failed", null, exception.Message);
         }
+    }
+
+    /// <summary>What the tenant's center keeps to list the item and to restore it: the data key is wrapped to the
+    /// tenant's public key, so only the tenant (with its secret) can unwrap it.</summary>
+    private async Task AppendQuarantineItemAsync(QuarantineVault vault, QuarantineItem item, string originalPath, CancellationToken cancellationToken)
+    {
+        var wrapped = vault.ReadWrappedDataKey(item.Id);
+        await _outbox.AppendAsync("quarantine-item", JsonSerializer.Serialize(new
+        {
+            itemId = item.Id,
+            path = originalPath,
+            names = item.Detections,
+            sha256 = item.Sha256,
+            size = item.Size,
+            quarantinedAt = item.QuarantinedAt,
+            wrappedDataKey = Convert.ToBase64String(wrapped.Ciphertext.Span),
+            keyFingerprint = wrapped.KeyFingerprint,
+        }), cancellationToken);
     }
 
     private static (string Taken, string? Failure) Delete(DetectedFile file)

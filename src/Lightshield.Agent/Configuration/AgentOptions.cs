@@ -1,13 +1,36 @@
 namespace Lightshield.Agent.Configuration;
 
 /// <summary>The agent's settings (section <c>Agent</c> of <c>/etc/lightshield/agent.json</c>, or
-/// <c>LIGHTSHIELD_Agent__...</c> variables). Until the center assigns scan servers, they are listed here.</summary>
+/// <c>LIGHTSHIELD_Agent__...</c> variables). Standalone, the scan servers are listed here; with a <see cref="Center"/>,
+/// the center enrols the agent and assigns them.</summary>
 public sealed record AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>Scan servers in order of preference. Required.</summary>
+    /// <summary>Scan servers in order of preference. Required without a <see cref="Center"/>; with one, used only
+    /// until its first assignment.</summary>
     public IReadOnlyList<ScanServerEndpoint> ScanServers { get; init; } = [];
+
+    /// <summary>The center (<c>https://host:port</c>) that enrols this agent and sends its scan servers, policy, tasks
+    /// and restore orders. None = standalone.</summary>
+    public Uri? Center { get; init; }
+
+    /// <summary>SHA-256 fingerprint of the center's certificate, pinned (a self-signed center); none = the system's
+    /// trust store decides.</summary>
+    public string? CenterCertificateSha256 { get; init; }
+
+    /// <summary>The tenant's enrolment token, used once when the agent has no credential yet. Never logged.</summary>
+    public string? EnrolmentToken { get; init; }
+
+    /// <summary>A file holding the enrolment token (read at each attempt), instead of <see cref="EnrolmentToken"/>.</summary>
+    public string? EnrolmentTokenFile { get; init; }
+
+    /// <summary>The hypervisor host the VM runs on, as the cloud tells it; the center prefers scan servers on it.
+    /// Default the machine name.</summary>
+    public string HypervisorHost { get; init; } = Environment.MachineName;
+
+    /// <summary>The agent group to enrol in; none = the tenant's default group.</summary>
+    public string? Group { get; init; }
 
     /// <summary>The tenant this VM belongs to (fair queuing on scan servers). Default <c>default</c>.</summary>
     public string Tenant { get; init; } = "default";
@@ -34,9 +57,17 @@ public sealed record AgentOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (ScanServers.Count == 0)
+        if (ScanServers.Count == 0 && Center is null)
         {
-            errors.Add("Agent:ScanServers lists no scan server; add at least one { \"Address\": \"https://host:7443\" }.");
+            errors.Add("Agent:ScanServers lists no scan server; add at least one { \"Address\": \"https://host:7443\" }, or set Agent:Center.");
+        }
+        if (Center is not null && (!Center.IsAbsoluteUri || Center.Scheme is not ("https" or "http")))
+        {
+            errors.Add($"Agent:Center '{Center}' is not an https:// address.");
+        }
+        if (string.IsNullOrWhiteSpace(HypervisorHost))
+        {
+            errors.Add("Agent:HypervisorHost is empty.");
         }
         errors.AddRange(ScanServers.Where(s => s.Address is null || !s.Address.IsAbsoluteUri || s.Address.Scheme is not ("https" or "http"))
             .Select(s => $"Agent:ScanServers entry '{s.Address}' is not an https:// address."));

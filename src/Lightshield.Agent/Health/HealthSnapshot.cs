@@ -11,7 +11,7 @@ public sealed record HealthSnapshot(
     bool OnAccessEnabled,
     bool OnAccessActive,
     string? OnAccessFailure,
-    Uri ScanServer,
+    Uri? ScanServer,
     bool ScanServerReachable,
     string? DatabaseVersion,
     IReadOnlyList<Jobs.TaskProgress> LastTasks,

@@ -1,8 +1,11 @@
 using Lightshield.Agent.Actions;
+using Lightshield.Agent.Center;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
+using Lightshield.Agent.Health;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Jobs;
+using Lightshield.Agent.Memory;
 using Lightshield.Agent.OnAccess;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Storage;
@@ -21,6 +24,7 @@ public static class AgentHostingExtensions
     {
         builder.Configuration.AddJsonFile(DefaultConfigurationFile, optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables("LIGHTSHIELD_");
+        var center = !string.IsNullOrWhiteSpace(builder.Configuration[$"{AgentOptions.Section}:{nameof(AgentOptions.Center)}"]);
         builder.Services.AddSystemd();
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
@@ -30,13 +34,29 @@ public static class AgentHostingExtensions
         builder.Services.TryAddSingleton<JobQueue>();
         builder.Services.TryAddSingleton<FileIndex>();
         builder.Services.TryAddSingleton<EventOutbox>();
-        builder.Services.TryAddSingleton<IEventSink, LogEventSink>();
-        builder.Services.TryAddSingleton(sp => new ScanServerPool(Options(sp).ScanServers, Options(sp).FailoverTimeout,
-            Options(sp).PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>()));
-        builder.Services.TryAddSingleton(sp => new ReadRateLimiter((long)(Options(sp).ReadRateMegabytesPerSecond * 1024 * 1024),
-            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new EffectivePolicy(Options(sp), sp.GetRequiredService<IOptions<ActionOptions>>().Value));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<EffectivePolicy>();
+            var limiter = new ReadRateLimiter(policy.Current.ReadRateBytesPerSecond, sp.GetRequiredService<TimeProvider>());
+            policy.Changed += settings => limiter.BytesPerSecond = settings.ReadRateBytesPerSecond;
+            return limiter;
+        });
         builder.Services.TryAddSingleton(sp => new FileBatchScanner(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<FileIndex>(),
-            sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant));
+            sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant, maxFileSize: () => sp.GetRequiredService<EffectivePolicy>().Current.MaxFileSizeBytes));
+        builder.Services.TryAddSingleton<MemoryScanner>();
+        builder.Services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<JobQueue>(),
+            sp.GetRequiredService<OnAccessStatus>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>()));
+        if (center)
+        {
+            builder.AddCenterLink();
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<IEventSink, LogEventSink>();
+            builder.Services.TryAddSingleton(sp => new ScanServerPool(Options(sp).ScanServers, Options(sp).FailoverTimeout,
+                Options(sp).PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>()));
+        }
         builder.AddDetectionActions();
         builder.AddOnAccessProtection();
         builder.Services.AddHostedService<JobWorker>();

@@ -1,7 +1,8 @@
 namespace Lightshield.Agent.Jobs;
 
-/// <summary>One unit of queued work: a file to scan, or a directory to expand into more jobs.</summary>
-public sealed record Job(long Id, string TaskId, JobPriority Priority, bool IsDirectory, string Path, int Attempts);
+/// <summary>One unit of queued work: a file to scan, or a directory to expand into more jobs. <paramref name="Force"/>:
+/// its task rescans unchanged files.</summary>
+public sealed record Job(long Id, string TaskId, JobPriority Priority, bool IsDirectory, string Path, int Attempts, bool Force = false);
 
 /// <summary>What scanning one file job produced: counted into its task, and remembered in the file index.</summary>
 public sealed record JobOutcome(Job Job, bool Infected, bool Failed, long BytesRead, Index.FileIndexEntry? IndexEntry);

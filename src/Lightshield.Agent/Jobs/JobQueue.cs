@@ -16,23 +16,40 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
     public async Task<string> CreateTaskAsync(string kind, JobPriority priority, IEnumerable<string> roots, CancellationToken cancellationToken = default)
     {
         var id = Guid.NewGuid().ToString("n");
+        await CreateTaskAsync(id, kind, priority, roots, force: false, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Queues a task under the caller's id (a center task id); a task already queued under that id is left as
+    /// it is, so a task delivered twice runs once. <paramref name="force"/> makes its files read and scanned again
+    /// even when unchanged. Returns whether the task was new.</summary>
+    public async Task<bool> CreateTaskAsync(string id, string kind, JobPriority priority, IEnumerable<string> roots, bool force,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(roots);
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = connection.Command("INSERT INTO tasks (id, kind, priority, created_at) VALUES ($id, $kind, $priority, $now)", transaction))
+        await using (var insert = connection.Command("INSERT INTO tasks (id, kind, priority, created_at, force) VALUES ($id, $kind, $priority, $now, $force) ON CONFLICT (id) DO NOTHING", transaction))
         {
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$kind", kind);
             insert.Parameters.AddWithValue("$priority", (int)priority);
             insert.Parameters.AddWithValue("$now", Now());
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            insert.Parameters.AddWithValue("$force", force ? 1 : 0);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
         }
         foreach (var root in roots)
         {
             var full = System.IO.Path.GetFullPath(root);
             await InsertJobAsync(connection, transaction, id, priority, Directory.Exists(full), full, cancellationToken);
         }
+        await FinishTaskIfDrainedAsync(connection, transaction, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return id;
+        return true;
     }
 
     /// <summary>Takes up to <paramref name="max"/> ready jobs, most urgent first, and marks them leased.</summary>
@@ -41,7 +58,7 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var jobs = new List<Job>(max);
-        await using (var select = connection.Command("SELECT id, task_id, priority, is_directory, path, attempts FROM jobs WHERE leased = 0 AND not_before <= $now ORDER BY priority, id LIMIT $max", transaction))
+        await using (var select = connection.Command("SELECT j.id, j.task_id, j.priority, j.is_directory, j.path, j.attempts, t.force FROM jobs j JOIN tasks t ON t.id = j.task_id WHERE j.leased = 0 AND j.not_before <= $now ORDER BY j.priority, j.id LIMIT $max", transaction))
         {
             select.Parameters.AddWithValue("$now", Now());
             select.Parameters.AddWithValue("$max", max);
@@ -49,7 +66,7 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
             while (await reader.ReadAsync(cancellationToken))
             {
                 jobs.Add(new Job(reader.GetInt64(0), reader.GetString(1), (JobPriority)reader.GetInt32(2), reader.GetInt64(3) != 0,
-                    reader.GetString(4), reader.GetInt32(5)));
+                    reader.GetString(4), reader.GetInt32(5), reader.GetInt64(6) != 0));
             }
         }
         if (jobs.Count > 0)

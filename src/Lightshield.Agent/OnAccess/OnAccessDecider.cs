@@ -2,6 +2,7 @@ using Lightshield.Agent.Actions;
 using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Scanning;
+using Lightshield.Protocol.Policies;
 using Lightshield.Verdicts;
 using Priority = Lightshield.Protocol.Scan.Priority;
 
@@ -11,7 +12,7 @@ namespace Lightshield.Agent.OnAccess;
 /// unchanged file is answered from the local index without a read or a network call; any other file is read once,
 /// looked up and, if the site has never seen it, uploaded. Infected files are handed to <paramref name="detected"/>
 /// (once per file version; again if it could not take it) for the configured action, which also decides whether the open is denied.</summary>
-internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner, DetectionAction action, Func<DetectedFile, bool> detected)
+internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner, Func<DetectionAction> action, Func<DetectedFile, bool> detected)
 {
     private const int MaxRemembered = 10_000;
     private readonly Dictionary<string, FileIdentity> _reported = new(StringComparer.Ordinal);
@@ -88,7 +89,7 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
                 _reported.Remove(file.Path);
             }
         }
-        return action == DetectionAction.Report ? AccessDecision.Allow : AccessDecision.Deny;
+        return action() == DetectionAction.Report ? AccessDecision.Allow : AccessDecision.Deny;
     }
 
     private static DetectedFile ToDetection(FileIndexEntry entry, string source, int? processId, string? processName) =>

@@ -3,6 +3,7 @@ using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Scanning;
+using Lightshield.Protocol.Policies;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.OnAccess;
@@ -42,8 +43,9 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         _logger = loggers.CreateLogger<OnAccessService>();
         _time = time;
         // Opens wait for this scanner: it has no read-rate limit (that budget is for background scans).
-        var scanner = new FileBatchScanner(servers, index, new ReadRateLimiter(0, time), agent.Value.Tenant);
-        _decider = new OnAccessDecider(index, scanner, actions.OnAccess, Detected);
+        var scanner = new FileBatchScanner(servers, index, new ReadRateLimiter(0, time), agent.Value.Tenant,
+            maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes);
+        _decider = new OnAccessDecider(index, scanner, () => actions.OnAccess, Detected);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -68,7 +70,7 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         }
         _guard = guard;
         _status.Attach(guard);
-        LogActive(_logger, _actions.OnAccess, _actions.VaultDirectory);
+        LogActive(_logger, _actions.OnAccess, _actions.CanQuarantine ? _actions.VaultDirectory : "none (no quarantine key)");
         return Task.CompletedTask;
     }
 
@@ -131,7 +133,7 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
     private static partial void LogDisabled(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "On-access protection active; action on detection: {Action}; vault: {Vault}")]
-    private static partial void LogActive(ILogger logger, DetectionAction action, string? vault);
+    private static partial void LogActive(ILogger logger, DetectionAction action, string vault);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "On-access protection could not start; the agent runs without it")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);

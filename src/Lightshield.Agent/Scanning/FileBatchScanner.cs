@@ -11,13 +11,19 @@ namespace Lightshield.Agent.Scanning;
 /// The agent's scan path for a batch of files (DESIGN "The scan path"): an unchanged file (same identity as in
 /// the local index) is neither read nor hashed, its recorded key is looked up again (so retro-active detections
 /// reach it); other files are read once and hashed; keys are looked up in one call; only content the site has
-/// never seen is streamed, once per distinct content.
+/// never seen is streamed, once per distinct content. A forced scan (a task's "force") reads every file and has the
+/// server scan it again. Files larger than <paramref name="maxFileSize"/> (the policy's limit) are not read.
 /// </summary>
-public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4)
+public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
+    Func<long>? maxFileSize = null)
 {
-    public async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken) =>
+        ScanAsync(paths, priority, force: false, cancellationToken);
+
+    public async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, bool force, CancellationToken cancellationToken)
     {
-        var known = await index.FindAsync(paths, cancellationToken).ConfigureAwait(false);
+        var known = force ? new Dictionary<string, FileIndexEntry>() : await index.FindAsync(paths, cancellationToken).ConfigureAwait(false);
+        var largest = maxFileSize?.Invoke() ?? long.MaxValue;
         var results = new FileVerdict?[paths.Count];
         var pending = new List<(int Slot, FileIdentity Identity, FileKey Key, HashedFile? Read)>();
         try
@@ -28,6 +34,12 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 if (!UnixFileStatus.TryGet(path, out var status) || status.Type != UnixFileType.Regular)
                 {
                     results[i] = new FileVerdict(path, null, status.Type == 0 ? "no such file" : "not a regular file", 0, false, null);
+                    continue;
+                }
+                if (status.Size > largest)
+                {
+                    results[i] = new FileVerdict(path, Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize",
+                        $"larger than the policy's maximum file size ({largest} bytes); not scanned", "", DateTimeOffset.UnixEpoch), null, 0, false, null);
                     continue;
                 }
                 var identity = FileIdentity.From(status);
@@ -48,7 +60,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             }
 
             var keys = pending.Select(p => p.Key).Distinct().ToList();
-            var verdicts = keys.Count == 0 ? [] : await servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken)
+            var verdicts = keys.Count == 0 ? [] : force ? new Verdict?[keys.Count] : await servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken)
                 .ConfigureAwait(false);
             var byKey = new Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)>(keys.Count);
             for (var k = 0; k < keys.Count; k++)
@@ -68,7 +80,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                     var read = group.Select(g => g.Read).FirstOrDefault(r => r is not null);
                     using var again = read is null ? await TryReadAsync(paths[group.First().Slot], token).ConfigureAwait(false) : null;
                     var outcome = (read ?? again) is { } content && content.Key == group.Key
-                        ? await UploadAsync(content, priority, token).ConfigureAwait(false)
+                        ? await UploadAsync(content, priority, force, token).ConfigureAwait(false)
                         : (null, "file changed or unreadable while it was being scanned", false);
                     lock (byKey)
                     {
@@ -100,7 +112,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         }
     }
 
-    private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, CancellationToken cancellationToken)
+    private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, bool force,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -109,7 +122,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 return await servers.CallAsync(async (client, token) =>
                 {
                     await using var content = file.OpenContent();
-                    var (verdict, cached) = await client.ScanAsync(file.Key, content, priority, tenant, Path.GetFileName(file.Path), force: false, token)
+                    var (verdict, cached) = await client.ScanAsync(file.Key, content, priority, tenant, Path.GetFileName(file.Path), force, token)
                         .ConfigureAwait(false);
                     return ((Verdict?)verdict, (string?)null, !cached);
                 }, cancellationToken).ConfigureAwait(false);

@@ -7,21 +7,35 @@ namespace Lightshield.Agent.Scanning;
 public sealed class ReadRateLimiter(long bytesPerSecond, TimeProvider time)
 {
     private readonly Lock _lock = new();
+    private long _bytesPerSecond = bytesPerSecond;
     private double _tokens = bytesPerSecond;
     private long _last = time.GetTimestamp();
 
-    public long BytesPerSecond => bytesPerSecond;
+    /// <summary>The budget; a change (a new policy) applies to the next read.</summary>
+    public long BytesPerSecond
+    {
+        get => Volatile.Read(ref _bytesPerSecond);
+        set
+        {
+            lock (_lock)
+            {
+                _bytesPerSecond = Math.Max(0, value);
+                _tokens = Math.Min(_tokens, _bytesPerSecond);
+            }
+        }
+    }
 
     /// <summary>Waits until <paramref name="bytes"/> may be read.</summary>
     public async ValueTask AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
-        if (bytesPerSecond <= 0 || bytes <= 0)
-        {
-            return;
-        }
         TimeSpan wait;
         lock (_lock)
         {
+            var bytesPerSecond = _bytesPerSecond;
+            if (bytesPerSecond <= 0 || bytes <= 0)
+            {
+                return;
+            }
             var now = time.GetTimestamp();
             _tokens = Math.Min(bytesPerSecond, _tokens + (time.GetElapsedTime(_last, now).TotalSeconds * bytesPerSecond));
             _last = now;

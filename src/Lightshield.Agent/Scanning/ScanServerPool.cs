@@ -14,29 +14,33 @@ namespace Lightshield.Agent.Scanning;
 /// </summary>
 public sealed partial class ScanServerPool : IDisposable
 {
-    private readonly IReadOnlyList<ScanServerEndpoint> _endpoints;
-    private readonly GrpcChannel[] _channels;
-    private readonly ScanServerClient[] _clients;
+    private static readonly TimeSpan RetiredChannelLifetime = TimeSpan.FromMinutes(5);
+    private readonly Func<string?>? _credential;
     private readonly TimeSpan _failoverTimeout;
     private readonly TimeSpan _preferredRetryInterval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
+    private readonly List<(ServerSet Set, ITimer? Disposal)> _retired = [];
+    private ServerSet _set;
     private int _current;
+    private bool _suspended;
     private DateTimeOffset _lastAnswer;
     private DateTimeOffset _lastPreferredProbe;
 
+    /// <summary>A pool of <paramref name="endpoints"/> in order of preference, which may be empty only when a
+    /// <paramref name="credential"/> is given (an agent of a center, waiting for its first assignment). The credential is
+    /// sent with every call and asked for each time, so a renewed one is used at once.</summary>
     public ScanServerPool(IReadOnlyList<ScanServerEndpoint> endpoints, TimeSpan failoverTimeout, TimeSpan preferredRetryInterval,
-        TimeProvider time, ILogger<ScanServerPool> logger)
+        TimeProvider time, ILogger<ScanServerPool> logger, Func<string?>? credential = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.Count == 0)
+        if (endpoints.Count == 0 && credential is null)
         {
             throw new ArgumentException("At least one scan server is needed.", nameof(endpoints));
         }
-        _endpoints = endpoints;
-        _channels = [.. endpoints.Select(e => ScanServerChannel.Open(e.Address, e.CertificateSha256))];
-        _clients = [.. _channels.Select(c => new ScanServerClient(new ScanService.ScanServiceClient(c)))];
+        _credential = credential;
+        _set = ServerSet.Open(endpoints, credential);
         _failoverTimeout = failoverTimeout;
         _preferredRetryInterval = preferredRetryInterval;
         _time = time;
@@ -45,13 +49,67 @@ public sealed partial class ScanServerPool : IDisposable
         _lastPreferredProbe = _lastAnswer;
     }
 
-    /// <summary>The server in use now.</summary>
-    public Uri Current => _endpoints[Volatile.Read(ref _current)].Address;
+    /// <summary>The server in use now; null when there is none (no assignment yet, or service suspended).</summary>
+    public Uri? Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _suspended || _set.Endpoints.Count == 0 ? null : _set.Endpoints[_current].Address;
+            }
+        }
+    }
+
+    /// <summary>The servers in order of preference.</summary>
+    public IReadOnlyList<ScanServerEndpoint> Endpoints => Volatile.Read(ref _set).Endpoints;
 
     public int Failovers { get; private set; }
 
+    /// <summary>Whether the tenant's service is suspended: no call reaches a scan server until it is lifted.</summary>
+    public bool Suspended
+    {
+        get => Volatile.Read(ref _suspended);
+        set
+        {
+            lock (_lock)
+            {
+                if (_suspended != value)
+                {
+                    _suspended = value;
+                    _lastAnswer = _time.GetUtcNow();
+                    LogSuspended(_logger, value);
+                }
+            }
+        }
+    }
+
+    /// <summary>Switches to another ordered list (a center assignment) while scans run: calls in flight finish on the
+    /// server they started on (its channel is closed a few minutes later), the next calls go to the new preferred
+    /// server, and failover continues from there. An identical list changes nothing.</summary>
+    public bool Replace(IReadOnlyList<ScanServerEndpoint> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        lock (_lock)
+        {
+            if (endpoints.SequenceEqual(_set.Endpoints))
+            {
+                return false;
+            }
+            var old = _set;
+            _set = ServerSet.Open([.. endpoints], _credential);
+            _current = 0;
+            _lastAnswer = _time.GetUtcNow();
+            _lastPreferredProbe = _lastAnswer;
+            _retired.Add((old, _time.CreateTimer(_ => DisposeRetired(old), null, RetiredChannelLifetime, Timeout.InfiniteTimeSpan)));
+            LogReplaced(_logger, string.Join(", ", endpoints.Select(e => e.Address)));
+            return true;
+        }
+    }
+
     /// <summary>Runs <paramref name="call"/> on the current server, failing over as described; gives up only when
-    /// <paramref name="cancellationToken"/> is cancelled. Non-transport errors (a refusal with a reason) propagate.</summary>
+    /// <paramref name="cancellationToken"/> is cancelled. Non-transport errors (a refusal with a reason) propagate.
+    /// Without a server (none assigned, or suspended) it waits, as for a server that does not answer.</summary>
     public async Task<T> CallAsync<T>(Func<ScanServerClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -59,16 +117,17 @@ public sealed partial class ScanServerPool : IDisposable
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var index = Volatile.Read(ref _current);
+            var (set, index) = Snapshot();
             try
             {
-                var result = await call(_clients[index], cancellationToken).ConfigureAwait(false);
+                var client = index < 0 ? throw NoServer() : set.Clients[index];
+                var result = await call(client, cancellationToken).ConfigureAwait(false);
                 Answered();
                 return result;
             }
             catch (RpcException exception) when (IsTransportFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
-                FailOverIfSilentTooLong(index, exception);
+                FailOverIfSilentTooLong(set, index, exception);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
             }
@@ -76,8 +135,11 @@ public sealed partial class ScanServerPool : IDisposable
     }
 
     /// <summary>Asks the current server what it runs, once, without failing over: a health probe.</summary>
-    public Task<ServerInfo> ProbeAsync(CancellationToken cancellationToken) =>
-        _clients[Volatile.Read(ref _current)].GetInfoAsync(cancellationToken);
+    public Task<ServerInfo> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var (set, index) = Snapshot();
+        return index < 0 ? Task.FromException<ServerInfo>(NoServer()) : set.Clients[index].GetInfoAsync(cancellationToken);
+    }
 
     public static bool IsTransportFailure(RpcException exception) =>
         exception?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
@@ -92,42 +154,59 @@ public sealed partial class ScanServerPool : IDisposable
         }
     }
 
-    private void FailOverIfSilentTooLong(int failedIndex, RpcException exception)
+    private (ServerSet Set, int Index) Snapshot()
     {
         lock (_lock)
         {
-            if (_current != failedIndex || _time.GetUtcNow() - _lastAnswer < _failoverTimeout)
+            return (_set, _suspended || _set.Endpoints.Count == 0 ? -1 : _current);
+        }
+    }
+
+    private RpcException NoServer() => new(new Status(StatusCode.Unavailable,
+        Suspended ? "the tenant's service is suspended" : "no scan server is assigned yet"));
+
+    private void FailOverIfSilentTooLong(ServerSet failedSet, int failedIndex, RpcException exception)
+    {
+        lock (_lock)
+        {
+            if (failedIndex < 0 || _set != failedSet || _current != failedIndex || _time.GetUtcNow() - _lastAnswer < _failoverTimeout)
             {
                 return;
             }
-            var from = _endpoints[_current].Address;
-            _current = (_current + 1) % _endpoints.Count;
+            var endpoints = _set.Endpoints;
+            var from = endpoints[_current].Address;
+            _current = (_current + 1) % endpoints.Count;
             _lastAnswer = _time.GetUtcNow(); // the next server gets a full timeout of its own
             Failovers++;
-            LogFailover(_logger, from, _endpoints[_current].Address, _failoverTimeout.TotalSeconds, exception.Status.Detail);
+            LogFailover(_logger, from, endpoints[_current].Address, _failoverTimeout.TotalSeconds, exception.Status.Detail);
         }
     }
 
     private async Task ReturnToPreferredIfDueAsync(CancellationToken cancellationToken)
     {
+        ServerSet set;
         lock (_lock)
         {
-            if (_current == 0 || _time.GetUtcNow() - _lastPreferredProbe < _preferredRetryInterval)
+            if (_current == 0 || _suspended || _time.GetUtcNow() - _lastPreferredProbe < _preferredRetryInterval)
             {
                 return;
             }
             _lastPreferredProbe = _time.GetUtcNow();
+            set = _set;
         }
         try
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             probe.CancelAfter(TimeSpan.FromSeconds(5));
-            await _clients[0].GetInfoAsync(probe.Token).ConfigureAwait(false);
+            await set.Clients[0].GetInfoAsync(probe.Token).ConfigureAwait(false);
             lock (_lock)
             {
-                LogReturned(_logger, _endpoints[0].Address);
-                _current = 0;
-                _lastAnswer = _time.GetUtcNow();
+                if (_set == set)
+                {
+                    LogReturned(_logger, set.Endpoints[0].Address);
+                    _current = 0;
+                    _lastAnswer = _time.GetUtcNow();
+                }
             }
         }
         catch (Exception exception) when (exception is RpcException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -136,16 +215,65 @@ public sealed partial class ScanServerPool : IDisposable
         }
     }
 
+    private void DisposeRetired(ServerSet set)
+    {
+        lock (_lock)
+        {
+            var index = _retired.FindIndex(r => r.Set == set);
+            if (index < 0)
+            {
+                return;
+            }
+            _retired[index].Disposal?.Dispose();
+            _retired.RemoveAt(index);
+        }
+        set.Dispose();
+    }
+
     public void Dispose()
     {
-        foreach (var channel in _channels)
+        lock (_lock)
         {
-            channel.Dispose();
+            foreach (var (set, disposal) in _retired)
+            {
+                disposal?.Dispose();
+                set.Dispose();
+            }
+            _retired.Clear();
+            _set.Dispose();
+        }
+    }
+
+    /// <summary>One ordered list of servers with their channels.</summary>
+    private sealed class ServerSet(IReadOnlyList<ScanServerEndpoint> endpoints, GrpcChannel[] channels, ScanServerClient[] clients) : IDisposable
+    {
+        public IReadOnlyList<ScanServerEndpoint> Endpoints { get; } = endpoints;
+
+        public ScanServerClient[] Clients { get; } = clients;
+
+        public static ServerSet Open(IReadOnlyList<ScanServerEndpoint> endpoints, Func<string?>? credential)
+        {
+            GrpcChannel[] channels = [.. endpoints.Select(e => ScanServerChannel.Open(e.Address, e.CertificateSha256))];
+            return new ServerSet(endpoints, channels, [.. channels.Select(c => new ScanServerClient(new ScanService.ScanServiceClient(c), credential))]);
+        }
+
+        public void Dispose()
+        {
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scan server {From} has not answered for {Seconds} s ({Reason}); failing over to {To}")]
     private static partial void LogFailover(ILogger logger, Uri from, Uri to, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan servers assigned: {Addresses}")]
+    private static partial void LogReplaced(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant service suspended: {Suspended} (while suspended no scan server is used; on access, the fail policy answers)")]
+    private static partial void LogSuspended(ILogger logger, bool suspended);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Preferred scan server {Address} answers again; returning to it")]
     private static partial void LogReturned(ILogger logger, Uri address);

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Lightshield.Agent.Storage;
 
 /// <summary>
-/// The agent's SQLite file on the VM: job queue, file index and event outbox. WAL mode, so a crash of the
+/// The agent's SQLite file on the VM: job queue, file index, event outbox, and the center's tasks and restore orders. WAL mode, so a crash of the
 /// agent loses no committed transaction and readers never wait for the writer. The schema version is kept
 /// in <c>user_version</c>; each migration runs once.
 /// </summary>
@@ -52,6 +52,32 @@ public sealed class AgentDatabase
             payload TEXT NOT NULL,
             delivered_at INTEGER);
         CREATE INDEX outbox_pending ON outbox(delivered_at, created_at);
+        """,
+        """
+        ALTER TABLE tasks ADD COLUMN force INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE center_tasks (
+            id TEXT PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            paths TEXT NOT NULL,
+            not_before INTEGER NOT NULL,
+            scheduled INTEGER NOT NULL,
+            force INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            files_scanned INTEGER NOT NULL DEFAULT 0,
+            files_infected INTEGER NOT NULL DEFAULT 0,
+            files_failed INTEGER NOT NULL DEFAULT 0,
+            bytes_read INTEGER NOT NULL DEFAULT 0,
+            lease_id TEXT,
+            lease_renew_at INTEGER NOT NULL DEFAULT 0,
+            retry_at INTEGER NOT NULL DEFAULT 0,
+            final_reported INTEGER NOT NULL DEFAULT 0,
+            received_at INTEGER NOT NULL);
+        CREATE TABLE restores (
+            item_id TEXT PRIMARY KEY,
+            restored INTEGER NOT NULL,
+            reported INTEGER NOT NULL DEFAULT 0,
+            at INTEGER NOT NULL);
         """,
     ];
 

@@ -16,11 +16,11 @@ public sealed partial class JobWorker(
     JobQueue queue,
     FileBatchScanner scanner,
     DetectionActions actions,
+    EffectivePolicy policy,
     IOptions<AgentOptions> options,
     ILogger<JobWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
-    private readonly PathExclusions _exclusions = new(options.Value.Exclusions);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,22 +37,24 @@ public sealed partial class JobWorker(
                 await Task.Delay(IdlePoll, stoppingToken);
                 continue;
             }
+            var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
             foreach (var directory in jobs.Where(j => j.IsDirectory))
             {
-                await queue.ExpandDirectoryAsync(directory, Entries(directory.Path), stoppingToken);
+                await queue.ExpandDirectoryAsync(directory, Entries(directory.Path, exclusions), stoppingToken);
             }
-            foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => j.Priority))
+            foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
             {
-                await ScanAsync([.. group], stoppingToken);
+                await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken);
             }
         }
     }
 
-    private async Task ScanAsync(List<Job> jobs, CancellationToken cancellationToken)
+    private async Task ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
     {
-        var excluded = jobs.Where(j => _exclusions.IsExcluded(j.Path)).ToList();
+        var excluded = jobs.Where(j => exclusions.IsExcluded(j.Path)).ToList();
         var files = jobs.Except(excluded).ToList();
-        var verdicts = await scanner.ScanAsync([.. files.Select(j => j.Path)], ToWire(files.FirstOrDefault()?.Priority ?? JobPriority.OnDemand), cancellationToken);
+        var verdicts = await scanner.ScanAsync([.. files.Select(j => j.Path)], ToWire(files.FirstOrDefault()?.Priority ?? JobPriority.OnDemand), force,
+            cancellationToken);
         var outcomes = new List<JobOutcome>(jobs.Count);
         outcomes.AddRange(excluded.Select(j => new JobOutcome(j, false, false, 0, null)));
         for (var i = 0; i < files.Count; i++)
@@ -70,7 +72,7 @@ public sealed partial class JobWorker(
 
     /// <summary>A directory's entries to queue: regular files and real subdirectories (symbolic links to
     /// directories are not followed), minus exclusions. An unreadable directory yields nothing.</summary>
-    private IEnumerable<(string Path, bool IsDirectory)> Entries(string directory)
+    private IEnumerable<(string Path, bool IsDirectory)> Entries(string directory, PathExclusions exclusions)
     {
         IEnumerable<FileSystemInfo> entries;
         try
@@ -84,7 +86,7 @@ public sealed partial class JobWorker(
         }
         foreach (var entry in entries)
         {
-            if (_exclusions.IsExcluded(entry.FullName) || !UnixFileStatus.TryGet(entry.FullName, out var status))
+            if (exclusions.IsExcluded(entry.FullName) || !UnixFileStatus.TryGet(entry.FullName, out var status))
             {
                 continue;
             }

@@ -21,10 +21,14 @@ internal sealed class LocalScanServer : IAsyncDisposable
 
     public ScanServerEndpoint Endpoint { get; }
 
-    public static async Task<LocalScanServer> StartAsync()
+    public static Task<LocalScanServer> StartAsync() => StartAsync(trustedCredentialKey: null);
+
+    /// <summary>With <paramref name="trustedCredentialKey"/> (a center's credential public key, base64), the server
+    /// refuses every call without a credential signed by that key.</summary>
+    public static async Task<LocalScanServer> StartAsync(string? trustedCredentialKey)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-agent-svm-").FullName;
-        var app = ScanServerApp.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Svm:Listen"] = "127.0.0.1:0",
             ["Svm:Plaintext"] = "true",
@@ -32,7 +36,12 @@ internal sealed class LocalScanServer : IAsyncDisposable
             ["Svm:WatchDatabase"] = "false",
             ["Svm:DataDirectory"] = data,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        if (trustedCredentialKey is not null)
+        {
+            settings["Svm:TrustedCredentialKeys:0"] = trustedCredentialKey;
+        }
+        var app = ScanServerApp.Build([], settings);
         await app.StartAsync();
         return new LocalScanServer(app, data);
     }

@@ -1,0 +1,42 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Lightshield.Agent.Configuration;
+using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Credentials;
+using Microsoft.Extensions.Options;
+
+namespace Lightshield.Agent.Center;
+
+/// <summary>The agent's channel to its center (dialled by the agent; the certificate pinned when configured). Every
+/// call but Enrol carries the agent credential as <c>authorization: Bearer ...</c>.</summary>
+public sealed class CenterConnection : IDisposable
+{
+    /// <summary>Longest wait for one answer of the center.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly GrpcChannel _channel;
+    private readonly EnrolmentStore _enrolment;
+
+    public CenterConnection(IOptions<AgentOptions> options, EnrolmentStore enrolment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var center = options.Value.Center ?? throw new InvalidOperationException("Agent:Center is not set");
+        _channel = ScanServerChannel.Open(center, options.Value.CenterCertificateSha256);
+        _enrolment = enrolment;
+        Gateway = new AgentGateway.AgentGatewayClient(_channel);
+    }
+
+    public AgentGateway.AgentGatewayClient Gateway { get; }
+
+    /// <summary>Options of an authenticated call: the current credential, a deadline.</summary>
+    public CallOptions Authorized(CancellationToken cancellationToken)
+    {
+        var credential = _enrolment.Credential ?? throw new InvalidOperationException("the agent is not enrolled yet");
+        return new CallOptions(
+            [new Metadata.Entry(AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + credential)],
+            DateTime.UtcNow + CallTimeout, cancellationToken);
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

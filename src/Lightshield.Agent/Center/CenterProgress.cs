@@ -1,0 +1,42 @@
+using Lightshield.Agent.Jobs;
+using Lightshield.Protocol.Center;
+
+namespace Lightshield.Agent.Center;
+
+/// <summary>The progress reports of the next sync: every center task whose final state the center has not
+/// acknowledged, with the job queue's live counters for a running scan.</summary>
+public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
+{
+    /// <summary>The reports, and the ids of those that carry a final state (acknowledged once the sync is answered).</summary>
+    public async Task<(IReadOnlyList<TaskProgressReport> Reports, IReadOnlyList<string> FinalIds)> TakeAsync(CancellationToken cancellationToken)
+    {
+        var reports = new List<TaskProgressReport>();
+        var final = new List<string>();
+        foreach (var task in await book.UnreportedAsync(cancellationToken))
+        {
+            var report = new TaskProgressReport
+            {
+                TaskId = task.Id,
+                State = task.State,
+                FilesScanned = task.FilesScanned,
+                FilesInfected = task.FilesInfected,
+                FilesFailed = task.FilesFailed,
+                BytesRead = task.BytesRead,
+                Message = task.Message,
+            };
+            if (task.State == TaskState.Running && task.Kind != TaskKind.MemoryScan && await queue.GetTaskAsync(task.Id, cancellationToken) is { } live)
+            {
+                report.FilesScanned = live.FilesDone;
+                report.FilesInfected = live.Infected;
+                report.FilesFailed = live.Errors;
+                report.BytesRead = live.BytesRead;
+            }
+            if (task.IsFinal)
+            {
+                final.Add(task.Id);
+            }
+            reports.Add(report);
+        }
+        return (reports, final);
+    }
+}

@@ -1,0 +1,141 @@
+using Grpc.Core;
+using Lightshield.Agent.Actions;
+using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Health;
+using Lightshield.Agent.Scanning;
+using Lightshield.Protocol.Center;
+
+namespace Lightshield.Agent.Center;
+
+/// <summary>
+/// The agent's check-in with its center: enrols first if it has no credential, then syncs every interval the center
+/// asks for (default 15 s, ±10 % jitter so a fleet does not beat in step). A sync reports health, the policy version
+/// in force, the center tasks' progress and the restores done; the answer brings a renewed credential, the scan-server
+/// assignment (or a suspension), a changed policy, new tasks and restore orders, applied in that order.
+/// </summary>
+public sealed partial class CenterSyncService(
+    CenterEnroller enroller,
+    CenterConnection center,
+    EnrolmentStore enrolment,
+    ScanServerPool servers,
+    AssignmentFile assignments,
+    PolicyApplier policy,
+    CenterTaskBook tasks,
+    CenterProgress progress,
+    RestoreOrders restores,
+    DetectionActions actions,
+    HealthProbe health,
+    TimeProvider time,
+    ILogger<CenterSyncService> logger) : BackgroundService
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await enroller.EnsureEnrolledAsync(stoppingToken);
+        if (enrolment.Current?.QuarantinePublicKey is { } key)
+        {
+            actions.UseCenterQuarantineKey(Convert.FromBase64String(key));
+        }
+        var interval = DefaultInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                interval = await SyncAsync(stoppingToken);
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.Unauthenticated && !stoppingToken.IsCancellationRequested)
+            {
+                LogCredentialRefused(logger, exception.Status.Detail);
+            }
+            catch (RpcException exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogUnreachable(logger, exception.Status.Detail);
+            }
+            await Task.Delay(interval * (0.9 + (Random.Shared.NextDouble() * 0.2)), time, stoppingToken);
+        }
+    }
+
+    /// <summary>One sync; returns the interval until the next.</summary>
+    private async Task<TimeSpan> SyncAsync(CancellationToken cancellationToken)
+    {
+        var request = new SyncRequest { Health = ToWire(await health.TakeAsync(cancellationToken)), PolicyVersion = policy.Version };
+        var (reports, finalIds) = await progress.TakeAsync(cancellationToken);
+        request.Progress.AddRange(reports);
+        var restored = await restores.UnreportedAsync(cancellationToken);
+        request.CompletedRestores.AddRange(restored);
+
+        var answer = await center.Gateway.SyncAsync(request, center.Authorized(cancellationToken));
+
+        await tasks.MarkFinalReportedAsync(finalIds, cancellationToken);
+        await restores.MarkReportedAsync(restored, cancellationToken);
+        if (answer.RenewedCredential.Length > 0)
+        {
+            enrolment.Renew(answer.RenewedCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
+            LogRenewed(logger, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
+        }
+        ApplyAssignment(answer);
+        if (answer.PolicyJson.Length > 0 && answer.PolicyVersion != policy.Version)
+        {
+            policy.Apply(answer.PolicyVersion, answer.PolicyJson);
+        }
+        foreach (var task in answer.Tasks)
+        {
+            if (await tasks.AddAsync(task, cancellationToken))
+            {
+                LogTaskReceived(logger, task.TaskId, task.Kind, DateTimeOffset.FromUnixTimeMilliseconds(task.NotBeforeUnixMs));
+            }
+        }
+        foreach (var order in answer.Restores)
+        {
+            await restores.ExecuteAsync(order, cancellationToken);
+        }
+        return answer.SyncIntervalSeconds > 0 ? TimeSpan.FromSeconds(answer.SyncIntervalSeconds) : DefaultInterval;
+    }
+
+    /// <summary>An empty list without a suspension means the center has nothing to offer now: the agent keeps the
+    /// servers it has.</summary>
+    private void ApplyAssignment(SyncResponse answer)
+    {
+        servers.Suspended = answer.TenantSuspended;
+        if (answer.ScanServers.Count == 0)
+        {
+            return;
+        }
+        var endpoints = answer.ScanServers.Select(s => new ScanServerEndpoint
+        {
+            Address = new Uri(s.Address),
+            CertificateSha256 = s.CertificateSha256.Length > 0 ? s.CertificateSha256 : null,
+        }).ToList();
+        if (servers.Replace(endpoints))
+        {
+            assignments.Save(endpoints);
+        }
+    }
+
+    private static HealthReport ToWire(HealthSnapshot snapshot) => new()
+    {
+        OperatingSystem = snapshot.OperatingSystem,
+        Kernel = snapshot.Kernel,
+        UptimeSeconds = (long)snapshot.Uptime.TotalSeconds,
+        VirtualCpus = snapshot.VirtualCpus,
+        DiskTotalBytes = snapshot.DiskTotalBytes,
+        DiskFreeBytes = snapshot.DiskFreeBytes,
+        OnAccessEnabled = snapshot.OnAccessActive,
+        ScanServer = snapshot.ScanServer?.ToString() ?? "",
+        ScanServerReachable = snapshot.ScanServerReachable,
+        DatabaseVersion = snapshot.DatabaseVersion ?? "",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The center renewed the agent credential (valid until {ExpiresAt:u})")]
+    private static partial void LogRenewed(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Center task {TaskId} ({Kind}) received; it may start at {NotBefore:u}")]
+    private static partial void LogTaskReceived(ILogger logger, string taskId, TaskKind kind, DateTimeOffset notBefore);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The center refused the agent credential ({Reason}); the agent may have been revoked. To enrol again, delete enrolment.json in the state directory and set a new enrolment token")]
+    private static partial void LogCredentialRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync with the center failed ({Reason}); the agent keeps its assignment and policy and tries again")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
+}

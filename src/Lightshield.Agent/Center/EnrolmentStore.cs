@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Lightshield.Agent.Storage;
+
+namespace Lightshield.Agent.Center;
+
+/// <summary>The agent's enrolment and current credential: read from the state directory at start, replaced (and
+/// written, 0600, atomically) when the agent enrols or the center renews the credential. Every call reads
+/// <see cref="Credential"/> anew, so a renewed credential is used at once.</summary>
+public sealed class EnrolmentStore
+{
+    public const string FileName = "enrolment.json";
+
+    private readonly string _path;
+    private readonly TaskCompletionSource _enrolled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private EnrolmentRecord? _current;
+
+    public EnrolmentStore(string stateDirectory)
+    {
+        _path = Path.Combine(stateDirectory, FileName);
+        if (PrivateFile.ReadAllTextOrNull(_path) is { } json)
+        {
+            _current = JsonSerializer.Deserialize<EnrolmentRecord>(json)
+                ?? throw new InvalidDataException($"{_path} is empty; delete it to enrol again");
+            _enrolled.TrySetResult();
+        }
+    }
+
+    public EnrolmentRecord? Current => Volatile.Read(ref _current);
+
+    /// <summary>The credential to present, or null before enrolment.</summary>
+    public string? Credential => Current?.Credential;
+
+    public void Save(EnrolmentRecord enrolment)
+    {
+        ArgumentNullException.ThrowIfNull(enrolment);
+        PrivateFile.WriteAllText(_path, JsonSerializer.Serialize(enrolment));
+        Volatile.Write(ref _current, enrolment);
+        _enrolled.TrySetResult();
+    }
+
+    /// <summary>Stores a credential the center renewed.</summary>
+    public void Renew(string credential, DateTimeOffset expiresAt) =>
+        Save((Current ?? throw new InvalidOperationException("a credential can be renewed only after enrolment")) with
+        {
+            Credential = credential,
+            CredentialExpiresAt = expiresAt,
+        });
+
+    /// <summary>Completes once the agent is enrolled.</summary>
+    public Task WaitUntilEnrolledAsync(CancellationToken cancellationToken) => _enrolled.Task.WaitAsync(cancellationToken);
+}
