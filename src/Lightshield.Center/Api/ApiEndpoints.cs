@@ -16,6 +16,7 @@ public static class ApiEndpoints
         api.MapAgentGroupEndpoints();
         api.MapEnrolmentTokenEndpoints();
         api.MapAgentEndpoints();
+        api.MapScanServerEndpoints();
         api.MapAuditEndpoints();
         return app;
     }

@@ -4,6 +4,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -33,6 +34,7 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<DatabaseMigrator>();
         builder.Services.TryAddScoped<ProviderAdminBootstrap>();
         builder.Services.AddHostedService<CenterStartup>();
+        builder.AddIntegration();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -58,6 +60,7 @@ public static class CenterBuilderExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();
+        app.MapIntegration();
         return app;
     }
 

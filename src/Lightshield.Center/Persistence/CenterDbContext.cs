@@ -1,6 +1,7 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -31,6 +32,14 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<HostScanSlot> HostScanSlots => Set<HostScanSlot>();
+
+    public DbSet<ScanServer> ScanServers => Set<ScanServer>();
+
+    public DbSet<ScanServerToken> ScanServerTokens => Set<ScanServerToken>();
+
+    public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
+
+    public DbSet<AgentStatus> AgentStatuses => Set<AgentStatus>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

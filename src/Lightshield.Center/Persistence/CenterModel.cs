@@ -1,6 +1,7 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -82,6 +83,7 @@ internal static class CenterModel
             slot.Property(s => s.TaskId).HasMaxLength(100);
             slot.HasIndex(s => s.LeaseId);
         });
+        IntegrationModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

@@ -31,6 +31,73 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_signing_keys",
+                columns: table => new
+                {
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_signing_keys", x => x.KeyId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "host_scan_slots",
+                columns: table => new
+                {
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TaskId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_host_scan_slots", x => new { x.HypervisorHost, x.Slot });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_server_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_server_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_servers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CertificateSha256 = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Load = table.Column<double>(type: "REAL", nullable: false),
+                    EngineVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    TokenId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_servers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "segments",
                 columns: table => new
                 {
@@ -121,7 +188,8 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
                     CredentialId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     EnrolledAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    CredentialExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -198,11 +266,44 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "agent_status",
+                columns: table => new
+                {
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    OperatingSystem = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kernel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UptimeSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskTotalBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskFreeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnAccessEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ScanServer = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ScanServerReachable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_status", x => x.AgentId);
+                    table.ForeignKey(
+                        name: "FK_agent_status_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_agent_groups_TenantId_Name",
                 table: "agent_groups",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_status_TenantId",
+                table: "agent_status",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_agents_CredentialId",
@@ -258,6 +359,22 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_host_scan_slots_LeaseId",
+                table: "host_scan_slots",
+                column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scan_server_tokens_SecretHash",
+                table: "scan_server_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scan_servers_Segment",
+                table: "scan_servers",
+                column: "Segment");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_segments_Name",
                 table: "segments",
                 column: "Name",
@@ -285,7 +402,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "agents");
+                name: "agent_status");
 
             migrationBuilder.DropTable(
                 name: "api_tokens");
@@ -294,7 +411,22 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "audit_log");
 
             migrationBuilder.DropTable(
+                name: "credential_signing_keys");
+
+            migrationBuilder.DropTable(
                 name: "enrolment_tokens");
+
+            migrationBuilder.DropTable(
+                name: "host_scan_slots");
+
+            migrationBuilder.DropTable(
+                name: "scan_server_tokens");
+
+            migrationBuilder.DropTable(
+                name: "scan_servers");
+
+            migrationBuilder.DropTable(
+                name: "agents");
 
             migrationBuilder.DropTable(
                 name: "users");
