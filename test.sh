@@ -3,11 +3,15 @@
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-scripts/ensure-packages.sh libclamav12 clamav clamav-testfiles redis-server python3
+scripts/ensure-packages.sh libclamav12 clamav clamav-testfiles redis-server python3 postgresql
 
 work="$(mktemp -d /tmp/lightshield-test.XXXXXX)"
+pg_dir=""
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [[ -f $work/redis.pid ]] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  [[ -n $pg_dir && -f $pg_dir/data/postmaster.pid ]] && as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  [[ -n $pg_dir ]] && rm -rf "$pg_dir"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -24,6 +28,17 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --d
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export LIGHTSHIELD_TEST_REDIS="127.0.0.1:$redis_port"
 echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS"
+
+# A throwaway PostgreSQL cluster on loopback for the center's tests (initdb refuses root: run it as postgres).
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_dir="$(mktemp -d /tmp/lightshield-pg.XXXXXX)"
+[[ $(id -u) -eq 0 ]] && chown postgres: "$pg_dir"
+pg_port=$(free_port 55432)
+as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1
+as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o \
+  "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+export LIGHTSHIELD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+echo "test.sh: PostgreSQL on 127.0.0.1:$pg_port"
 
 dotnet build Lightshield.slnx -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 echo "test.sh: checking code style (dotnet format --verify-no-changes)"

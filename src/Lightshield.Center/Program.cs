@@ -8,3 +8,6 @@ if (args.Any(a => a is "--help" or "-h"))
 var app = CenterApp.Build(args);
 await app.RunAsync();
 return 0;
+
+/// <summary>The entry point; public so functional tests can host the app with WebApplicationFactory.</summary>
+public partial class Program;

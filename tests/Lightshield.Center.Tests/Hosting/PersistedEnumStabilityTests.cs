@@ -1,0 +1,22 @@
+using Lightshield.Center.Identity;
+using Lightshield.Center.Tenants;
+
+namespace Lightshield.Center.Tests.Hosting;
+
+/// <summary>These enums are stored as numbers: renumbering one would silently change every stored row.</summary>
+public sealed class PersistedEnumStabilityTests
+{
+    [Fact]
+    public void Role_numbers_and_names_are_frozen()
+    {
+        Assert.Equal(
+            [(1, "provider-admin"), (2, "provider-operator"), (10, "tenant-admin"), (11, "tenant-operator"), (12, "tenant-auditor")],
+            Enum.GetValues<Role>().Select(r => ((int)r, r.ToName())).ToArray());
+    }
+
+    [Fact]
+    public void Tenant_state_numbers_are_frozen()
+    {
+        Assert.Equal([(1, "Active"), (2, "Suspended")], Enum.GetValues<TenantState>().Select(s => ((int)s, s.ToString())).ToArray());
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Lightshield.Center.Api;
+using Lightshield.Center.Tenancy;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Lightshield.Center.Tests.Infrastructure;
+
+/// <summary>One center on a fresh database of <typeparamref name="TDatabase"/>'s provider, shared by the tests of
+/// one class (each test makes its own tenants). The clock is a <see cref="FakeTimeProvider"/>.</summary>
+public sealed class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+{
+    public const string AdminUserName = "root";
+    public const string AdminPassword = "bootstrap-password-for-tests";
+    private WebApplicationFactory<Program>? _factory;
+    private string? _providerToken;
+
+    public TDatabase Database { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public IServiceProvider Services => Factory.Services;
+
+    /// <summary>An API token of the bootstrap provider-admin.</summary>
+    public string ProviderToken => _providerToken ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Center:Database:Provider"] = Database.Provider,
+            ["Center:Database:ConnectionString"] = Database.ConnectionString,
+            ["Center:DataDirectory"] = Path.GetTempPath(),
+            ["Center:Bootstrap:AdminUserName"] = AdminUserName,
+            ["Center:Bootstrap:AdminPassword"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        });
+        // A year-long API token, so that tests that advance the clock do not end the provider's session.
+        using var created = await Client(await LoginAsync(null, AdminUserName, AdminPassword))
+            .PostAsJsonAsync("/api/v1/tokens", new TokenRequest("tests", 366));
+        _providerToken = (await created.Content.ReadFromJsonAsync<TokenCreatedResponse>())!.Token;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = Factory.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public async Task<string> LoginAsync(string? tenant, string userName, string password)
+    {
+        using var response = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(tenant, userName, password));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"login of {userName} failed: {(int)response.StatusCode} {body}");
+        return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
+    }
+
+    /// <summary>Creates a tenant through the provider API and signs its first tenant-admin in.</summary>
+    public async Task<TestTenant> CreateTenantAsync(string name)
+    {
+        using var response = await Client(ProviderToken).PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, null, "Europe/Berlin", "admin"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<TenantCreatedResponse>())!;
+        var token = await LoginAsync(name, created.AdminUserName, created.AdminPassword);
+        return new TestTenant(created.Tenant.Id, name, token, created.AdminPassword);
+    }
+
+    /// <summary>A DI scope of the running center bound to <paramref name="scope"/>.</summary>
+    public AsyncServiceScope Scope(TenantScope scope) => Services.GetRequiredService<IServiceScopeFactory>().CreateScope(scope);
+}
+
+/// <summary>A tenant made by <see cref="CenterFixture{TDatabase}.CreateTenantAsync"/>.</summary>
+public sealed record TestTenant(Guid Id, string Name, string AdminToken, string AdminPassword);
