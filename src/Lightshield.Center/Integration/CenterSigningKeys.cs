@@ -32,7 +32,7 @@ public sealed class CenterSigningKeys(IServiceScopeFactory scopes, IOptions<Inte
                 await AddKeyAsync(db, cancellationToken);
             }
         }
-        var keys = await ReloadAsync(cancellationToken);
+        var keys = await ReloadAsync(cancellationToken, force: true);
         foreach (var key in keys.Trusted)
         {
             CenterLog.TrustedCredentialKey(logger, key.KeyId, key.Encoded, key.KeyId == keys.Signer.PublicKey.KeyId);
@@ -57,7 +57,7 @@ public sealed class CenterSigningKeys(IServiceScopeFactory scopes, IOptions<Inte
         {
             await AddKeyAsync(scope.ServiceProvider.GetRequiredService<CenterDbContext>(), cancellationToken);
         }
-        var keys = await ReloadAsync(cancellationToken);
+        var keys = await ReloadAsync(cancellationToken, force: true);
         CenterLog.TrustedCredentialKey(logger, keys.Signer.PublicKey.KeyId, keys.Signer.PublicKey.Encoded, true);
         return keys;
     }
@@ -66,24 +66,31 @@ public sealed class CenterSigningKeys(IServiceScopeFactory scopes, IOptions<Inte
 
     private async Task AddKeyAsync(CenterDbContext db, CancellationToken cancellationToken)
     {
+        // The newest key signs: a new key must be strictly newer than every existing one, even within one clock tick.
+        var createdAt = time.GetUtcNow();
+        var existing = await db.SigningKeys.Select(k => k.CreatedAt).ToListAsync(cancellationToken);
+        if (existing.Count > 0 && existing.Max() >= createdAt)
+        {
+            createdAt = existing.Max() + TimeSpan.FromMilliseconds(1);
+        }
         using var key = CredentialSigningKey.Generate();
         db.SigningKeys.Add(new StoredSigningKey
         {
             KeyId = key.PublicKey.KeyId,
             PrivateKey = key.ExportPkcs8(),
             PublicKey = key.PublicKey.Encoded,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = createdAt,
         });
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<SigningKeySet> ReloadAsync(CancellationToken cancellationToken)
+    private async Task<SigningKeySet> ReloadAsync(CancellationToken cancellationToken, bool force = false)
     {
         await _loading.WaitAsync(cancellationToken);
         try
         {
             var now = time.GetUtcNow();
-            if (_cached is { } fresh && now - fresh.LoadedAt < CacheFor)
+            if (!force && _cached is { } fresh && now - fresh.LoadedAt < CacheFor)
             {
                 return fresh.Keys;
             }
