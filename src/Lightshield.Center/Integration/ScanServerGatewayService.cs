@@ -38,10 +38,11 @@ public sealed class ScanServerGatewayService(
         {
             problems.Add("'server_id' is required (at most 100 characters)");
         }
+        // Port 0 is what a scan server announces before its listener is bound: not an address an agent can dial.
         if (!Uri.TryCreate(heartbeat.Address, UriKind.Absolute, out var address) || address.Scheme is not ("https" or "http")
-            || heartbeat.Address.Length > 500)
+            || address.Port == 0 || heartbeat.Address.Length > 500)
         {
-            problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address");
+            problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address agents can dial");
         }
         if (heartbeat.CertificateSha256.Length > 100)
         {

@@ -59,6 +59,18 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     }
 
     [Fact]
+    public async Task A_heartbeat_with_an_address_agents_cannot_dial_is_invalid_and_registers_nothing()
+    {
+        var token = await Driver.ScanServerTokenAsync();
+        var heartbeat = IntegrationDriver.Heartbeat(IntegrationDriver.Unique("seg"), "host-1");
+        heartbeat.Address = "http://127.0.0.1:0/";
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token)));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.DoesNotContain(await Driver.ListScanServersAsync(), s => s.Id == heartbeat.ServerId);
+    }
+
+    [Fact]
     public async Task A_server_is_down_after_30_seconds_without_a_heartbeat_and_up_again_with_the_next()
     {
         var token = await Driver.ScanServerTokenAsync();
