@@ -33,4 +33,7 @@ internal static partial class CenterLog
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Agent {AgentId} of tenant {TenantId} enrolled ({HostName} on {HypervisorHost})")]
     public static partial void AgentEnrolled(ILogger logger, Guid agentId, Guid tenantId, string hostName, string hypervisorHost);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Integration options: {Options}")]
+    public static partial void EffectiveIntegrationOptions(ILogger logger, string options);
 }

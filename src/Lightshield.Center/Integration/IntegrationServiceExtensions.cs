@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Hosting;
 using Lightshield.Center.Scheduling;
@@ -36,13 +37,17 @@ public static class IntegrationServiceExtensions
         {
             var provider = kestrel.ApplicationServices;
             var options = provider.GetRequiredService<IOptions<IntegrationOptions>>().Value;
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Center");
+            CenterLog.EffectiveIntegrationOptions(logger, JsonSerializer.Serialize(options with
+            {
+                CertificatePassword = options.CertificatePassword is null ? null : "***",
+            }));
             if (string.IsNullOrEmpty(options.GrpcListen))
             {
                 return;
             }
             var dataDirectory = provider.GetRequiredService<IOptions<CenterOptions>>().Value.DataDirectory;
             var endpoints = provider.GetRequiredService<IntegrationEndpoints>();
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Center");
             kestrel.Listen(IPEndPoint.Parse(options.GrpcListen), listen =>
             {
                 endpoints.Grpc = listen;
