@@ -87,7 +87,8 @@ public static class CenterBuilderExtensions
         {
             return options.Database.ConnectionString;
         }
-        Directory.CreateDirectory(options.DataDirectory);
+        // 0700 when created here: the database holds the credential signing keys and password hashes.
+        Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return $"Data Source={Path.Combine(options.DataDirectory, "center.db")}";
     }
 

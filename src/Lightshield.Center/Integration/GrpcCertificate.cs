@@ -21,7 +21,7 @@ public static class GrpcCertificate
         path = Path.Combine(dataDirectory, SelfSignedFileName);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(dataDirectory);
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using var created = CreateSelfSigned();
             WritePrivate(path, created.Export(X509ContentType.Pkcs12));
         }
