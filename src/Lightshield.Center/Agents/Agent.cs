@@ -24,4 +24,8 @@ public sealed class Agent : ITenantOwned
     public DateTimeOffset EnrolledAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Expiry of the newest credential issued to the agent (null before one was issued). Revoked credential ids
+    /// are announced to scan servers until then.</summary>
+    public DateTimeOffset? CredentialExpiresAt { get; set; }
 }

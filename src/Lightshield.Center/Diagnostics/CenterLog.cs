@@ -17,4 +17,23 @@ internal static partial class CenterLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Refused a write outside the tenant scope on {Method} {Path}")]
     public static partial void IsolationViolation(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information,
+        Message = "Agent credential key {KeyId} (signing: {Signing}): {PublicKey} . Scan servers get it with each heartbeat answer; without a center link, configure it as Svm:TrustedCredentialKeys.")]
+    public static partial void TrustedCredentialKey(ILogger logger, string keyId, string publicKey, bool signing);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "gRPC endpoint (agents, scan servers) {Address}; TLS certificate {Path} SHA-256 {Fingerprint} (pin it with Svm:CenterCertificateSha256)")]
+    public static partial void GrpcCertificate(ILogger logger, string address, string path, string fingerprint);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "gRPC endpoint (agents, scan servers) {Address} without TLS (loopback only)")]
+    public static partial void GrpcPlaintext(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Scan server {ServerId} registered: {Address}, host {HypervisorHost}, segment {Segment}")]
+    public static partial void ScanServerRegistered(ILogger logger, string serverId, string address, string hypervisorHost, string segment);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Agent {AgentId} of tenant {TenantId} enrolled ({HostName} on {HypervisorHost})")]
+    public static partial void AgentEnrolled(ILogger logger, Guid agentId, Guid tenantId, string hostName, string hypervisorHost);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Integration options: {Options}")]
+    public static partial void EffectiveIntegrationOptions(ILogger logger, string options);
 }

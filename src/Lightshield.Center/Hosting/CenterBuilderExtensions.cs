@@ -5,6 +5,7 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -51,6 +52,7 @@ public static class CenterBuilderExtensions
         // Background work starts after CenterStartup has migrated the database (hosted services start in order).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.AddHostedService<ScheduledScanService>();
+        builder.AddIntegration();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -76,6 +78,7 @@ public static class CenterBuilderExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();
+        app.MapIntegration();
         return app;
     }
 
@@ -102,7 +105,8 @@ public static class CenterBuilderExtensions
         {
             return options.Database.ConnectionString;
         }
-        Directory.CreateDirectory(options.DataDirectory);
+        // 0700 when created here: the database holds the credential signing keys and password hashes.
+        Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return $"Data Source={Path.Combine(options.DataDirectory, "center.db")}";
     }
 

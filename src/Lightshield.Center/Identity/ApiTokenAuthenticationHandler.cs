@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -25,7 +26,8 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        // gRPC calls carry agent credentials or scan-server tokens, checked by the integration service's interceptors.
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || GrpcRequests.IsGrpc(Context))
         {
             return AuthenticateResult.NoResult();
         }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Tenancy;
 
 namespace Lightshield.Center.Identity;
@@ -11,6 +12,11 @@ public sealed class RequestScopeMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context, CurrentTenantScope scope, CurrentActor actor)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (GrpcRequests.IsGrpc(context))
+        {
+            // gRPC calls get their scope from their own authentication (agent credential, scan-server token).
+            return next(context);
+        }
         var user = context.User;
         if (user.Identity?.IsAuthenticated == true)
         {

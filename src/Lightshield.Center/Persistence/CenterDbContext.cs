@@ -4,6 +4,7 @@ using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -44,6 +45,14 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<AgentEventRecord> AgentEvents => Set<AgentEventRecord>();
 
     public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
+
+    public DbSet<ScanServer> ScanServers => Set<ScanServer>();
+
+    public DbSet<ScanServerToken> ScanServerTokens => Set<ScanServerToken>();
+
+    public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
+
+    public DbSet<AgentStatus> AgentStatuses => Set<AgentStatus>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

@@ -4,6 +4,7 @@ using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
@@ -123,6 +124,7 @@ internal static class CenterModel
             slot.Property(s => s.TaskId).HasMaxLength(100);
             slot.HasIndex(s => s.LeaseId);
         });
+        IntegrationModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

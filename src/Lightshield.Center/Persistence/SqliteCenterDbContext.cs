@@ -1,6 +1,7 @@
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Lightshield.Center.Persistence;
 
@@ -11,6 +12,15 @@ public sealed class SqliteCenterDbContext(DbContextOptions<SqliteCenterDbContext
     // SQLite transactions opened by EF Core start with BEGIN IMMEDIATE: the saving transaction already holds the
     // database's only write lock.
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // SQLite has no date type: EF Core stores DateTimeOffset as text it cannot order or compare in SQL. As a
+    // number (ticks and offset) it can, and every time the center writes is UTC.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context SqliteCenterDbContext</c> build the model without the app.</summary>

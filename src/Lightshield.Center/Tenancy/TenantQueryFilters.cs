@@ -16,6 +16,9 @@ internal static class TenantQueryFilters
     private static readonly MethodInfo TenantOrProviderOwnedFilter = typeof(TenantQueryFilters)
         .GetMethod(nameof(ForTenantOrProviderOwned), BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    private static readonly MethodInfo ProviderInfrastructureFilter = typeof(TenantQueryFilters)
+        .GetMethod(nameof(ForProviderInfrastructure), BindingFlags.NonPublic | BindingFlags.Static)!;
+
     public static void Apply(ModelBuilder model, CenterDbContext context)
     {
         foreach (var entityType in model.Model.GetEntityTypes().Select(e => e.ClrType).ToList())
@@ -29,6 +32,11 @@ internal static class TenantQueryFilters
             else if (typeof(ITenantOrProviderOwned).IsAssignableFrom(entityType))
             {
                 var filter = (LambdaExpression)TenantOrProviderOwnedFilter.MakeGenericMethod(entityType).Invoke(null, [context])!;
+                model.Entity(entityType).HasQueryFilter(filter);
+            }
+            else if (typeof(IProviderInfrastructure).IsAssignableFrom(entityType))
+            {
+                var filter = (LambdaExpression)ProviderInfrastructureFilter.MakeGenericMethod(entityType).Invoke(null, [context])!;
                 model.Entity(entityType).HasQueryFilter(filter);
             }
         }
@@ -51,4 +59,8 @@ internal static class TenantQueryFilters
         e => context.ScopeSeesEverything
             || (context.ScopeIsProvider && e.TenantId == null)
             || (context.ScopeIsTenant && e.TenantId == context.ScopeTenantId);
+
+    private static Expression<Func<T, bool>> ForProviderInfrastructure<T>(CenterDbContext context)
+        where T : class, IProviderInfrastructure =>
+        _ => context.ScopeSeesEverything || context.ScopeIsProvider;
 }

@@ -28,6 +28,8 @@ internal static class TenantWriteGuard
                     break;
                 case Tenant or Segment when scope.Kind is not (TenantScopeKind.Provider or TenantScopeKind.System):
                     throw Refused(entry, scope, "only the provider manages tenants and segments");
+                case IProviderInfrastructure when scope.Kind is not (TenantScopeKind.Provider or TenantScopeKind.System):
+                    throw Refused(entry, scope, "the row is the provider's infrastructure");
                 default:
                     break;
             }

@@ -31,6 +31,20 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_signing_keys",
+                columns: table => new
+                {
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
+                    PublicKey = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_signing_keys", x => x.KeyId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "host_scan_slots",
                 columns: table => new
                 {
@@ -59,6 +73,43 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_policy_template", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_server_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_server_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_servers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CertificateSha256 = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    Load = table.Column<double>(type: "double precision", nullable: false),
+                    EngineVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    TokenId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_servers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -201,7 +252,8 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     Vcpus = table.Column<int>(type: "integer", nullable: false),
                     CredentialId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     EnrolledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CredentialExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -310,6 +362,34 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "agent_status",
+                columns: table => new
+                {
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    OperatingSystem = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kernel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UptimeSeconds = table.Column<long>(type: "bigint", nullable: false),
+                    DiskTotalBytes = table.Column<long>(type: "bigint", nullable: false),
+                    DiskFreeBytes = table.Column<long>(type: "bigint", nullable: false),
+                    OnAccessEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    ScanServer = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ScanServerReachable = table.Column<bool>(type: "boolean", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_status", x => x.AgentId);
+                    table.ForeignKey(
+                        name: "FK_agent_status_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "agent_task_runs",
                 columns: table => new
                 {
@@ -364,6 +444,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 table: "agent_groups",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_status_TenantId",
+                table: "agent_status",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_agent_task_runs_AgentId_Delivered",
@@ -446,6 +531,17 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 column: "LeaseId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_scan_server_tokens_SecretHash",
+                table: "scan_server_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scan_servers_Segment",
+                table: "scan_servers",
+                column: "Segment");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scan_tasks_TenantId_CreatedAt",
                 table: "scan_tasks",
                 columns: new[] { "TenantId", "CreatedAt" });
@@ -481,6 +577,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_events");
 
             migrationBuilder.DropTable(
+                name: "agent_status");
+
+            migrationBuilder.DropTable(
                 name: "agent_task_runs");
 
             migrationBuilder.DropTable(
@@ -488,6 +587,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "credential_signing_keys");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");
@@ -500,6 +602,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "policy_template");
+
+            migrationBuilder.DropTable(
+                name: "scan_server_tokens");
+
+            migrationBuilder.DropTable(
+                name: "scan_servers");
 
             migrationBuilder.DropTable(
                 name: "agents");

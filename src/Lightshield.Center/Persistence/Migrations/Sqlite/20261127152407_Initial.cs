@@ -16,7 +16,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 columns: table => new
                 {
                     Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Time = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
                     Actor = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
@@ -28,6 +28,20 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_audit_log", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "credential_signing_keys",
+                columns: table => new
+                {
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_signing_keys", x => x.KeyId);
                 });
 
             migrationBuilder.CreateTable(
@@ -54,11 +68,48 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Version = table.Column<long>(type: "INTEGER", nullable: false),
                     Json = table.Column<string>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_policy_template", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_server_tokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_server_tokens", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scan_servers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CertificateSha256 = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Load = table.Column<double>(type: "REAL", nullable: false),
+                    EngineVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TokenId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_servers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,7 +119,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -84,7 +135,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     State = table.Column<int>(type: "INTEGER", nullable: false),
                     SegmentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     TimeZone = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -128,7 +179,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -153,7 +204,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Scheduled = table.Column<bool>(type: "INTEGER", nullable: false),
                     ScheduleName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     GroupId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
                 },
                 constraints: table =>
@@ -176,7 +227,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     UserName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     Role = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -200,8 +251,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
                     CredentialId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    EnrolledAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CredentialExpiresAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -228,9 +280,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -257,9 +309,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Version = table.Column<long>(type: "INTEGER", nullable: false),
                     Json = table.Column<string>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
-                    ResetByProviderAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    ResetByProviderAt = table.Column<long>(type: "INTEGER", nullable: true),
                     SchedulesPlannedUntilUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -288,9 +340,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     UserId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -305,6 +357,34 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         name: "FK_api_tokens_users_UserId",
                         column: x => x.UserId,
                         principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "agent_status",
+                columns: table => new
+                {
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OperatingSystem = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kernel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UptimeSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskTotalBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskFreeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnAccessEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ScanServer = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ScanServerReachable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_status", x => x.AgentId);
+                    table.ForeignKey(
+                        name: "FK_agent_status_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -325,7 +405,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     FilesFailed = table.Column<long>(type: "INTEGER", nullable: false),
                     BytesRead = table.Column<long>(type: "INTEGER", nullable: false),
                     Message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -364,6 +444,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 table: "agent_groups",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_status_TenantId",
+                table: "agent_status",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_agent_task_runs_AgentId_Delivered",
@@ -446,6 +531,17 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "LeaseId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_scan_server_tokens_SecretHash",
+                table: "scan_server_tokens",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scan_servers_Segment",
+                table: "scan_servers",
+                column: "Segment");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scan_tasks_TenantId_CreatedAt",
                 table: "scan_tasks",
                 columns: new[] { "TenantId", "CreatedAt" });
@@ -481,6 +577,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "agent_events");
 
             migrationBuilder.DropTable(
+                name: "agent_status");
+
+            migrationBuilder.DropTable(
                 name: "agent_task_runs");
 
             migrationBuilder.DropTable(
@@ -488,6 +587,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "credential_signing_keys");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");
@@ -500,6 +602,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "policy_template");
+
+            migrationBuilder.DropTable(
+                name: "scan_server_tokens");
+
+            migrationBuilder.DropTable(
+                name: "scan_servers");
 
             migrationBuilder.DropTable(
                 name: "agents");

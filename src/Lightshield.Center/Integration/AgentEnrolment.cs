@@ -1,0 +1,114 @@
+using Grpc.Core;
+using Lightshield.Center.Agents;
+using Lightshield.Center.Audit;
+using Lightshield.Center.Diagnostics;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Tenancy;
+using Lightshield.Center.Tenants;
+using Lightshield.Protocol.Center;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Integration;
+
+/// <summary>
+/// Trades a tenant's enrolment token for a new agent and its credential. The token (found by its SHA-256) tells the
+/// tenant; it must be neither revoked nor expired and the tenant must be active. The agent row is written in that
+/// tenant's scope, with an audit entry. Nothing about the caller's address is kept or used: two VMs with the same
+/// address are two agents, told apart by their credentials only.
+/// </summary>
+public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, TimeProvider time, ILogger<AgentEnrolment> logger)
+{
+    private const int MaxVcpus = 4096;
+
+    public async Task<EnrolResponse> EnrolAsync(EnrolRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new[]
+        {
+            string.IsNullOrEmpty(request.EnrolmentToken) ? "'enrolment_token' is required" : null,
+            CheckName("host_name", request.HostName, 255),
+            CheckName("hypervisor_host", request.HypervisorHost, 255),
+            request.VirtualCpus is < 1 or > MaxVcpus ? $"'virtual_cpus' must be between 1 and {MaxVcpus}" : null,
+            request.Group.Length > 200 ? "'group' must have at most 200 characters" : null,
+        }.OfType<string>().ToList();
+        if (problems.Count > 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", problems)));
+        }
+
+        var hash = SecretTokens.HashOf(request.EnrolmentToken);
+        EnrolmentToken? token;
+        TenantState? state = null;
+        string? segment = null;
+        // The enrolment token is what tells us the tenant: it is looked up in a system scope.
+        await using (var system = scopes.CreateSystemScope())
+        {
+            var db = system.ServiceProvider.GetRequiredService<CenterDbContext>();
+            token = await db.EnrolmentTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
+            if (token is not null)
+            {
+                var tenant = await (from t in db.Tenants
+                                    join s in db.Segments on t.SegmentId equals s.Id
+                                    where t.Id == token.TenantId
+                                    select new { t.State, Segment = s.Name }).FirstOrDefaultAsync(cancellationToken);
+                (state, segment) = (tenant?.State, tenant?.Segment);
+            }
+        }
+        var now = time.GetUtcNow();
+        if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "the enrolment token is unknown, revoked or expired"));
+        }
+        if (state != TenantState.Active || segment is null)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "the tenant of this enrolment token is suspended"));
+        }
+
+        await using var tenantScope = scopes.CreateScope(TenantScope.ForTenant(token.TenantId));
+        var services = tenantScope.ServiceProvider;
+        services.GetRequiredService<CurrentActor>().Name = $"enrolment-token:{token.Id}";
+        var tenantDb = services.GetRequiredService<CenterDbContext>();
+        var groupId = token.GroupId;
+        if (request.Group.Length > 0)
+        {
+            groupId = await tenantDb.AgentGroups.Where(g => g.Name == request.Group).Select(g => (Guid?)g.Id).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"the tenant has no agent group '{request.Group}'"));
+        }
+        var credentialId = Guid.NewGuid();
+        var agent = new Agent
+        {
+            Id = Guid.NewGuid(),
+            TenantId = token.TenantId,
+            GroupId = groupId,
+            HostName = request.HostName,
+            HypervisorHost = request.HypervisorHost,
+            Vcpus = request.VirtualCpus,
+            CredentialId = credentialId.ToString("N"),
+            EnrolledAt = now,
+        };
+        var (credential, claims) = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
+        agent.CredentialExpiresAt = claims.ExpiresAt;
+        tenantDb.Agents.Add(agent);
+        tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = Truncate(request.OperatingSystem, 200) });
+        services.GetRequiredService<AuditLog>().Record("agent.enrol", $"agent/{agent.Id}",
+            new { agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.GroupId, agent.CredentialId, enrolmentToken = token.Id });
+        await tenantDb.SaveChangesAsync(cancellationToken);
+        CenterLog.AgentEnrolled(logger, agent.Id, agent.TenantId, agent.HostName, agent.HypervisorHost);
+        return new EnrolResponse
+        {
+            AgentId = agent.Id.ToString(),
+            Credential = credential,
+            CredentialExpiresUnixMs = claims.ExpiresAt.ToUnixTimeMilliseconds(),
+            TenantId = agent.TenantId.ToString(),
+            // No tenant quarantine key model exists yet: the field stays empty.
+        };
+    }
+
+    private static string? CheckName(string field, string value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? $"'{field}' is required"
+        : value.Length > maxLength ? $"'{field}' must have at most {maxLength} characters"
+        : null;
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}

@@ -1,0 +1,75 @@
+using Lightshield.Center.Audit;
+using Lightshield.Center.Diagnostics;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Tenancy;
+using Lightshield.Protocol.Center;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Integration;
+
+/// <summary>The scan servers the center knows: registered by their first heartbeat, updated by each after.</summary>
+public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServiceScopeFactory scopes, TimeProvider time,
+    ILogger<ScanServerRegistry> logger)
+{
+    /// <summary>Records a heartbeat (in the caller's provider scope). True when it registered a new server.</summary>
+    public async Task<bool> RecordHeartbeatAsync(ScanServerHeartbeat heartbeat, Guid tokenId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        var now = time.GetUtcNow();
+        var server = await db.ScanServers.FirstOrDefaultAsync(s => s.Id == heartbeat.ServerId, cancellationToken);
+        var registered = server is null;
+        if (server is null)
+        {
+            server = new ScanServer
+            {
+                Id = heartbeat.ServerId,
+                Address = "",
+                CertificateSha256 = "",
+                HypervisorHost = "",
+                Segment = "",
+                EngineVersion = "",
+                DatabaseVersion = "",
+                RegisteredAt = now,
+            };
+            db.ScanServers.Add(server);
+        }
+        server.Address = heartbeat.Address;
+        server.CertificateSha256 = heartbeat.CertificateSha256;
+        server.HypervisorHost = heartbeat.HypervisorHost;
+        server.Segment = heartbeat.Segment;
+        server.Capacity = heartbeat.Capacity;
+        server.Load = heartbeat.Load;
+        server.EngineVersion = heartbeat.EngineVersion;
+        server.DatabaseVersion = heartbeat.DatabaseVersion;
+        server.LastSeenAt = now;
+        server.TokenId = tokenId;
+        if (registered)
+        {
+            audit.Record("scan-server.register", $"scan-server/{server.Id}",
+                new { server.Address, server.HypervisorHost, server.Segment, server.Capacity, server.EngineVersion });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (registered)
+        {
+            CenterLog.ScanServerRegistered(logger, server.Id, server.Address, server.HypervisorHost, server.Segment);
+        }
+        return registered;
+    }
+
+    /// <summary>The scan servers of <paramref name="segment"/>, for an assignment. Scan servers are provider
+    /// infrastructure, which an agent's tenant scope cannot read: this one read runs in a provider scope of its own.</summary>
+    public async Task<IReadOnlyList<ScanServerCandidate>> CandidatesAsync(string segment, CancellationToken cancellationToken)
+    {
+        await using var provider = scopes.CreateScope(TenantScope.Provider);
+        var servers = await provider.ServiceProvider.GetRequiredService<CenterDbContext>().ScanServers.AsNoTracking()
+            .Where(s => s.Segment == segment).ToListAsync(cancellationToken);
+        return servers.Select(ToCandidate).ToList();
+    }
+
+    public static ScanServerCandidate ToCandidate(ScanServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity,
+            server.Load, server.EngineVersion, server.LastSeenAt);
+    }
+}

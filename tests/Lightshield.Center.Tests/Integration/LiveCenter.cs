@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Lightshield.Center.Api;
+using Lightshield.Center.Hosting;
+using Lightshield.Center.Integration;
+using Lightshield.Center.Tests.Infrastructure;
+using Lightshield.Protocol.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Lightshield.Center.Tests.Integration;
+
+/// <summary>A center on real Kestrel listeners (REST on HTTP, gRPC on TLS with its self-signed certificate), so that
+/// real scan servers can dial it; on a fresh database of <typeparamref name="TDatabase"/>'s provider, with a
+/// <see cref="FakeTimeProvider"/> clock and a 1 s heartbeat interval.</summary>
+public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+{
+    private const string AdminPassword = "bootstrap-password-for-tests";
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("lightshield-center-live-");
+    private readonly List<HttpClient> _clients = [];
+    private WebApplication? _app;
+    private IntegrationDriver? _driver;
+
+    public TDatabase Database { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public Uri RestAddress { get; private set; } = null!;
+
+    public Uri GrpcAddress { get; private set; } = null!;
+
+    public string CertificateFingerprint { get; private set; } = "";
+
+    internal IntegrationDriver Driver => _driver ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Center:Listen"] = "127.0.0.1:0",
+            ["Center:Integration:GrpcListen"] = "127.0.0.1:0",
+            ["Center:Integration:HeartbeatInterval"] = "00:00:01",
+            ["Center:DataDirectory"] = _data.FullName,
+            ["Center:Database:Provider"] = Database.Provider,
+            ["Center:Database:ConnectionString"] = Database.ConnectionString,
+            ["Center:Bootstrap:AdminUserName"] = "root",
+            ["Center:Bootstrap:AdminPassword"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.AddCenter();
+        _app = builder.Build();
+        _app.MapCenter();
+        await _app.StartAsync();
+
+        var endpoints = _app.Services.GetRequiredService<IntegrationEndpoints>();
+        GrpcAddress = endpoints.GrpcAddress;
+        CertificateFingerprint = endpoints.CertificateFingerprint ?? throw new InvalidOperationException("The gRPC endpoint has no TLS.");
+        RestAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, "root", AdminPassword));
+        var providerToken = (await IntegrationDriver.ReadAsync<LoginResponse>(login, System.Net.HttpStatusCode.OK)).Token;
+        _driver = new IntegrationDriver(Client, ScanServerChannel.Open(GrpcAddress, CertificateFingerprint), providerToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await Database.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+
+    private HttpClient Client(string? token)
+    {
+        var client = new HttpClient { BaseAddress = RestAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        _clients.Add(client);
+        return client;
+    }
+}

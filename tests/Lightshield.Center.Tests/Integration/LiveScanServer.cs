@@ -1,0 +1,74 @@
+extern alias svm;
+using Grpc.Net.Client;
+using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Scan;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ScanServerApp = svm::Lightshield.Svm.Hosting.ScanServerApp;
+using ScanServerEndpoints = svm::Lightshield.Svm.Hosting.ScanServerEndpoints;
+
+namespace Lightshield.Center.Tests.Integration;
+
+/// <summary>A real <c>lightshield-svm</c> (real libclamav, starter signatures) in the test process, linked to a center:
+/// it registers and heartbeats every second with a scan-server token and pins the center's certificate.</summary>
+internal sealed class LiveScanServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly DirectoryInfo _data;
+    private readonly GrpcChannel _channel;
+    private bool _stopped;
+
+    private LiveScanServer(WebApplication app, DirectoryInfo data)
+    {
+        _app = app;
+        _data = data;
+        Address = app.Services.GetRequiredService<ScanServerEndpoints>().GrpcAddress;
+        _channel = ScanServerChannel.Open(Address);
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, string token, string hypervisorHost, string segment)
+    {
+        var data = Directory.CreateTempSubdirectory("lightshield-svm-live-");
+        var app = ScanServerApp.Build([], new Dictionary<string, string?>
+        {
+            ["Svm:Listen"] = "127.0.0.1:0",
+            ["Svm:Plaintext"] = "true",
+            ["Svm:OpsListen"] = "",
+            ["Svm:WatchDatabase"] = "false",
+            ["Svm:DataDirectory"] = data.FullName,
+            ["Svm:DatabaseDirectory"] = Path.Combine(AppContext.BaseDirectory, "signatures"),
+            ["Svm:Center"] = center.ToString(),
+            ["Svm:CenterToken"] = token,
+            ["Svm:CenterCertificateSha256"] = centerFingerprint,
+            ["Svm:HypervisorHost"] = hypervisorHost,
+            ["Svm:Segment"] = segment,
+            ["Svm:HeartbeatInterval"] = "00:00:01",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync();
+        return new LiveScanServer(app, data);
+    }
+
+    /// <summary>A client of this scan server that presents <paramref name="credential"/>.</summary>
+    public ScanServerClient ClientWith(string credential) => new(new ScanService.ScanServiceClient(_channel), () => credential);
+
+    /// <summary>Stops the server: it no longer answers or heartbeats.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await StopAsync();
+        await _app.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+}
