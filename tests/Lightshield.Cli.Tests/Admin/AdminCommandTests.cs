@@ -115,6 +115,12 @@ public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCente
         Assert.Equal(agentId, Assert.Single(shown.GetProperty("runs").EnumerateArray()).GetProperty("agentId").GetString());
         var table = await tenant.RunAsync("tasks", "show", taskId);
         Assert.Contains(agentId, table.Output, StringComparison.Ordinal);
+
+        // No agent has reported yet: the filters reach the center (a malformed one would be a 400) and match nothing.
+        var events = await tenant.RunAsync("events", "list", "--type", "detection", "--agent", agentId, "--from", "2020-01-01T00:00Z",
+            "--to", "2100-01-01T00:00+02:00", "--search", "eicar", "--page-size", "10");
+        Assert.Equal((ExitCodes.Clean, ""), (events.ExitCode, events.Error));
+        Assert.Contains("page 1, 10 per page, 0 events in all", events.Output, StringComparison.Ordinal);
     }
 
     [Fact]
