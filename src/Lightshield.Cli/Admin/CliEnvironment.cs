@@ -30,6 +30,8 @@ public sealed record CliEnvironment
         StandardInput = Console.In,
         ReadSecret = prompt => Console.IsInputRedirected
             ? throw new AdminException("no terminal to ask for the password on: pipe it in with --password-stdin")
-            : AnsiConsole.Prompt(new TextPrompt<string>(prompt).Secret(null)),
+            // On standard error, so that `login --json > file` keeps only the JSON.
+            : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
+                .Prompt(new TextPrompt<string>(prompt).Secret(null)),
     };
 }
