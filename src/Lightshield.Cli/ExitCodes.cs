@@ -6,4 +6,7 @@ public static class ExitCodes
     public const int Clean = 0;
     public const int Found = 1;
     public const int Error = 2;
+
+    /// <summary><c>lightshield audit verify</c>: the audit chain is broken.</summary>
+    public const int ChainBroken = 1;
 }

@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace Lightshield.Cli.Admin;
+
+/// <summary>The admin commands over the center's REST API. A new part of the API is one file with a
+/// <see cref="AdminGroup"/> and one line here.</summary>
+public static class AdminCommands
+{
+    public static IEnumerable<Command> Create(CliEnvironment environment) =>
+    [
+        LoginCommands.Login(environment),
+        LoginCommands.Logout(environment),
+        TenantCommands.Create(environment),
+        SegmentCommands.Create(environment),
+        UserCommands.Create(environment),
+        TokenCommands.Create(environment),
+        GroupCommands.Create(environment),
+        EnrolmentTokenCommands.Create(environment),
+        AgentCommands.Create(environment),
+        PolicyCommands.Create(environment),
+        TaskCommands.Create(environment),
+        EventCommands.Create(environment),
+        AuditCommands.Create(environment),
+    ];
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace Lightshield.Cli.Admin;
+
+/// <summary><c>lightshield audit list|verify</c>: read my audit log; verify the whole hash chain (provider-admin).
+/// <c>verify</c> exits 0 when the chain is intact and 1 when it is broken.</summary>
+public static class AuditCommands
+{
+    private static readonly Column[] Columns =
+    [
+        new("Seq", "sequence"), new("Time (UTC)", "time"), new("Actor", "actor"), new("Tenant", "tenantId"), new("Action", "action"), new("Target", "target"),
+        new("Details", "details"),
+    ];
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var group = new AdminGroup("audit", "The hash-chained audit log. verify exits 0 intact, 1 broken, 2 error.", environment);
+        var after = new Option<long?>("--after") { Description = "Only rows after this sequence number (to page on)" };
+        var limit = new Option<int?>("--limit") { Description = "At most this many rows (default 100, at most 1000)" };
+        group.Add("list", "List audit rows of my log, oldest first", [after, limit], async run =>
+        {
+            var rows = await run.Api.GetAsync("audit" + QueryString.Of(("after", run.Value(after)), ("limit", run.Value(limit))), run.CancellationToken)
+                .ConfigureAwait(false);
+            run.Output.List(rows, Columns, "(no audit rows)");
+            return ExitCodes.Clean;
+        });
+        group.Add("verify", "Verify the whole chain; report the first changed, removed or reordered row", [], async run =>
+        {
+            var result = await run.Api.PostAsync("audit/verify", null, run.CancellationToken).ConfigureAwait(false);
+            var rows = result.GetProperty("verifiedRows").GetInt64();
+            if (result.GetProperty("valid").GetBoolean())
+            {
+                run.Output.Message($"audit chain intact: {rows} rows verified", result);
+                return ExitCodes.Clean;
+            }
+            run.Output.Message($"audit chain BROKEN at row {result.GetProperty("firstBrokenSequence")}: {result.GetProperty("problem").GetString()} "
+                + $"({rows} rows before it verified)", result);
+            return ExitCodes.ChainBroken;
+        });
+        return group.Command;
+    }
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace Lightshield.Cli.Admin;
+
+/// <summary><c>lightshield events list</c>: my agents' events (detections, task progress, health), filtered and paged.</summary>
+public static class EventCommands
+{
+    private static readonly Column[] Columns =
+        [new("Time (UTC)", "createdAt"), new("Type", "type"), new("Agent", "agentId"), new("Id", "id"), new("Payload", "payload")];
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var group = new AdminGroup("events", "Events of my tenant's agents", environment);
+        var type = new Option<string?>("--type") { Description = "Only this type (e.g. detection)" };
+        var agent = new Option<Guid?>("--agent") { Description = "Only this agent's events" };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "From this time on (ISO 8601, e.g. 2026-11-27T00:00Z)" };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "Before this time" };
+        var search = new Option<string?>("--search") { Description = "Text in the event's payload (a file name, a signature)" };
+        var page = new Option<int?>("--page") { Description = "Page number, from 1" };
+        var pageSize = new Option<int?>("--page-size") { Description = "Events per page (default 50, at most 500)" };
+        group.Add("list", "List events, newest first", [type, agent, from, to, search, page, pageSize], async run =>
+        {
+            var query = QueryString.Of(("type", run.Value(type)), ("agentId", run.Value(agent)), ("from", run.Value(from)), ("to", run.Value(to)),
+                ("search", run.Value(search)), ("page", run.Value(page)), ("pageSize", run.Value(pageSize)));
+            var answer = await run.Api.GetAsync("events" + query, run.CancellationToken).ConfigureAwait(false);
+            if (run.Output.WriteJson(answer))
+            {
+                return ExitCodes.Clean;
+            }
+            run.Output.List(answer.GetProperty("events"), Columns, "(no events)");
+            run.Output.Writer.WriteLine($"page {answer.GetProperty("page")}, {answer.GetProperty("pageSize")} per page, {answer.GetProperty("total")} events in all");
+            return ExitCodes.Clean;
+        });
+        return group.Command;
+    }
+}
