@@ -140,7 +140,7 @@ public static class QuarantineKeys
         }
     }
 
-    internal static byte[] WrapDataKey(QuarantinePublicKey publicKey, ReadOnlySpan<byte> itemId, ReadOnlySpan<byte> dataKey)
+    public static byte[] WrapDataKey(QuarantinePublicKey publicKey, ReadOnlySpan<byte> itemId, ReadOnlySpan<byte> dataKey)
     {
         Span<byte> plaintext = stackalloc byte[WrapMagic.Length + itemId.Length + dataKey.Length];
         try

@@ -28,4 +28,8 @@ public sealed class Agent : ITenantOwned
     /// <summary>Expiry of the newest credential issued to the agent (null before one was issued). Revoked credential ids
     /// are announced to scan servers until then.</summary>
     public DateTimeOffset? CredentialExpiresAt { get; set; }
+
+    /// <summary>The agent's own RSA public key (DER SubjectPublicKeyInfo) sent at enrolment: restore orders are wrapped to it.
+    /// Null for agents enrolled without one (they cannot receive restores).</summary>
+    public byte[]? PublicKey { get; set; }
 }

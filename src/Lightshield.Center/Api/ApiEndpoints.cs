@@ -19,6 +19,7 @@ public static class ApiEndpoints
         api.MapPolicyEndpoints();
         api.MapTaskEndpoints();
         api.MapEventEndpoints();
+        api.MapQuarantineEndpoints();
         api.MapScanServerEndpoints();
         api.MapAuditEndpoints();
         return app;

@@ -6,6 +6,9 @@ internal static class ApiProblems
     public static IResult NotFound(string what, Guid id) =>
         TypedResults.Problem($"There is no {what} {id} (or it is not yours to see).", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    public static IResult NotFoundText(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 

@@ -7,6 +7,7 @@ using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
@@ -40,6 +41,8 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<HostScanLeases>();
         builder.Services.TryAddScoped<TaskDispatch>();
         builder.Services.TryAddScoped<EventIngestion>();
+        builder.Services.TryAddScoped<TenantQuarantineKeys>();
+        builder.Services.TryAddScoped<QuarantineRestores>();
         builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<EventRetention>();
         builder.Services.TryAddScoped<AgentTaskFeed>();

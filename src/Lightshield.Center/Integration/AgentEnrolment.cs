@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
@@ -7,6 +8,7 @@ using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Quarantine;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Integration;
@@ -31,6 +33,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             CheckName("hypervisor_host", request.HypervisorHost, 255),
             request.VirtualCpus is < 1 or > MaxVcpus ? $"'virtual_cpus' must be between 1 and {MaxVcpus}" : null,
             request.Group.Length > 200 ? "'group' must have at most 200 characters" : null,
+            request.AgentPublicKey.Length > 0 && !IsUsableAgentKey(request.AgentPublicKey.Span)
+                ? $"'agent_public_key' must be an RSA SubjectPublicKeyInfo of at least {RestoreKeyWrap.MinimumAgentKeySize} bits" : null,
         }.OfType<string>().ToList();
         if (problems.Count > 0)
         {
@@ -86,6 +90,7 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             Vcpus = request.VirtualCpus,
             CredentialId = credentialId.ToString("N"),
             EnrolledAt = now,
+            PublicKey = request.AgentPublicKey.Length > 0 ? request.AgentPublicKey.ToByteArray() : null,
         };
         var (credential, claims) = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
         agent.CredentialExpiresAt = claims.ExpiresAt;
@@ -101,7 +106,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             Credential = credential,
             CredentialExpiresUnixMs = claims.ExpiresAt.ToUnixTimeMilliseconds(),
             TenantId = agent.TenantId.ToString(),
-            // No tenant quarantine key model exists yet: the field stays empty.
+            QuarantinePublicKey = await tenantDb.QuarantineKeys.Select(k => k.PublicKey).FirstOrDefaultAsync(cancellationToken) is { } key
+                ? ByteString.CopyFrom(key) : ByteString.Empty,
         };
     }
 
@@ -111,4 +117,18 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         : null;
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    private static bool IsUsableAgentKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        try
+        {
+            rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
+            return read == subjectPublicKeyInfo.Length && rsa.KeySize >= RestoreKeyWrap.MinimumAgentKeySize;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
 }

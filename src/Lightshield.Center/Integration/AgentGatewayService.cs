@@ -1,5 +1,9 @@
 using Grpc.Core;
+using Lightshield.Center.Events;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.Quarantine;
+using Lightshield.Center.ScanPolicies;
+using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Center.Integration;
 
 /// <summary>
-/// <c>AgentGateway</c>: enrolment, sync (health in, assignment and renewed credential out) and full-scan leases. Every
+/// <c>AgentGateway</c>: enrolment; sync (health, task progress and finished restores in; assignment, policy, tasks,
+/// restore orders and a renewed credential out); events; full-scan leases. Every
 /// call but <c>Enrol</c> arrives authenticated and bound to the agent's tenant scope by
 /// <see cref="AgentAuthenticationInterceptor"/>.
 /// </summary>
@@ -19,6 +24,10 @@ public sealed class AgentGatewayService(
     ScanServerRegistry registry,
     AgentCredentials credentials,
     HostScanLeases leases,
+    GroupPolicies policies,
+    AgentTaskFeed tasks,
+    EventIngestion events,
+    QuarantineRestores restores,
     IOptions<IntegrationOptions> options,
     TimeProvider time) : AgentGateway.AgentGatewayBase
 {
@@ -58,6 +67,19 @@ public sealed class AgentGatewayService(
                 HypervisorHost = s.HypervisorHost,
                 ServerId = s.ServerId,
             }));
+            await tasks.RecordProgressAsync(caller.AgentId, request.Progress, ct);
+            await restores.CompletedAsync(caller.AgentId, request.CompletedRestores, ct);
+            var policy = await policies.GetOrCreateAsync(agent.GroupId, ct);
+            if (policy is not null)
+            {
+                response.PolicyVersion = policy.Version;
+                if (request.PolicyVersion != policy.Version)
+                {
+                    response.PolicyJson = policy.Json;
+                }
+            }
+            response.Tasks.AddRange(await tasks.TakePendingAsync(caller.AgentId, ct));
+            response.Restores.AddRange(await restores.PendingAsync(caller.AgentId, ct));
             if (credentials.NeedsRenewal(caller.Claims))
             {
                 var (renewed, claims) = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment, ct);
@@ -70,9 +92,19 @@ public sealed class AgentGatewayService(
         return response;
     }
 
-    public override Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented,
-            "this center does not store agent events yet; keep them in the outbox and send them again later"));
+    public override async Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var caller = current.Agent;
+        if (!caller.TenantActive)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "the tenant is suspended; keep the events and send them later"));
+        }
+        var ack = await events.IngestAsync(caller.AgentId, request.Events, context.CancellationToken);
+        await restores.RecordItemsAsync(caller.AgentId, request.Events, context.CancellationToken);
+        return ack;
+    }
 
     public override async Task<ScanLeaseResponse> AcquireScanLease(ScanLeaseRequest request, ServerCallContext context)
     {

@@ -3,6 +3,7 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
@@ -43,6 +44,10 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<ScanTask> ScanTasks => Set<ScanTask>();
 
     public DbSet<AgentEventRecord> AgentEvents => Set<AgentEventRecord>();
+
+    public DbSet<TenantQuarantineKey> QuarantineKeys => Set<TenantQuarantineKey>();
+
+    public DbSet<QuarantineItemRecord> QuarantineItems => Set<QuarantineItemRecord>();
 
     public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
 

@@ -3,6 +3,7 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
@@ -115,6 +116,24 @@ internal static class CenterModel
             record.HasIndex(e => new { e.TenantId, e.Type, e.CreatedAtUnixMs });
             record.HasIndex(e => e.ReceivedAtUnixMs);
             record.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<TenantQuarantineKey>(key =>
+        {
+            key.ToTable("quarantine_keys");
+            key.HasKey(k => k.TenantId);
+            key.Property(k => k.Fingerprint).HasMaxLength(64);
+            key.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<QuarantineItemRecord>(item =>
+        {
+            item.ToTable("quarantine_items");
+            item.HasIndex(i => new { i.TenantId, i.AgentId, i.ItemId }).IsUnique();
+            item.HasIndex(i => new { i.AgentId, i.State });
+            item.Property(i => i.ItemId).HasMaxLength(32);
+            item.Property(i => i.Path).HasMaxLength(4096);
+            item.Property(i => i.Sha256).HasMaxLength(64);
+            item.Property(i => i.KeyFingerprint).HasMaxLength(64);
+            item.HasOne<Agent>().WithMany().HasForeignKey(i => i.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<HostScanSlot>(slot =>
         {

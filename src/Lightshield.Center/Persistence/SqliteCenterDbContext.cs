@@ -13,14 +13,17 @@ public sealed class SqliteCenterDbContext(DbContextOptions<SqliteCenterDbContext
     // database's only write lock.
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // SQLite has no date type: EF Core stores DateTimeOffset as text it cannot order or compare in SQL. As a
-    // number (ticks and offset) it can, and every time the center writes is UTC.
+    // SQLite has no date type: EF Core stores DateTimeOffset as text it cannot order or compare in SQL. As UTC ticks
+    // it can, exactly (every time the center writes is UTC; the audit chain hashes times to the tick).
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         base.ConfigureConventions(configurationBuilder);
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks, ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add --context SqliteCenterDbContext</c> build the model without the app.</summary>

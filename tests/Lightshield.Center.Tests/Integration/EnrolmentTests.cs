@@ -187,12 +187,21 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
     }
 
     [Fact]
-    public async Task ReportEvents_is_unimplemented_until_the_center_stores_events()
+    public async Task ReportEvents_stores_each_event_once_and_rejects_malformed_ones_individually()
     {
         var enrolled = await Driver.EnrolAsync(await Driver.CreateTenantAsync());
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Driver.Agents.ReportEventsAsync(new Protocol.Center.EventBatch(), IntegrationDriver.Bearer(enrolled.Credential)));
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        var batch = new Protocol.Center.EventBatch();
+        var id = Guid.NewGuid().ToString();
+        batch.Events.Add(new Protocol.Center.AgentEventMessage { EventId = id, Type = "detection", PayloadJson = "{\"path\":\"/tmp/x\"}" });
+        batch.Events.Add(new Protocol.Center.AgentEventMessage { EventId = "not-a-uuid", Type = "detection", PayloadJson = "{}" });
+        batch.Events.Add(new Protocol.Center.AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = "Bad Type", PayloadJson = "{}" });
+        batch.Events.Add(new Protocol.Center.AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = "health", PayloadJson = "[not json" });
+        var first = await Driver.Agents.ReportEventsAsync(batch, IntegrationDriver.Bearer(enrolled.Credential));
+        Assert.Equal((1, 0, 3), (first.Accepted, first.Duplicates, first.Rejected));
+        Assert.Contains("not-a-uuid", first.RejectedIds);
+
+        var again = await Driver.Agents.ReportEventsAsync(batch, IntegrationDriver.Bearer(enrolled.Credential));
+        Assert.Equal((0, 1, 3), (again.Accepted, again.Duplicates, again.Rejected));
     }
 }
 

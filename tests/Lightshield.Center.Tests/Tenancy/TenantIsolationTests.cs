@@ -8,6 +8,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.Quarantine;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Policies;
@@ -129,6 +130,8 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         Assert.Empty(await db.ScanTasks.ToListAsync());
         Assert.Empty(await db.AgentTaskRuns.ToListAsync());
         Assert.Empty(await db.AgentEvents.ToListAsync());
+        Assert.Empty(await db.QuarantineItems.ToListAsync());
+        Assert.Empty(await db.QuarantineKeys.ToListAsync());
         Assert.All(await db.Users.ToListAsync(), u => Assert.Null(u.TenantId));
         Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.Null(e.TenantId));
 
@@ -235,9 +238,32 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
                 CancellationToken.None);
             Assert.Equal(1, ack.Accepted);
         }
+        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest($"secret of {tenant.Name}"));
+        Assert.True(quarantineKey.IsSuccessStatusCode, await quarantineKey.Content.ReadAsStringAsync());
+        var quarantinedPath = $"/home/{Unique($"quarantined-of-{tenant.Name}")}/payroll.xlsx";
+        Guid quarantineItemId;
+        await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
+        {
+            var payload = JsonSerializer.Serialize(new
+            {
+                itemId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
+                path = quarantinedPath,
+                names = new[] { "Eicar-Signature" },
+                sha256 = new string('a', 64),
+                size = 68,
+                quarantinedAt = DateTimeOffset.UtcNow,
+                wrappedDataKey = Convert.ToBase64String(new byte[384]),
+                keyFingerprint = new string('b', 64),
+            });
+            await scope.ServiceProvider.GetRequiredService<QuarantineRestores>().RecordItemsAsync(agent.AgentId,
+                [new AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = QuarantineRestores.ItemEventType, PayloadJson = payload }],
+                CancellationToken.None);
+            quarantineItemId = await scope.ServiceProvider.GetRequiredService<CenterDbContext>().QuarantineItems.Select(i => i.Id).SingleAsync();
+        }
         var values = new Dictionary<string, string>
         {
             ["taskId"] = task.Id.ToString(),
+            ["itemId"] = quarantineItemId.ToString(),
             ["tenantId"] = tenant.Id.ToString(),
             ["tenantName"] = tenant.Name,
             ["groupId"] = group.Id.ToString(),
@@ -247,7 +273,8 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             ["tokenId"] = token.Info.Id.ToString(),
         };
         string[] secrets = [group.Id.ToString(), groupName, enrolment.Info.Id.ToString(), agent.AgentId.ToString(), agent.CredentialId,
-            hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath];
+            hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath,
+            quarantineItemId.ToString(), quarantinedPath];
         return new Resources(values, secrets);
     }
 
@@ -267,6 +294,8 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             policies = (await db.GroupPolicies.AsNoTracking().Where(p => p.TenantId == tenantId).ToListAsync()).OrderBy(p => p.Id),
             tasks = (await db.ScanTasks.AsNoTracking().Where(t => t.TenantId == tenantId).ToListAsync()).OrderBy(t => t.Id),
             runs = (await db.AgentTaskRuns.AsNoTracking().Where(r => r.TenantId == tenantId).ToListAsync()).OrderBy(r => r.Id),
+            quarantine = (await db.QuarantineItems.AsNoTracking().Where(i => i.TenantId == tenantId).ToListAsync()).OrderBy(i => i.Id),
+            quarantineKeys = await db.QuarantineKeys.AsNoTracking().Where(k => k.TenantId == tenantId).ToListAsync(),
             events = (await db.AgentEvents.AsNoTracking().Where(e => e.TenantId == tenantId).ToListAsync()).OrderBy(e => e.EventId),
             audit = await db.AuditEntries.AsNoTracking().Where(e => e.TenantId == tenantId).OrderBy(e => e.Sequence).ToListAsync(),
         };

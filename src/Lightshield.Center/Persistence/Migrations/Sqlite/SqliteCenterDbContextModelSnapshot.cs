@@ -47,6 +47,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("PublicKey")
+                        .HasColumnType("BLOB");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
@@ -465,6 +468,97 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("credential_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Quarantine.QuarantineItemRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NamesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QuarantinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("RestoreKeyForAgent")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("WrappedDataKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "State");
+
+                    b.HasIndex("TenantId", "AgentId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("quarantine_items", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.TenantQuarantineKey", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EncryptedPrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("quarantine_keys", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.ScanPolicies.GroupPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -794,6 +888,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Integration.AgentStatus", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.QuarantineItemRecord", b =>
+                {
+                    b.HasOne("Lightshield.Center.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.TenantQuarantineKey", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261127152410_Initial")]
+    [Migration("20261127153726_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -54,6 +54,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<byte[]>("PublicKey")
+                        .HasColumnType("bytea");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
@@ -473,6 +476,97 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.ToTable("credential_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Quarantine.QuarantineItemRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("KeyFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NamesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<DateTimeOffset>("QuarantinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("RestoreKeyForAgent")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("WrappedDataKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId", "State");
+
+                    b.HasIndex("TenantId", "AgentId", "ItemId")
+                        .IsUnique();
+
+                    b.ToTable("quarantine_items", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.TenantQuarantineKey", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EncryptedPrivateKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("quarantine_keys", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.ScanPolicies.GroupPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -802,6 +896,24 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Integration.AgentStatus", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.QuarantineItemRecord", b =>
+                {
+                    b.HasOne("Lightshield.Center.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Quarantine.TenantQuarantineKey", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -193,6 +193,27 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "quarantine_keys",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EncryptedPrivateKeyPem = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_quarantine_keys", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_quarantine_keys_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scan_tasks",
                 columns: table => new
                 {
@@ -253,7 +274,8 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     CredentialId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    CredentialExpiresAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    CredentialExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -424,6 +446,36 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "quarantine_items",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    NamesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    QuarantinedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    WrappedDataKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    KeyFingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    RestoreKeyForAgent = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_quarantine_items", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_quarantine_items_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_agent_events_ReceivedAtUnixMs",
                 table: "agent_events",
@@ -531,6 +583,17 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "LeaseId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_quarantine_items_AgentId_State",
+                table: "quarantine_items",
+                columns: new[] { "AgentId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_quarantine_items_TenantId_AgentId_ItemId",
+                table: "quarantine_items",
+                columns: new[] { "TenantId", "AgentId", "ItemId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scan_server_tokens_SecretHash",
                 table: "scan_server_tokens",
                 column: "SecretHash",
@@ -604,19 +667,25 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "policy_template");
 
             migrationBuilder.DropTable(
+                name: "quarantine_items");
+
+            migrationBuilder.DropTable(
+                name: "quarantine_keys");
+
+            migrationBuilder.DropTable(
                 name: "scan_server_tokens");
 
             migrationBuilder.DropTable(
                 name: "scan_servers");
 
             migrationBuilder.DropTable(
-                name: "agents");
-
-            migrationBuilder.DropTable(
                 name: "scan_tasks");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "agents");
 
             migrationBuilder.DropTable(
                 name: "agent_groups");

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Lightshield.Center.Audit;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Quarantine;
+using Lightshield.Quarantine;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Api;
+
+/// <summary><c>/api/v1/quarantine</c>: the tenant's quarantine key and vault items (tenant-private: the provider
+/// has no route here). Restores need the tenant secret, which the center uses for that one request and never stores.</summary>
+internal static class QuarantineEndpoints
+{
+    public static void MapQuarantineEndpoints(this RouteGroupBuilder api)
+    {
+        var quarantine = api.MapGroup("/quarantine").WithTags("Quarantine").RequireAuthorization(Policies.TenantReader);
+        quarantine.MapGet("/key", async (TenantQuarantineKeys keys, CancellationToken ct) =>
+            await keys.GetAsync(ct) is { } key ? TypedResults.Ok(QuarantineKeyResponse.From(key))
+                : ApiProblems.NotFoundText("This tenant has no quarantine key yet: create one with POST /api/v1/quarantine/key."))
+            .WithSummary("The tenant's quarantine public key (agents enrolled from now on encrypt to it).");
+        quarantine.MapPost("/key", CreateKeyAsync).RequireAuthorization(Policies.TenantAdmin)
+            .WithSummary("Create the tenant's quarantine key pair; its private key is encrypted with the tenant secret, which is not stored.");
+        quarantine.MapGet("/", async (CenterDbContext db, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var size = Math.Clamp(pageSize ?? 50, 1, 500);
+            var items = await db.QuarantineItems.AsNoTracking().Where(i => i.State != QuarantineItemState.Deleted)
+                .OrderByDescending(i => i.QuarantinedAt).ThenBy(i => i.Id).Skip(Math.Max(0, (page ?? 1) - 1) * size).Take(size).ToListAsync(ct);
+            return TypedResults.Ok(items.Select(QuarantineItemResponse.From));
+        }).WithSummary("Quarantined files of my agents.");
+        quarantine.MapGet("/{itemId:guid}", async (Guid itemId, CenterDbContext db, CancellationToken ct) =>
+            await db.QuarantineItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct) is { } item
+                ? TypedResults.Ok(QuarantineItemResponse.From(item)) : ApiProblems.NotFound("quarantine item", itemId))
+            .WithSummary("One quarantined file.");
+        quarantine.MapPost("/{itemId:guid}/restore", RestoreAsync).RequireAuthorization(Policies.TenantAdmin)
+            .WithSummary("Restore a file to its original place: the agent receives the item's key, wrapped to the agent, at its next sync.");
+        quarantine.MapDelete("/{itemId:guid}", DeleteAsync).RequireAuthorization(Policies.TenantAdmin)
+            .WithSummary("Forget an item: its wrapped key is erased here, so it can never be restored through the center.");
+    }
+
+    private static async Task<IResult> CreateKeyAsync(QuarantineSecretRequest request, TenantQuarantineKeys keys, CenterDbContext db, AuditLog audit,
+        CancellationToken ct)
+    {
+        try
+        {
+            var key = await keys.CreateAsync(request.Secret!, ct);
+            if (key is null)
+            {
+                return ApiProblems.Conflict("This tenant has a quarantine key already; a new one would make every quarantined file unrecoverable.");
+            }
+            audit.Record("quarantine.key-create", "quarantine/key", new { key.Fingerprint });
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"{ApiEndpoints.Prefix}/quarantine/key", QuarantineKeyResponse.From(key));
+        }
+        catch (QuarantineException e)
+        {
+            return ApiProblems.BadRequest(e.Message + ".");
+        }
+    }
+
+    private static async Task<IResult> RestoreAsync(Guid itemId, QuarantineSecretRequest request, CenterDbContext db, QuarantineRestores restores,
+        AuditLog audit, CancellationToken ct)
+    {
+        var item = await db.QuarantineItems.FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, ct);
+        if (item is null)
+        {
+            return ApiProblems.NotFound("quarantine item", itemId);
+        }
+        try
+        {
+            TenantQuarantineKeys.CheckSecret(request.Secret);
+            await restores.RequestRestoreAsync(item, request.Secret!, ct);
+        }
+        catch (QuarantineException e)
+        {
+            return ApiProblems.BadRequest(e.Message + ".");
+        }
+        audit.Record("quarantine.restore", $"quarantine/{item.Id}", new { item.AgentId, item.ItemId });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Accepted($"{ApiEndpoints.Prefix}/quarantine/{item.Id}", QuarantineItemResponse.From(item));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid itemId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var item = await db.QuarantineItems.FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, ct);
+        if (item is null)
+        {
+            return ApiProblems.NotFound("quarantine item", itemId);
+        }
+        item.State = QuarantineItemState.Deleted;
+        item.WrappedDataKey = [];
+        item.RestoreKeyForAgent = null;
+        item.UpdatedAt = time.GetUtcNow();
+        audit.Record("quarantine.delete", $"quarantine/{item.Id}", new { item.AgentId, item.ItemId });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+}
+
+public sealed record QuarantineSecretRequest(string? Secret);
+
+public sealed record QuarantineKeyResponse(string Fingerprint, string PublicKeyPem, DateTimeOffset CreatedAt)
+{
+    public static QuarantineKeyResponse From(TenantQuarantineKey key) =>
+        new(key.Fingerprint, System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", key.PublicKey), key.CreatedAt);
+}
+
+public sealed record QuarantineItemResponse(Guid Id, Guid AgentId, string ItemId, string Path, IReadOnlyList<string> Names, string Sha256, long Size,
+    DateTimeOffset QuarantinedAt, string State, DateTimeOffset UpdatedAt)
+{
+    public static QuarantineItemResponse From(QuarantineItemRecord item) => new(item.Id, item.AgentId, item.ItemId, item.Path,
+        JsonSerializer.Deserialize<string[]>(item.NamesJson) ?? [], item.Sha256, item.Size, item.QuarantinedAt,
+        item.State switch
+        {
+            QuarantineItemState.RestoreRequested => "restore-requested",
+            QuarantineItemState.Restored => "restored",
+            QuarantineItemState.Deleted => "deleted",
+            _ => "in-vault",
+        }, item.UpdatedAt);
+}
