@@ -16,7 +16,6 @@ public sealed class HostScanLeases(CenterDbContext db, IOptions<SchedulingOption
     public async Task<ScanLease> AcquireAsync(string hypervisorHost, Guid agentId, string taskId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(hypervisorHost);
-        await EnsureSlotsAsync(hypervisorHost, cancellationToken);
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var expires = now + _options.LeaseDuration;
@@ -33,6 +32,25 @@ public sealed class HostScanLeases(CenterDbContext db, IOptions<SchedulingOption
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExpiresAtUnixMs, expiresMs), cancellationToken);
             return new ScanLease(true, held.LeaseId!.Value, expires, TimeSpan.Zero);
         }
+        if (await TakeFreeSlotAsync(hypervisorHost, agentId, taskId, leaseId, nowMs, expiresMs, cancellationToken))
+        {
+            return new ScanLease(true, leaseId, expires, TimeSpan.Zero);
+        }
+        // A host seen for the first time (or a raised cap) has no slot rows yet: create them and try once more.
+        if (await db.HostScanSlots.CountAsync(s => s.HypervisorHost == hypervisorHost, cancellationToken) < _options.MaxFullScansPerHost)
+        {
+            await EnsureSlotsAsync(hypervisorHost, cancellationToken);
+            if (await TakeFreeSlotAsync(hypervisorHost, agentId, taskId, leaseId, nowMs, expiresMs, cancellationToken))
+            {
+                return new ScanLease(true, leaseId, expires, TimeSpan.Zero);
+            }
+        }
+        return ScanLease.Refused(_options.RetryAfter);
+    }
+
+    private async Task<bool> TakeFreeSlotAsync(string hypervisorHost, Guid agentId, string taskId, Guid leaseId, long nowMs, long expiresMs,
+        CancellationToken cancellationToken)
+    {
         for (var slot = 0; slot < _options.MaxFullScansPerHost; slot++)
         {
             var taken = await db.HostScanSlots
@@ -44,10 +62,10 @@ public sealed class HostScanLeases(CenterDbContext db, IOptions<SchedulingOption
                     .SetProperty(s => s.ExpiresAtUnixMs, expiresMs), cancellationToken);
             if (taken == 1)
             {
-                return new ScanLease(true, leaseId, expires, TimeSpan.Zero);
+                return true;
             }
         }
-        return ScanLease.Refused(_options.RetryAfter);
+        return false;
     }
 
     /// <summary>Frees the slot of <paramref name="leaseId"/> if <paramref name="agentId"/> holds it; false when it did not.</summary>
