@@ -30,6 +30,8 @@ public sealed class CliCenter : IAsyncLifetime
             ["Center:DataDirectory"] = _directory,
             ["Center:Bootstrap:AdminUserName"] = AdminUserName,
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,
+            // No gRPC endpoint: the admin commands speak REST only (and Url reads the one address bound).
+            ["Center:Integration:GrpcListen"] = "",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await _app.StartAsync();
