@@ -26,7 +26,6 @@ public sealed class CliCenter : IAsyncLifetime
         _app = CenterApp.Build([], new Dictionary<string, string?>
         {
             ["Center:Listen"] = "127.0.0.1:0",
-            ["Center:Integration:GrpcListen"] = "127.0.0.1:0",
             ["Center:DataDirectory"] = _directory,
             ["Center:Bootstrap:AdminUserName"] = AdminUserName,
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,
@@ -35,8 +34,7 @@ public sealed class CliCenter : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await _app.StartAsync();
-        Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Single(a => a.StartsWith("http://", StringComparison.Ordinal)); // the REST listener; gRPC is https
+        Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     }
 
     public async Task DisposeAsync()
