@@ -16,7 +16,7 @@ namespace Lightshield.Center.Tests.Integration;
 
 /// <summary>A center on real Kestrel listeners (REST on HTTP, gRPC on TLS with its self-signed certificate), so that
 /// real scan servers can dial it; on a fresh database of <typeparamref name="TDatabase"/>'s provider, with a
-/// <see cref="FakeTimeProvider"/> clock and a 1 s heartbeat interval.</summary>
+/// <see cref="FakeTimeProvider"/> clock and 1 s heartbeat and sync intervals.</summary>
 public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
 {
     private const string AdminPassword = "bootstrap-password-for-tests";
@@ -35,6 +35,9 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
 
     public string CertificateFingerprint { get; private set; } = "";
 
+    /// <summary>The center's services (for example its scheduled-scan planner).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
     internal IntegrationDriver Driver => _driver ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
@@ -46,6 +49,8 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
             ["Center:Listen"] = "127.0.0.1:0",
             ["Center:Integration:GrpcListen"] = "127.0.0.1:0",
             ["Center:Integration:HeartbeatInterval"] = "00:00:01",
+            // Real agents (end-to-end tests) sync every second; the other tests call Sync themselves.
+            ["Center:Integration:SyncInterval"] = "00:00:01",
             ["Center:DataDirectory"] = _data.FullName,
             ["Center:Database:Provider"] = Database.Provider,
             ["Center:Database:ConnectionString"] = Database.ConnectionString,

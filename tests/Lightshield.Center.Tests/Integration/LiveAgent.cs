@@ -1,0 +1,53 @@
+extern alias agent;
+using agent::Lightshield.Agent.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Lightshield.Center.Tests.Integration;
+
+/// <summary>A real <c>lightshield-agent</c> in center mode, built by <c>AddLightshieldAgent</c> as the binary does and
+/// run in the test process, with its own state directory (on-access protection comes from the center's policy).</summary>
+internal sealed class LiveAgent : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private LiveAgent(IHost host, DirectoryInfo state)
+    {
+        _host = host;
+        State = state;
+    }
+
+    public DirectoryInfo State { get; }
+
+    /// <summary>Whether the host is still running (a failing background service stops it).</summary>
+    public bool IsRunning => !_host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+
+    public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost)
+    {
+        var state = Directory.CreateTempSubdirectory("lightshield-agent-live-");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Center"] = center.ToString(),
+            ["Agent:CenterCertificateSha256"] = centerFingerprint,
+            ["Agent:EnrolmentToken"] = enrolmentToken,
+            ["Agent:HypervisorHost"] = hypervisorHost,
+            ["Agent:StateDirectory"] = state.FullName,
+            ["Agent:ReadRateMegabytesPerSecond"] = "0",
+            // Never marks the test host's mounts (the tests run as root); the center's policy says the same.
+            ["OnAccess:Enabled"] = "false",
+        });
+        builder.AddLightshieldAgent();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new LiveAgent(host, state);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+        State.Delete(recursive: true);
+    }
+}
