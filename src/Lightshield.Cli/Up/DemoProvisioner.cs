@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Lightshield.Cli.Up;
 
 /// <summary>Creates (or finds again) the demo objects of <c>lightshield up</c> through the center's REST API, as an
-/// administrator would: the scan-server token, the demo tenant, its agent group and enrolment token.</summary>
+/// administrator would: the scan-server token, the demo tenant, its quarantine key, its agent group and enrolment token.</summary>
 internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
 {
     /// <summary>Fills in what <paramref name="credentials"/> lacks, saving the file after each secret the center shows
@@ -27,6 +27,16 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
             var created = await SendAsync(HttpMethod.Post, "tenants", provider,
                 new { name = UpCredentials.TenantName, adminUserName = UpCredentials.TenantAdminUserName }, cancellationToken).ConfigureAwait(false);
             credentials = credentials with { TenantAdminPassword = created.GetProperty("adminPassword").GetString() };
+            credentials.Save(dataDirectory);
+        }
+        if (credentials.TenantSecret is null)
+        {
+            // Before the agent enrols, so that it receives the tenant's quarantine public key.
+            var admin = await LoginAsync(UpCredentials.TenantName, UpCredentials.TenantAdminUserName, credentials.TenantAdminPassword!,
+                cancellationToken).ConfigureAwait(false);
+            var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            await SendAsync(HttpMethod.Post, "quarantine/key", admin, new { secret }, cancellationToken).ConfigureAwait(false);
+            credentials = credentials with { TenantSecret = secret };
             credentials.Save(dataDirectory);
         }
         if (credentials.EnrolmentToken is null)

@@ -115,7 +115,7 @@ public static class UpCommand
         table.AddRow("[bold]Provider admin[/]", Markup.Escape($"{UpCredentials.ProviderAdminUserName} / {credentials.ProviderAdminPassword}"));
         table.AddRow("[bold]Tenant[/]", UpCredentials.TenantName);
         table.AddRow("[bold]Tenant admin[/]", Markup.Escape($"{UpCredentials.TenantAdminUserName} / {credentials.TenantAdminPassword}"));
-        table.AddRow("Tenant quarantine key", "not set up (this center has no tenant quarantine-key endpoint yet)");
+        table.AddRow("Tenant secret (quarantine restores)", Markup.Escape(credentials.TenantSecret ?? "not set up"));
         table.AddRow("Local agent", Markup.Escape($"{ready.AgentId} (group {UpCredentials.AgentGroupName}, state {ready.AgentStateDirectory})"));
         table.AddRow("Credentials file", Markup.Escape(UpCredentials.PathIn(ready.DataDirectory)));
         console.Write(new Panel(table).Header("Lightshield is up").Expand());

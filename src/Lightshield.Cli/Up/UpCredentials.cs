@@ -22,6 +22,9 @@ internal sealed record UpCredentials
 
     public string? EnrolmentToken { get; init; }
 
+    /// <summary>The demo tenant's secret that encrypts its quarantine private key (the center never stores it).</summary>
+    public string? TenantSecret { get; init; }
+
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
     /// <summary>The saved credentials, or new ones (a random provider-admin password) when there are none yet.</summary>

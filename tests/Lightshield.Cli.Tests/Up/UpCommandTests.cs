@@ -42,12 +42,15 @@ public sealed class UpCommandTests : IDisposable
             var agent = Assert.Single((await GetAsync(http, ready, tenantAdmin, "agents")).EnumerateArray());
             agentId = agent.GetProperty("id").GetGuid();
             Assert.Equal(ready.AgentId, agentId);
+            var quarantineKey = await GetAsync(http, ready, tenantAdmin, "quarantine/key");
+            Assert.Equal(64, quarantineKey.GetProperty("fingerprint").GetString()!.Length);
             firstCredentials = ready.Credentials;
         });
 
         Assert.Contains("Lightshield is up", firstOutput, StringComparison.Ordinal);
         Assert.Contains(firstCredentials!.ProviderAdminPassword, firstOutput, StringComparison.Ordinal);
         Assert.Contains(firstCredentials.TenantAdminPassword!, firstOutput, StringComparison.Ordinal);
+        Assert.Contains(firstCredentials.TenantSecret!, firstOutput, StringComparison.Ordinal);
         Assert.Contains("/api/reference", firstOutput, StringComparison.Ordinal);
         var credentialsFile = UpCredentials.PathIn(data);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
