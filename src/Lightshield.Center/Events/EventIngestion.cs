@@ -22,9 +22,10 @@ public sealed partial class EventIngestion(CenterDbContext db, TimeProvider time
         var ack = new Wire.EventAck();
         var valid = new Dictionary<Guid, AgentEventRecord>();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var message in events.Take(MaxBatch))
+        for (var i = 0; i < events.Count; i++)
         {
-            if (ToRecord(agentId, message, now) is { } record)
+            // Events past the batch limit are rejected like malformed ones: named in the answer, never stored.
+            if (i < MaxBatch && ToRecord(agentId, events[i], now) is { } record)
             {
                 if (!valid.TryAdd(record.EventId, record))
                 {
@@ -34,13 +35,8 @@ public sealed partial class EventIngestion(CenterDbContext db, TimeProvider time
             else
             {
                 ack.Rejected++;
-                ack.RejectedIds.Add(message.EventId.Length <= 64 ? message.EventId : message.EventId[..64]);
+                ack.RejectedIds.Add(ColumnText.Fit(events[i].EventId, 64));
             }
-        }
-        foreach (var extra in events.Skip(MaxBatch))
-        {
-            ack.Rejected++;
-            ack.RejectedIds.Add(extra.EventId.Length <= 64 ? extra.EventId : extra.EventId[..64]);
         }
         var ids = valid.Keys.ToList();
         var known = await db.AgentEvents.AsNoTracking().Where(e => ids.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(cancellationToken);

@@ -95,7 +95,7 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         var (credential, claims) = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
         agent.CredentialExpiresAt = claims.ExpiresAt;
         tenantDb.Agents.Add(agent);
-        tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = Truncate(request.OperatingSystem, 200) });
+        tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = ColumnText.Fit(request.OperatingSystem, 200) });
         services.GetRequiredService<AuditLog>().Record("agent.enrol", $"agent/{agent.Id}",
             new { agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.GroupId, agent.CredentialId, enrolmentToken = token.Id });
         await tenantDb.SaveChangesAsync(cancellationToken);
@@ -116,7 +116,6 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         : value.Length > maxLength ? $"'{field}' must have at most {maxLength} characters"
         : null;
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
     private static bool IsUsableAgentKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {

@@ -151,16 +151,15 @@ public sealed class AgentGatewayService(
         {
             agent.Vcpus = health.VirtualCpus;
         }
-        status.OperatingSystem = Truncate(health.OperatingSystem, 200);
-        status.Kernel = Truncate(health.Kernel, 200);
+        status.OperatingSystem = ColumnText.Fit(health.OperatingSystem, 200);
+        status.Kernel = ColumnText.Fit(health.Kernel, 200);
         status.UptimeSeconds = health.UptimeSeconds;
         status.DiskTotalBytes = health.DiskTotalBytes;
         status.DiskFreeBytes = health.DiskFreeBytes;
         status.OnAccessEnabled = health.OnAccessEnabled;
-        status.ScanServer = Truncate(health.ScanServer, 500);
+        status.ScanServer = ColumnText.Fit(health.ScanServer, 500);
         status.ScanServerReachable = health.ScanServerReachable;
-        status.DatabaseVersion = Truncate(health.DatabaseVersion, 200);
+        status.DatabaseVersion = ColumnText.Fit(health.DatabaseVersion, 200);
     }
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

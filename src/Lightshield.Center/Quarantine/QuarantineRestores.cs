@@ -92,13 +92,13 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
                 Id = Guid.NewGuid(),
                 AgentId = agentId,
                 ItemId = itemId,
-                Path = Limit(root.GetProperty("path").GetString(), 4096),
+                Path = ColumnText.Fit(root.GetProperty("path").GetString(), 4096),
                 NamesJson = root.GetProperty("names").GetRawText(),
-                Sha256 = Limit(root.GetProperty("sha256").GetString(), 64),
+                Sha256 = ColumnText.Fit(root.GetProperty("sha256").GetString(), 64),
                 Size = root.GetProperty("size").GetInt64(),
                 QuarantinedAt = root.GetProperty("quarantinedAt").GetDateTimeOffset(),
                 WrappedDataKey = Convert.FromBase64String(root.GetProperty("wrappedDataKey").GetString() ?? ""),
-                KeyFingerprint = Limit(root.GetProperty("keyFingerprint").GetString(), 64),
+                KeyFingerprint = ColumnText.Fit(root.GetProperty("keyFingerprint").GetString(), 64),
                 UpdatedAt = time.GetUtcNow(),
             };
         }
@@ -108,5 +108,4 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
         }
     }
 
-    private static string Limit(string? value, int length) => value is null ? "" : value.Length <= length ? value : value[..length];
 }

@@ -61,7 +61,7 @@ public sealed class AgentTaskFeed(CenterDbContext db, TimeProvider time)
             run.FilesInfected = report.FilesInfected;
             run.FilesFailed = report.FilesFailed;
             run.BytesRead = report.BytesRead;
-            run.Message = report.Message.Length > 1000 ? report.Message[..1000] : report.Message;
+            run.Message = ColumnText.Fit(report.Message, 1000);
             run.UpdatedAt = time.GetUtcNow();
         }
         await db.SaveChangesAsync(cancellationToken);
