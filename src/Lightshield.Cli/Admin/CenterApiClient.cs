@@ -1,10 +1,9 @@
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Lightshield.Protocol.Client;
 
 namespace Lightshield.Cli.Admin;
 
@@ -23,12 +22,8 @@ public sealed class CenterApiClient : IDisposable
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
         if (connection.CertificateSha256 is { } pin)
         {
-            var expected = ParseFingerprint(pin);
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null
-                    && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), expected),
-            };
+            handler.SslOptions = CertificatePin.Options(CertificatePin.TryParse(pin) ?? throw new AdminException(
+                $"--center-cert-sha256 {pin}: not a SHA-256 fingerprint (64 hex digits, colons allowed)"));
         }
         _http = new HttpClient(handler) { BaseAddress = new Uri(connection.Center, "api/v1/"), Timeout = TimeSpan.FromSeconds(100) };
         if (connection.Token is { } token)
@@ -111,20 +106,4 @@ public sealed class CenterApiClient : IDisposable
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private static byte[] ParseFingerprint(string pin)
-    {
-        try
-        {
-            var bytes = Convert.FromHexString(pin.Replace(":", "", StringComparison.Ordinal).Trim());
-            if (bytes.Length == SHA256.HashSizeInBytes)
-            {
-                return bytes;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        throw new AdminException($"--center-cert-sha256 {pin}: not a SHA-256 fingerprint (64 hex digits, colons allowed)");
-    }
 }

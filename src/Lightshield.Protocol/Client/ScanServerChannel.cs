@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography;
 using Grpc.Net.Client;
 
 namespace Lightshield.Protocol.Client;
@@ -26,35 +24,13 @@ public static class ScanServerChannel
         };
         if (pinnedCertificateSha256 is not null)
         {
-            var expected = NormalizeFingerprint(pinnedCertificateSha256);
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null
-                    && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), expected),
-            };
+            handler.SslOptions = CertificatePin.Options(CertificatePin.TryParse(pinnedCertificateSha256) ?? throw new ArgumentException(
+                $"'{pinnedCertificateSha256}' is not a SHA-256 certificate fingerprint (64 hex digits).", nameof(pinnedCertificateSha256)));
         }
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         });
-    }
-
-    private static byte[] NormalizeFingerprint(string fingerprint)
-    {
-        var hex = fingerprint.Replace(":", "", StringComparison.Ordinal).Trim();
-        try
-        {
-            var bytes = Convert.FromHexString(hex);
-            if (bytes.Length == SHA256.HashSizeInBytes)
-            {
-                return bytes;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        throw new ArgumentException($"'{fingerprint}' is not a SHA-256 certificate fingerprint (64 hex digits).", nameof(fingerprint));
     }
 }
