@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lightshield.FleetBench;
+using Lightshield.FleetBench.Storm;
 
 var root = new RootCommand("""
     Lightshield's fleet benchmark: one machine plays a fleet of VMs made from one image, protected by a per-VM ClamAV, a
@@ -7,5 +8,6 @@ var root = new RootCommand("""
     """)
 {
     FleetCommand.Create(),
+    StormCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -41,6 +41,7 @@ internal sealed class CentralClamdMode : IFleetMode
             await Task.WhenAll(clients.Select(p => p.WaitForExitAsync(cancellationToken)));
             var wall = clock.Elapsed.TotalSeconds;
             var cpu = window.Stop([clamd]);
+            var clamdCpu = window.Growth(clamd);
             var failed = clients.FirstOrDefault(p => p.ExitCode > 1);
             if (failed is not null)
             {
@@ -50,7 +51,8 @@ internal sealed class CentralClamdMode : IFleetMode
             var detections = ClamavOutput.Detections(run.Fleet.Root, lines).ToHashSet();
             // INSTREAM sends every byte of every file (plus 4 bytes of framing per chunk, not counted).
             return new ScanMeasurement(Name, scan, cpu, run.Fleet.Bytes, run.Fleet.Bytes, clamd.PeakResidentBytes + clients.Sum(p => p.PeakResidentBytes),
-                wall, started, clients.Count + 1, detections, $"{ClamavOutput.Errors(lines)} files not scanned");
+                wall, started, clients.Count + 1, detections,
+                FormattableString.Invariant($"{ClamavOutput.Errors(lines)} files not scanned; CPU s: clamd {clamdCpu:0.0}, clamdscan {cpu - clamdCpu:0.0}"));
         }
         finally
         {

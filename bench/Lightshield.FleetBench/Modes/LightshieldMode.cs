@@ -100,6 +100,7 @@ internal sealed partial class LightshieldMode : IFleetMode
         }
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = window.Stop([server, .. agents]);
+        var serverCpu = window.Growth(server);
         var (trafficAfter, connectionsAfter) = LoopbackTraffic.Read(port);
         var detections = new HashSet<Detection>();
         for (var i = 0; i < queues.Count; i++)
@@ -110,7 +111,8 @@ internal sealed partial class LightshieldMode : IFleetMode
         var files = progress.Sum(p => p!.FilesDone);
         return new ScanMeasurement(Name, scan, cpu, progress.Sum(p => p!.BytesRead), trafficAfter - trafficBefore,
             server.PeakResidentBytes + agents.Sum(a => a.PeakResidentBytes), wall, started, agents.Count + 1, detections,
-            $"{files} files, {errors} not scanned; connections {connectionsBefore} → {connectionsAfter}");
+            FormattableString.Invariant($"{files} files, {errors} not scanned; CPU s: scan server {serverCpu:0.0}, agents {cpu - serverCpu:0.0}; ")
+            + FormattableString.Invariant($"connections to the scan server {connectionsBefore} → {connectionsAfter}"));
     }
 
     /// <summary>The paths of the agent's detection events of one task.</summary>
