@@ -12,6 +12,7 @@ using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
+using Lightshield.Center.Updates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,7 @@ public static class CenterBuilderExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.AddHostedService<ScheduledScanService>();
         builder.AddIntegration();
+        builder.AddUpdates();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -82,6 +84,7 @@ public static class CenterBuilderExtensions
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();
         app.MapIntegration();
+        app.MapUpdates();
         return app;
     }
 
