@@ -75,12 +75,12 @@ public sealed class UpdateDownloadLeases(CenterDbContext db, IOptions<UpdateOpti
 
     private async Task<bool> TakeFreeSlotAsync(string serverId, Guid leaseId, long nowMs, long expiresMs, CancellationToken cancellationToken)
     {
-        // Start at a server-dependent slot so that many servers asking at once do not all fight over slot 0 first.
-        var count = _options.MaxConcurrentDownloads;
-        var start = (int)((uint)StringComparer.Ordinal.GetHashCode(serverId) % (uint)count);
-        for (var i = 0; i < count; i++)
+        // Read which slots look free, then take one with a conditional UPDATE: another instance may take it first, and
+        // then the UPDATE changes nothing and the next one is tried. A refusal costs one read, not N updates.
+        var free = await Slots.Where(s => s.ExpiresAtUnixMs <= nowMs && s.Slot < _options.MaxConcurrentDownloads).Select(s => s.Slot)
+            .ToListAsync(cancellationToken);
+        foreach (var slot in free)
         {
-            var slot = (start + i) % count;
             var taken = await Slots.Where(s => s.Slot == slot && s.ExpiresAtUnixMs <= nowMs)
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(s => s.LeaseId, leaseId)

@@ -17,6 +17,7 @@ internal static class ScanServerHelp
           --Svm:Redis=HOST:PORT            L2 verdict cache shared by the site's scan servers (default: L1 only)
           --Svm:RedisTimeout=00:00:00.5    longest wait for Redis before answering from L1 alone
           --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
+          --Svm:CenterUpdates=false        with Svm:Center: do not take signature updates from the center
           --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
           --Svm:Engine:MaxFileSize=BYTES   largest file scanned (default 100 MiB); also MaxScanSize, MaxRecursion,
                                            MaxFiles, MaxScanTime, Heuristics, DetectPua, ScanArchives
