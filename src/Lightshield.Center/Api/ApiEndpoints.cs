@@ -22,6 +22,8 @@ public static class ApiEndpoints
         api.MapQuarantineEndpoints();
         api.MapScanServerEndpoints();
         api.MapAuditEndpoints();
+        api.MapLicenceEndpoints();
+        api.MapBillingEndpoints();
         return app;
     }
 }

@@ -190,6 +190,59 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Billing.AgentPresence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("AgentId", "Until");
+
+                    b.HasIndex("Until", "From");
+
+                    b.ToTable("agent_presence", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Billing.UsageHour", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeakVcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VcpuSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("usage_hours", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Events.AgentEventRecord", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -466,6 +519,93 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasKey("KeyId");
 
                     b.ToTable("credential_signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Serial")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ValidFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ValidUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Serial")
+                        .IsUnique();
+
+                    b.ToTable("tenant_licences", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicenceStatus", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ActiveVcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LicenceSerial")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LicenceValidUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LicensedVcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefusedSerials")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("tenant_licence_status", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Quarantine.QuarantineItemRecord", b =>
@@ -852,6 +992,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Billing.AgentPresence", b =>
+                {
+                    b.HasOne("Lightshield.Center.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Billing.UsageHour", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lightshield.Center.Events.AgentEventRecord", b =>
                 {
                     b.HasOne("Lightshield.Center.Tenants.Tenant", null)
@@ -888,6 +1046,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Integration.AgentStatus", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicence", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicenceStatus", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -240,6 +240,78 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "tenant_licence_status",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    ActiveVcpus = table.Column<int>(type: "integer", nullable: false),
+                    LicensedVcpus = table.Column<int>(type: "integer", nullable: false),
+                    LicenceSerial = table.Column<long>(type: "bigint", nullable: true),
+                    LicenceValidUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RefusedSerials = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Revision = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_licence_status", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_tenant_licence_status_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tenant_licences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Serial = table.Column<long>(type: "bigint", nullable: false),
+                    Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    ValidFrom = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ValidUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IssuedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_licences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tenant_licences_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_hours",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Hour = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    VcpuSeconds = table.Column<long>(type: "bigint", nullable: false),
+                    PeakVcpus = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_hours", x => new { x.TenantId, x.Hour });
+                    table.ForeignKey(
+                        name: "FK_usage_hours_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -384,6 +456,28 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "agent_presence",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    From = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_presence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_agent_presence_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "agent_status",
                 columns: table => new
                 {
@@ -496,6 +590,21 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 table: "agent_groups",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_AgentId_Until",
+                table: "agent_presence",
+                columns: new[] { "AgentId", "Until" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_TenantId",
+                table: "agent_presence",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_Until_From",
+                table: "agent_presence",
+                columns: new[] { "Until", "From" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_agent_status_TenantId",
@@ -616,6 +725,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_tenant_licences_TenantId_Serial",
+                table: "tenant_licences",
+                columns: new[] { "TenantId", "Serial" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_tenants_Name",
                 table: "tenants",
                 column: "Name",
@@ -625,6 +740,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "IX_tenants_SegmentId",
                 table: "tenants",
                 column: "SegmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_hours_Hour",
+                table: "usage_hours",
+                column: "Hour");
 
             migrationBuilder.CreateIndex(
                 name: "IX_users_TenantId_UserName",
@@ -638,6 +758,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "agent_events");
+
+            migrationBuilder.DropTable(
+                name: "agent_presence");
 
             migrationBuilder.DropTable(
                 name: "agent_status");
@@ -677,6 +800,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "scan_servers");
+
+            migrationBuilder.DropTable(
+                name: "tenant_licence_status");
+
+            migrationBuilder.DropTable(
+                name: "tenant_licences");
+
+            migrationBuilder.DropTable(
+                name: "usage_hours");
 
             migrationBuilder.DropTable(
                 name: "scan_tasks");

@@ -240,6 +240,78 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "tenant_licence_status",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActiveVcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicensedVcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicenceSerial = table.Column<long>(type: "INTEGER", nullable: true),
+                    LicenceValidUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    RefusedSerials = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_licence_status", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_tenant_licence_status_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tenant_licences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Serial = table.Column<long>(type: "INTEGER", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValidUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Signature = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_licences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tenant_licences_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_hours",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hour = table.Column<long>(type: "INTEGER", nullable: false),
+                    VcpuSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    PeakVcpus = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_usage_hours", x => new { x.TenantId, x.Hour });
+                    table.ForeignKey(
+                        name: "FK_usage_hours_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -384,6 +456,28 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "agent_presence",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    From = table.Column<long>(type: "INTEGER", nullable: false),
+                    Until = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_presence", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_agent_presence_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "agent_status",
                 columns: table => new
                 {
@@ -496,6 +590,21 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 table: "agent_groups",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_AgentId_Until",
+                table: "agent_presence",
+                columns: new[] { "AgentId", "Until" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_TenantId",
+                table: "agent_presence",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_presence_Until_From",
+                table: "agent_presence",
+                columns: new[] { "Until", "From" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_agent_status_TenantId",
@@ -616,6 +725,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_tenant_licences_TenantId_Serial",
+                table: "tenant_licences",
+                columns: new[] { "TenantId", "Serial" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_tenants_Name",
                 table: "tenants",
                 column: "Name",
@@ -625,6 +740,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "IX_tenants_SegmentId",
                 table: "tenants",
                 column: "SegmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_hours_Hour",
+                table: "usage_hours",
+                column: "Hour");
 
             migrationBuilder.CreateIndex(
                 name: "IX_users_TenantId_UserName",
@@ -638,6 +758,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "agent_events");
+
+            migrationBuilder.DropTable(
+                name: "agent_presence");
 
             migrationBuilder.DropTable(
                 name: "agent_status");
@@ -677,6 +800,15 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "scan_servers");
+
+            migrationBuilder.DropTable(
+                name: "tenant_licence_status");
+
+            migrationBuilder.DropTable(
+                name: "tenant_licences");
+
+            migrationBuilder.DropTable(
+                name: "usage_hours");
 
             migrationBuilder.DropTable(
                 name: "scan_tasks");
