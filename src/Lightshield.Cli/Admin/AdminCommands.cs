@@ -21,5 +21,7 @@ public static class AdminCommands
         TaskCommands.Create(environment),
         EventCommands.Create(environment),
         AuditCommands.Create(environment),
+        LicenceCommands.Create(environment),
+        BillingCommands.Create(environment),
     ];
 }
