@@ -23,6 +23,8 @@ public static class ApiEndpoints
         api.MapScanServerEndpoints();
         api.MapUpdateEndpoints();
         api.MapAuditEndpoints();
+        api.MapLicenceEndpoints();
+        api.MapBillingEndpoints();
         return app;
     }
 }

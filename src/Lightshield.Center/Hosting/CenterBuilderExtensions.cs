@@ -6,6 +6,7 @@ using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
@@ -58,6 +59,7 @@ public static class CenterBuilderExtensions
         builder.Services.AddHostedService<ScheduledScanService>();
         builder.AddIntegration();
         builder.AddUpdates();
+        builder.AddLicensingAndBilling();
 
         builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);

@@ -2,8 +2,10 @@ using Google.Protobuf;
 using Grpc.Core;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Billing;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -96,9 +98,13 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         agent.CredentialExpiresAt = claims.ExpiresAt;
         tenantDb.Agents.Add(agent);
         tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = ColumnText.Fit(request.OperatingSystem, 200) });
+        await services.GetRequiredService<UsageMeter>().RecordContactAsync(agent, agent.Vcpus, now, cancellationToken);
         services.GetRequiredService<AuditLog>().Record("agent.enrol", $"agent/{agent.Id}",
             new { agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.GroupId, agent.CredentialId, enrolmentToken = token.Id });
         await tenantDb.SaveChangesAsync(cancellationToken);
+        // Enrolment beyond the licence is allowed (protection first) and never silent: the state turns over-licence,
+        // with its event, now.
+        await services.GetRequiredService<LicenceEvaluator>().EvaluateAsync(agent.TenantId, cancellationToken);
         CenterLog.AgentEnrolled(logger, agent.Id, agent.TenantId, agent.HostName, agent.HypervisorHost);
         return new EnrolResponse
         {

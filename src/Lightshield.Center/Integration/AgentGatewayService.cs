@@ -1,5 +1,7 @@
 using Grpc.Core;
+using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
@@ -28,6 +30,8 @@ public sealed class AgentGatewayService(
     AgentTaskFeed tasks,
     EventIngestion events,
     QuarantineRestores restores,
+    UsageMeter meter,
+    LicenceEvaluator licences,
     IOptions<IntegrationOptions> options,
     TimeProvider time) : AgentGateway.AgentGatewayBase
 {
@@ -46,6 +50,7 @@ public sealed class AgentGatewayService(
         var caller = current.Agent;
         var ct = context.CancellationToken;
         var agent = await db.Agents.FirstAsync(a => a.Id == caller.AgentId, ct);
+        var vcpusBefore = agent.Vcpus;
         await RecordHealthAsync(agent, request.Health, ct);
 
         var settings = options.Value;
@@ -57,6 +62,8 @@ public sealed class AgentGatewayService(
         if (caller.TenantActive)
         {
             var now = time.GetUtcNow();
+            // Metered only while served: a suspended tenant's agents protect nothing.
+            await meter.RecordContactAsync(agent, agent.Vcpus, now, ct);
             var ordered = ScanServerAssignment.Order(await registry.CandidatesAsync(caller.Segment, ct),
                 new AssignmentRequest(caller.HypervisorHost, caller.Segment, TenantActive: true, settings.RequiredEngineVersion),
                 now, settings.DownAfter);
@@ -89,6 +96,11 @@ public sealed class AgentGatewayService(
             }
         }
         await db.SaveChangesAsync(ct);
+        if (agent.Vcpus != vcpusBefore)
+        {
+            // The licence state may change at once; it never changes this answer (protection continues in every state).
+            await licences.EvaluateAsync(caller.TenantId, ct);
+        }
         return response;
     }
 

@@ -1,8 +1,10 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -58,6 +60,14 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
 
     public DbSet<AgentStatus> AgentStatuses => Set<AgentStatus>();
+
+    public DbSet<TenantLicence> TenantLicences => Set<TenantLicence>();
+
+    public DbSet<TenantLicenceStatus> LicenceStatuses => Set<TenantLicenceStatus>();
+
+    public DbSet<AgentPresence> AgentPresences => Set<AgentPresence>();
+
+    public DbSet<UsageHour> UsageHours => Set<UsageHour>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

@@ -1,8 +1,10 @@
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -146,6 +148,8 @@ internal static class CenterModel
         });
         IntegrationModel.Configure(model);
         UpdateModel.Configure(model);
+        LicensingModel.Configure(model);
+        BillingModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

@@ -22,5 +22,7 @@ public static class AdminCommands
         EventCommands.Create(environment),
         AuditCommands.Create(environment),
         UpdateCommands.Create(environment),
+        LicenceCommands.Create(environment),
+        BillingCommands.Create(environment),
     ];
 }

@@ -35,6 +35,26 @@ public sealed class CenterApiClient : IDisposable
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
+    /// <summary>GETs an answer that is not JSON (a CSV report) as text.</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new AdminException(Unreachable(exception), exception);
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? text : throw new AdminException(ProblemMessage.From(response.StatusCode, text, _connection.Token is not null));
+        }
+    }
+
     /// <summary>POSTs <paramref name="body"/> as JSON (camelCase); null sends no body.</summary>
     public Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, body is null ? null : Json(JsonSerializer.Serialize(body, JsonOptions)), cancellationToken);

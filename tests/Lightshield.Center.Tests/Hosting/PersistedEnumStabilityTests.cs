@@ -1,4 +1,5 @@
 using Lightshield.Center.Identity;
+using Lightshield.Center.Licensing;
 using Lightshield.Center.Tenants;
 
 namespace Lightshield.Center.Tests.Hosting;
@@ -18,5 +19,12 @@ public sealed class PersistedEnumStabilityTests
     public void Tenant_state_numbers_are_frozen()
     {
         Assert.Equal([(1, "Active"), (2, "Suspended")], Enum.GetValues<TenantState>().Select(s => ((int)s, s.ToString())).ToArray());
+    }
+
+    [Fact]
+    public void Licence_state_numbers_and_names_are_frozen()
+    {
+        Assert.Equal([(0, "none"), (1, "ok"), (2, "over-licence"), (3, "grace"), (4, "expired")],
+            Enum.GetValues<LicenceState>().Select(s => ((int)s, s.ToName())).ToArray());
     }
 }

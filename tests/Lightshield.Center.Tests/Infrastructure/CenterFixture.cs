@@ -12,8 +12,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Lightshield.Center.Tests.Infrastructure;
 
 /// <summary>One center on a fresh database of <typeparamref name="TDatabase"/>'s provider, shared by the tests of
-/// one class (each test makes its own tenants). The clock is a <see cref="FakeTimeProvider"/>.</summary>
-public sealed class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+/// one class (each test makes its own tenants). The clock is a <see cref="FakeTimeProvider"/>. A derived fixture may add
+/// settings (<see cref="ExtraSettings"/>).</summary>
+public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
 {
     public const string AdminUserName = "root";
     public const string AdminPassword = "bootstrap-password-for-tests";
@@ -31,6 +32,9 @@ public sealed class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : 
     /// <summary>An API token of the bootstrap provider-admin.</summary>
     public string ProviderToken => _providerToken ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Settings on top of the defaults, for a fixture that needs its own (for example a longer presence gap).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -43,6 +47,10 @@ public sealed class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : 
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));

@@ -47,6 +47,10 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         }
         Assert.True(walked >= 30, $"only {walked} endpoints were walked");
         Assert.Equal(before, await SnapshotAsync(world.B.Id));
+        // Licences are B's and the provider's to see (so they are not in B's secrets above), never A's.
+        var licencesSeenByA = await Center.Client(world.A.AdminToken).GetStringAsync("/api/v1/licences");
+        Assert.DoesNotContain(world.ValuesOfB["licenceId"], licencesSeenByA, StringComparison.Ordinal);
+        Assert.Contains(world.ValuesOfA["licenceId"], licencesSeenByA, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,6 +136,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         Assert.Empty(await db.AgentEvents.ToListAsync());
         Assert.Empty(await db.QuarantineItems.ToListAsync());
         Assert.Empty(await db.QuarantineKeys.ToListAsync());
+        Assert.Empty(await db.AgentPresences.ToListAsync());
         Assert.All(await db.Users.ToListAsync(), u => Assert.Null(u.TenantId));
         Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.Null(e.TenantId));
 
@@ -260,8 +265,12 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
                 CancellationToken.None);
             quarantineItemId = await scope.ServiceProvider.GetRequiredService<CenterDbContext>().QuarantineItems.Select(i => i.Id).SingleAsync();
         }
+        // A licence the provider granted (tenants read their own, the provider every tenant's).
+        var licence = (await (await Center.Client(Center.ProviderToken).PostAsJsonAsync($"/api/v1/tenants/{tenant.Id}/licences",
+            new LicenceRequest(3, null, null, 30))).Content.ReadFromJsonAsync<LicenceResponse>())!;
         var values = new Dictionary<string, string>
         {
+            ["licenceId"] = licence.Id.ToString(),
             ["taskId"] = task.Id.ToString(),
             ["itemId"] = quarantineItemId.ToString(),
             ["tenantId"] = tenant.Id.ToString(),
@@ -299,6 +308,10 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             quarantineKeys = await db.QuarantineKeys.AsNoTracking().Where(k => k.TenantId == tenantId).ToListAsync(),
             events = (await db.AgentEvents.AsNoTracking().Where(e => e.TenantId == tenantId).ToListAsync()).OrderBy(e => e.EventId),
             audit = await db.AuditEntries.AsNoTracking().Where(e => e.TenantId == tenantId).OrderBy(e => e.Sequence).ToListAsync(),
+            licences = (await db.TenantLicences.AsNoTracking().Where(l => l.TenantId == tenantId).ToListAsync()).OrderBy(l => l.Serial),
+            presence = (await db.AgentPresences.AsNoTracking().Where(p => p.TenantId == tenantId).ToListAsync()).OrderBy(p => p.Id),
+            licenceStatus = await db.LicenceStatuses.AsNoTracking().Where(l => l.TenantId == tenantId).ToListAsync(),
+            usage = (await db.UsageHours.AsNoTracking().Where(h => h.TenantId == tenantId).ToListAsync()).OrderBy(h => h.Hour),
         };
         return JsonSerializer.Serialize(snapshot);
     }
