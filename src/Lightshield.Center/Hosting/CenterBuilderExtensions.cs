@@ -12,7 +12,8 @@ using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
-using Microsoft.AspNetCore.Authentication;
+using Lightshield.Center.Tenants;
+using Lightshield.Center.WebConsole;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,8 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<EventIngestion>();
         builder.Services.TryAddScoped<TenantQuarantineKeys>();
         builder.Services.TryAddScoped<QuarantineRestores>();
+        builder.Services.TryAddScoped<QuarantineItemActions>();
+        builder.Services.TryAddScoped<TenantAdministration>();
         builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<EventRetention>();
         builder.Services.TryAddScoped<AgentTaskFeed>();
@@ -51,14 +54,15 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<AuditChainVerifier>();
         builder.Services.TryAddScoped<DatabaseMigrator>();
         builder.Services.TryAddScoped<ProviderAdminBootstrap>();
+        builder.Services.TryAddSingleton<PasswordSignIn>();
         builder.Services.AddHostedService<CenterStartup>();
         // Background work starts after CenterStartup has migrated the database (hosted services start in order).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.AddHostedService<ScheduledScanService>();
         builder.AddIntegration();
 
-        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddCenterAuthentication();
+        builder.AddConsole();
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TenantIsolationExceptionHandler>();
@@ -76,12 +80,14 @@ public static class CenterBuilderExtensions
         app.UseAuthentication();
         app.UseMiddleware<RequestScopeMiddleware>();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();
         app.MapIntegration();
+        app.MapConsole();
         return app;
     }
 
