@@ -70,7 +70,11 @@ public static class ConsoleServiceExtensions
     public static WebApplication MapConsole(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapStaticAssets(ConsoleStaticAssets.EndpointsManifest());
+        // A host without the manifest (a test project of another component) serves the API and pages without styling.
+        if (File.Exists(ConsoleStaticAssets.EndpointsManifest()))
+        {
+            app.MapStaticAssets(ConsoleStaticAssets.EndpointsManifest());
+        }
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapPost(LogoutPath, SignOutAsync).RequireAuthorization().ExcludeFromDescription();
         return app;
