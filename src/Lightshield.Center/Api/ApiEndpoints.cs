@@ -21,6 +21,7 @@ public static class ApiEndpoints
         api.MapEventEndpoints();
         api.MapQuarantineEndpoints();
         api.MapScanServerEndpoints();
+        api.MapUpdateEndpoints();
         api.MapAuditEndpoints();
         return app;
     }

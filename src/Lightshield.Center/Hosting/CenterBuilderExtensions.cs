@@ -13,6 +13,7 @@ using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
+using Lightshield.Center.Updates;
 using Lightshield.Center.WebConsole;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,7 @@ public static class CenterBuilderExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         builder.Services.AddHostedService<ScheduledScanService>();
         builder.AddIntegration();
+        builder.AddUpdates();
 
         builder.Services.AddCenterAuthentication();
         builder.AddConsole();
@@ -87,6 +89,7 @@ public static class CenterBuilderExtensions
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();
         app.MapIntegration();
+        app.MapUpdates();
         app.MapConsole();
         return app;
     }

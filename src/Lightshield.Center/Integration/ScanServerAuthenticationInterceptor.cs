@@ -15,8 +15,22 @@ public sealed class ScanServerAuthenticationInterceptor(IServiceScopeFactory sco
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(continuation);
+        await AuthenticateAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        await AuthenticateAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    private async Task AuthenticateAsync(ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         var header = context.RequestHeaders.GetValue("authorization");
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
@@ -41,7 +55,6 @@ public sealed class ScanServerAuthenticationInterceptor(IServiceScopeFactory sco
         services.GetRequiredService<CurrentTenantScope>().Set(TenantScope.Provider);
         services.GetRequiredService<CurrentActor>().Name = $"scan-server-token:{token.Name}";
         services.GetRequiredService<CurrentScanServerToken>().Id = token.Id;
-        return await continuation(request, context);
     }
 
     private static RpcException Unauthenticated(string detail) => new(new Status(StatusCode.Unauthenticated, detail));

@@ -8,6 +8,7 @@ using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenants;
+using Lightshield.Center.Updates;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Persistence;
@@ -144,6 +145,7 @@ internal static class CenterModel
             slot.HasIndex(s => s.LeaseId);
         });
         IntegrationModel.Configure(model);
+        UpdateModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

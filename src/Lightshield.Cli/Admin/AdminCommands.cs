@@ -21,5 +21,6 @@ public static class AdminCommands
         TaskCommands.Create(environment),
         EventCommands.Create(environment),
         AuditCommands.Create(environment),
+        UpdateCommands.Create(environment),
     ];
 }

@@ -43,6 +43,40 @@ public sealed class CenterApiClient : IDisposable
     public Task<JsonElement> PutJsonAsync(string path, string json, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, path, Json(json), cancellationToken);
 
+    /// <summary>POSTs files as multipart/form-data, one part each (named by file name), plus text fields.</summary>
+    public async Task<JsonElement> PostFilesAsync(string path, IReadOnlyList<string> files, IReadOnlyDictionary<string, string?> fields,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(fields);
+        using var content = new MultipartFormDataContent();
+        var streams = new List<Stream>();
+        try
+        {
+            foreach (var file in files)
+            {
+                var stream = File.OpenRead(file);
+                streams.Add(stream);
+                content.Add(new StreamContent(stream), "files", Path.GetFileName(file));
+            }
+            foreach (var (name, value) in fields)
+            {
+                if (value is not null)
+                {
+                    content.Add(new StringContent(value), name);
+                }
+            }
+            return await SendAsync(HttpMethod.Post, path, content, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, cancellationToken);
 

@@ -46,4 +46,13 @@ internal static partial class SvmLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Ignored a credential key sent by the center: {Reason}")]
     public static partial void CenterKeyRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Signature update: now running center version {Version} (database {DatabaseVersion}, {Fetched} file(s) downloaded)")]
+    public static partial void UpdateApplied(ILogger logger, long version, string databaseVersion, int fetched);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Signature update to center version {Version} refused; staying on {Running}: {Reason}")]
+    public static partial void UpdateFailed(ILogger logger, long version, string running, string reason);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Update check with the center failed: {Status} {Detail}")]
+    public static partial void UpdateCheckFailed(ILogger logger, string status, string detail);
 }

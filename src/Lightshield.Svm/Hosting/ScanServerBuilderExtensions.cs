@@ -9,6 +9,7 @@ using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
 using Lightshield.Svm.Security;
+using Lightshield.Svm.Updates;
 using Lightshield.Verdicts;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,6 +43,7 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddSingleton<AgentAuthenticator>();
         builder.Services.TryAddSingleton<CenterLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CenterLink>());
+        builder.Services.AddHostedService<UpdatePoller>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.EnableDetailedErrors = false;

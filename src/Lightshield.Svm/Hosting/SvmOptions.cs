@@ -73,4 +73,12 @@ public sealed record SvmOptions
 
     /// <summary>Heartbeat period; the center marks a scan server down after 30 s without one. Default 10 s.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Take signature updates from <see cref="Center"/> (its update mirror and staged rollout). The scan server
+    /// then owns <see cref="DatabaseDirectory"/>: once it applies a center version, the directory holds exactly that
+    /// version's files. Default true (no effect without a center).</summary>
+    public bool CenterUpdates { get; init; } = true;
+
+    /// <summary>Update check period until the center sends its own (±20 % jitter). Default 5 minutes.</summary>
+    public TimeSpan UpdatePollInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -271,6 +271,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             ["agentId"] = agent.AgentId.ToString(),
             ["userId"] = user.User.Id.ToString(),
             ["tokenId"] = token.Info.Id.ToString(),
+            ["versionId"] = "1", // update versions are the provider's: every tenant gets 403 whatever the number
         };
         string[] secrets = [group.Id.ToString(), groupName, enrolment.Info.Id.ToString(), agent.AgentId.ToString(), agent.CredentialId,
             hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath,

@@ -91,6 +91,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "scan_server_update_states",
+                columns: table => new
+                {
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    RunningVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RunningSince = table.Column<long>(type: "INTEGER", nullable: true),
+                    TargetVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FailedVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LastCheckAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_server_update_states", x => x.ServerId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scan_servers",
                 columns: table => new
                 {
@@ -127,6 +145,39 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "update_download_slots",
+                columns: table => new
+                {
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_download_slots", x => x.Slot);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_versions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SignatureCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_versions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tenants",
                 columns: table => new
                 {
@@ -146,6 +197,60 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         principalTable: "segments",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_rollouts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TargetVersionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    BaselineVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CanaryServerIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Phase = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FullAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StartedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    HaltReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_rollouts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_update_rollouts_update_versions_TargetVersionId",
+                        column: x => x.TargetVersionId,
+                        principalTable: "update_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_version_files",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    VersionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    DatabaseVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    Signatures = table.Column<long>(type: "INTEGER", nullable: true),
+                    BuildTime = table.Column<long>(type: "INTEGER", nullable: true),
+                    Distributed = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_version_files", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_update_version_files_update_versions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "update_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -627,6 +732,27 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "SegmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_update_download_slots_LeaseId",
+                table: "update_download_slots",
+                column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_rollouts_TargetVersionId",
+                table: "update_rollouts",
+                column: "TargetVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_version_files_Sha256",
+                table: "update_version_files",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_version_files_VersionId_Name",
+                table: "update_version_files",
+                columns: new[] { "VersionId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_TenantId_UserName",
                 table: "users",
                 columns: new[] { "TenantId", "UserName" },
@@ -676,7 +802,19 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "scan_server_tokens");
 
             migrationBuilder.DropTable(
+                name: "scan_server_update_states");
+
+            migrationBuilder.DropTable(
                 name: "scan_servers");
+
+            migrationBuilder.DropTable(
+                name: "update_download_slots");
+
+            migrationBuilder.DropTable(
+                name: "update_rollouts");
+
+            migrationBuilder.DropTable(
+                name: "update_version_files");
 
             migrationBuilder.DropTable(
                 name: "scan_tasks");
@@ -686,6 +824,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "agents");
+
+            migrationBuilder.DropTable(
+                name: "update_versions");
 
             migrationBuilder.DropTable(
                 name: "agent_groups");

@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -91,6 +92,24 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "scan_server_update_states",
+                columns: table => new
+                {
+                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    RunningVersionId = table.Column<long>(type: "bigint", nullable: true),
+                    RunningSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TargetVersionId = table.Column<long>(type: "bigint", nullable: true),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FailedVersionId = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    LastCheckAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scan_server_update_states", x => x.ServerId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scan_servers",
                 columns: table => new
                 {
@@ -127,6 +146,39 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "update_download_slots",
+                columns: table => new
+                {
+                    Slot = table.Column<int>(type: "integer", nullable: false),
+                    LeaseId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_download_slots", x => x.Slot);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_versions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DatabaseVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SignatureCount = table.Column<long>(type: "bigint", nullable: false),
+                    FileCount = table.Column<int>(type: "integer", nullable: false),
+                    TotalBytes = table.Column<long>(type: "bigint", nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ImportedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_versions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tenants",
                 columns: table => new
                 {
@@ -146,6 +198,60 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         principalTable: "segments",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_rollouts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    TargetVersionId = table.Column<long>(type: "bigint", nullable: false),
+                    BaselineVersionId = table.Column<long>(type: "bigint", nullable: true),
+                    CanaryServerIds = table.Column<string>(type: "text", nullable: false),
+                    Phase = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FullAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    StartedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
+                    HaltReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_rollouts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_update_rollouts_update_versions_TargetVersionId",
+                        column: x => x.TargetVersionId,
+                        principalTable: "update_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "update_version_files",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    VersionId = table.Column<long>(type: "bigint", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Length = table.Column<long>(type: "bigint", nullable: false),
+                    Format = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    DatabaseVersion = table.Column<int>(type: "integer", nullable: true),
+                    Signatures = table.Column<long>(type: "bigint", nullable: true),
+                    BuildTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Distributed = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_update_version_files", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_update_version_files_update_versions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "update_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -627,6 +733,27 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 column: "SegmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_update_download_slots_LeaseId",
+                table: "update_download_slots",
+                column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_rollouts_TargetVersionId",
+                table: "update_rollouts",
+                column: "TargetVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_version_files_Sha256",
+                table: "update_version_files",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_update_version_files_VersionId_Name",
+                table: "update_version_files",
+                columns: new[] { "VersionId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_TenantId_UserName",
                 table: "users",
                 columns: new[] { "TenantId", "UserName" },
@@ -676,7 +803,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "scan_server_tokens");
 
             migrationBuilder.DropTable(
+                name: "scan_server_update_states");
+
+            migrationBuilder.DropTable(
                 name: "scan_servers");
+
+            migrationBuilder.DropTable(
+                name: "update_download_slots");
+
+            migrationBuilder.DropTable(
+                name: "update_rollouts");
+
+            migrationBuilder.DropTable(
+                name: "update_version_files");
 
             migrationBuilder.DropTable(
                 name: "scan_tasks");
@@ -686,6 +825,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "agents");
+
+            migrationBuilder.DropTable(
+                name: "update_versions");
 
             migrationBuilder.DropTable(
                 name: "agent_groups");

@@ -1,0 +1,40 @@
+using Lightshield.FleetBench.Measurement;
+
+namespace Lightshield.FleetBench.Reporting;
+
+/// <summary>Everything one invocation measured, as written to JSON.</summary>
+internal sealed record FleetResults(
+    string Command,
+    DateTimeOffset StartedAt,
+    string? Commit,
+    int Cores,
+    double[] LoadAverageBefore,
+    double[] LoadAverageAfter,
+    FleetSummary Fleet,
+    string Database,
+    EngineLoad ClamscanEngineLoad,
+    IReadOnlyList<ModeSummary> Modes,
+    IReadOnlyList<ScanRow> Scans,
+    IReadOnlyList<Target> Targets,
+    DetectionComparison Detections);
+
+internal sealed record FleetSummary(int Vms, int Files, long Bytes, double SharedPercent, double BaseMegabytes, int Planted);
+
+/// <summary>One clamscan of an empty directory: what loading the engine alone costs each per-VM antivirus.</summary>
+internal sealed record EngineLoad(double CpuSeconds, long PeakMemoryBytes, double WallSeconds);
+
+internal sealed record ModeSummary(string Name, string Description);
+
+/// <summary>One scan of one mode, with its ratios to the classic mode's same scan.</summary>
+internal sealed record ScanRow(string Mode, int Scan, double CpuSeconds, long VmBytesRead, long NetworkBytes, long PeakMemoryBytes, double WallSeconds,
+    double StartSeconds, int Processes, int Detections, double CpuRatio, double MemoryRatio, double WallRatio, string Notes)
+{
+    public static ScanRow From(ScanMeasurement m, ScanMeasurement classic) => new(m.Mode, m.Scan, m.CpuSeconds, m.VmBytesRead, m.NetworkBytes,
+        m.PeakMemoryBytes, m.WallSeconds, m.StartSeconds, m.Processes, m.Detections.Count, m.CpuSeconds / classic.CpuSeconds,
+        (double)m.PeakMemoryBytes / classic.PeakMemoryBytes, m.WallSeconds / classic.WallSeconds, m.Notes);
+}
+
+internal sealed record Target(string What, double Actual, string Limit, bool Met);
+
+/// <summary>Whether every scan of every mode found the same (VM, file) set; the differences when not.</summary>
+internal sealed record DetectionComparison(bool Identical, int Count, int PlantedFound, int Planted, IReadOnlyList<string> Differences);

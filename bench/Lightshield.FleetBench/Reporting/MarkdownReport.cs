@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace Lightshield.FleetBench.Reporting;
+
+/// <summary>The results as Markdown: the setting, one table of both scans of every mode, the targets.</summary>
+internal static class MarkdownReport
+{
+    private const double MiB = 1024 * 1024;
+
+    public static string Write(FleetResults results)
+    {
+        var text = new StringBuilder();
+        var fleet = results.Fleet;
+        text.Append(CultureInfo.InvariantCulture, $"""
+            ```sh
+            {results.Command}
+            ```
+
+            Taken {results.StartedAt:yyyy-MM-dd HH:mm} UTC on commit `{results.Commit ?? "?"}`, {results.Cores} cores, load average
+            {Load(results.LoadAverageBefore)} before → {Load(results.LoadAverageAfter)} after. Fleet: {fleet.Vms} VMs, {fleet.Files:N0} files,
+            {fleet.Bytes / MiB:N0} MiB ({fleet.SharedPercent:0} % of each VM's bytes from a {fleet.BaseMegabytes:N0} MiB base image). Database:
+            {results.Database}. Ratios are to the classic mode's same scan.
+
+
+            """);
+        var table = new Table("mode", "scan", "CPU s", "CPU ratio", "VM MiB read", "network MiB", "Σ peak RSS MiB", "memory ratio", "wall s",
+            "wall ratio", "of which start s", "processes", "detections");
+        foreach (var row in results.Scans)
+        {
+            table.Add(row.Mode, row.Scan == 1 ? "first" : "second", N(row.CpuSeconds, "0.0"), Ratio(row.CpuRatio), N(row.VmBytesRead / MiB, "N0"),
+                N(row.NetworkBytes / MiB, "N1"), N(row.PeakMemoryBytes / MiB, "N0"), Ratio(row.MemoryRatio), N(row.WallSeconds, "0.0"),
+                Ratio(row.WallRatio), N(row.StartSeconds, "0.0"), N(row.Processes, "0"), N(row.Detections, "0"));
+        }
+        text.Append(table).Append('\n');
+        var targets = new Table("target", "actual", "limit", "met");
+        foreach (var target in results.Targets)
+        {
+            targets.Add(target.What, N(target.Actual, "0.000"), target.Limit, target.Met ? "yes" : "**no**");
+        }
+        text.Append(targets).Append('\n');
+        var d = results.Detections;
+        text.Append(CultureInfo.InvariantCulture,
+            $"Detections: {d.Count} (VM, file) pairs, {(d.Identical ? "identical in every mode and scan" : "**not identical**")}; {d.PlantedFound} of the {d.Planted} planted files among them.\n");
+        foreach (var difference in d.Differences)
+        {
+            text.Append("- ").Append(difference).Append('\n');
+        }
+        text.Append("\nNotes per scan:\n\n");
+        foreach (var row in results.Scans)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- {row.Mode}, scan {row.Scan}: {row.Notes}\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Load(double[] load) => string.Join(' ', load.Select(l => N(l, "0.00")));
+
+    private static string N(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Ratio(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) + "×" : "–";
+
+    /// <summary>A Markdown table with padded columns.</summary>
+    private sealed class Table(params string[] headers)
+    {
+        private readonly List<string[]> _rows = [];
+
+        public void Add(params string[] cells) => _rows.Add(cells);
+
+        public override string ToString()
+        {
+            var widths = headers.Select((h, i) => Math.Max(h.Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[i].Length))).ToArray();
+            var text = new StringBuilder();
+            Line(headers);
+            text.Append('|').AppendJoin('|', widths.Select(w => new string('-', w + 2))).Append("|\n");
+            _rows.ForEach(Line);
+            return text.ToString();
+
+            void Line(string[] cells) => text.Append("| ").AppendJoin(" | ", cells.Select((c, i) => c.PadRight(widths[i]))).Append(" |\n");
+        }
+    }
+}
