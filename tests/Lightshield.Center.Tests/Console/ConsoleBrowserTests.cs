@@ -143,6 +143,10 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         await tab.OpenAsync("provider/tenants", "#access-denied");
         await Assertions.Expect(tab.Page.Locator("body")).Not.ToContainTextAsync(theirs.Name);
 
+        // The console's cookie is no credential for the REST API (so no other site can use a signed-in browser on it).
+        var api = await tab.Page.Context.APIRequest.GetAsync("api/v1/agents");
+        Assert.Equal(401, api.Status);
+
         // And the provider is refused the tenant pages.
         await using var provider = await browser.OpenAsync(center.RestAddress);
         await provider.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);
