@@ -3,7 +3,6 @@ using Lightshield.Center.Hosting;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
-using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,56 +24,22 @@ internal static class AuthEndpoints
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization().WithSummary("Change my password.");
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, IServiceScopeFactory scopes, IOptions<CenterOptions> options,
-        TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(LoginRequest request, PasswordSignIn signIn, IOptions<CenterOptions> options,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
             return ApiProblems.BadRequest("'userName' and 'password' are required ('tenant' too for a tenant's user).");
         }
-        // Who is signing in is not known yet: the look-up runs in a system scope.
-        await using var scope = scopes.CreateSystemScope();
-        var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
-        Tenant? tenant = null;
-        if (!string.IsNullOrEmpty(request.Tenant))
+        var result = await signIn.SignInAsync(request.Tenant, request.UserName, request.Password, "login", options.Value.LoginTokenLifetime,
+            cancellationToken);
+        return result switch
         {
-            tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Name == request.Tenant, cancellationToken);
-            if (tenant is null)
-            {
-                PasswordHasher.VerifyNothing(request.Password);
-                return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
-            }
-        }
-        var tenantId = tenant?.Id;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.TenantId == tenantId && u.UserName == request.UserName, cancellationToken);
-        if (user is null)
-        {
-            PasswordHasher.VerifyNothing(request.Password);
-            return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
-        }
-        if (!PasswordHasher.Verify(request.Password, user.PasswordHash))
-        {
-            return ApiProblems.Unauthorized("Wrong tenant, user name or password.");
-        }
-        if (tenant is { State: not TenantState.Active })
-        {
-            return ApiProblems.Forbidden($"Tenant '{tenant.Name}' is suspended; its users cannot sign in.");
-        }
-        var now = time.GetUtcNow();
-        var secret = SecretTokens.Create(SecretTokens.ApiPrefix);
-        var token = new ApiToken
-        {
-            Id = Guid.NewGuid(),
-            TenantId = user.TenantId,
-            UserId = user.Id,
-            Name = "login",
-            SecretHash = SecretTokens.HashOf(secret),
-            CreatedAt = now,
-            ExpiresAt = now + options.Value.LoginTokenLifetime,
+            { Failure: SignInFailure.TenantSuspended } => ApiProblems.Forbidden(result.Problem!),
+            { Failure: not null } => ApiProblems.Unauthorized(result.Problem!),
+            _ => TypedResults.Ok(new LoginResponse(result.Secret!, result.Token!.ExpiresAt, result.User!.Id, result.User.Role.ToName(),
+                result.User.TenantId)),
         };
-        db.ApiTokens.Add(token);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new LoginResponse(secret, token.ExpiresAt, user.Id, user.Role.ToName(), user.TenantId));
     }
 
     private static async Task<IResult> ChangePasswordAsync(ChangePasswordRequest request, CenterDbContext db, CurrentActor actor,

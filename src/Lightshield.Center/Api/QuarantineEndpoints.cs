@@ -58,43 +58,22 @@ internal static class QuarantineEndpoints
         }
     }
 
-    private static async Task<IResult> RestoreAsync(Guid itemId, QuarantineSecretRequest request, CenterDbContext db, QuarantineRestores restores,
-        AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> RestoreAsync(Guid itemId, QuarantineSecretRequest request, QuarantineItemActions actions, CancellationToken ct)
     {
-        var item = await db.QuarantineItems.FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, ct);
-        if (item is null)
-        {
-            return ApiProblems.NotFound("quarantine item", itemId);
-        }
         try
         {
-            TenantQuarantineKeys.CheckSecret(request.Secret);
-            await restores.RequestRestoreAsync(item, request.Secret!, ct);
+            return await actions.RestoreAsync(itemId, request.Secret, ct) is { } item
+                ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/quarantine/{item.Id}", QuarantineItemResponse.From(item))
+                : ApiProblems.NotFound("quarantine item", itemId);
         }
         catch (QuarantineException e)
         {
             return ApiProblems.BadRequest(e.Message + ".");
         }
-        audit.Record("quarantine.restore", $"quarantine/{item.Id}", new { item.AgentId, item.ItemId });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Accepted($"{ApiEndpoints.Prefix}/quarantine/{item.Id}", QuarantineItemResponse.From(item));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid itemId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
-    {
-        var item = await db.QuarantineItems.FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, ct);
-        if (item is null)
-        {
-            return ApiProblems.NotFound("quarantine item", itemId);
-        }
-        item.State = QuarantineItemState.Deleted;
-        item.WrappedDataKey = [];
-        item.RestoreKeyForAgent = null;
-        item.UpdatedAt = time.GetUtcNow();
-        audit.Record("quarantine.delete", $"quarantine/{item.Id}", new { item.AgentId, item.ItemId });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static async Task<IResult> DeleteAsync(Guid itemId, QuarantineItemActions actions, CancellationToken ct) =>
+        await actions.DeleteAsync(itemId, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("quarantine item", itemId);
 }
 
 public sealed record QuarantineSecretRequest(string? Secret);

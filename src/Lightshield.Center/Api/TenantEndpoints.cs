@@ -1,7 +1,6 @@
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,91 +22,30 @@ internal static class TenantEndpoints
         tenants.MapPost("/", CreateAsync).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Create a tenant and its first tenant-admin; the admin's password is shown once.")
             .Produces<TenantCreatedResponse>(StatusCodes.Status201Created);
-        tenants.MapPost("/{tenantId:guid}/suspend", (Guid tenantId, CenterDbContext db, AuditLog audit, CancellationToken ct) =>
-            SetStateAsync(tenantId, TenantState.Suspended, db, audit, ct)).RequireAuthorization(Policies.ProviderAdmin)
+        tenants.MapPost("/{tenantId:guid}/suspend", (Guid tenantId, TenantAdministration administration, CancellationToken ct) =>
+            SetStateAsync(tenantId, TenantState.Suspended, administration, ct)).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Suspend a tenant: its users and tokens are refused, its agents lose service.");
-        tenants.MapPost("/{tenantId:guid}/resume", (Guid tenantId, CenterDbContext db, AuditLog audit, CancellationToken ct) =>
-            SetStateAsync(tenantId, TenantState.Active, db, audit, ct)).RequireAuthorization(Policies.ProviderAdmin)
+        tenants.MapPost("/{tenantId:guid}/resume", (Guid tenantId, TenantAdministration administration, CancellationToken ct) =>
+            SetStateAsync(tenantId, TenantState.Active, administration, ct)).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Resume a suspended tenant.");
         tenants.MapDelete("/{tenantId:guid}", DeleteAsync).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Delete a suspended tenant with all its data (its audit rows stay).");
     }
 
-    private static async Task<IResult> CreateAsync(TenantRequest request, CenterDbContext db, AuditLog audit, CurrentActor actor,
-        IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(TenantRequest request, TenantAdministration tenants, CancellationToken ct)
     {
-        var problems = new[]
+        var created = await tenants.CreateAsync(request.Name, request.SegmentId, request.TimeZone, request.AdminUserName, ct);
+        return created switch
         {
-            ApiProblems.CheckName("name", request.Name),
-            ApiProblems.CheckName("adminUserName", request.AdminUserName),
-            request.TimeZone is null || TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _) ? null
-                : $"'timeZone' '{request.TimeZone}' is not a known IANA time zone (for example 'Europe/Berlin').",
-        }.OfType<string>().ToList();
-        if (problems.Count > 0)
-        {
-            return ApiProblems.BadRequest(string.Join(" ", problems));
-        }
-        if (await db.Tenants.AnyAsync(t => t.Name == request.Name, ct))
-        {
-            return ApiProblems.Conflict($"A tenant named '{request.Name}' exists already.");
-        }
-        Segment? segment = request.SegmentId is { } segmentId
-            ? await db.Segments.FirstOrDefaultAsync(s => s.Id == segmentId, ct)
-            : await SegmentEndpoints.DefaultAsync(db, time, ct);
-        if (segment is null)
-        {
-            return ApiProblems.BadRequest($"'segmentId' {request.SegmentId} is not a segment.");
-        }
-        var tenant = new Tenant
-        {
-            Id = Guid.NewGuid(),
-            Name = request.Name!,
-            SegmentId = segment.Id,
-            TimeZone = request.TimeZone ?? "UTC",
-            CreatedAt = time.GetUtcNow(),
+            { Problem: { } problem, IsConflict: true } => ApiProblems.Conflict(problem),
+            { Problem: { } problem } => ApiProblems.BadRequest(problem),
+            _ => TypedResults.Created($"{ApiEndpoints.Prefix}/tenants/{created.Tenant!.Id}",
+                new TenantCreatedResponse(TenantResponse.From(created.Tenant), created.AdminUserName!, created.AdminPassword!)),
         };
-        db.Tenants.Add(tenant);
-        audit.Record("tenant.create", $"tenant/{tenant.Id}", new { tenant.Name, segment = segment.Name, tenant.TimeZone });
-        await db.SaveChangesAsync(ct);
-
-        // The first tenant-admin is the tenant's row: it is written in the new tenant's own scope.
-        var password = SecretTokens.CreatePassword();
-        await using (var tenantScope = scopes.CreateScope(TenantScope.ForTenant(tenant.Id)))
-        {
-            var services = tenantScope.ServiceProvider;
-            services.GetRequiredService<CurrentActor>().Name = actor.Name;
-            var admin = new User
-            {
-                Id = Guid.NewGuid(),
-                UserName = request.AdminUserName!,
-                PasswordHash = PasswordHasher.Hash(password),
-                Role = Role.TenantAdmin,
-                CreatedAt = time.GetUtcNow(),
-            };
-            var tenantDb = services.GetRequiredService<CenterDbContext>();
-            tenantDb.Users.Add(admin);
-            services.GetRequiredService<AuditLog>().Record("user.create", $"user/{admin.Id}", new { admin.UserName, role = Roles.TenantAdmin });
-            await tenantDb.SaveChangesAsync(ct);
-        }
-        return TypedResults.Created($"{ApiEndpoints.Prefix}/tenants/{tenant.Id}",
-            new TenantCreatedResponse(TenantResponse.From(tenant), request.AdminUserName!, password));
     }
 
-    private static async Task<IResult> SetStateAsync(Guid tenantId, TenantState state, CenterDbContext db, AuditLog audit, CancellationToken ct)
-    {
-        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct);
-        if (tenant is null)
-        {
-            return ApiProblems.NotFound("tenant", tenantId);
-        }
-        if (tenant.State != state)
-        {
-            tenant.State = state;
-            audit.Record(state == TenantState.Suspended ? "tenant.suspend" : "tenant.resume", $"tenant/{tenant.Id}", new { tenant.Name });
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.Ok(TenantResponse.From(tenant));
-    }
+    private static async Task<IResult> SetStateAsync(Guid tenantId, TenantState state, TenantAdministration tenants, CancellationToken ct) =>
+        await tenants.SetStateAsync(tenantId, state, ct) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : ApiProblems.NotFound("tenant", tenantId);
 
     private static async Task<IResult> DeleteAsync(Guid tenantId, CenterDbContext db, AuditLog audit, CancellationToken ct)
     {

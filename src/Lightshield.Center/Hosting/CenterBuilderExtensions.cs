@@ -13,8 +13,9 @@ using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tenancy;
+using Lightshield.Center.Tenants;
 using Lightshield.Center.Updates;
-using Microsoft.AspNetCore.Authentication;
+using Lightshield.Center.WebConsole;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,8 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<EventIngestion>();
         builder.Services.TryAddScoped<TenantQuarantineKeys>();
         builder.Services.TryAddScoped<QuarantineRestores>();
+        builder.Services.TryAddScoped<QuarantineItemActions>();
+        builder.Services.TryAddScoped<TenantAdministration>();
         builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<EventRetention>();
         builder.Services.TryAddScoped<AgentTaskFeed>();
@@ -53,6 +56,7 @@ public static class CenterBuilderExtensions
         builder.Services.TryAddScoped<AuditChainVerifier>();
         builder.Services.TryAddScoped<DatabaseMigrator>();
         builder.Services.TryAddScoped<ProviderAdminBootstrap>();
+        builder.Services.TryAddSingleton<PasswordSignIn>();
         builder.Services.AddHostedService<CenterStartup>();
         // Background work starts after CenterStartup has migrated the database (hosted services start in order).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
@@ -61,8 +65,8 @@ public static class CenterBuilderExtensions
         builder.AddUpdates();
         builder.AddLicensingAndBilling();
 
-        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddCenterAuthentication();
+        builder.AddConsole();
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TenantIsolationExceptionHandler>();
@@ -80,6 +84,7 @@ public static class CenterBuilderExtensions
         app.UseAuthentication();
         app.UseMiddleware<RequestScopeMiddleware>();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -87,6 +92,7 @@ public static class CenterBuilderExtensions
         app.MapCenterApi();
         app.MapIntegration();
         app.MapUpdates();
+        app.MapConsole();
         return app;
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Tenancy;
 
@@ -17,19 +16,7 @@ public sealed class RequestScopeMiddleware(RequestDelegate next)
             // gRPC calls get their scope from their own authentication (agent credential, scan-server token).
             return next(context);
         }
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
-        {
-            var tenant = user.FindFirstValue(CenterClaims.TenantId);
-            scope.Set(tenant is null ? TenantScope.Provider : TenantScope.ForTenant(Guid.Parse(tenant)));
-            actor.Name = $"user:{user.Identity.Name}";
-            actor.UserId = Guid.Parse(user.FindFirstValue(CenterClaims.UserId)!);
-            actor.TokenId = Guid.Parse(user.FindFirstValue(CenterClaims.TokenId)!);
-        }
-        else
-        {
-            scope.Set(TenantScope.None);
-        }
+        PrincipalScope.Apply(context.User, scope, actor);
         return next(context);
     }
 }

@@ -55,6 +55,29 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
         return credentials;
     }
 
+    /// <summary>Gives the console something to show on first run: plants the EICAR test file (put together at run time)
+    /// and a clean file in <c>DATA/demo-files</c> and starts a scan of it on the local agent, which quarantines EICAR
+    /// (the default policy's action) and reports the detection. Does nothing once the tenant has a quarantine item or a
+    /// task. Returns the demo directory.</summary>
+    public async Task<string> SeedDetectionAsync(string tenantToken, Guid agentId, CancellationToken cancellationToken)
+    {
+        var demo = Path.Combine(dataDirectory, "demo-files");
+        var tasks = await GetAsync("tasks", tenantToken, cancellationToken).ConfigureAwait(false);
+        var items = await GetAsync("quarantine", tenantToken, cancellationToken).ConfigureAwait(false);
+        if (agentId == Guid.Empty || tasks.GetArrayLength() > 0 || items.GetArrayLength() > 0)
+        {
+            return demo;
+        }
+        Directory.CreateDirectory(demo);
+        await File.WriteAllTextAsync(Path.Combine(demo, "invoice.com"),
+            string.Concat(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(demo, "readme.txt"), "A clean file next to the EICAR test file.", cancellationToken)
+            .ConfigureAwait(false);
+        await SendAsync(HttpMethod.Post, "tasks", tenantToken, new { kind = "scan", paths = new[] { demo }, agentIds = new[] { agentId } },
+            cancellationToken).ConfigureAwait(false);
+        return demo;
+    }
+
     /// <summary>Signs in; null tenant for a provider user. Returns the bearer token.</summary>
     public async Task<string> LoginAsync(string? tenant, string userName, string password, CancellationToken cancellationToken)
     {

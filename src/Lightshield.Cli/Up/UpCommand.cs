@@ -102,6 +102,7 @@ public static class UpCommand
         var credentials = ready.Credentials;
         var rest = ready.Rest.ToString().TrimEnd('/');
         var table = new Table().HideHeaders().NoBorder().AddColumns("", "");
+        table.AddRow("[bold]Web console[/]", Markup.Escape($"{rest}/  (sign in as the tenant admin or the provider admin below)"));
         table.AddRow("[bold]Center REST API[/]", Markup.Escape(rest));
         table.AddRow("API reference", Markup.Escape($"{rest}/api/reference"));
         table.AddRow("Center gRPC (agents, scan servers)", Markup.Escape(ready.CenterGrpc.ToString().TrimEnd('/')));
@@ -117,6 +118,7 @@ public static class UpCommand
         table.AddRow("[bold]Tenant admin[/]", Markup.Escape($"{UpCredentials.TenantAdminUserName} / {credentials.TenantAdminPassword}"));
         table.AddRow("Tenant secret (quarantine restores)", Markup.Escape(credentials.TenantSecret ?? "not set up"));
         table.AddRow("Local agent", Markup.Escape($"{ready.AgentId} (group {UpCredentials.AgentGroupName}, state {ready.AgentStateDirectory})"));
+        table.AddRow("Demo files (EICAR, scanned at first start)", Markup.Escape(ready.DemoFiles));
         table.AddRow("Credentials file", Markup.Escape(UpCredentials.PathIn(ready.DataDirectory)));
         console.Write(new Panel(table).Header("Lightshield is up").Expand());
 

@@ -122,8 +122,9 @@ internal sealed class UpStack : IAsyncDisposable
             credentials.TenantAdminPassword!, cancellationToken).ConfigureAwait(false);
         var agentId = (await provisioner.GetAsync("agents", tenantToken, cancellationToken).ConfigureAwait(false)).EnumerateArray()
             .Select(a => a.GetProperty("id").GetGuid()).FirstOrDefault();
+        var demoFiles = await provisioner.SeedDetectionAsync(tenantToken, agentId, cancellationToken).ConfigureAwait(false);
         return new UpReady(rest, grpc, fingerprint, scanServerEndpoints.GrpcAddress, scanServerEndpoints.OpsAddress, credentials, agentId,
-            Path.Combine(data, "agent"), data);
+            Path.Combine(data, "agent"), data, demoFiles);
     }
 
     private IHost BuildAgent(Uri center, string fingerprint, string enrolmentToken)
@@ -234,4 +235,4 @@ internal sealed class UpPortException(string message) : Exception(message);
 
 /// <summary>Where everything listens, and the demo credentials.</summary>
 internal sealed record UpReady(Uri Rest, Uri CenterGrpc, string CenterCertificateSha256, Uri ScanServerGrpc, Uri? ScanServerOps,
-    UpCredentials Credentials, Guid AgentId, string AgentStateDirectory, string DataDirectory);
+    UpCredentials Credentials, Guid AgentId, string AgentStateDirectory, string DataDirectory, string DemoFiles);

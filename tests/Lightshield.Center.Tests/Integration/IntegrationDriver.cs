@@ -51,7 +51,7 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         var token = (await ReadAsync<LoginResponse>(login, HttpStatusCode.OK)).Token;
         using var group = await Client(token).PostAsJsonAsync("/api/v1/agent-groups", new AgentGroupRequest("servers", null));
         var groupId = (await ReadAsync<AgentGroupResponse>(group, HttpStatusCode.Created)).Id;
-        return new WorldTenant(created.Tenant.Id, name, token, groupId);
+        return new WorldTenant(created.Tenant.Id, name, token, groupId, created.AdminPassword);
     }
 
     public async Task<string> EnrolmentTokenAsync(WorldTenant tenant, int? expiresInDays = null) =>
@@ -126,4 +126,5 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
 }
 
 /// <summary>A tenant made by <see cref="IntegrationDriver.CreateTenantAsync"/>, with one agent group.</summary>
-internal sealed record WorldTenant(Guid Id, string Name, string AdminToken, Guid GroupId);
+/// <summary>A tenant made by the driver; its admin is user <c>admin</c> with <c>AdminPassword</c> (the browser tests sign in with it).</summary>
+internal sealed record WorldTenant(Guid Id, string Name, string AdminToken, Guid GroupId, string AdminPassword);

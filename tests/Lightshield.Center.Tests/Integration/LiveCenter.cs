@@ -19,7 +19,10 @@ namespace Lightshield.Center.Tests.Integration;
 /// <see cref="FakeTimeProvider"/> clock and 1 s heartbeat and sync intervals.</summary>
 public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
 {
-    private const string AdminPassword = "bootstrap-password-for-tests";
+    /// <summary>The provider administrator's password (user <see cref="AdminUserName"/>).</summary>
+    public const string AdminPassword = "bootstrap-password-for-tests";
+
+    public const string AdminUserName = "root";
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("lightshield-center-live-");
     private readonly List<HttpClient> _clients = [];
     private WebApplication? _app;
@@ -54,7 +57,7 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
             ["Center:DataDirectory"] = _data.FullName,
             ["Center:Database:Provider"] = Database.Provider,
             ["Center:Database:ConnectionString"] = Database.ConnectionString,
-            ["Center:Bootstrap:AdminUserName"] = "root",
+            ["Center:Bootstrap:AdminUserName"] = AdminUserName,
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,
             ["Logging:LogLevel:Default"] = "Warning",
         });
@@ -69,7 +72,7 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
         CertificateFingerprint = endpoints.CertificateFingerprint ?? throw new InvalidOperationException("The gRPC endpoint has no TLS.");
         RestAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
-        using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, "root", AdminPassword));
+        using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, AdminUserName, AdminPassword));
         var providerToken = (await IntegrationDriver.ReadAsync<LoginResponse>(login, System.Net.HttpStatusCode.OK)).Token;
         _driver = new IntegrationDriver(Client, ScanServerChannel.Open(GrpcAddress, CertificateFingerprint), providerToken);
     }

@@ -45,6 +45,17 @@ public sealed class UpCommandTests : IDisposable
             var quarantineKey = await GetAsync(http, ready, tenantAdmin, "quarantine/key");
             Assert.Equal(64, quarantineKey.GetProperty("fingerprint").GetString()!.Length);
             firstCredentials = ready.Credentials;
+
+            // The demo: the agent scans the planted EICAR file and quarantines it, so the console has something to show.
+            var demoEicar = Path.Combine(ready.DemoFiles, "invoice.com");
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!(await GetAsync(http, ready, tenantAdmin, "quarantine")).EnumerateArray().Any(i => i.GetProperty("path").GetString() == demoEicar))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the demo EICAR file was not quarantined within 90 s");
+                await Task.Delay(200);
+            }
+            using var login = await http.GetAsync(new Uri(ready.Rest, "login"));
+            Assert.True(login.IsSuccessStatusCode, $"the console's /login answered {(int)login.StatusCode}");
         });
 
         Assert.Contains("Lightshield is up", firstOutput, StringComparison.Ordinal);
@@ -52,6 +63,7 @@ public sealed class UpCommandTests : IDisposable
         Assert.Contains(firstCredentials.TenantAdminPassword!, firstOutput, StringComparison.Ordinal);
         Assert.Contains(firstCredentials.TenantSecret!, firstOutput, StringComparison.Ordinal);
         Assert.Contains("/api/reference", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("Web console", firstOutput, StringComparison.Ordinal);
         var credentialsFile = UpCredentials.PathIn(data);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
 
@@ -70,6 +82,7 @@ public sealed class UpCommandTests : IDisposable
             var agent = Assert.Single((await GetAsync(http, ready, tenantAdmin, "agents")).EnumerateArray());
             Assert.Equal(agentId, agent.GetProperty("id").GetGuid());
             Assert.Single((await GetAsync(http, ready, tenantAdmin, "agent-groups")).EnumerateArray());
+            Assert.Single((await GetAsync(http, ready, tenantAdmin, "tasks")).EnumerateArray());
         });
     }
 

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Lightshield.Center.Api;
+using Lightshield.Center.Tests.Infrastructure;
+using Lightshield.Center.Tests.Integration;
+using Lightshield.Protocol.Policies;
+using Microsoft.Playwright;
+
+namespace Lightshield.Center.Tests.Console;
+
+/// <summary>Issue #7: the web console in a real browser (Debian's chromium, headless) against a real center on
+/// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes the screenshots in
+/// <c>docs/screenshots/</c>.</summary>
+public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, ConsoleBrowser browser)
+    : IClassFixture<LiveCenter<SqliteTestDatabase>>, IClassFixture<ConsoleBrowser>
+{
+    private const string Secret = "tenant-quarantine-secret-for-the-console-test";
+
+    private IntegrationDriver Driver => center.Driver;
+
+    private static byte[] Eicar() => Encoding.ASCII.GetBytes(string.Concat(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
+
+    [Fact]
+    public async Task A_tenant_admin_starts_a_scan_sees_its_detection_and_restores_the_quarantined_file()
+    {
+        var segmentId = await Driver.CreateSegmentAsync();
+        var tenant = await Driver.CreateTenantAsync(segmentId);
+        var admin = Driver.Client(tenant.AdminToken);
+        const string host = "host-console";
+        await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
+            (await Driver.ScanServerTokenAsync()).Token, host, await Driver.SegmentNameAsync(segmentId));
+        using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret)))
+        {
+            Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+        }
+        var policy = new PolicyDocument
+        {
+            OnAccess = new OnAccessPolicy { Enabled = false },
+            InfectedAction = DetectionAction.Quarantine,
+            ReadRateMegabytesPerSecond = 0,
+        };
+        using (var put = await admin.PutAsync($"/api/v1/agent-groups/{tenant.GroupId}/policy",
+            new StringContent(PolicyJson.Serialize(policy), Encoding.UTF8, "application/json")))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        var tree = Directory.CreateTempSubdirectory("lightshield-console-tree-");
+        try
+        {
+            var eicarPath = Path.Combine(tree.FullName, "invoice.com");
+            await File.WriteAllBytesAsync(eicarPath, Eicar());
+            await File.WriteAllTextAsync(Path.Combine(tree.FullName, "clean.txt"), "nothing to see here");
+            await using var agent = await LiveAgent.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
+                await Driver.EnrolmentTokenAsync(tenant), host);
+
+            await using var tab = await browser.OpenAsync(center.RestAddress);
+            await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
+            await tab.OpenUntilAsync("agents", "#agents-table a", "the agent enrolled and shows in the agents table");
+            await tab.ScreenshotAsync("agents");
+
+            // Scan now: the group is preselected; the page follows the new task.
+            await tab.OpenAsync("tasks", "#scan-now");
+            await tab.Page.Locator("#scan-paths").FillAsync(tree.FullName);
+            await tab.Page.ClickAsync("#start-scan");
+            await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/tasks/[0-9a-f-]{36}$"));
+            await Assertions.Expect(tab.Page.Locator("#task-runs .run-state")).ToHaveTextAsync("completed", new() { Timeout = 90_000 });
+            await Assertions.Expect(tab.Page.Locator("#task-runs .run-infected")).ToHaveTextAsync("1");
+            await tab.ScreenshotAsync("task-progress");
+
+            var detection = await tab.OpenUntilAsync("events", $"#events-table td.event-details:has-text('{eicarPath}')",
+                "the detection event reached the console");
+            Assert.Contains("quarantine", await detection.InnerTextAsync(), StringComparison.Ordinal);
+            await tab.ScreenshotAsync("detections");
+
+            await tab.OpenAsync("", "#stat-detections");
+            await Assertions.Expect(tab.Page.Locator("#stat-detections")).ToContainTextAsync("1");
+            await tab.ScreenshotAsync("dashboard");
+
+            var row = await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}'))",
+                "the quarantine item reached the console");
+            Assert.False(File.Exists(eicarPath));
+            await tab.ScreenshotAsync("quarantine");
+            await row.Locator("button.restore").ClickAsync();
+            await tab.Page.Locator("#tenant-secret").FillAsync(Secret);
+            await tab.Page.ClickAsync("#confirm-secret");
+            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault");
+
+            await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
+                "the agent restored the file");
+            Assert.Equal(Eicar(), await File.ReadAllBytesAsync(eicarPath));
+        }
+        finally
+        {
+            tree.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_provider_creates_a_tenant_and_sees_scan_servers_and_update_status()
+    {
+        var token = await Driver.ScanServerTokenAsync();
+        var heartbeat = IntegrationDriver.Heartbeat("default", "host-provider-view", load: 0.5, capacity: 8);
+        await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
+
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);
+        await tab.OpenAsync("provider/tenants", "#create-tenant");
+        var name = IntegrationDriver.Unique("browser");
+        await tab.Page.Locator("#tenant-name").FillAsync(name);
+        await tab.Page.ClickAsync("#create-tenant-button");
+        await Assertions.Expect(tab.Page.Locator("#tenant-created")).ToContainTextAsync($"Tenant '{name}' created");
+        await Assertions.Expect(tab.Page.Locator($"#tenants-table td.tenant-name:text-is('{name}')")).ToBeVisibleAsync();
+        await tab.ScreenshotAsync("provider-tenants");
+
+        var listed = (await Driver.Provider.GetFromJsonAsync<List<TenantResponse>>("/api/v1/tenants"))!;
+        Assert.Contains(listed, t => t.Name == name && t.State == "active");
+
+        await tab.OpenAsync("provider/scan-servers", "#scan-servers-table");
+        await Assertions.Expect(tab.Page.Locator("#scan-servers-table")).ToContainTextAsync("host-provider-view");
+        await tab.ScreenshotAsync("provider-scan-servers");
+
+        await tab.OpenAsync("provider/updates", "#update-status-table");
+        await Assertions.Expect(tab.Page.Locator("#update-status-table td.database-version", new() { HasText = heartbeat.DatabaseVersion })).ToBeVisibleAsync();
+        await tab.ScreenshotAsync("provider-updates");
+    }
+
+    [Fact]
+    public async Task A_tenant_admin_who_opens_another_tenants_pages_by_url_is_refused()
+    {
+        var mine = await Driver.CreateTenantAsync();
+        var theirs = await Driver.CreateTenantAsync();
+        var theirAgent = await Driver.EnrolAsync(theirs, hostName: "their-secret-vm");
+
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.SignInAsync(mine.Name, "admin", mine.AdminPassword);
+
+        await tab.OpenAsync($"agents/{theirAgent.AgentId}", "#not-found");
+        await Assertions.Expect(tab.Page.Locator("body")).Not.ToContainTextAsync("their-secret-vm");
+        await tab.OpenAsync($"groups/{theirs.GroupId}", "#not-found");
+        await tab.OpenAsync("agents", "#agents-table");
+        await Assertions.Expect(tab.Page.Locator("#agents-table")).Not.ToContainTextAsync("their-secret-vm");
+        await tab.OpenAsync("provider/tenants", "#access-denied");
+        await Assertions.Expect(tab.Page.Locator("body")).Not.ToContainTextAsync(theirs.Name);
+
+        // The console's cookie is no credential for the REST API (so no other site can use a signed-in browser on it).
+        var api = await tab.Page.Context.APIRequest.GetAsync("api/v1/agents");
+        Assert.Equal(401, api.Status);
+
+        // And the provider is refused the tenant pages.
+        await using var provider = await browser.OpenAsync(center.RestAddress);
+        await provider.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);
+        await provider.OpenAsync("quarantine", "#access-denied");
+        await provider.OpenAsync($"agents/{theirAgent.AgentId}", "#access-denied");
+    }
+
+    [Fact]
+    public async Task A_page_opened_without_signing_in_asks_for_sign_in_and_a_wrong_password_is_refused()
+    {
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.Page.GotoAsync("quarantine");
+        await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        await tab.Page.FillAsync("#user", LiveCenter<SqliteTestDatabase>.AdminUserName);
+        await tab.Page.FillAsync("#password", "not-the-password");
+        await tab.Page.ClickAsync("#sign-in");
+        await Assertions.Expect(tab.Page.Locator("#login-problem")).ToHaveTextAsync("Wrong tenant, user name or password.");
+        await tab.ScreenshotAsync("login");
+    }
+}

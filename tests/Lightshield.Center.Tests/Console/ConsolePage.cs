@@ -1,0 +1,79 @@
+using Microsoft.Playwright;
+
+namespace Lightshield.Center.Tests.Console;
+
+/// <summary>A signed-in (or not yet) browser tab on the console, with the steps the tests repeat.</summary>
+public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    public IPage Page { get; } = page;
+
+    /// <summary>Signs in through the form; <paramref name="tenant"/> null for provider staff.</summary>
+    public async Task SignInAsync(string? tenant, string userName, string password)
+    {
+        await Page.GotoAsync("login");
+        if (tenant is not null)
+        {
+            await Page.FillAsync("#tenant", tenant);
+        }
+        await Page.FillAsync("#user", userName);
+        await Page.FillAsync("#password", password);
+        await Page.ClickAsync("#sign-in");
+        await Page.WaitForSelectorAsync("#signed-in-as");
+    }
+
+    /// <summary>Opens <paramref name="path"/> and waits for the interactive page to show <paramref name="selector"/>.</summary>
+    public async Task<ILocator> OpenAsync(string path, string selector)
+    {
+        await Page.GotoAsync(path);
+        var found = Page.Locator(selector).First;
+        await found.WaitForAsync();
+        return found;
+    }
+
+    /// <summary>Reloads <paramref name="path"/> until <paramref name="selector"/> shows (data the agent has not sent yet).</summary>
+    public async Task<ILocator> OpenUntilAsync(string path, string selector, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            await Page.GotoAsync(path);
+            await Page.Locator("table").First.WaitForAsync();
+            var found = Page.Locator(selector);
+            try
+            {
+                await found.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 2_000 });
+                return found.First;
+            }
+            catch (TimeoutException)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
+            }
+        }
+    }
+
+    /// <summary>Writes a screenshot of the page to <c>docs/screenshots/NAME.png</c> of the repository.</summary>
+    public async Task ScreenshotAsync(string name) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots.Directory, name + ".png"), FullPage = false });
+
+    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+}
+
+/// <summary>The repository's <c>docs/screenshots</c>, found from the test binary's folder.</summary>
+internal static class Screenshots
+{
+    public static string Directory { get; } = Find();
+
+    private static string Find()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Lightshield.slnx")))
+            {
+                return System.IO.Directory.CreateDirectory(Path.Combine(folder.FullName, "docs", "screenshots")).FullName;
+            }
+        }
+        return System.IO.Directory.CreateTempSubdirectory("lightshield-screenshots-").FullName;
+    }
+}
