@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using Lightshield.Center.Api;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
@@ -97,7 +98,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     }
 
     [Fact]
-    public async Task The_provider_creates_a_tenant_and_sees_scan_servers_and_update_status()
+    public async Task The_provider_creates_a_tenant_grants_it_a_licence_and_sees_billing_scan_servers_and_update_status()
     {
         var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat("default", "host-provider-view", load: 0.5, capacity: 8);
@@ -110,11 +111,40 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         await tab.Page.Locator("#tenant-name").FillAsync(name);
         await tab.Page.ClickAsync("#create-tenant-button");
         await Assertions.Expect(tab.Page.Locator("#tenant-created")).ToContainTextAsync($"Tenant '{name}' created");
+        var created = await tab.Page.Locator("#tenant-created").InnerTextAsync();
         await Assertions.Expect(tab.Page.Locator($"#tenants-table td.tenant-name:text-is('{name}')")).ToBeVisibleAsync();
+        var row = tab.Page.Locator("#tenants-table tr", new() { Has = tab.Page.Locator($"td.tenant-name:text-is('{name}')") });
+        await Assertions.Expect(row.Locator("td.tenant-licence")).ToContainTextAsync("0 / 0 vCPUs · none");
+
+        // Grant the new tenant a licence through the dialog: the row shows its vCPUs and state.
+        await row.Locator(".licence-button").ClickAsync();
+        await tab.Page.Locator("#licence-vcpus").FillAsync("24");
+        await tab.Page.ClickAsync("#confirm-licence");
+        await Assertions.Expect(row.Locator("td.tenant-licence")).ToContainTextAsync("0 / 24 vCPUs · ok");
         await tab.ScreenshotAsync("provider-tenants");
 
         var listed = (await Driver.Provider.GetFromJsonAsync<List<TenantResponse>>("/api/v1/tenants"))!;
         Assert.Contains(listed, t => t.Name == name && t.State == "active");
+        var status = await Driver.Provider.GetStringAsync($"/api/v1/licences/status?tenant={name}");
+        Assert.Contains("\"licensedVcpus\":24", status, StringComparison.Ordinal);
+
+        // The report counts the licence in force at the end of the period so far: let the (fake) clock pass the grant.
+        center.Time.Advance(TimeSpan.FromMinutes(1));
+        await tab.OpenAsync("provider/billing", "#billing-table td.billing-tenant");
+        var billed = tab.Page.Locator("#billing-table tr", new() { Has = tab.Page.Locator($"td.billing-tenant:text-is('{name}')") });
+        await Assertions.Expect(billed.Locator("td.billing-licensed")).ToHaveTextAsync("24");
+        await tab.ScreenshotAsync("provider-billing");
+
+        // The tenant's own licence page shows the same licence.
+        var password = Regex.Match(created, @"password (\S+) \(shown only now\)").Groups[1].Value;
+        await using (var tenantTab = await browser.OpenAsync(center.RestAddress))
+        {
+            await tenantTab.SignInAsync(name, "admin", password);
+            await tenantTab.OpenAsync("licence", "#stat-licence-state");
+            await Assertions.Expect(tenantTab.Page.Locator("#stat-vcpus")).ToContainTextAsync("0 / 24");
+            await Assertions.Expect(tenantTab.Page.Locator("#stat-licence-state")).ToContainTextAsync("ok");
+            await tenantTab.ScreenshotAsync("licence");
+        }
 
         await tab.OpenAsync("provider/scan-servers", "#scan-servers-table");
         await Assertions.Expect(tab.Page.Locator("#scan-servers-table")).ToContainTextAsync("host-provider-view");
