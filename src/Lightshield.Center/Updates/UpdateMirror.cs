@@ -1,6 +1,7 @@
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
+using Lightshield.Verdicts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -102,7 +103,7 @@ public sealed class UpdateMirror(CenterDbContext db, UpdateStore store, AuditLog
             throw new UpdateImportException(
                 "the version would hold no file a scan server loads: applying .cdiff files is not supported, import the database's .cld or .cvd");
         }
-        var databaseVersion = UpdateDatabaseVersion.Of(distributed.Select(f => (f.Name, f.Length, f.Sha256, f.Format is "cvd" or "cld" ? f.DatabaseVersion : null)));
+        var databaseVersion = SignatureSetVersion.Of(distributed.Select(f => (f.Name, f.Length, f.Sha256, f.Format is "cvd" or "cld" ? f.DatabaseVersion : null)));
         if (latest is not null && latest.DatabaseVersion == databaseVersion && imported.All(f => f.Distributed))
         {
             throw new UpdateImportException($"nothing changed: version {latest.Id} already holds exactly these files");

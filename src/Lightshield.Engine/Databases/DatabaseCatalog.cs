@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Lightshield.Engine.Native;
+using Lightshield.Verdicts;
 
 namespace Lightshield.Engine;
 
@@ -48,25 +46,10 @@ internal static class DatabaseCatalog
         return new DatabaseInfo(Version(described), signatures, described, at);
     }
 
-    /// <summary><c>{highest container version or 0}-{10 hex digits}</c>. The digest is a SHA-256 over, per file in
-    /// ordinal name order, the UTF-8 name, a zero byte, the length (8 bytes, big-endian) and the content's
-    /// SHA-256: it changes whenever any file is added, removed, renamed or changed.</summary>
-    public static string Version(IReadOnlyList<DatabaseFileInfo> files)
-    {
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> length = stackalloc byte[8];
-        foreach (var file in files.OrderBy(file => file.Name, StringComparer.Ordinal))
-        {
-            digest.AppendData(Encoding.UTF8.GetBytes(file.Name));
-            digest.AppendData([0]);
-            BinaryPrimitives.WriteInt64BigEndian(length, file.Length);
-            digest.AppendData(length);
-            digest.AppendData(Convert.FromHexString(file.Sha256));
-        }
-        var highest = files.Max(file => file.CvdVersion) ?? 0;
-        var hex = Convert.ToHexStringLower(digest.GetHashAndReset());
-        return string.Create(CultureInfo.InvariantCulture, $"{highest}-{hex[..10]}");
-    }
+    /// <summary>The set's version; the formula lives in <see cref="SignatureSetVersion"/> so the center's update
+    /// mirror predicts exactly what an engine will report.</summary>
+    public static string Version(IReadOnlyList<DatabaseFileInfo> files) =>
+        SignatureSetVersion.Of(files.Select(file => (file.Name, file.Length, file.Sha256, file.CvdVersion)));
 
     private static long? CountSignatures(string path)
     {

@@ -3,16 +3,18 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Lightshield.Center.Updates;
+namespace Lightshield.Verdicts;
 
-/// <summary>The database version a scan server's engine reports for a set of files: <c>{highest .cvd/.cld version or
-/// 0}-{first 10 hex digits of a SHA-256 over, per file in ordinal name order, the UTF-8 name, a zero byte, the length
-/// (8 bytes, big-endian) and the content's SHA-256}</c> — the formula of <c>Lightshield.Engine</c>'s database catalog,
-/// so the center can tell from a heartbeat which version a server runs.</summary>
-public static class UpdateDatabaseVersion
+/// <summary>The version string of a set of signature files, as an engine that loaded exactly them reports it and as
+/// the center's update mirror predicts it: <c>{highest .cvd/.cld version or 0}-{first 10 hex digits of a SHA-256
+/// over, per file in ordinal name order, the UTF-8 name, a zero byte, the length (8 bytes, big-endian) and the
+/// content's SHA-256}</c>. It changes whenever any file is added, removed, renamed or changed.</summary>
+public static class SignatureSetVersion
 {
+    /// <param name="files">Each file's name, length, SHA-256 (hex) and container version (null for plain files).</param>
     public static string Of(IEnumerable<(string Name, long Length, string Sha256, int? ContainerVersion)> files)
     {
+        ArgumentNullException.ThrowIfNull(files);
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[8];
         var highest = 0;
