@@ -1,4 +1,3 @@
-using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
@@ -32,7 +31,7 @@ internal static class LicenceEndpoints
             .WithSummary("Verify a licence text (lsl1....): its claims when this center signed it unchanged, else why not.");
     }
 
-    private static async Task<IResult> GrantAsync(Guid tenantId, LicenceRequest request, CenterDbContext db, TenantLicences licences, AuditLog audit,
+    private static async Task<IResult> GrantAsync(Guid tenantId, LicenceRequest request, CenterDbContext db, TenantLicences licences,
         CurrentActor actor, TimeProvider time, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct);
@@ -54,8 +53,6 @@ internal static class LicenceEndpoints
             return ApiProblems.BadRequest(string.Join(" ", problems));
         }
         var licence = await licences.GrantAsync(tenantId, request.Vcpus!.Value, from, until!.Value, actor.Name, ct);
-        audit.Record("licence.grant", $"tenant/{tenantId}", new { tenant.Name, licence.Serial, licence.Vcpus, licence.ValidFrom, licence.ValidUntil });
-        await db.SaveChangesAsync(ct);
         return TypedResults.Created($"{ApiEndpoints.Prefix}/licences/{licence.Id}", LicenceResponse.From(licence, genuine: true));
     }
 

@@ -79,16 +79,13 @@ internal static class PolicyEndpoints
         return TypedResults.Ok(JsonDocument.Parse(template.Json).RootElement);
     }
 
-    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, AuditLog audit, CurrentActor actor,
-        CancellationToken ct)
+    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, CurrentActor actor, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return ApiProblems.NotFound("tenant", tenantId);
         }
         var groups = await reset.ResetTenantAsync(tenantId, actor.Name, ct);
-        audit.Record("policy.reset", $"tenant/{tenantId}", new { groups });
-        await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new PolicyResetResponse(tenantId, groups));
     }
 

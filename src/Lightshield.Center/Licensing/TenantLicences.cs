@@ -16,7 +16,8 @@ public sealed class TenantLicences(IServiceScopeFactory scopes, LicenceSignature
 {
     public const int MaxVcpus = 10_000_000;
 
-    /// <summary>Signs and stores a new licence for <paramref name="tenantId"/>; the state is evaluated again at once.</summary>
+    /// <summary>Signs and stores a new licence for <paramref name="tenantId"/>, audited in the tenant's log and the
+    /// provider's; the state is evaluated again at once.</summary>
     public async Task<TenantLicence> GrantAsync(Guid tenantId, int vcpus, DateTimeOffset? validFrom, DateTimeOffset validUntil, string providerActor,
         CancellationToken cancellationToken)
     {
@@ -32,10 +33,12 @@ public sealed class TenantLicences(IServiceScopeFactory scopes, LicenceSignature
             throw new ArgumentException("a licence must end after it begins", nameof(validUntil));
         }
         TenantLicence licence;
+        string tenantName;
         await using (var scope = scopes.CreateScope(TenantScope.ForTenant(tenantId)))
         {
             scope.ServiceProvider.GetRequiredService<CurrentActor>().Name = providerActor;
             var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+            tenantName = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Name).SingleAsync(cancellationToken);
             var serial = (await db.TenantLicences.MaxAsync(l => (long?)l.Serial, cancellationToken) ?? 0) + 1;
             var claims = new LicenceClaims(tenantId, serial, vcpus, from, until, now);
             var (keyId, signature) = await signatures.SignAsync(claims, cancellationToken);
@@ -57,6 +60,8 @@ public sealed class TenantLicences(IServiceScopeFactory scopes, LicenceSignature
                 new { serial, vcpus, validFrom = from, validUntil = until });
             await db.SaveChangesAsync(cancellationToken);
         }
+        await scopes.RecordAsync(providerActor, "licence.grant", $"tenant/{tenantId}",
+            new { Name = tenantName, licence.Serial, licence.Vcpus, licence.ValidFrom, licence.ValidUntil }, cancellationToken);
         await evaluator.EvaluateAsync(tenantId, cancellationToken);
         return licence;
     }

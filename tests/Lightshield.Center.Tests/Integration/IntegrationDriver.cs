@@ -54,6 +54,13 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         return new WorldTenant(created.Tenant.Id, name, token, groupId, created.AdminPassword);
     }
 
+    /// <summary>The audit log <paramref name="token"/>'s scope sees (the tenant's, or the provider's own).</summary>
+    public async Task<List<AuditEntryResponse>> AuditAsync(string token)
+    {
+        using var response = await Client(token).GetAsync("/api/v1/audit?limit=1000");
+        return await ReadAsync<List<AuditEntryResponse>>(response, HttpStatusCode.OK);
+    }
+
     public async Task<string> EnrolmentTokenAsync(WorldTenant tenant, int? expiresInDays = null) =>
         (await CreateEnrolmentTokenAsync(tenant, expiresInDays)).Token;
 

@@ -43,9 +43,11 @@ public abstract class LicensingTests<TDatabase>(CenterFixture<TDatabase> fixture
         Assert.Equal(LicenceEvaluator.StateEventType, change.GetProperty("type").GetString());
         Assert.Equal("ok", change.GetProperty("payload").GetProperty("from").GetString());
         Assert.Equal(3, change.GetProperty("payload").GetProperty("licensedVcpus").GetInt32());
-        Assert.Contains(await AuditAsync(tenantToken), row => row.Action == "licence.state" && row.Details.Contains("over-licence", StringComparison.Ordinal));
-        Assert.Contains(await AuditAsync(tenantToken), row => row.Action == "licence.grant");
-        Assert.Contains(await AuditAsync(Center.ProviderToken), row => row.Action == "licence.state" && row.Target == $"tenant/{tenant.Id}"
+        Assert.Contains(await Driver.AuditAsync(tenantToken), row => row.Action == "licence.state" && row.Details.Contains("over-licence", StringComparison.Ordinal));
+        Assert.Contains(await Driver.AuditAsync(tenantToken), row => row.Action == "licence.grant");
+        Assert.Contains(await Driver.AuditAsync(Center.ProviderToken), row => row.Action == "licence.grant" && row.Target == $"tenant/{tenant.Id}"
+            && row.Details.Contains(tenant.Name, StringComparison.Ordinal));
+        Assert.Contains(await Driver.AuditAsync(Center.ProviderToken), row => row.Action == "licence.state" && row.Target == $"tenant/{tenant.Id}"
             && row.Details.Contains("over-licence", StringComparison.Ordinal));
 
         await GrantAsync(tenant, vcpus: 16, validDays: 30);
@@ -75,7 +77,7 @@ public abstract class LicensingTests<TDatabase>(CenterFixture<TDatabase> fixture
         Assert.True(licences.Single(l => l.Serial == 1).Genuine);
         var refused = Assert.Single(await LicenceEventsAsync(tenantToken), e => e.GetProperty("type").GetString() == LicenceEvaluator.RefusedEventType);
         Assert.Equal(2, refused.GetProperty("payload").GetProperty("serial").GetInt64());
-        Assert.Contains(await AuditAsync(Center.ProviderToken), row => row.Action == "licence.refused" && row.Target == $"tenant/{tenant.Id}");
+        Assert.Contains(await Driver.AuditAsync(Center.ProviderToken), row => row.Action == "licence.refused" && row.Target == $"tenant/{tenant.Id}");
 
         // The stored text's signature still verifies only with the signed vCPU count.
         Assert.False((await VerifyAsync(licences.Single(l => l.Serial == 2).Text)).Valid);
@@ -186,12 +188,6 @@ public abstract class LicensingTests<TDatabase>(CenterFixture<TDatabase> fixture
         using var response = await Driver.Client(tenantToken).GetAsync("/api/v1/events?pageSize=500");
         var page = await IntegrationDriver.ReadAsync<JsonElement>(response, HttpStatusCode.OK);
         return [.. page.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString()!.StartsWith("licence-", StringComparison.Ordinal))];
-    }
-
-    private async Task<List<AuditEntryResponse>> AuditAsync(string token)
-    {
-        using var response = await Driver.Client(token).GetAsync("/api/v1/audit?limit=1000");
-        return await IntegrationDriver.ReadAsync<List<AuditEntryResponse>>(response, HttpStatusCode.OK);
     }
 }
 
