@@ -35,8 +35,7 @@ internal static class PolicyEndpoints
             ? TypedResults.Ok(GroupPolicyResponse.From(policy))
             : ApiProblems.NotFound("agent group", groupId);
 
-    private static async Task<IResult> PutAsync(Guid groupId, HttpRequest request, GroupPolicies policies, CenterDbContext db,
-        AuditLog audit, CurrentActor actor, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PutAsync(Guid groupId, HttpRequest request, GroupPolicies policies, CancellationToken ct)
     {
         // Existence first: someone else's group is "not found" whatever the body says.
         var policy = await policies.GetOrCreateAsync(groupId, ct);
@@ -49,12 +48,7 @@ internal static class PolicyEndpoints
         {
             return parsed.Problem;
         }
-        policy.Json = parsed.Json!;
-        policy.Version++;
-        policy.UpdatedAt = time.GetUtcNow();
-        policy.UpdatedBy = actor.Name;
-        audit.Record("policy.update", $"agent-group/{groupId}/policy", new { policy.Version });
-        await db.SaveChangesAsync(ct);
+        await policies.ReplaceAsync(policy, parsed.Json!, ct);
         return TypedResults.Ok(GroupPolicyResponse.From(policy));
     }
 

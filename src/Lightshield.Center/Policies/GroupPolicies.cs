@@ -1,11 +1,26 @@
+using Lightshield.Center.Audit;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.ScanPolicies;
 
 /// <summary>A group's policy in the current tenant scope, created from the provider template the first time it is needed.</summary>
-public sealed class GroupPolicies(CenterDbContext db, PolicyTemplates templates, TimeProvider time)
+public sealed class GroupPolicies(CenterDbContext db, PolicyTemplates templates, AuditLog audit, CurrentActor actor, TimeProvider time)
 {
+    /// <summary>Replaces <paramref name="policy"/>'s document with <paramref name="canonicalJson"/> (already validated by
+    /// <c>PolicyJson</c>) as a new version by the current actor, audited in the same save.</summary>
+    public async Task ReplaceAsync(GroupPolicy policy, string canonicalJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Json = canonicalJson;
+        policy.Version++;
+        policy.UpdatedAt = time.GetUtcNow();
+        policy.UpdatedBy = actor.Name;
+        audit.Record("policy.update", $"agent-group/{policy.GroupId}/policy", new { policy.Version });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>The group's policy; null when the group is not visible in this scope.</summary>
     public async Task<GroupPolicy?> GetOrCreateAsync(Guid groupId, CancellationToken cancellationToken)
     {
