@@ -60,13 +60,9 @@ internal static class TaskEndpoints
             return ApiProblems.BadRequest("'kind' must be scan, full-scan or memory-scan.");
         }
         var paths = request.Paths ?? [];
-        if (kind == ScanTaskKind.Scan && (paths.Count == 0 || paths.Any(p => string.IsNullOrWhiteSpace(p) || !p.StartsWith('/') || p.Length > 4096)))
+        if (ScanNowPaths.Problem(kind, paths) is { } pathProblem)
         {
-            return ApiProblems.BadRequest("A scan needs 'paths': one or more absolute paths.");
-        }
-        if (paths.Count > 256)
-        {
-            return ApiProblems.BadRequest("At most 256 'paths'.");
+            return ApiProblems.BadRequest(pathProblem);
         }
         var agentIds = request.AgentIds ?? [];
         if (agentIds.Count == 0 && request.GroupId is null)
