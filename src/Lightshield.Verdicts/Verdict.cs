@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Lightshield.Verdicts;
 
 /// <summary>The answer for one file: clean, infected (with signature names), an error or an exceeded limit,
@@ -16,6 +18,10 @@ public sealed record Verdict
     public string DatabaseVersion { get; init; } = "";
 
     public DateTimeOffset ScannedAt { get; init; }
+
+    /// <summary>Clean, infected or over a limit: a verdict the cache keeps and shares. Errors are not: they are retried.</summary>
+    [JsonIgnore]
+    public bool IsConclusive => VerdictRules.IsCacheable(Kind);
 
     public static Verdict Clean(string databaseVersion, DateTimeOffset scannedAt) =>
         new() { Kind = VerdictKind.Clean, DatabaseVersion = databaseVersion, ScannedAt = scannedAt };

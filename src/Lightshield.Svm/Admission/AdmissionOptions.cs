@@ -26,6 +26,11 @@ public sealed record AdmissionOptions
     [Range(0.01, 1.0)]
     public double MaxTenantQueueShare { get; init; } = 0.5;
 
+    /// <summary>Longest wait of a request for the verdict of a scan of the same content that another request is
+    /// running (counted from when that scan got its slot) before it scans the content itself. Default one minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan SharedScanWait { get; init; } = TimeSpan.FromMinutes(1);
+
     internal int CapacityOf(ScanPriority priority) => priority switch
     {
         ScanPriority.OnAccess => OnAccessQueueCapacity,

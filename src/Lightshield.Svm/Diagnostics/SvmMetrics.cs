@@ -12,6 +12,7 @@ public sealed class SvmMetrics
     private readonly Counter<long> _scannedBytes;
     private readonly Counter<long> _lookupKeys;
     private readonly Counter<long> _lookupHits;
+    private readonly Counter<long> _sharedScans;
     private readonly Counter<long> _keyMismatches;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _reloads;
@@ -24,6 +25,7 @@ public sealed class SvmMetrics
         _scannedBytes = meter.CreateCounter<long>(InstrumentNames.ScannedBytes, "By", "Content bytes received and scanned");
         _lookupKeys = meter.CreateCounter<long>(InstrumentNames.LookupKeys, "{key}", "File keys looked up");
         _lookupHits = meter.CreateCounter<long>(InstrumentNames.LookupHits, "{key}", "Looked-up keys answered from the cache");
+        _sharedScans = meter.CreateCounter<long>(InstrumentNames.SharedScans, "{scan}", "Scan requests answered by another request's scan of the same content in progress");
         _keyMismatches = meter.CreateCounter<long>(InstrumentNames.KeyMismatches, "{scan}", "Scans refused because content did not match its declared key");
         _rejections = meter.CreateCounter<long>(InstrumentNames.Rejections, "{scan}", "Scans refused by admission control, by priority");
         _reloads = meter.CreateCounter<long>(InstrumentNames.Reloads, "{reload}", "Signature database reloads, by result");
@@ -53,6 +55,8 @@ public sealed class SvmMetrics
         _lookupKeys.Add(keys);
         _lookupHits.Add(hits);
     }
+
+    public void SharedScan() => _sharedScans.Add(1);
 
     public void KeyMismatch() => _keyMismatches.Add(1);
 

@@ -34,6 +34,7 @@ public static class ScanServerBuilderExtensions
         builder.AddVerdictCache();
         builder.Services.TryAddSingleton<AdmissionController>();
         builder.Services.TryAddSingleton<SvmMetrics>();
+        builder.Services.TryAddSingleton<InFlightScans>();
         builder.Services.TryAddSingleton<ScanCoordinator>();
         builder.Services.TryAddSingleton<DatabaseReloader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseReloader>());

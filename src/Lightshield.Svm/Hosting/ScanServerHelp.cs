@@ -19,6 +19,8 @@ internal static class ScanServerHelp
           --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
           --Svm:CenterUpdates=false        with Svm:Center: do not take signature updates from the center
           --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
+          --Svm:Admission:SharedScanWait=00:01:00   longest wait for another request's scan of the same content
+                                           once it runs, before scanning the content itself
           --Svm:Engine:MaxFileSize=BYTES   largest file scanned (default 100 MiB); also MaxScanSize, MaxRecursion,
                                            MaxFiles, MaxScanTime, Heuristics, DetectPua, ScanArchives
         """;

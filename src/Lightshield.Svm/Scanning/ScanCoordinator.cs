@@ -8,12 +8,14 @@ namespace Lightshield.Svm.Scanning;
 
 /// <summary>
 /// The scan server's hot path, independent of the transport: cache look-ups, and for unknown content
-/// admission, receive, key verification, engine scan and cache store.
+/// admission, receive, key verification, engine scan and cache store. Concurrent requests for the same content share
+/// one scan (<see cref="InFlightScans"/>).
 /// </summary>
 public sealed class ScanCoordinator(
     ScanEngine engine,
     IVerdictCache cache,
     AdmissionController admission,
+    InFlightScans inFlight,
     SvmMetrics metrics,
     ILogger<ScanCoordinator> logger)
 {
@@ -33,7 +35,7 @@ public sealed class ScanCoordinator(
         return verdicts;
     }
 
-    /// <summary>Answers from the cache when it can; otherwise waits for a scan slot, calls
+    /// <summary>Answers from the cache, or from a scan of the same content in progress, when it can; otherwise waits for a scan slot, calls
     /// <paramref name="admitted"/> (the client may now send) and receives, verifies and scans the content.</summary>
     public async Task<ScanOutcome> ScanAsync(
         ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content,
@@ -47,17 +49,63 @@ public sealed class ScanCoordinator(
                 $"file is {declared.Size} bytes; this scan server scans files up to {maxFileSize} bytes");
         }
 
+        InFlightScan? lead = null;
         if (!request.Force)
         {
-            var cached = (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0];
-            if (cached is not null)
+            var joined = false;
+            while (true)
             {
-                // Someone scanned this content since the client's look-up: no need to receive it.
-                return new ScanOutcome(cached, Cached: true);
+                var cached = (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0];
+                if (cached is not null)
+                {
+                    // Someone scanned this content since the client's look-up: no need to receive it.
+                    return new ScanOutcome(cached, Cached: true);
+                }
+                lead = inFlight.TryLead(declared, request.Priority, out var running);
+                if (lead is not null)
+                {
+                    break;
+                }
+                if (running is null)
+                {
+                    continue; // the other scan finished between the two calls: look again
+                }
+                if (joined || running.Priority > request.Priority)
+                {
+                    break; // joined once already, or the scan in progress would make a more urgent request wait
+                }
+                joined = true;
+                var shared = await inFlight.WaitForAsync(running, cancellationToken).ConfigureAwait(false);
+                if (shared is not null)
+                {
+                    metrics.SharedScan();
+                    return new ScanOutcome(shared, Cached: true);
+                }
             }
         }
 
+        Verdict? verdict = null;
+        try
+        {
+            verdict = await ReceiveAndScanAsync(request, admitted, content, lead, cancellationToken).ConfigureAwait(false);
+            return new ScanOutcome(verdict, Cached: false);
+        }
+        finally
+        {
+            if (lead is not null)
+            {
+                inFlight.Finish(lead, verdict);
+            }
+        }
+    }
+
+    private async Task<Verdict> ReceiveAndScanAsync(
+        ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content, InFlightScan? lead,
+        CancellationToken cancellationToken)
+    {
+        var declared = request.DeclaredKey;
         using var ticket = await admission.EnterAsync(request.Priority, request.Tenant, cancellationToken).ConfigureAwait(false);
+        lead?.Admitted();
         await admitted(cancellationToken).ConfigureAwait(false);
         using var received = await ReceivedContent.ReceiveAsync(content, declared.Size, cancellationToken).ConfigureAwait(false);
         var (actualKey, md5) = received.Digest();
@@ -76,6 +124,6 @@ public sealed class ScanCoordinator(
             SvmLog.Detected(logger, request.Tenant, string.Join(", ", verdict.Names), actualKey.ToString());
         }
         await cache.StoreAsync(actualKey, md5, verdict, cancellationToken).ConfigureAwait(false);
-        return new ScanOutcome(verdict, Cached: false);
+        return verdict;
     }
 }

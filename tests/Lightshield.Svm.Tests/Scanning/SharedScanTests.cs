@@ -1,0 +1,143 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Lightshield.Protocol;
+using Lightshield.Protocol.Scan;
+using Lightshield.Svm.Scanning;
+using Lightshield.Svm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using FileKey = Lightshield.Verdicts.FileKey;
+using VerdictKind = Lightshield.Verdicts.VerdictKind;
+
+namespace Lightshield.Svm.Tests.Scanning;
+
+/// <summary>Requests for content whose scan another request is running wait for that scan's verdict instead of
+/// uploading and scanning it again — and learn nothing from a leader whose bytes did not match its key.</summary>
+public sealed class SharedScanTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private ScanServerHost _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await ScanServerHost.StartAsync(TestContent.StarterDatabase, new Dictionary<string, string?>
+        {
+            ["Svm:Admission:SharedScanWait"] = "00:00:02",
+        });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task SecondRequestForContentBeingScanned_SendsNoBytesAndGetsTheFirstScansVerdict()
+    {
+        var content = TestContent.EicarBytes.Concat(TestContent.Unique(64)).ToArray();
+        var key = FileKey.Compute(content);
+        using var first = await StartAdmittedAsync(key, Priority.OnDemand, "tenant-a");
+
+        using var second = _server.Raw.Scan();
+        await second.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "tenant-b"));
+        var secondReply = ReadReplyAsync(second);
+        await WaitUntilWaitingAsync(secondReply);
+
+        var firstResult = await FinishAsync(first, content);
+        var shared = await secondReply;
+
+        Assert.False(firstResult.Cached);
+        Assert.Equal(VerdictKind.Infected, WireConversions.ToModel(firstResult.Verdict)!.Kind);
+        Assert.Equal(ScanReply.PartOneofCase.Result, shared.PartCase); // never asked for content
+        Assert.True(shared.Result.Cached);
+        Assert.Equal(firstResult.Verdict.Names, shared.Result.Verdict.Names);
+        Assert.Equal(0, _server.Services.GetRequiredService<InFlightScans>().Count);
+    }
+
+    [Fact]
+    public async Task LeaderSendsOtherBytesThanItsKey_WaiterIsAskedForItsOwnContentAndGetsTheTrueVerdict()
+    {
+        var eicar = TestContent.EicarBytes;
+        var key = FileKey.Compute(eicar);
+        using var attacker = await StartAdmittedAsync(key, Priority.OnDemand, "attacker");
+
+        using var victim = _server.Raw.Scan();
+        await victim.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "victim"));
+        var victimReply = ReadReplyAsync(victim);
+        await WaitUntilWaitingAsync(victimReply);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => FinishAsync(attacker, new byte[eicar.Length]));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+
+        Assert.Equal(ScanReply.PartOneofCase.Ready, (await victimReply).PartCase);
+        var result = await FinishAsync(victim, eicar);
+        Assert.False(result.Cached);
+        Assert.Equal(VerdictKind.Infected, WireConversions.ToModel(result.Verdict)!.Kind);
+    }
+
+    [Fact]
+    public async Task LeaderStallsAfterAdmission_WaiterStopsWaitingAndScansItself()
+    {
+        var content = TestContent.Unique(4096);
+        var key = FileKey.Compute(content);
+        using var stalled = await StartAdmittedAsync(key, Priority.OnDemand, "slow");
+
+        using var waiter = _server.Raw.Scan();
+        await waiter.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "t1"));
+        var reply = await ReadReplyAsync(waiter); // SharedScanWait is 2 s here
+
+        Assert.Equal(ScanReply.PartOneofCase.Ready, reply.PartCase);
+        var result = await FinishAsync(waiter, content);
+        Assert.Equal(VerdictKind.Clean, WireConversions.ToModel(result.Verdict)!.Kind);
+    }
+
+    [Fact]
+    public async Task MoreUrgentRequest_DoesNotWaitForALessUrgentScanOfTheSameContent()
+    {
+        var content = TestContent.Unique(4096);
+        var key = FileKey.Compute(content);
+        using var scheduled = await StartAdmittedAsync(key, Priority.Scheduled, "t1");
+
+        using var onAccess = _server.Raw.Scan();
+        await onAccess.RequestStream.WriteAsync(Header(key, Priority.OnAccess, "t1"));
+        var reply = ReadReplyAsync(onAccess);
+
+        // Asked for its content at once, not after the 2 s it would wait for a scan it could share.
+        Assert.Same(reply, await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(1.5))));
+        Assert.Equal(ScanReply.PartOneofCase.Ready, (await reply).PartCase);
+        Assert.False((await FinishAsync(onAccess, content)).Cached);
+    }
+
+    /// <summary>Sends a header and waits until the server asks for the content: this request now leads the scan.</summary>
+    private async Task<AsyncDuplexStreamingCall<ScanChunk, ScanReply>> StartAdmittedAsync(FileKey key, Priority priority, string tenant)
+    {
+        var call = _server.Raw.Scan();
+        await call.RequestStream.WriteAsync(Header(key, priority, tenant));
+        Assert.Equal(ScanReply.PartOneofCase.Ready, (await ReadReplyAsync(call)).PartCase);
+        return call;
+    }
+
+    private static async Task<ScanResponse> FinishAsync(AsyncDuplexStreamingCall<ScanChunk, ScanReply> call, byte[] content)
+    {
+        await call.RequestStream.WriteAsync(new ScanChunk { Data = ByteString.CopyFrom(content) });
+        await call.RequestStream.CompleteAsync();
+        var reply = await ReadReplyAsync(call);
+        Assert.Equal(ScanReply.PartOneofCase.Result, reply.PartCase);
+        return reply.Result;
+    }
+
+    private static async Task<ScanReply> ReadReplyAsync(AsyncDuplexStreamingCall<ScanChunk, ScanReply> call)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        Assert.True(await call.ResponseStream.MoveNext(timeout.Token), "the server ended the call without a reply");
+        return call.ResponseStream.Current;
+    }
+
+    /// <summary>The waiter has had time to reach the server and join; it must not have been answered yet.</summary>
+    private async Task WaitUntilWaitingAsync(Task<ScanReply> reply)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (_server.Services.GetRequiredService<InFlightScans>().Waiting == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.False(reply.IsCompleted, "the second request was answered before the first scan finished");
+    }
+
+    private static ScanChunk Header(FileKey key, Priority priority, string tenant) =>
+        new() { Header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant } };
+}
