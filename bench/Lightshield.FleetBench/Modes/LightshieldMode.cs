@@ -13,7 +13,8 @@ namespace Lightshield.FleetBench.Modes;
 /// (c) Lightshield: one real <c>lightshield-svm</c> process (TLS, its certificate pinned by the agents, L1 verdict
 /// cache) and one real <c>lightshield-agent</c> process per VM, each given an on-demand scan of its VM directory, all
 /// VMs at once. The first scan includes the scan server's start (engine load) and the agents' start; in the second,
-/// all are running and the agents' local index tells them which files are unchanged.
+/// all are running and the agents' local index tells them which files are unchanged. Both programs run as a deployment
+/// ships them (<see cref="Deployables"/>).
 /// </summary>
 internal sealed partial class LightshieldMode : IFleetMode
 {
@@ -29,11 +30,12 @@ internal sealed partial class LightshieldMode : IFleetMode
             Directory.Delete(state, recursive: true);
         }
         Directory.CreateDirectory(state);
+        var (svmBinary, agentBinary) = await Deployables.PublishAsync(run.Scratch, run.Log, cancellationToken);
         var agents = new List<BenchProcess>();
         var window = CpuWindow.Start([]);
         var clock = Stopwatch.StartNew();
         await using var server = BenchProcess.Start("dotnet", [
-            Beside("lightshield-svm.dll"), "--Svm:Listen=127.0.0.1:0", "--Svm:Plaintext=false", "--Svm:OpsListen=", "--Svm:WatchDatabase=false",
+            svmBinary, "--Svm:Listen=127.0.0.1:0", "--Svm:Plaintext=false", "--Svm:OpsListen=", "--Svm:WatchDatabase=false",
             $"--Svm:DataDirectory={Directory.CreateDirectory(Path.Combine(state, "svm")).FullName}", $"--Svm:DatabaseDirectory={run.Database}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Lightshield=Error"]);
         try
@@ -43,7 +45,7 @@ internal sealed partial class LightshieldMode : IFleetMode
             foreach (var vm in run.Fleet.Vms)
             {
                 agents.Add(BenchProcess.Start("dotnet", [
-                    Beside("lightshield-agent.dll"),
+                    agentBinary,
                     $"--Agent:ScanServers:0:Address={address}", $"--Agent:ScanServers:0:CertificateSha256={ready.Groups["cert"].Value}",
                     $"--Agent:StateDirectory={Directory.CreateDirectory(Path.Combine(state, vm)).FullName}",
                     "--Agent:ReadRateMegabytesPerSecond=0", $"--Agent:HypervisorHost=fleet-host", $"--Actions:AgentId={vm}",
@@ -135,7 +137,6 @@ internal sealed partial class LightshieldMode : IFleetMode
         return detections;
     }
 
-    private static string Beside(string file) => Path.Combine(AppContext.BaseDirectory, file);
 
     [GeneratedRegex(@"ready grpc=(?<grpc>\S+)(?: ops=\S*)?(?: cert-sha256=(?<cert>[0-9a-f]+))?")]
     private static partial Regex ReadyLine();
