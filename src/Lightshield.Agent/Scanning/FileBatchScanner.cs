@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
@@ -17,6 +18,9 @@ namespace Lightshield.Agent.Scanning;
 public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
     Func<long>? maxFileSize = null)
 {
+    /// <summary>Unknown keys looked up again per this many, just before their upload.</summary>
+    private const int RecheckBatch = 8;
+
     public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken) =>
         ScanAsync(paths, priority, force: false, cancellationToken);
 
@@ -71,9 +75,13 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 }
             }
 
-            var unknown = pending.Where(p => !byKey.ContainsKey(p.Key)).GroupBy(p => p.Key).ToList();
+            var unknown = pending.Where(p => !byKey.ContainsKey(p.Key)).GroupBy(p => p.Key).ToArray();
+            // VMs of one image scanning at once miss the same files: in a different order each, and looked up again just
+            // before its upload, each file is uploaded by one VM and found in the cache by the others.
+            Random.Shared.Shuffle(unknown);
             var reread = new Dictionary<int, long>(); // slot → bytes read again for an evicted verdict
-            await Parallel.ForEachAsync(unknown, new ParallelOptions { MaxDegreeOfParallelism = concurrentUploads, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(StillUnknownAsync(unknown, force, byKey, cancellationToken),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrentUploads, CancellationToken = cancellationToken },
                 async (group, token) =>
                 {
                     // An unchanged file whose verdict the server no longer has (evicted) is read again now.
@@ -108,6 +116,36 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             foreach (var item in pending)
             {
                 item.Read?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The groups to upload, in order, minus those whose key the scan server learnt since the batch's look-up
+    /// (another VM uploaded it meanwhile): after the first few, keys are looked up again in small batches just before
+    /// their upload.</summary>
+    private async IAsyncEnumerable<IGrouping<FileKey, T>> StillUnknownAsync<T>(IGrouping<FileKey, T>[] groups, bool force,
+        Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)> byKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = true; // just looked up with the whole batch
+        foreach (var chunk in groups.Chunk(RecheckBatch))
+        {
+            var verdicts = force || first ? new Verdict?[chunk.Length]
+                : await servers.CallAsync((client, token) => client.LookupAsync([.. chunk.Select(g => g.Key)], tenant, token), cancellationToken)
+                    .ConfigureAwait(false);
+            first = false;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (verdicts[i] is { } verdict)
+                {
+                    lock (byKey)
+                    {
+                        byKey[chunk[i].Key] = (verdict, null, false);
+                    }
+                }
+                else
+                {
+                    yield return chunk[i];
+                }
             }
         }
     }
