@@ -99,7 +99,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                     ? new FileIndexEntry(paths[slot], identity, key, verdict.Kind, verdict.Names, verdict.DatabaseVersion, verdict.ScannedAt)
                     : null;
                 var bytesRead = read is not null ? key.Size : reread.GetValueOrDefault(slot);
-                results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember);
+                var unchanged = remember is not null && known.TryGetValue(paths[slot], out var recorded) && recorded.StoresAs(remember);
+                results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember, unchanged);
             }
             return results!;
         }
