@@ -66,6 +66,26 @@ public sealed class FileBatchScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task BatchLargerThanContentBudget_KeepsAtMostTheBudget_FilesBeyondItStillUploadedAndDetected()
+    {
+        const int budget = 64 * 1024;
+        var files = MakeTree(300, size: 2000); // ~600 KB of new content, three EICAR files among them
+        await File.WriteAllTextAsync(files[^1], Eicar); // the last one, far beyond the budget
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a",
+            contentBudget: budget);
+
+        var results = await scanner.ScanAsync(files, Priority.OnDemand, CancellationToken.None);
+
+        Assert.InRange(scanner.LastBatchContentKept, budget - 2000, budget);
+        Assert.All(results, r => Assert.True(r is { Uploaded: true, Error: null, Verdict: not null }, $"{r.Path}: {r.Error}"));
+        Assert.Equal(files.Select(f => new FileInfo(f).Length).Sum(), results.Sum(r => r.BytesRead));
+        Assert.Equal(files.Where(f => File.ReadAllText(f, Encoding.Latin1) == Eicar), results.Where(r => r.IsInfected).Select(r => r.Path));
+        Assert.True(results[^1].IsInfected);
+    }
+
+    [Fact]
     public async Task ChangedFile_ReadAgainAndRescanned()
     {
         var files = MakeTree(10);
