@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lightshield.Agent.Storage;
 using Lightshield.Verdicts;
 using Microsoft.Data.Sqlite;
@@ -7,7 +8,8 @@ namespace Lightshield.Agent.Index;
 /// <summary>The local file index: path → identity and last verdict (DESIGN "Local index first").</summary>
 public sealed class FileIndex(AgentDatabase database)
 {
-    /// <summary>The entries recorded for <paramref name="paths"/>; absent paths are simply missing from the result.</summary>
+    /// <summary>The entries recorded for <paramref name="paths"/>; absent paths are simply missing from the result.
+    /// One query for the whole batch (the paths travel as one JSON array).</summary>
     public async Task<Dictionary<string, FileIndexEntry>> FindAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken = default)
     {
         var found = new Dictionary<string, FileIndexEntry>(paths.Count, StringComparer.Ordinal);
@@ -17,20 +19,17 @@ public sealed class FileIndex(AgentDatabase database)
         }
         await using var connection = database.Open();
         await using var select = connection.Command(
-            "SELECT path, device, inode, size, mtime_ns, ctime_ns, sha256, verdict, names, database_version, scanned_at FROM file_index WHERE path = $path");
-        var parameter = select.Parameters.Add("$path", SqliteType.Text);
-        foreach (var path in paths)
+            "SELECT path, device, inode, size, mtime_ns, ctime_ns, sha256, verdict, names, database_version, scanned_at FROM file_index WHERE path IN (SELECT value FROM json_each($paths))");
+        select.Parameters.AddWithValue("$paths", JsonSerializer.Serialize(paths));
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            parameter.Value = path;
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                var identity = new FileIdentity((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
-                var sha256 = (byte[])reader[6];
-                var names = reader.GetString(8);
-                found[path] = new FileIndexEntry(path, identity, FileKey.From(sha256, identity.Size), (VerdictKind)reader.GetInt32(7),
-                    names.Length == 0 ? [] : names.Split('\n'), reader.GetString(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)));
-            }
+            var path = reader.GetString(0);
+            var identity = new FileIdentity((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+            var sha256 = (byte[])reader[6];
+            var names = reader.GetString(8);
+            found[path] = new FileIndexEntry(path, identity, FileKey.From(sha256, identity.Size), (VerdictKind)reader.GetInt32(7),
+                names.Length == 0 ? [] : names.Split('\n'), reader.GetString(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)));
         }
         return found;
     }
@@ -48,30 +47,52 @@ public sealed class FileIndex(AgentDatabase database)
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await UpsertAsync(connection, transaction, entry, cancellationToken);
+        await using (var upsert = UpsertCommand(connection, transaction))
+        {
+            await UpsertAsync(upsert, entry, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 
-    internal static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, FileIndexEntry entry, CancellationToken cancellationToken)
+    /// <summary>The insert-or-replace statement, to be prepared once and run for each entry of a batch with
+    /// <see cref="UpsertAsync"/>.</summary>
+    internal static SqliteCommand UpsertCommand(SqliteConnection connection, SqliteTransaction transaction)
     {
-        await using var upsert = connection.Command("""
+        var upsert = connection.Command("""
             INSERT INTO file_index (path, device, inode, size, mtime_ns, ctime_ns, sha256, verdict, names, database_version, scanned_at)
             VALUES ($path, $device, $inode, $size, $mtime, $ctime, $sha256, $verdict, $names, $db, $at)
             ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode, size = excluded.size,
                 mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns, sha256 = excluded.sha256, verdict = excluded.verdict,
                 names = excluded.names, database_version = excluded.database_version, scanned_at = excluded.scanned_at
             """, transaction);
-        upsert.Parameters.AddWithValue("$path", entry.Path);
-        upsert.Parameters.AddWithValue("$device", (long)entry.Identity.Device);
-        upsert.Parameters.AddWithValue("$inode", (long)entry.Identity.Inode);
-        upsert.Parameters.AddWithValue("$size", entry.Identity.Size);
-        upsert.Parameters.AddWithValue("$mtime", entry.Identity.ModifiedNanoseconds);
-        upsert.Parameters.AddWithValue("$ctime", entry.Identity.ChangedNanoseconds);
-        upsert.Parameters.AddWithValue("$sha256", entry.Key.Sha256());
-        upsert.Parameters.AddWithValue("$verdict", (int)entry.Verdict);
-        upsert.Parameters.AddWithValue("$names", string.Join('\n', entry.Names));
-        upsert.Parameters.AddWithValue("$db", entry.DatabaseVersion);
-        upsert.Parameters.AddWithValue("$at", entry.ScannedAt.ToUnixTimeMilliseconds());
+        upsert.Parameters.Add("$path", SqliteType.Text);
+        upsert.Parameters.Add("$device", SqliteType.Integer);
+        upsert.Parameters.Add("$inode", SqliteType.Integer);
+        upsert.Parameters.Add("$size", SqliteType.Integer);
+        upsert.Parameters.Add("$mtime", SqliteType.Integer);
+        upsert.Parameters.Add("$ctime", SqliteType.Integer);
+        upsert.Parameters.Add("$sha256", SqliteType.Blob);
+        upsert.Parameters.Add("$verdict", SqliteType.Integer);
+        upsert.Parameters.Add("$names", SqliteType.Text);
+        upsert.Parameters.Add("$db", SqliteType.Text);
+        upsert.Parameters.Add("$at", SqliteType.Integer);
+        return upsert;
+    }
+
+    internal static async Task UpsertAsync(SqliteCommand upsert, FileIndexEntry entry, CancellationToken cancellationToken)
+    {
+        var parameters = upsert.Parameters;
+        parameters[0].Value = entry.Path;
+        parameters[1].Value = (long)entry.Identity.Device;
+        parameters[2].Value = (long)entry.Identity.Inode;
+        parameters[3].Value = entry.Identity.Size;
+        parameters[4].Value = entry.Identity.ModifiedNanoseconds;
+        parameters[5].Value = entry.Identity.ChangedNanoseconds;
+        parameters[6].Value = entry.Key.Sha256();
+        parameters[7].Value = (int)entry.Verdict;
+        parameters[8].Value = string.Join('\n', entry.Names);
+        parameters[9].Value = entry.DatabaseVersion;
+        parameters[10].Value = entry.ScannedAt.ToUnixTimeMilliseconds();
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

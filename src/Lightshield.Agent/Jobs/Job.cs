@@ -4,8 +4,9 @@ namespace Lightshield.Agent.Jobs;
 /// its task rescans unchanged files.</summary>
 public sealed record Job(long Id, string TaskId, JobPriority Priority, bool IsDirectory, string Path, int Attempts, bool Force = false);
 
-/// <summary>What scanning one file job produced: counted into its task, and remembered in the file index.</summary>
-public sealed record JobOutcome(Job Job, bool Infected, bool Failed, long BytesRead, Index.FileIndexEntry? IndexEntry);
+/// <summary>What scanning one file job produced: counted into its task, and remembered in the file index (unless
+/// <paramref name="IndexUnchanged"/>: the index already holds that very entry).</summary>
+public sealed record JobOutcome(Job Job, bool Infected, bool Failed, long BytesRead, Index.FileIndexEntry? IndexEntry, bool IndexUnchanged = false);
 
 /// <summary>A task's progress as the queue knows it.</summary>
 public sealed record TaskProgress(string Id, string Kind, JobPriority Priority, long FilesDone, long Infected, long Errors,

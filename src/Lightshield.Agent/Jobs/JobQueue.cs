@@ -42,10 +42,13 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
                 return false;
             }
         }
-        foreach (var root in roots)
+        await using (var insert = InsertJobCommand(connection, transaction, id, priority))
         {
-            var full = System.IO.Path.GetFullPath(root);
-            await InsertJobAsync(connection, transaction, id, priority, Directory.Exists(full), full, cancellationToken);
+            foreach (var root in roots)
+            {
+                var full = System.IO.Path.GetFullPath(root);
+                await InsertJobAsync(insert, Directory.Exists(full), full, cancellationToken);
+            }
         }
         await FinishTaskIfDrainedAsync(connection, transaction, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -83,17 +86,21 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
     {
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (path, isDirectory) in entries)
+        await using (var insert = InsertJobCommand(connection, transaction, directory.TaskId, directory.Priority))
         {
-            await InsertJobAsync(connection, transaction, directory.TaskId, directory.Priority, isDirectory, path, cancellationToken);
+            foreach (var (path, isDirectory) in entries)
+            {
+                await InsertJobAsync(insert, isDirectory, path, cancellationToken);
+            }
         }
-        await DeleteJobAsync(connection, transaction, directory.Id, cancellationToken);
+        await DeleteJobsAsync(connection, transaction, [directory.Id], cancellationToken);
         await FinishTaskIfDrainedAsync(connection, transaction, directory.TaskId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Removes finished file jobs, counts their results into their tasks and records their verdicts in the
-    /// file index, in one transaction.</summary>
+    /// file index, in one transaction: one delete for the batch, one counter update per task, and an index write only
+    /// for entries the index does not already hold.</summary>
     public async Task CompleteAsync(IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken = default)
     {
         if (outcomes.Count == 0)
@@ -102,25 +109,35 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         }
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var outcome in outcomes)
+        await DeleteJobsAsync(connection, transaction, outcomes.Select(o => o.Job.Id), cancellationToken);
+        var tasks = outcomes.GroupBy(o => o.Job.TaskId, StringComparer.Ordinal).ToList();
+        await using (var count = connection.Command("UPDATE tasks SET files_done = files_done + $files, infected = infected + $infected, errors = errors + $failed, bytes_read = bytes_read + $bytes WHERE id = $task", transaction))
         {
-            await DeleteJobAsync(connection, transaction, outcome.Job.Id, cancellationToken);
-            await using (var count = connection.Command("UPDATE tasks SET files_done = files_done + 1, infected = infected + $infected, errors = errors + $failed, bytes_read = bytes_read + $bytes WHERE id = $task", transaction))
+            foreach (var task in tasks)
             {
-                count.Parameters.AddWithValue("$infected", outcome.Infected ? 1 : 0);
-                count.Parameters.AddWithValue("$failed", outcome.Failed ? 1 : 0);
-                count.Parameters.AddWithValue("$bytes", outcome.BytesRead);
-                count.Parameters.AddWithValue("$task", outcome.Job.TaskId);
+                count.Parameters.Clear();
+                count.Parameters.AddWithValue("$files", task.Count());
+                count.Parameters.AddWithValue("$infected", task.Count(o => o.Infected));
+                count.Parameters.AddWithValue("$failed", task.Count(o => o.Failed));
+                count.Parameters.AddWithValue("$bytes", task.Sum(o => o.BytesRead));
+                count.Parameters.AddWithValue("$task", task.Key);
                 await count.ExecuteNonQueryAsync(cancellationToken);
             }
-            if (outcome.IndexEntry is { } entry)
+        }
+        if (outcomes.Any(o => o is { IndexEntry: not null, IndexUnchanged: false }))
+        {
+            await using var upsert = FileIndex.UpsertCommand(connection, transaction);
+            foreach (var outcome in outcomes)
             {
-                await FileIndex.UpsertAsync(connection, transaction, entry, cancellationToken);
+                if (outcome is { IndexEntry: { } entry, IndexUnchanged: false })
+                {
+                    await FileIndex.UpsertAsync(upsert, entry, cancellationToken);
+                }
             }
         }
-        foreach (var task in outcomes.Select(o => o.Job.TaskId).Distinct())
+        foreach (var task in tasks)
         {
-            await FinishTaskIfDrainedAsync(connection, transaction, task, cancellationToken);
+            await FinishTaskIfDrainedAsync(connection, transaction, task.Key, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -199,21 +216,28 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         await finish.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task InsertJobAsync(SqliteConnection connection, SqliteTransaction transaction, string taskId, JobPriority priority,
-        bool isDirectory, string path, CancellationToken cancellationToken)
+    /// <summary>The insert of a task's jobs, prepared once for all the jobs of a transaction.</summary>
+    private static SqliteCommand InsertJobCommand(SqliteConnection connection, SqliteTransaction transaction, string taskId, JobPriority priority)
     {
-        await using var insert = connection.Command("INSERT INTO jobs (task_id, priority, is_directory, path) VALUES ($task, $priority, $directory, $path)", transaction);
+        var insert = connection.Command("INSERT INTO jobs (task_id, priority, is_directory, path) VALUES ($task, $priority, $directory, $path)", transaction);
         insert.Parameters.AddWithValue("$task", taskId);
         insert.Parameters.AddWithValue("$priority", (int)priority);
-        insert.Parameters.AddWithValue("$directory", isDirectory ? 1 : 0);
-        insert.Parameters.AddWithValue("$path", path);
+        insert.Parameters.Add("$directory", SqliteType.Integer);
+        insert.Parameters.Add("$path", SqliteType.Text);
+        return insert;
+    }
+
+    private static async Task InsertJobAsync(SqliteCommand insert, bool isDirectory, string path, CancellationToken cancellationToken)
+    {
+        insert.Parameters[2].Value = isDirectory ? 1 : 0;
+        insert.Parameters[3].Value = path;
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task DeleteJobAsync(SqliteConnection connection, SqliteTransaction transaction, long id, CancellationToken cancellationToken)
+    private static async Task DeleteJobsAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        await using var delete = connection.Command("DELETE FROM jobs WHERE id = $id", transaction);
-        delete.Parameters.AddWithValue("$id", id);
+        // Job ids are integers from the database itself: inlined, one statement for the whole batch.
+        await using var delete = connection.Command($"DELETE FROM jobs WHERE id IN ({string.Join(',', ids)})", transaction);
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 

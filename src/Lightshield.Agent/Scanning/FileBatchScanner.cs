@@ -13,13 +13,26 @@ namespace Lightshield.Agent.Scanning;
 /// the local index) is neither read nor hashed, its recorded key is looked up again (so retro-active detections
 /// reach it); other files are read once and hashed; keys are looked up in one call; only content the site has
 /// never seen is streamed, once per distinct content. A forced scan (a task's "force") reads every file and has the
-/// server scan it again. Files larger than <paramref name="maxFileSize"/> (the policy's limit) are not read.
+/// server scan it again. Files larger than <paramref name="maxFileSize"/> (the policy's limit) are not read. A batch keeps
+/// at most <paramref name="contentBudget"/> bytes of file content in memory for its uploads (<see cref="ContentArena"/>);
+/// files beyond it are read again if the server asks for them.
 /// </summary>
 public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
-    Func<long>? maxFileSize = null)
+    Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget)
 {
     /// <summary>Unknown keys looked up again per this many, just before their upload.</summary>
     private const int RecheckBatch = 8;
+
+    /// <summary>8 MiB: a batch of 256 files of the usual sizes fits (the fleet's average file is ~34 KiB), and the
+    /// agent's peak memory no longer grows with the batch size.</summary>
+    public const int DefaultContentBudget = 8 * 1024 * 1024;
+
+    private readonly int _contentBudget = contentBudget >= 0 ? contentBudget
+        : throw new ArgumentOutOfRangeException(nameof(contentBudget), contentBudget, "the content budget cannot be negative");
+    private ContentArena? _spareArena;
+
+    /// <summary>Bytes of content the last batch kept in memory (for tests and diagnostics).</summary>
+    internal int LastBatchContentKept { get; private set; }
 
     public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken) =>
         ScanAsync(paths, priority, force: false, cancellationToken);
@@ -30,6 +43,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         var largest = maxFileSize?.Invoke() ?? long.MaxValue;
         var results = new FileVerdict?[paths.Count];
         var pending = new List<(int Slot, FileIdentity Identity, FileKey Key, HashedFile? Read)>();
+        // One arena per batch in flight; the scanner keeps one for the next batch (a concurrent batch makes its own).
+        var arena = Interlocked.Exchange(ref _spareArena, null) ?? new ContentArena(_contentBudget);
         try
         {
             for (var i = 0; i < paths.Count; i++)
@@ -54,7 +69,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 }
                 try
                 {
-                    var read = await HashedFile.ReadAsync(path, limiter, cancellationToken).ConfigureAwait(false);
+                    var read = await HashedFile.ReadAsync(path, limiter, arena, cancellationToken).ConfigureAwait(false);
                     pending.Add((i, identity, read.Key, read));
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -86,7 +101,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 {
                     // An unchanged file whose verdict the server no longer has (evicted) is read again now.
                     var read = group.Select(g => g.Read).FirstOrDefault(r => r is not null);
-                    using var again = read is null ? await TryReadAsync(paths[group.First().Slot], token).ConfigureAwait(false) : null;
+                    var again = read is null ? await TryReadAsync(paths[group.First().Slot], token).ConfigureAwait(false) : null;
                     var outcome = (read ?? again) is { } content && content.Key == group.Key
                         ? await UploadAsync(content, priority, force, token).ConfigureAwait(false)
                         : (null, "file changed or unreadable while it was being scanned", false);
@@ -107,16 +122,16 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                     ? new FileIndexEntry(paths[slot], identity, key, verdict.Kind, verdict.Names, verdict.DatabaseVersion, verdict.ScannedAt)
                     : null;
                 var bytesRead = read is not null ? key.Size : reread.GetValueOrDefault(slot);
-                results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember);
+                var unchanged = remember is not null && known.TryGetValue(paths[slot], out var recorded) && recorded.StoresAs(remember);
+                results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember, unchanged);
             }
             return results!;
         }
         finally
         {
-            foreach (var item in pending)
-            {
-                item.Read?.Dispose();
-            }
+            LastBatchContentKept = arena.Used;
+            arena.Reset();
+            _spareArena = arena;
         }
     }
 
@@ -188,7 +203,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
     {
         try
         {
-            return await HashedFile.ReadAsync(path, limiter, cancellationToken).ConfigureAwait(false);
+            return await HashedFile.ReadAsync(path, limiter, arena: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

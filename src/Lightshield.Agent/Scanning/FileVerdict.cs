@@ -4,8 +4,10 @@ using Lightshield.Verdicts;
 namespace Lightshield.Agent.Scanning;
 
 /// <summary>The outcome for one file of a batch: a verdict (or an error), how it was obtained, and the index
-/// entry to remember.</summary>
-public sealed record FileVerdict(string Path, Verdict? Verdict, string? Error, long BytesRead, bool Uploaded, FileIndexEntry? IndexEntry)
+/// entry to remember. <paramref name="IndexUnchanged"/>: the index already holds exactly <paramref name="IndexEntry"/>
+/// (an unchanged file with the same verdict), so it need not be written again.</summary>
+public sealed record FileVerdict(string Path, Verdict? Verdict, string? Error, long BytesRead, bool Uploaded, FileIndexEntry? IndexEntry,
+    bool IndexUnchanged = false)
 {
     public bool IsInfected => Verdict?.Kind == VerdictKind.Infected;
 

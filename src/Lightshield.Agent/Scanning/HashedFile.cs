@@ -5,16 +5,17 @@ using Lightshield.Verdicts;
 namespace Lightshield.Agent.Scanning;
 
 /// <summary>
-/// A file read once and hashed. Files up to <see cref="KeepInMemoryLimit"/> keep their content (pooled) so an
-/// upload needs no second read; larger ones are read again, as a stream, only if the scan server asks.
+/// A file read once and hashed. A file up to <see cref="KeepInMemoryLimit"/> keeps its content for the upload when its
+/// batch's <see cref="ContentArena"/> still has room, so an upload needs no second read; any other file is hashed
+/// through a small pooled buffer and read again, as a stream, only if the scan server asks for it.
 /// </summary>
-public sealed class HashedFile : IDisposable
+public sealed class HashedFile
 {
     public const int KeepInMemoryLimit = 1024 * 1024;
     private const int ChunkSize = 256 * 1024;
-    private byte[]? _content;
+    private readonly ArraySegment<byte> _content;
 
-    private HashedFile(string path, FileKey key, byte[]? content)
+    private HashedFile(string path, FileKey key, ArraySegment<byte> content)
     {
         Path = path;
         Key = key;
@@ -25,14 +26,17 @@ public sealed class HashedFile : IDisposable
 
     public FileKey Key { get; }
 
-    /// <summary>Reads and hashes <paramref name="path"/>, asking <paramref name="limiter"/> before each read.</summary>
-    public static async Task<HashedFile> ReadAsync(string path, ReadRateLimiter? limiter, CancellationToken cancellationToken)
+    /// <summary>Whether the content is kept in memory (no second read for an upload).</summary>
+    public bool InMemory => _content.Array is not null;
+
+    /// <summary>Reads and hashes <paramref name="path"/>, asking <paramref name="limiter"/> before each read; the content
+    /// is kept in <paramref name="arena"/> when it is small enough and fits.</summary>
+    internal static async Task<HashedFile> ReadAsync(string path, ReadRateLimiter? limiter, ContentArena? arena, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         var size = RandomAccess.GetLength(handle);
-        if (size <= KeepInMemoryLimit)
+        if (size <= KeepInMemoryLimit && arena is not null && arena.TryTake(size, out var content))
         {
-            var content = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
             try
             {
                 if (limiter is not null)
@@ -45,11 +49,12 @@ public sealed class HashedFile : IDisposable
                 {
                     read += n;
                 }
-                return new HashedFile(path, FileKey.Compute(content.AsSpan(0, read)), content);
+                var kept = content[..read];
+                return new HashedFile(path, FileKey.Compute(kept), kept);
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(content);
+                arena.GiveBack(content);
                 throw;
             }
         }
@@ -72,7 +77,7 @@ public sealed class HashedFile : IDisposable
                 hash.AppendData(buffer, 0, n);
                 offset += n;
             }
-            return new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), null);
+            return new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), default);
         }
         finally
         {
@@ -81,15 +86,7 @@ public sealed class HashedFile : IDisposable
     }
 
     /// <summary>The content for upload: from memory, or the file read again.</summary>
-    public Stream OpenContent() => _content is { } content
-        ? new MemoryStream(content, 0, (int)Key.Size, writable: false)
+    public Stream OpenContent() => _content.Array is { } array
+        ? new MemoryStream(array, _content.Offset, _content.Count, writable: false)
         : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _content, null) is { } content)
-        {
-            ArrayPool<byte>.Shared.Return(content);
-        }
-    }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Lightshield.Agent.Storage;
 
@@ -83,6 +85,10 @@ public sealed class AgentDatabase
 
     private readonly string _connectionString;
 
+    /// <summary>Native connections (kept open by the pool) already given the per-connection settings: a pooled
+    /// connection is opened several times per batch, and preparing the pragmas each time showed in the profile.</summary>
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+
     public AgentDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -96,6 +102,11 @@ public sealed class AgentDatabase
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode=WAL"; // persistent in the file: once per start is enough
+            wal.ExecuteNonQuery();
+        }
         Migrate(connection);
     }
 
@@ -105,9 +116,14 @@ public sealed class AgentDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        pragmas.ExecuteNonQuery();
+        var handle = connection.Handle!;
+        if (!_configured.TryGetValue(handle, out _))
+        {
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            pragmas.ExecuteNonQuery();
+            _configured.AddOrUpdate(handle, this);
+        }
         return connection;
     }
 

@@ -65,7 +65,7 @@ public sealed partial class JobWorker(
                 await actions.ApplyAsync(new DetectedFile(verdict.Path, entry.Identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion,
                     "on-demand", TaskId: files[i].TaskId), actions.OnDemand, cancellationToken);
             }
-            outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry));
+            outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry, verdict.IndexUnchanged));
         }
         await queue.CompleteAsync(outcomes, cancellationToken);
     }

@@ -61,6 +61,26 @@ public sealed class JobQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteAsync_OneBatchOfTwoTasks_EachTaskCountsExactlyItsOwnResults()
+    {
+        var queue = new JobQueue(_state.Database, _time);
+        var first = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, Enumerable.Range(0, 30).Select(i => $"/a/f{i}"));
+        var second = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, Enumerable.Range(0, 20).Select(i => $"/b/f{i}"));
+        var jobs = await queue.LeaseAsync(100);
+        Assert.Equal(50, jobs.Count);
+
+        await queue.CompleteAsync([.. jobs.Where(j => j.TaskId == first || j.Path.EndsWith('1'))
+            .Select(j => new JobOutcome(j, j.Path.EndsWith('3'), j.Path.EndsWith('5'), j.Path.Length, null))]);
+
+        var a = (await queue.GetTaskAsync(first))!;
+        Assert.Equal((30L, 3L, 3L, Enumerable.Range(0, 30).Sum(i => (long)$"/a/f{i}".Length), 0L), (a.FilesDone, a.Infected, a.Errors, a.BytesRead, a.Pending));
+        Assert.NotNull(a.FinishedAt);
+        var b = (await queue.GetTaskAsync(second))!;
+        Assert.Equal((2L, 0L, 0L, (long)"/b/f1".Length + "/b/f11".Length, 18L), (b.FilesDone, b.Infected, b.Errors, b.BytesRead, b.Pending));
+        Assert.Null(b.FinishedAt);
+    }
+
+    [Fact]
     public async Task RetryLaterAsync_ServerBusy_JobWaitsForTheDelay()
     {
         var queue = new JobQueue(_state.Database, _time);

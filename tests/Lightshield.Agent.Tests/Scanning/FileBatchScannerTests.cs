@@ -42,6 +42,50 @@ public sealed class FileBatchScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondScanOfUnchangedTree_IndexRowsNotWrittenAgain_ChangedFileRowIs()
+    {
+        var files = MakeTree(150);
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+        await ScanAndRememberAsync(scanner, files);
+        await ExecuteAsync("""
+            CREATE TABLE index_writes (path TEXT NOT NULL);
+            CREATE TRIGGER count_index_updates AFTER UPDATE ON file_index BEGIN INSERT INTO index_writes VALUES (new.path); END;
+            CREATE TRIGGER count_index_inserts AFTER INSERT ON file_index BEGIN INSERT INTO index_writes VALUES (new.path); END;
+            """);
+
+        var second = await ScanAndRememberAsync(scanner, files);
+        var writesAfterSecond = await ScalarAsync("SELECT COUNT(*) FROM index_writes");
+        await File.WriteAllBytesAsync(files[5], RandomNumberGenerator.GetBytes(3000));
+        await ScanAndRememberAsync(scanner, files);
+
+        Assert.All(second, r => Assert.True(r.IndexUnchanged, r.Path));
+        Assert.Equal(0L, writesAfterSecond);
+        Assert.Equal(files[5], await ScalarAsync("SELECT group_concat(path) FROM index_writes"));
+    }
+
+    [Fact]
+    public async Task BatchLargerThanContentBudget_KeepsAtMostTheBudget_FilesBeyondItStillUploadedAndDetected()
+    {
+        const int budget = 64 * 1024;
+        var files = MakeTree(300, size: 2000); // ~600 KB of new content, three EICAR files among them
+        await File.WriteAllTextAsync(files[^1], Eicar); // the last one, far beyond the budget
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a",
+            contentBudget: budget);
+
+        var results = await scanner.ScanAsync(files, Priority.OnDemand, CancellationToken.None);
+
+        Assert.InRange(scanner.LastBatchContentKept, budget - 2000, budget);
+        Assert.All(results, r => Assert.True(r is { Uploaded: true, Error: null, Verdict: not null }, $"{r.Path}: {r.Error}"));
+        Assert.Equal(files.Select(f => new FileInfo(f).Length).Sum(), results.Sum(r => r.BytesRead));
+        Assert.Equal(files.Where(f => File.ReadAllText(f, Encoding.Latin1) == Eicar), results.Where(r => r.IsInfected).Select(r => r.Path));
+        Assert.True(results[^1].IsInfected);
+    }
+
+    [Fact]
     public async Task ChangedFile_ReadAgainAndRescanned()
     {
         var files = MakeTree(10);
@@ -96,8 +140,24 @@ public sealed class FileBatchScannerTests : IDisposable
         await queue.CreateTaskAsync("test", JobPriority.OnDemand, files);
         var jobs = await queue.LeaseAsync(files.Count);
         var results = await scanner.ScanAsync(files, Priority.OnDemand, CancellationToken.None);
-        await queue.CompleteAsync(jobs.Zip(results, (j, r) => new JobOutcome(j, r.IsInfected, r.IsError, r.BytesRead, r.IndexEntry)).ToList());
+        await queue.CompleteAsync(jobs.Zip(results, (j, r) => new JobOutcome(j, r.IsInfected, r.IsError, r.BytesRead, r.IndexEntry, r.IndexUnchanged)).ToList());
         return results;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = _state.Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = _state.Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Random files, one in every hundred an EICAR test file.</summary>
