@@ -114,6 +114,7 @@ internal sealed partial class LightshieldMode : IFleetMode
         return new ScanMeasurement(Name, scan, cpu, progress.Sum(p => p!.BytesRead), trafficAfter - trafficBefore,
             server.PeakResidentBytes + agents.Sum(a => a.PeakResidentBytes), wall, started, agents.Count + 1, detections,
             FormattableString.Invariant($"{files} files, {errors} not scanned; CPU s: scan server {serverCpu:0.0}, agents {cpu - serverCpu:0.0}; ")
+            + FormattableString.Invariant($"peak MiB: scan server {server.PeakResidentBytes / 1048576.0:0}, agents {agents.Min(a => a.PeakResidentBytes) / 1048576.0:0}–{agents.Max(a => a.PeakResidentBytes) / 1048576.0:0}; ")
             + FormattableString.Invariant($"connections to the scan server {connectionsBefore} → {connectionsAfter}"));
     }
 

@@ -86,7 +86,10 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await requests.WriteAsync(new ScanChunk { Data = ByteString.CopyFrom(buffer, 0, read) }, cancellationToken).ConfigureAwait(false);
+                // Wrapped, not copied: a 256 KiB copy per chunk lands on the large-object heap, which only a full GC
+                // returns. The message is serialized before WriteAsync completes, so the buffer is free again after it.
+                await requests.WriteAsync(new ScanChunk { Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read)) }, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         finally
