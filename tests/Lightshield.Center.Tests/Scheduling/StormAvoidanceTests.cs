@@ -25,6 +25,13 @@ public abstract class StormAvoidanceTests<TDatabase>(CenterFixture<TDatabase> fi
     [Fact]
     public async Task A_tenant_wide_0200_full_scan_never_runs_more_than_the_cap_per_host_and_every_agent_scans_once()
     {
+        // 01:50 in the tenant's zone, tomorrow; the schedule is set then, so 02:00 that day is its first occurrence. The
+        // clock moves before the tenant and its admin's token are made: a jump of more than a day would expire the token.
+        var zone = ScheduleCalendar.Zone("Europe/Berlin");
+        var now = TimeZoneInfo.ConvertTime(Center.Time.GetUtcNow(), zone);
+        var target = new DateTimeOffset(now.Date.AddDays(1).AddHours(1).AddMinutes(50), zone.GetUtcOffset(now.Date.AddDays(1).AddHours(2)));
+        Center.Time.SetUtcNow(target.ToUniversalTime());
+
         var tenant = await Center.CreateTenantAsync(Unique("storm"));
         var admin = Center.Client(tenant.AdminToken);
         var group = (await (await admin.PostAsJsonAsync("/api/v1/agent-groups", new AgentGroupRequest(Unique("fleet"), null)))
@@ -33,11 +40,6 @@ public abstract class StormAvoidanceTests<TDatabase>(CenterFixture<TDatabase> fi
         var cap = Center.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SchedulingOptions>>().Value.MaxFullScansPerHost;
         Assert.Equal(2, cap);
 
-        // 01:50 in the tenant's zone; the schedule is set now, so 02:00 today is its first occurrence.
-        var zone = ScheduleCalendar.Zone("Europe/Berlin");
-        var now = TimeZoneInfo.ConvertTime(Center.Time.GetUtcNow(), zone);
-        var target = new DateTimeOffset(now.Date.AddDays(1).AddHours(1).AddMinutes(50), zone.GetUtcOffset(now.Date.AddDays(1).AddHours(2)));
-        Center.Time.SetUtcNow(target.ToUniversalTime());
         var policy = new PolicyDocument { Schedules = [new ScanSchedule { Name = "nightly", Cron = "0 2 * * *", SpreadMinutes = 60 }] };
         using (var put = await admin.PutAsync($"/api/v1/agent-groups/{group.Id}/policy",
             new StringContent(PolicyJson.Serialize(policy), Encoding.UTF8, "application/json")))
