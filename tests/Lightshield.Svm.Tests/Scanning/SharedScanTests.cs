@@ -30,10 +30,9 @@ public sealed class SharedScanTests : IAsyncLifetime
     {
         var content = TestContent.EicarBytes.Concat(TestContent.Unique(64)).ToArray();
         var key = FileKey.Compute(content);
-        using var first = await StartAdmittedAsync(key, Priority.OnDemand, "tenant-a");
+        using var first = await StartAdmittedAsync(_server, key, Priority.OnDemand, "tenant-a");
 
-        using var second = _server.Raw.Scan();
-        await second.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "tenant-b"));
+        using var second = await OpenAsync(_server, key, Priority.OnDemand, "tenant-b");
         var secondReply = ReadReplyAsync(second);
         await WaitUntilWaitingAsync(secondReply);
 
@@ -53,10 +52,9 @@ public sealed class SharedScanTests : IAsyncLifetime
     {
         var eicar = TestContent.EicarBytes;
         var key = FileKey.Compute(eicar);
-        using var attacker = await StartAdmittedAsync(key, Priority.OnDemand, "attacker");
+        using var attacker = await StartAdmittedAsync(_server, key, Priority.OnDemand, "attacker");
 
-        using var victim = _server.Raw.Scan();
-        await victim.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "victim"));
+        using var victim = await OpenAsync(_server, key, Priority.OnDemand, "victim");
         var victimReply = ReadReplyAsync(victim);
         await WaitUntilWaitingAsync(victimReply);
 
@@ -74,10 +72,9 @@ public sealed class SharedScanTests : IAsyncLifetime
     {
         var content = TestContent.Unique(4096);
         var key = FileKey.Compute(content);
-        using var stalled = await StartAdmittedAsync(key, Priority.OnDemand, "slow");
+        using var stalled = await StartAdmittedAsync(_server, key, Priority.OnDemand, "slow");
 
-        using var waiter = _server.Raw.Scan();
-        await waiter.RequestStream.WriteAsync(Header(key, Priority.OnDemand, "t1"));
+        using var waiter = await OpenAsync(_server, key, Priority.OnDemand, "t1");
         var reply = await ReadReplyAsync(waiter); // SharedScanWait is 2 s here
 
         Assert.Equal(ScanReply.PartOneofCase.Ready, reply.PartCase);
@@ -90,24 +87,37 @@ public sealed class SharedScanTests : IAsyncLifetime
     {
         var content = TestContent.Unique(4096);
         var key = FileKey.Compute(content);
-        using var scheduled = await StartAdmittedAsync(key, Priority.Scheduled, "t1");
+        // A server whose waiters would wait ten minutes: joining would outlast ReadReplyAsync's patience and fail.
+        await using var server = await ScanServerHost.StartAsync(TestContent.StarterDatabase, new Dictionary<string, string?>
+        {
+            ["Svm:Admission:SharedScanWait"] = "00:10:00",
+        });
+        using var scheduled = await StartAdmittedAsync(server, key, Priority.Scheduled, "t1");
 
-        using var onAccess = _server.Raw.Scan();
-        await onAccess.RequestStream.WriteAsync(Header(key, Priority.OnAccess, "t1"));
-        var reply = ReadReplyAsync(onAccess);
+        using var onAccess = await OpenAsync(server, key, Priority.OnAccess, "t1");
 
-        // Asked for its content at once, not after the 2 s it would wait for a scan it could share.
-        Assert.Same(reply, await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(1.5))));
-        Assert.Equal(ScanReply.PartOneofCase.Ready, (await reply).PartCase);
+        Assert.Equal(ScanReply.PartOneofCase.Ready, (await ReadReplyAsync(onAccess)).PartCase);
         Assert.False((await FinishAsync(onAccess, content)).Cached);
     }
 
     /// <summary>Sends a header and waits until the server asks for the content: this request now leads the scan.</summary>
-    private async Task<AsyncDuplexStreamingCall<ScanChunk, ScanReply>> StartAdmittedAsync(FileKey key, Priority priority, string tenant)
+    private static async Task<AsyncDuplexStreamingCall<ScanChunk, ScanReply>> StartAdmittedAsync(ScanServerHost server, FileKey key,
+        Priority priority, string tenant)
     {
-        var call = _server.Raw.Scan();
-        await call.RequestStream.WriteAsync(Header(key, priority, tenant));
+        var call = await OpenAsync(server, key, priority, tenant);
         Assert.Equal(ScanReply.PartOneofCase.Ready, (await ReadReplyAsync(call)).PartCase);
+        return call;
+    }
+
+    /// <summary>Opens a scan call and sends its header.</summary>
+    private static async Task<AsyncDuplexStreamingCall<ScanChunk, ScanReply>> OpenAsync(ScanServerHost server, FileKey key, Priority priority,
+        string tenant)
+    {
+        var call = server.Raw.Scan();
+        await call.RequestStream.WriteAsync(new ScanChunk
+        {
+            Header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant },
+        });
         return call;
     }
 
@@ -137,7 +147,4 @@ public sealed class SharedScanTests : IAsyncLifetime
         }
         Assert.False(reply.IsCompleted, "the second request was answered before the first scan finished");
     }
-
-    private static ScanChunk Header(FileKey key, Priority priority, string tenant) =>
-        new() { Header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant } };
 }
