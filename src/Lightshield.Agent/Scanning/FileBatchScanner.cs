@@ -79,8 +79,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             }
 
             var keys = pending.Select(p => p.Key).Distinct().ToList();
-            var verdicts = keys.Count == 0 ? [] : force ? new Verdict?[keys.Count] : await servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken)
-                .ConfigureAwait(false);
+            var verdicts = keys.Count == 0 ? [] : force ? new Verdict?[keys.Count] : await LookUpAsync(keys, cancellationToken).ConfigureAwait(false);
             var byKey = new Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)>(keys.Count);
             for (var k = 0; k < keys.Count; k++)
             {
@@ -145,8 +144,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         foreach (var chunk in groups.Chunk(RecheckBatch))
         {
             var verdicts = force || first ? new Verdict?[chunk.Length]
-                : await servers.CallAsync((client, token) => client.LookupAsync([.. chunk.Select(g => g.Key)], tenant, token), cancellationToken)
-                    .ConfigureAwait(false);
+                : await LookUpAsync([.. chunk.Select(g => g.Key)], cancellationToken).ConfigureAwait(false);
             first = false;
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -164,6 +162,9 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             }
         }
     }
+
+    private Task<Verdict?[]> LookUpAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken) =>
+        servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken);
 
     private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, bool force,
         CancellationToken cancellationToken)
