@@ -16,7 +16,7 @@ using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Lightshield.Center.Updates;
 using Lightshield.Center.WebConsole;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Lightshield.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -70,8 +70,9 @@ public static class CenterBuilderExtensions
         builder.Services.AddAuthorization(Policies.Add);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TenantIsolationExceptionHandler>();
+        builder.Services.AddServerMetrics();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServerDefaultsExtensions.ReadyTag]);
         builder.ConfigureListener();
         return builder;
     }
@@ -85,8 +86,7 @@ public static class CenterBuilderExtensions
         app.UseMiddleware<RequestScopeMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapServerDefaults();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", scalar => scalar.WithTitle("Lightshield center API"));
         app.MapCenterApi();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Hosting;
 using Lightshield.Center.Scheduling;
+using Lightshield.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,9 @@ namespace Lightshield.Center.Integration;
 /// <summary>Wiring of the integration service: gRPC for agents and scan servers on their own HTTP/2 listener.</summary>
 public static class IntegrationServiceExtensions
 {
+    /// <summary>The gRPC port's self-signed certificate in the data directory.</summary>
+    public const string SelfSignedFileName = "center-grpc-tls.pfx";
+
     public static WebApplicationBuilder AddIntegration(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -57,8 +61,9 @@ public static class IntegrationServiceExtensions
                     CenterLog.GrpcPlaintext(logger, options.GrpcListen);
                     return;
                 }
-                var certificate = GrpcCertificate.Load(options, dataDirectory, out var path);
-                endpoints.CertificateFingerprint = GrpcCertificate.Fingerprint(certificate);
+                var certificate = SelfSignedCertificate.LoadOrCreate(options.CertificatePath, options.CertificatePassword, dataDirectory,
+                    SelfSignedFileName, "lightshield-center", out var path);
+                endpoints.CertificateFingerprint = SelfSignedCertificate.Fingerprint(certificate);
                 CenterLog.GrpcCertificate(logger, options.GrpcListen, path, endpoints.CertificateFingerprint);
                 listen.UseHttps(certificate);
             });

@@ -9,19 +9,21 @@ using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
 using Lightshield.Svm.Security;
+using Lightshield.ServiceDefaults;
 using Lightshield.Svm.Updates;
 using Lightshield.Verdicts;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace Lightshield.Svm.Hosting;
 
 /// <summary>Wiring of the scan server, one method per concern; <c>Program.cs</c> only calls these.</summary>
 public static class ScanServerBuilderExtensions
 {
+    /// <summary>The self-signed certificate's file in the data directory (its public half beside it as <c>svm-tls.crt</c>).</summary>
+    public const string SelfSignedFileName = "svm-tls.pfx";
+
     public static WebApplicationBuilder AddScanServer(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SvmOptions>().BindConfiguration(SvmOptions.Section).ValidateOnStart();
@@ -50,10 +52,8 @@ public static class ScanServerBuilderExtensions
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<AgentAuthenticationInterceptor>();
         });
-        builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine", tags: ["ready"]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(InstrumentNames.MeterName, "Lightshield.Verdicts", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter());
+        builder.Services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine", tags: [ServerDefaultsExtensions.ReadyTag]);
+        builder.Services.AddServerMetrics(InstrumentNames.MeterName, "Lightshield.Verdicts");
         builder.ConfigureEndpoints();
         return builder;
     }
@@ -61,9 +61,7 @@ public static class ScanServerBuilderExtensions
     public static WebApplication MapScanServer(this WebApplication app)
     {
         app.MapGrpcService<ScanGrpcService>();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapServerDefaults();
         return app;
     }
 
@@ -119,10 +117,10 @@ public static class ScanServerBuilderExtensions
                     return;
                 }
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                var certificate = ServerCertificate.Load(options, out _);
-                endpoints.CertificateFingerprint = ServerCertificate.Fingerprint(certificate);
-                SvmLog.SelfSignedCertificate(logger, options.CertificatePath ?? Path.Combine(options.DataDirectory, ServerCertificate.SelfSignedFileName),
-                    endpoints.CertificateFingerprint);
+                var certificate = SelfSignedCertificate.LoadOrCreate(options.CertificatePath, options.CertificatePassword, options.DataDirectory,
+                    SelfSignedFileName, "lightshield-svm", out var path);
+                endpoints.CertificateFingerprint = SelfSignedCertificate.Fingerprint(certificate);
+                SvmLog.SelfSignedCertificate(logger, path, endpoints.CertificateFingerprint);
                 listen.UseHttps(certificate);
             });
             if (!string.IsNullOrEmpty(options.OpsListen))
