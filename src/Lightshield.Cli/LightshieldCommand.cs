@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Lightshield.Cli.Admin;
-using Lightshield.Cli.Database;
 using Lightshield.Cli.Scanning;
-using Lightshield.Cli.Up;
 
 namespace Lightshield.Cli;
 
@@ -14,12 +12,12 @@ public static class LightshieldCommand
     /// <paramref name="environment"/>.</summary>
     public static RootCommand Create(CliEnvironment environment)
     {
-        var root = new RootCommand("Lightshield: antivirus for the virtual machines of a multi-tenant cloud")
+        var root = new RootCommand("Lightshield: antivirus for the virtual machines of a multi-tenant cloud. Scans files and drives a "
+            + "security center over its REST API. (The all-in-one stack for one machine is `lightshield up`, from a checkout "
+            + "`./lightshield up`; the agent's own commands are `lightshield-agent scan|status`; signature databases: "
+            + "`lightshield-svm db info|import`.)")
         {
-            UpCommand.Create(),
             ScanCommand.Create(),
-            DbCommand.Create(),
-            Agent.AgentCommand.Create(),
             Quarantine.QuarantineCommand.Create(),
         };
         foreach (var admin in AdminCommands.Create(environment))

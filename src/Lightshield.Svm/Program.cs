@@ -1,5 +1,11 @@
+using System.CommandLine;
+using Lightshield.Svm.Database;
 using Lightshield.Svm.Hosting;
 
+if (args is ["db", ..])
+{
+    return await new RootCommand("lightshield-svm") { DatabaseCommand.Create() }.Parse(args).InvokeAsync();
+}
 if (args.Any(a => a is "--help" or "-h"))
 {
     Console.WriteLine(ScanServerHelp.Text);

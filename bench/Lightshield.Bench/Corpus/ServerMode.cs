@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Lightshield.Bench.Support;
 using Lightshield.Cli.Scanning;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Bench.Corpus;

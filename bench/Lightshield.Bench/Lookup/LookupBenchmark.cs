@@ -1,7 +1,7 @@
 using Grpc.Net.Client;
 using Lightshield.Bench.Support;
+using Lightshield.Client;
 using Lightshield.Engine;
-using Lightshield.Protocol.Client;
 using Lightshield.Verdicts;
 using Microsoft.Extensions.DependencyInjection;
 

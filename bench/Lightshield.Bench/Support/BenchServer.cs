@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,7 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>A new channel (its own HTTP/2 connection), as a separate agent would have.</summary>
-    public GrpcChannel OpenChannel() => ScanServerChannel.Open(Address, Fingerprint);
+    public GrpcChannel OpenChannel() => GrpcChannels.Open(Address, Fingerprint);
 
     public static ScanServerClient Client(GrpcChannel channel) => new(new ScanService.ScanServiceClient(channel));
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
-using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Bench.Support;
 
@@ -65,7 +65,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"lightshield-svm exited with {process.ExitCode} before it was ready: {await stderr}");
     }
 
-    public GrpcChannel OpenChannel() => ScanServerChannel.Open(Address, Fingerprint);
+    public GrpcChannel OpenChannel() => GrpcChannels.Open(Address, Fingerprint);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,5 @@
-using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
+using Lightshield.Client.Files;
 
 namespace Lightshield.Agent.Actions;
 

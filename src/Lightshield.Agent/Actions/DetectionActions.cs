@@ -4,6 +4,7 @@ using Lightshield.Agent.Events;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Protocol.Policies;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.Actions;

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using Lightshield.Agent.Storage;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Agent.Center;
 
 /// <summary>The agent's own RSA-3072 key pair, generated on the VM before enrolment. The center learns only the public
-/// key, and wraps each restore order's data key to it (<see cref="Protocol.Quarantine.RestoreKeyWrap"/>); the private key
+/// key, and wraps each restore order's data key to it (<see cref="RestoreKeyWrap"/>); the private key
 /// stays in the state directory, mode 0600.</summary>
 public sealed class AgentKeyPair : IDisposable
 {

@@ -2,8 +2,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Lightshield.Agent.Configuration;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.Center;
@@ -22,7 +22,7 @@ public sealed class CenterConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var center = options.Value.Center ?? throw new InvalidOperationException("Agent:Center is not set");
-        _channel = ScanServerChannel.Open(center, options.Value.CenterCertificateSha256);
+        _channel = GrpcChannels.Open(center, options.Value.CenterCertificateSha256);
         _enrolment = enrolment;
         Gateway = new AgentGateway.AgentGatewayClient(_channel);
     }

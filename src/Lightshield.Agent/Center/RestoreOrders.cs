@@ -2,11 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Events;
-using Lightshield.Agent.Quarantine;
 using Lightshield.Agent.Storage;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Quarantine;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 using Microsoft.Data.Sqlite;
 
 namespace Lightshield.Agent.Center;

@@ -10,6 +10,7 @@ using Lightshield.Agent.OnAccess;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Storage;
 using Lightshield.Agent.Tasks;
+using Lightshield.Client.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +44,8 @@ public static class AgentHostingExtensions
             return limiter;
         });
         builder.Services.TryAddSingleton(sp => new FileBatchScanner(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<FileIndex>(),
-            sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant, maxFileSize: () => sp.GetRequiredService<EffectivePolicy>().Current.MaxFileSizeBytes));
+            sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant, maxFileSize: () => sp.GetRequiredService<EffectivePolicy>().Current.MaxFileSizeBytes,
+            time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<MemoryScanner>();
         builder.Services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<JobQueue>(),
             sp.GetRequiredService<OnAccessStatus>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>()));

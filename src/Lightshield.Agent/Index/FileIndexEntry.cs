@@ -1,4 +1,4 @@
-using Lightshield.Agent.Files;
+using Lightshield.Client.Files;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Agent.Index;

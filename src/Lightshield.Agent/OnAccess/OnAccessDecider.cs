@@ -1,7 +1,7 @@
 using Lightshield.Agent.Actions;
-using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Scanning;
+using Lightshield.Client.Files;
 using Lightshield.Protocol.Policies;
 using Lightshield.Verdicts;
 using Priority = Lightshield.Protocol.Scan.Priority;

@@ -3,6 +3,7 @@ using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Scanning;
+using Lightshield.Client.Content;
 using Lightshield.Protocol.Policies;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         _time = time;
         // Opens wait for this scanner: it has no read-rate limit (that budget is for background scans).
         var scanner = new FileBatchScanner(servers, index, new ReadRateLimiter(0, time), agent.Value.Tenant,
-            maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes);
+            maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes, time: time);
         _decider = new OnAccessDecider(index, scanner, () => actions.OnAccess, Detected);
     }
 

@@ -1,5 +1,6 @@
-using Lightshield.Agent.Quarantine.Native;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Native;
+using Lightshield.Quarantine.Vault;
 using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Agent.Quarantine;

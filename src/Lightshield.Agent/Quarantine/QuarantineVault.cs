@@ -1,6 +1,5 @@
-using Lightshield.Agent.Quarantine.Format;
-using Lightshield.Agent.Quarantine.Native;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Agent.Quarantine;
 
@@ -13,57 +12,27 @@ namespace Lightshield.Agent.Quarantine;
 /// <see cref="QuarantineException"/> saying why.</remarks>
 public sealed class QuarantineVault
 {
-    private readonly QuarantineVaultOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly VaultFiles _files;
-    private readonly QuarantineStore _store;
+    private readonly VaultWriter _writer;
 
     /// <summary>Opens the vault directory, creating it (mode 0700) when missing.</summary>
     public QuarantineVault(QuarantineVaultOptions options, QuarantinePublicKey publicKey, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(publicKey);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        if (options.ChunkSize is < QuarantineHeader.MinimumChunkSize or > QuarantineHeader.MaximumChunkSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize,
-                $"ChunkSize must be {QuarantineHeader.MinimumChunkSize} to {QuarantineHeader.MaximumChunkSize} bytes");
-        }
-        if (options.AgentId is { } agentId && (agentId.Length is 0 or > 200 || agentId.Any(char.IsControl)))
-        {
-            throw new ArgumentException("AgentId must be 1 to 200 printable characters", nameof(options));
-        }
-        _options = options;
-        PublicKey = publicKey;
-        _timeProvider = timeProvider;
-        _files = VaultFiles.CreateOrOpen(options.Directory);
-        _store = new QuarantineStore(_files);
+        _writer = new VaultWriter(options.Directory, publicKey, options.ChunkSize, options.AgentId, timeProvider);
     }
 
-    public string DirectoryPath => _files.Directory;
+    public string DirectoryPath => _writer.DirectoryPath;
 
     /// <summary>The tenant public key new items are encrypted to.</summary>
-    public QuarantinePublicKey PublicKey { get; }
+    public QuarantinePublicKey PublicKey => _writer.PublicKey;
 
     /// <summary>Moves a regular file into the vault, encrypted, and removes the original.</summary>
     public async Task<QuarantineItem> QuarantineAsync(string path, QuarantineDetection detection, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(detection);
-        detection.Validate();
         using var source = QuarantineSource.Open(path);
-        var id = QuarantineItemId.New();
-        var draft = new QuarantineManifest
-        {
-            Id = id,
-            QuarantinedAt = _timeProvider.GetUtcNow(),
-            Detections = [.. detection.Names],
-            Sha256 = string.Empty,
-            Size = 0,
-            AgentId = _options.AgentId,
-            KeyFingerprint = PublicKey.Fingerprint,
-        };
-        var manifest = await WriteItemAsync(source, draft, cancellationToken).ConfigureAwait(false);
+        var item = await _writer.AddAsync(source.Handle, source.Metadata, detection, source.EnsureUnchanged, cancellationToken).ConfigureAwait(false);
         try
         {
             source.DeleteOriginal();
@@ -71,87 +40,28 @@ public sealed class QuarantineVault
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or QuarantineException)
         {
             throw new QuarantineException($"{source.Path} was not quarantined: it could not be removed ({exception.Message}); "
-                + (TryRemoveItem(id) ? "the vault item was discarded" : $"the vault item {id} could not be discarded either"), exception);
+                + (_writer.TryRemove(item.Id) ? "the vault item was discarded" : $"the vault item {item.Id} could not be discarded either"), exception);
         }
-        return manifest.ToItem();
+        return item;
     }
 
     /// <inheritdoc cref="QuarantineStore.List"/>
-    public IReadOnlyList<QuarantineItem> List() => _store.List();
+    public IReadOnlyList<QuarantineItem> List() => _writer.Store.List();
 
     /// <inheritdoc cref="QuarantineStore.ListUnreadable"/>
-    public IReadOnlyList<QuarantineUnreadableItem> ListUnreadable() => _store.ListUnreadable();
+    public IReadOnlyList<QuarantineUnreadableItem> ListUnreadable() => _writer.Store.ListUnreadable();
 
     /// <inheritdoc cref="QuarantineStore.Delete"/>
-    public void Delete(string id) => _store.Delete(id);
+    public void Delete(string id) => _writer.Store.Delete(id);
 
     /// <inheritdoc cref="QuarantineStore.ReadWrappedDataKey"/>
-    public QuarantineWrappedKey ReadWrappedDataKey(string id) => _store.ReadWrappedDataKey(id);
+    public QuarantineWrappedKey ReadWrappedDataKey(string id) => _writer.Store.ReadWrappedDataKey(id);
 
     /// <inheritdoc cref="QuarantineStore.RestoreAsync"/>
     public Task<QuarantineRestoreResult> RestoreAsync(string id, QuarantinePrivateKey privateKey, string? targetPath, bool overwrite,
-        CancellationToken cancellationToken) => _store.RestoreAsync(id, privateKey, targetPath, overwrite, cancellationToken);
+        CancellationToken cancellationToken) => _writer.Store.RestoreAsync(id, privateKey, targetPath, overwrite, cancellationToken);
 
     /// <inheritdoc cref="QuarantineStore.RestoreWithDataKeyAsync"/>
     public Task<QuarantineRestoreResult> RestoreWithDataKeyAsync(string id, byte[] dataKey, string? targetPath, bool overwrite,
-        CancellationToken cancellationToken) => _store.RestoreWithDataKeyAsync(id, dataKey, targetPath, overwrite, cancellationToken);
-
-    private async Task<QuarantineManifest> WriteItemAsync(QuarantineSource source, QuarantineManifest draft, CancellationToken cancellationToken)
-    {
-        string? partial = null;
-        try
-        {
-            var output = _files.CreatePartial(draft.Id, out partial);
-            QuarantineManifest manifest;
-            await using (output.ConfigureAwait(false))
-            {
-                manifest = await QuarantineItemWriter.WriteAsync(source.Handle, PublicKey, _options.ChunkSize, source.Metadata, draft, output,
-                    cancellationToken).ConfigureAwait(false);
-                UnixCalls.Sync(output.SafeFileHandle, partial);
-            }
-            source.EnsureUnchanged();
-            _files.Commit(partial, draft.Id);
-            return manifest;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            DeletePartial(partial);
-            throw new QuarantineException($"{source.Path} was not quarantined and is left in place: "
-                + $"cannot write to the vault {_files.Directory}: {exception.Message}", exception);
-        }
-        catch
-        {
-            DeletePartial(partial);
-            throw;
-        }
-    }
-
-    private bool TryRemoveItem(string id)
-    {
-        try
-        {
-            _files.Remove(id);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or QuarantineException)
-        {
-            return false;
-        }
-    }
-
-    private static void DeletePartial(string? partial)
-    {
-        if (partial is null)
-        {
-            return;
-        }
-        try
-        {
-            File.Delete(partial);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the vault already failed; a leftover partial file is removed when the vault next opens.
-        }
-    }
+        CancellationToken cancellationToken) => _writer.Store.RestoreWithDataKeyAsync(id, dataKey, targetPath, overwrite, cancellationToken);
 }

@@ -1,9 +1,11 @@
+using Lightshield.Quarantine.Vault;
+
 namespace Lightshield.Agent.Quarantine;
 
 /// <summary>Settings of an agent's quarantine vault.</summary>
 public sealed record QuarantineVaultOptions
 {
-    public const int DefaultChunkSize = 1024 * 1024;
+    public const int DefaultChunkSize = VaultWriter.DefaultChunkSize;
 
     /// <summary>The vault directory; created with mode 0700 when missing, tightened to 0700 when looser.</summary>
     public required string Directory { get; init; }

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Grpc.Core;
-using Lightshield.Agent.Files;
 using Lightshield.Agent.Index;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
+using Lightshield.Client.Content;
+using Lightshield.Client.Files;
 using Lightshield.Verdicts;
 using Priority = Lightshield.Protocol.Scan.Priority;
 
@@ -15,10 +15,11 @@ namespace Lightshield.Agent.Scanning;
 /// never seen is streamed, once per distinct content. A forced scan (a task's "force") reads every file and has the
 /// server scan it again. Files larger than <paramref name="maxFileSize"/> (the policy's limit) are not read. A batch keeps
 /// at most <paramref name="contentBudget"/> bytes of file content in memory for its uploads (<see cref="ContentArena"/>);
-/// files beyond it are read again if the server asks for them.
+/// files beyond it are read again if the server asks for them. A busy server is waited for as long as it takes
+/// (<see cref="BusyRetry"/>): a background scan finishes late rather than not at all.
 /// </summary>
 public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
-    Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget)
+    Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget, TimeProvider? time = null)
 {
     /// <summary>Unknown keys looked up again per this many, just before their upload.</summary>
     private const int RecheckBatch = 8;
@@ -29,6 +30,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
 
     private readonly int _contentBudget = contentBudget >= 0 ? contentBudget
         : throw new ArgumentOutOfRangeException(nameof(contentBudget), contentBudget, "the content budget cannot be negative");
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly BusyRetry _busy = new(time ?? TimeProvider.System, Timeout.InfiniteTimeSpan);
     private ContentArena? _spareArena;
 
     /// <summary>Bytes of content the last batch kept in memory (for tests and diagnostics).</summary>
@@ -57,8 +60,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 }
                 if (status.Size > largest)
                 {
-                    results[i] = new FileVerdict(path, Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize",
-                        $"larger than the policy's maximum file size ({largest} bytes); not scanned", "", DateTimeOffset.UnixEpoch), null, 0, false, null);
+                    results[i] = new FileVerdict(path, FileLimits.TooLarge(status.Size, largest, "the policy's", _time.GetUtcNow()), null, 0, false, null);
                     continue;
                 }
                 var identity = FileIdentity.From(status);
@@ -169,34 +171,21 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
     private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, bool force,
         CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            try
+            var outcome = await _busy.RunAsync(token => servers.CallAsync((client, callToken) =>
+                client.ScanAsync(file.Key, file.OpenContent, priority, tenant, Path.GetFileName(file.Path), force, callToken), token),
+                cancellationToken).ConfigureAwait(false);
+            return outcome.Kind switch
             {
-                return await servers.CallAsync(async (client, token) =>
-                {
-                    await using var content = file.OpenContent();
-                    var (verdict, cached) = await client.ScanAsync(file.Key, content, priority, tenant, Path.GetFileName(file.Path), force, token)
-                        .ConfigureAwait(false);
-                    return ((Verdict?)verdict, (string?)null, !cached);
-                }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted)
-            {
-                await Task.Delay(ScanServerClient.RetryAfter(exception) ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.OutOfRange)
-            {
-                return (Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize", exception.Status.Detail, "", DateTimeOffset.UnixEpoch), null, false);
-            }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.InvalidArgument)
-            {
-                return (null, $"file changed while it was being scanned ({exception.Status.Detail})", false);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                return (null, $"cannot read: {exception.Message}", false);
-            }
+                ScanOutcomeKind.Answered => (outcome.Verdict, null, !outcome.Cached),
+                ScanOutcomeKind.TooLarge => (outcome.Verdict, null, false),
+                _ => (null, $"scan server: {outcome.Reason}", false),
+            };
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read: {exception.Message}", false);
         }
     }
 

@@ -1,8 +1,9 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Lightshield.Agent.Configuration;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Agent.Scanning;
 
@@ -40,7 +41,7 @@ public sealed partial class ScanServerPool : IDisposable
             throw new ArgumentException("At least one scan server is needed.", nameof(endpoints));
         }
         _credential = credential;
-        _set = ServerSet.Open(endpoints, credential);
+        _set = ServerSet.Open(endpoints, credential, time);
         _failoverTimeout = failoverTimeout;
         _preferredRetryInterval = preferredRetryInterval;
         _time = time;
@@ -97,7 +98,7 @@ public sealed partial class ScanServerPool : IDisposable
                 return false;
             }
             var old = _set;
-            _set = ServerSet.Open([.. endpoints], _credential);
+            _set = ServerSet.Open([.. endpoints], _credential, _time);
             _current = 0;
             _lastAnswer = _time.GetUtcNow();
             _lastPreferredProbe = _lastAnswer;
@@ -251,10 +252,11 @@ public sealed partial class ScanServerPool : IDisposable
 
         public ScanServerClient[] Clients { get; } = clients;
 
-        public static ServerSet Open(IReadOnlyList<ScanServerEndpoint> endpoints, Func<string?>? credential)
+        public static ServerSet Open(IReadOnlyList<ScanServerEndpoint> endpoints, Func<string?>? credential, TimeProvider time)
         {
-            GrpcChannel[] channels = [.. endpoints.Select(e => ScanServerChannel.Open(e.Address, e.CertificateSha256))];
-            return new ServerSet(endpoints, channels, [.. channels.Select(c => new ScanServerClient(new ScanService.ScanServiceClient(c), credential))]);
+            GrpcChannel[] channels = [.. endpoints.Select(e => GrpcChannels.Open(e.Address, e.CertificateSha256))];
+            return new ServerSet(endpoints, channels,
+                [.. channels.Select(c => new ScanServerClient(new ScanService.ScanServiceClient(c), credential, time))]);
         }
 
         public void Dispose()

@@ -3,6 +3,7 @@ using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Files;
 using Lightshield.Agent.Jobs;
 using Lightshield.Agent.Scanning;
+using Lightshield.Client.Files;
 using Microsoft.Extensions.Options;
 using Priority = Lightshield.Protocol.Scan.Priority;
 

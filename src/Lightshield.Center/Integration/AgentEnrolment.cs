@@ -10,7 +10,7 @@ using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Quarantine;
+using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Integration;
@@ -121,7 +121,6 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         string.IsNullOrWhiteSpace(value) ? $"'{field}' is required"
         : value.Length > maxLength ? $"'{field}' must have at most {maxLength} characters"
         : null;
-
 
     private static bool IsUsableAgentKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {

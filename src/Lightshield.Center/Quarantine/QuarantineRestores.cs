@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Lightshield.Center.Persistence;
-using Lightshield.Protocol.Quarantine;
 using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
 using Wire = Lightshield.Protocol.Center;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
-using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Cli.Admin;
 

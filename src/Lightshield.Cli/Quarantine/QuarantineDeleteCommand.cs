@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Cli.Quarantine;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Lightshield.Agent.Quarantine;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 using Spectre.Console;
 
 namespace Lightshield.Cli.Quarantine;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lightshield.Agent.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Cli.Quarantine;
 

@@ -2,10 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
-using Lightshield.Engine;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
-using Microsoft.Extensions.Options;
+using Lightshield.Protocol.Transport;
 using Spectre.Console;
 
 namespace Lightshield.Cli.Scanning;
@@ -18,7 +17,7 @@ public static class ScanCommand
         var paths = new Argument<string[]>("paths") { Description = "Files and directories to scan (directories recursively)", Arity = ArgumentArity.OneOrMore };
         var server = new Option<Uri?>("--server")
         {
-            Description = "Scan server address, e.g. https://10.0.0.5:7443. Default: an in-process scan server",
+            Description = "Scan server address, e.g. https://10.0.0.5:7443. Default: a private scan server (lightshield-svm) for this run",
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;
@@ -31,7 +30,7 @@ public static class ScanCommand
             },
         };
         var pin = new Option<string?>("--server-cert-sha256") { Description = "Trust the scan server's certificate with this SHA-256 fingerprint (as `lightshield up` prints)" };
-        var database = new Option<string?>("--database", "-d") { Description = "Signature database directory for the in-process scan server (default: the starter database)" };
+        var database = new Option<string?>("--database", "-d") { Description = "Signature database directory for the private scan server (default: the starter database)" };
         var tenant = new Option<string>("--tenant") { Description = "Tenant the scan is made for (fair queuing on the server)", DefaultValueFactory = _ => "default" };
         var priority = new Option<string>("--priority") { Description = "on-access, on-demand or scheduled", DefaultValueFactory = _ => "on-demand" };
         priority.AcceptOnlyFromAmong("on-access", "on-demand", "scheduled");
@@ -48,7 +47,7 @@ public static class ScanCommand
         {
             if (parse.GetValue(server) is not null && parse.GetValue(database) is not null)
             {
-                await Console.Error.WriteLineAsync("--database applies to the in-process scan server; a remote server (--server) uses its own.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("lightshield: --database applies to the private scan server; a remote server (--server) uses its own.").ConfigureAwait(false);
                 return ExitCodes.Error;
             }
             var settings = new ScanRun(
@@ -75,31 +74,31 @@ public static class ScanCommand
 
     public static async Task<int> RunAsync(ScanRun run, TextWriter output, CancellationToken cancellationToken)
     {
-        InProcessScanServer? local = null;
+        PrivateScanServer? local = null;
         try
         {
             Uri address;
             if (run.Server is null)
             {
-                local = await InProcessScanServer.StartAsync(run.Database, cancellationToken).ConfigureAwait(false);
+                local = await PrivateScanServer.StartAsync(run.Database, cancellationToken).ConfigureAwait(false);
                 address = local.Address;
             }
             else
             {
                 address = run.Server;
             }
-            using var channel = ScanServerChannel.Open(address, run.ServerCertificateSha256);
+            using var channel = GrpcChannels.Open(address, run.ServerCertificateSha256);
             var client = new ScanServerClient(new ScanService.ScanServiceClient(channel));
             var info = await client.GetInfoAsync(cancellationToken).ConfigureAwait(false);
             return await ScanAsync(run, client, info, output, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException exception)
         {
-            await Console.Error.WriteLineAsync($"lightshield: scan server {run.Server} unavailable: {exception.Status.Detail}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"lightshield: scan server {run.Server?.ToString() ?? "(private)"} unavailable: {exception.Status.Detail}").ConfigureAwait(false);
             return ExitCodes.Error;
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or IOException
-            or EngineException or OptionsValidationException)
+            or System.ComponentModel.Win32Exception)
         {
             await Console.Error.WriteLineAsync($"lightshield: {exception.Message}").ConfigureAwait(false);
             return ExitCodes.Error;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using Lightshield.Agent.Scanning;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
+using Lightshield.Client.Content;
 using FileKey = Lightshield.Verdicts.FileKey;
 using Verdict = Lightshield.Verdicts.Verdict;
 
@@ -13,9 +13,11 @@ namespace Lightshield.Cli.Scanning;
 /// content the scan server has never seen (once per distinct content, however many files hold it).
 /// Stages run concurrently and are joined by bounded channels, so memory stays bounded on any tree.
 /// </summary>
-public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions options)
+public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions options, TimeProvider? time = null)
 {
     private readonly ScanStatistics _statistics = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly BusyRetry _busy = new(time ?? TimeProvider.System, options.BusyWait);
 
     // Content being scanned now, so that copies found in a later look-up batch wait for that scan instead of
     // uploading again. Entries leave when their scan ends: by then the server has the verdict cached, and a
@@ -82,8 +84,8 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
             var size = new FileInfo(path).Length;
             if (size > options.MaxFileSize)
             {
-                return (null, new FileScanResult(path, size, null,
-                    $"not scanned: {size} bytes is over the scan server's limit of {options.MaxFileSize} bytes", false, false));
+                return (null, new FileScanResult(path, size, FileLimits.TooLarge(size, options.MaxFileSize, "the scan server's", _time.GetUtcNow()),
+                    null, false, false));
             }
             var file = await HashedFile.ReadAsync(path, limiter: null, cancellationToken).ConfigureAwait(false);
             _statistics.AddRead(file.Key.Size);
@@ -167,36 +169,33 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
     private async Task<(Verdict? Verdict, string? Error, bool Cached)> ScanGroupAsync(ContentGroup group, CancellationToken cancellationToken)
     {
         var file = group.Files[0];
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            var outcome = await _busy.RunAsync(token => client.ScanAsync(group.Key, file.OpenContent, options.Priority, options.Tenant,
+                Path.GetFileName(file.Path), options.Force, token), cancellationToken).ConfigureAwait(false);
+            switch (outcome.Kind)
             {
-                await using var content = file.OpenContent();
-                var (verdict, cached) = await client.ScanAsync(group.Key, content, options.Priority, options.Tenant,
-                    Path.GetFileName(file.Path), options.Force, cancellationToken).ConfigureAwait(false);
-                if (!cached)
-                {
-                    _statistics.AddUploaded(group.Key.Size);
-                }
-                return (verdict, null, cached);
+                case ScanOutcomeKind.Answered:
+                    if (!outcome.Cached)
+                    {
+                        _statistics.AddUploaded(group.Key.Size);
+                    }
+                    return (outcome.Verdict, null, outcome.Cached);
+                case ScanOutcomeKind.TooLarge:
+                    return (outcome.Verdict, null, false);
+                case ScanOutcomeKind.Busy:
+                    return (null, $"scan server still busy after {options.BusyWait.TotalSeconds:0} s: {outcome.Reason}", false);
+                default:
+                    return (null, $"scan server refused it: {outcome.Reason}", false);
             }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted && attempt < options.MaxAttempts)
-            {
-                var delay = ScanServerClient.RetryAfter(exception) ?? TimeSpan.FromMilliseconds(200 * attempt);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException exception) when (exception.StatusCode == StatusCode.OutOfRange)
-            {
-                return (Verdict.LimitExceeded("Lightshield.Limits.Exceeded.MaxFileSize", exception.Status.Detail, "", TimeProvider.System.GetUtcNow()), null, false);
-            }
-            catch (RpcException exception)
-            {
-                return (null, $"scan server: {exception.Status.Detail} ({exception.StatusCode})", false);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                return (null, $"cannot read: {exception.Message}", false);
-            }
+        }
+        catch (RpcException exception)
+        {
+            return (null, $"scan server: {exception.Status.Detail} ({exception.StatusCode})", false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read: {exception.Message}", false);
         }
     }
 

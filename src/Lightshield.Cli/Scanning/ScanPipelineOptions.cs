@@ -20,6 +20,7 @@ public sealed record ScanPipelineOptions
 
     public int ConcurrentUploads { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
 
-    /// <summary>Attempts per file when the scan server answers RESOURCE_EXHAUSTED.</summary>
-    public int MaxAttempts { get; init; } = 20;
+    /// <summary>How long one file may wait for a busy scan server (it retries after the server's hint) before it is
+    /// reported as an error. Default 10 minutes.</summary>
+    public TimeSpan BusyWait { get; init; } = TimeSpan.FromMinutes(10);
 }

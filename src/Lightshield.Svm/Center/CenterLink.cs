@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Lightshield.Engine;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Hosting;
@@ -41,7 +41,7 @@ public sealed class CenterLink(
             return;
         }
         var serverId = ScanServerIdentity.LoadOrCreate(_options.DataDirectory);
-        using var channel = ScanServerChannel.Open(_options.Center, _options.CenterCertificateSha256);
+        using var channel = GrpcChannels.Open(_options.Center, _options.CenterCertificateSha256);
         var client = new ScanServerGateway.ScanServerGatewayClient(channel);
         var headers = new Metadata { { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + _options.CenterToken } };
         var interval = _options.HeartbeatInterval;

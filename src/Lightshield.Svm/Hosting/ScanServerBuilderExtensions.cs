@@ -108,21 +108,18 @@ public static class ScanServerBuilderExtensions
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
             SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = Redacted(options.CertificatePassword), CenterToken = Redacted(options.CenterToken) }));
 
-            kestrel.Listen(IPEndPoint.Parse(options.Listen), listen =>
+            if (options.ListenSocketPath is { } socket)
             {
-                endpoints.Grpc = listen;
-                if (options.Plaintext)
+                kestrel.ListenUnixSocket(socket, listen =>
                 {
-                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge: gRPC only
-                    return;
-                }
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                var certificate = SelfSignedCertificate.LoadOrCreate(options.CertificatePath, options.CertificatePassword, options.DataDirectory,
-                    SelfSignedFileName, "lightshield-svm", out var path);
-                endpoints.CertificateFingerprint = SelfSignedCertificate.Fingerprint(certificate);
-                SvmLog.SelfSignedCertificate(logger, path, endpoints.CertificateFingerprint);
-                listen.UseHttps(certificate);
-            });
+                    endpoints.Grpc = listen;
+                    listen.Protocols = HttpProtocols.Http2;
+                });
+            }
+            else
+            {
+                kestrel.Listen(IPEndPoint.Parse(options.Listen), listen => ConfigureGrpcPort(listen, options, endpoints, logger));
+            }
             if (!string.IsNullOrEmpty(options.OpsListen))
             {
                 kestrel.Listen(IPEndPoint.Parse(options.OpsListen), listen =>
@@ -132,6 +129,22 @@ public static class ScanServerBuilderExtensions
                 });
             }
         });
+    }
+
+    private static void ConfigureGrpcPort(ListenOptions listen, SvmOptions options, ScanServerEndpoints endpoints, ILogger logger)
+    {
+        endpoints.Grpc = listen;
+        if (options.Plaintext)
+        {
+            listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge: gRPC only
+            return;
+        }
+        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        var certificate = SelfSignedCertificate.LoadOrCreate(options.CertificatePath, options.CertificatePassword, options.DataDirectory,
+            SelfSignedFileName, "lightshield-svm", out var path);
+        endpoints.CertificateFingerprint = SelfSignedCertificate.Fingerprint(certificate);
+        SvmLog.SelfSignedCertificate(logger, path, endpoints.CertificateFingerprint);
+        listen.UseHttps(certificate);
     }
 
     private static string? Redacted(string? secret) => secret is null ? null : "***";

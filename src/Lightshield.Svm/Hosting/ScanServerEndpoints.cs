@@ -12,8 +12,13 @@ public sealed class ScanServerEndpoints
     /// <summary>SHA-256 of the TLS certificate, for clients to pin; null in plaintext mode.</summary>
     public string? CertificateFingerprint { get; internal set; }
 
-    public Uri GrpcAddress => Grpc is null ? throw new InvalidOperationException("The gRPC endpoint is not bound yet.")
-        : new Uri($"{(CertificateFingerprint is null ? "http" : "https")}://{Grpc.IPEndPoint}");
+    /// <summary><c>https://</c> or <c>http://</c> address:port, or <c>unix:/path</c> for a local socket.</summary>
+    public Uri GrpcAddress => Grpc switch
+    {
+        null => throw new InvalidOperationException("The gRPC endpoint is not bound yet."),
+        { SocketPath: { } socket } => new Uri($"unix:{socket}"),
+        _ => new Uri($"{(CertificateFingerprint is null ? "http" : "https")}://{Grpc.IPEndPoint}"),
+    };
 
     public Uri? OpsAddress => Ops is null ? null : new Uri($"http://{Ops.IPEndPoint}");
 }

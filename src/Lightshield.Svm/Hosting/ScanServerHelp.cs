@@ -5,10 +5,13 @@ internal static class ScanServerHelp
     public const string Text = """
         lightshield-svm: the Lightshield scan server (libclamav engine, shared verdict cache, gRPC).
 
-        Usage: lightshield-svm [--Svm:Setting=value ...]
+        Usage: lightshield-svm [--Svm:Setting=value ...]     run the scan server until SIGTERM or Ctrl+C
+               lightshield-svm db info [DIR|FILE] [--json]   a signature database's version, count and files
+               lightshield-svm db import SOURCE -d DIR       validate ClamAV files and copy them into a database directory
         Settings also come from appsettings.json beside the binary and from LIGHTSHIELD_Svm__Setting variables.
 
-          --Svm:Listen=ADDR:PORT           gRPC endpoint (default 127.0.0.1:7443; port 0 = any free port)
+          --Svm:Listen=ADDR:PORT           gRPC endpoint (default 127.0.0.1:7443; port 0 = any free port);
+                                           unix:/PATH for a local socket (plain text; keep its directory private)
           --Svm:Plaintext=true             no TLS; only on a loopback address
           --Svm:CertificatePath=FILE.pfx   TLS certificate (default: self-signed, generated once, fingerprint logged)
           --Svm:OpsListen=ADDR:PORT        /health/live, /health/ready, /metrics over HTTP (default 127.0.0.1:7480)

@@ -6,8 +6,15 @@ public sealed record SvmOptions
 {
     public const string Section = "Svm";
 
-    /// <summary>gRPC endpoint, <c>address:port</c>. Default <c>127.0.0.1:7443</c>; port 0 picks a free port.</summary>
+    /// <summary>gRPC endpoint, <c>address:port</c>, or <c>unix:/path</c> for a local socket (plain text: only processes
+    /// that can reach the socket's directory connect; <c>lightshield scan</c> starts its private server so). Default
+    /// <c>127.0.0.1:7443</c>; port 0 picks a free port.</summary>
     public string Listen { get; init; } = "127.0.0.1:7443";
+
+    /// <summary>The path of <see cref="Listen"/> when it is a local socket (<c>unix:/path</c>); null for a TCP address.</summary>
+    public string? ListenSocketPath => Listen.StartsWith(UnixSocketPrefix, StringComparison.Ordinal) ? Listen[UnixSocketPrefix.Length..] : null;
+
+    private const string UnixSocketPrefix = "unix:";
 
     /// <summary>Serve gRPC without TLS. Refused unless <see cref="Listen"/> is a loopback address. Default false.</summary>
     public bool Plaintext { get; init; }
@@ -31,7 +38,10 @@ public sealed record SvmOptions
 
     /// <summary>Signature database directory (any ClamAV format). Default: the starter database shipped
     /// beside the binary.</summary>
-    public string DatabaseDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "signatures");
+    public string DatabaseDirectory { get; init; } = StarterDatabase;
+
+    /// <summary>The starter database shipped beside the binary (EICAR and the project's test signatures).</summary>
+    public static string StarterDatabase => Path.Combine(AppContext.BaseDirectory, "signatures");
 
     /// <summary>Reload the engine when files in <see cref="DatabaseDirectory"/> change (also on SIGHUP). Default true.</summary>
     public bool WatchDatabase { get; init; } = true;

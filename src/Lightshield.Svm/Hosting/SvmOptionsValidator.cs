@@ -10,9 +10,20 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
     public ValidateOptionsResult Validate(string? name, SvmOptions options)
     {
         var errors = new List<string>();
-        if (!IPEndPoint.TryParse(options.Listen, out var listen))
+        if (options.ListenSocketPath is { } socket)
         {
-            errors.Add($"Svm:Listen '{options.Listen}' is not an address:port such as 127.0.0.1:7443.");
+            if (!Path.IsPathFullyQualified(socket))
+            {
+                errors.Add($"Svm:Listen '{options.Listen}' needs an absolute socket path, such as unix:/run/lightshield/svm.sock.");
+            }
+            if (options.Center is not null && options.AdvertisedAddress is null)
+            {
+                errors.Add("Svm:Listen is a local socket, which agents of a center cannot dial; listen on address:port or set Svm:AdvertisedAddress.");
+            }
+        }
+        else if (!IPEndPoint.TryParse(options.Listen, out var listen))
+        {
+            errors.Add($"Svm:Listen '{options.Listen}' is not an address:port such as 127.0.0.1:7443, nor unix:/path.");
         }
         else
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Grpc.Core;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Svm.Scanning;
@@ -35,7 +34,7 @@ internal sealed class ReceivedContent : IDisposable
             {
                 if (received + chunk.Length > declaredSize)
                 {
-                    throw new ScanRejectedException(StatusCode.InvalidArgument,
+                    throw new ScanRefusedException(ScanRefusal.ContentMismatch,
                         $"stream is longer than the declared {declaredSize} bytes; nothing was scanned or cached");
                 }
                 chunk.Span.CopyTo(buffer.AsSpan((int)received));
@@ -43,7 +42,7 @@ internal sealed class ReceivedContent : IDisposable
             }
             if (received != declaredSize)
             {
-                throw new ScanRejectedException(StatusCode.InvalidArgument,
+                throw new ScanRefusedException(ScanRefusal.ContentMismatch,
                     $"stream truncated: ended after {received} of {declaredSize} declared bytes; nothing was scanned or cached");
             }
             return new ReceivedContent(buffer, (int)received);

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Lightshield.Engine;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
@@ -27,7 +26,7 @@ public sealed class ScanCoordinator(
     {
         if (keys.Count > MaxLookupBatch)
         {
-            throw new ScanRejectedException(StatusCode.InvalidArgument,
+            throw new ScanRefusedException(ScanRefusal.InvalidRequest,
                 $"a look-up batch holds at most {MaxLookupBatch} keys, not {keys.Count}");
         }
         var verdicts = await cache.LookupAsync(keys, cancellationToken).ConfigureAwait(false);
@@ -45,7 +44,7 @@ public sealed class ScanCoordinator(
         var maxFileSize = engine.Options.MaxFileSize;
         if (declared.Size > maxFileSize)
         {
-            throw new ScanRejectedException(StatusCode.OutOfRange,
+            throw new ScanRefusedException(ScanRefusal.TooLarge,
                 $"file is {declared.Size} bytes; this scan server scans files up to {maxFileSize} bytes");
         }
 
@@ -113,7 +112,7 @@ public sealed class ScanCoordinator(
         {
             metrics.KeyMismatch();
             SvmLog.KeyMismatch(logger, request.Tenant, declared.ToString(), actualKey.ToString());
-            throw new ScanRejectedException(StatusCode.InvalidArgument,
+            throw new ScanRefusedException(ScanRefusal.ContentMismatch,
                 "content does not match the declared SHA-256 and size; refused and nothing was cached");
         }
 

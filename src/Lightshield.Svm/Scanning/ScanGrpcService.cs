@@ -14,8 +14,6 @@ namespace Lightshield.Svm.Scanning;
 public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metrics, ILogger<ScanGrpcService> logger)
     : Wire.ScanService.ScanServiceBase
 {
-    public const string RetryAfterTrailer = "retry-after-ms";
-
     private static readonly Wire.ScanReply Ready = new() { Ready = new Wire.ReadyToReceive() };
 
     public override async Task<Wire.LookupResponse> Lookup(Wire.LookupRequest request, ServerCallContext context)
@@ -45,7 +43,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             if (!await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false)
                 || requestStream.Current.PartCase != Wire.ScanChunk.PartOneofCase.Header)
             {
-                throw new ScanRejectedException(StatusCode.InvalidArgument, "the first message of a scan must be its header");
+                throw new ScanRefusedException(ScanRefusal.InvalidRequest, "the first message of a scan must be its header");
             }
             var header = requestStream.Current.Header;
             var request = new ScanRequest(
@@ -67,7 +65,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             {
                 metrics.Rejected(rejected.Priority);
                 SvmLog.Rejected(logger, rejected.Priority.ToString(), request.Tenant, rejected.Message);
-                context.ResponseTrailers.Add(RetryAfterTrailer,
+                context.ResponseTrailers.Add(ScanTrailers.RetryAfterMs,
                     ((long)rejected.RetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
                 throw new RpcException(new Status(StatusCode.ResourceExhausted, rejected.Message));
             }
@@ -97,11 +95,17 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
         {
             if (stream.Current.PartCase != Wire.ScanChunk.PartOneofCase.Data)
             {
-                throw new ScanRejectedException(StatusCode.InvalidArgument, "only data chunks may follow the header");
+                throw new ScanRefusedException(ScanRefusal.InvalidRequest, "only data chunks may follow the header");
             }
             yield return stream.Current.Data.Memory;
         }
     }
+
+    private static StatusCode StatusOf(ScanRefusal refusal) => refusal switch
+    {
+        ScanRefusal.TooLarge => StatusCode.OutOfRange,
+        _ => StatusCode.InvalidArgument,
+    };
 
     /// <summary>Turns the server's refusals into statuses with their message; anything else is logged by
     /// the gRPC pipeline and returned as INTERNAL without details.</summary>
@@ -111,9 +115,9 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
         {
             return await action().ConfigureAwait(false);
         }
-        catch (ScanRejectedException rejected)
+        catch (ScanRefusedException refused)
         {
-            throw new RpcException(new Status(rejected.Status, rejected.Message));
+            throw new RpcException(new Status(StatusOf(refused.Refusal), refused.Message));
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Lightshield.Svm.Admission;
 using Lightshield.Verdicts;
 using Wire = Lightshield.Protocol.Scan;
@@ -12,16 +11,16 @@ internal static class WireMapping
     {
         if (key is null)
         {
-            throw new ScanRejectedException(StatusCode.InvalidArgument, "file key missing");
+            throw new ScanRefusedException(ScanRefusal.InvalidRequest, "file key missing");
         }
         if (key.Sha256.Length != FileKey.HashLength)
         {
-            throw new ScanRejectedException(StatusCode.InvalidArgument,
+            throw new ScanRefusedException(ScanRefusal.InvalidRequest,
                 $"file key SHA-256 must be {FileKey.HashLength} bytes, not {key.Sha256.Length}");
         }
         if (key.Size < 0)
         {
-            throw new ScanRejectedException(StatusCode.InvalidArgument, $"file size cannot be negative ({key.Size})");
+            throw new ScanRefusedException(ScanRefusal.InvalidRequest, $"file size cannot be negative ({key.Size})");
         }
         return FileKey.From(key.Sha256.Span, key.Size);
     }
@@ -31,6 +30,6 @@ internal static class WireMapping
         Wire.Priority.OnAccess => ScanPriority.OnAccess,
         Wire.Priority.Scheduled => ScanPriority.Scheduled,
         Wire.Priority.OnDemand or Wire.Priority.Unspecified => ScanPriority.OnDemand,
-        _ => throw new ScanRejectedException(StatusCode.InvalidArgument, $"unknown priority {(int)priority}"),
+        _ => throw new ScanRefusedException(ScanRefusal.InvalidRequest, $"unknown priority {(int)priority}"),
     };
 }

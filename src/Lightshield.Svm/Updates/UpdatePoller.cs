@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Lightshield.Engine;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
@@ -24,7 +24,7 @@ public sealed class UpdatePoller(IOptions<SvmOptions> options, ScanEngine engine
         {
             return;
         }
-        using var channel = ScanServerChannel.Open(_options.Center, _options.CenterCertificateSha256);
+        using var channel = GrpcChannels.Open(_options.Center, _options.CenterCertificateSha256);
         var headers = new Metadata { { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + _options.CenterToken } };
         var updater = new SignatureUpdater(new UpdateGateway.UpdateGatewayClient(channel), headers,
             ScanServerIdentity.LoadOrCreate(_options.DataDirectory), new LocalUpdateFiles(_options.DataDirectory), engine, reloader, time, logger);

@@ -2,9 +2,10 @@ using System.Text.Json;
 using Grpc.Core;
 using Lightshield.Agent.Center;
 using Lightshield.Agent.Tests.Support;
+using Lightshield.Client;
 using Lightshield.Protocol.Center;
-using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 using FileKey = Lightshield.Verdicts.FileKey;
 
 namespace Lightshield.Agent.Tests.Center;
@@ -21,7 +22,7 @@ public sealed class AssignmentTests
         await File.WriteAllBytesAsync(Path.Combine(bed.Tree, "clean.txt"), "hello"u8.ToArray());
 
         // The scan server refuses a caller without a credential.
-        using (var channel = ScanServerChannel.Open(bed.Server.Endpoint.Address))
+        using (var channel = GrpcChannels.Open(bed.Server.Endpoint.Address))
         {
             var anonymous = new ScanServerClient(new ScanService.ScanServiceClient(channel));
             var refused = await Assert.ThrowsAsync<RpcException>(() => anonymous.LookupAsync([FileKey.Compute("x"u8)], "t"));

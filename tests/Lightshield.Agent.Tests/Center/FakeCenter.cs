@@ -6,7 +6,6 @@ using Grpc.Core;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Policies;
-using Lightshield.Protocol.Quarantine;
 using Lightshield.Quarantine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

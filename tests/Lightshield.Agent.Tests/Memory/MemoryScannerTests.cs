@@ -5,6 +5,7 @@ using Lightshield.Agent.Index;
 using Lightshield.Agent.Memory;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Tests.Support;
+using Lightshield.Client.Content;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lightshield.Agent.Tests.Memory;

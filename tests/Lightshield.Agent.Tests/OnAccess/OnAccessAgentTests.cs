@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Lightshield.Agent.Quarantine;
 using Lightshield.Agent.Tests.Support;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Agent.Tests.OnAccess;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Lightshield.Agent.Quarantine;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Lightshield.Agent.Quarantine;
-using Lightshield.Agent.Quarantine.Native;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Native;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Agent.Tests.Quarantine;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Lightshield.Agent.Quarantine;
-using Lightshield.Agent.Quarantine.Native;
+using Lightshield.Quarantine.Native;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Lightshield.Agent.Tests.Quarantine;

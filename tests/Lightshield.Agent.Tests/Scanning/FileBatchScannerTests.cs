@@ -4,6 +4,7 @@ using Lightshield.Agent.Index;
 using Lightshield.Agent.Jobs;
 using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Tests.Support;
+using Lightshield.Client.Content;
 using Microsoft.Extensions.Logging.Abstractions;
 using Priority = Lightshield.Protocol.Scan.Priority;
 

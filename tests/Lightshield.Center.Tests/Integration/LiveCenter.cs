@@ -4,7 +4,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Hosting;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Tests.Infrastructure;
-using Lightshield.Protocol.Client;
+using Lightshield.Protocol.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -74,7 +74,7 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
             .Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
         using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, AdminUserName, AdminPassword));
         var providerToken = (await IntegrationDriver.ReadAsync<LoginResponse>(login, System.Net.HttpStatusCode.OK)).Token;
-        _driver = new IntegrationDriver(Client, ScanServerChannel.Open(GrpcAddress, CertificateFingerprint), providerToken);
+        _driver = new IntegrationDriver(Client, GrpcChannels.Open(GrpcAddress, CertificateFingerprint), providerToken);
     }
 
     public async Task DisposeAsync()

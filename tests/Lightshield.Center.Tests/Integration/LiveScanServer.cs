@@ -1,7 +1,8 @@
 extern alias svm;
 using Grpc.Net.Client;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ScanServerApp = svm::Lightshield.Svm.Hosting.ScanServerApp;
@@ -23,7 +24,7 @@ internal sealed class LiveScanServer : IAsyncDisposable
         _app = app;
         _data = data;
         Address = app.Services.GetRequiredService<ScanServerEndpoints>().GrpcAddress;
-        _channel = ScanServerChannel.Open(Address);
+        _channel = GrpcChannels.Open(Address);
     }
 
     public Uri Address { get; }

@@ -69,12 +69,9 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
         await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.Credential) == StatusCode.OK,
             "the scan server accepted the agent's credential");
         var content = System.Text.Encoding.ASCII.GetBytes(Eicar);
-        using (var stream = new MemoryStream(content))
-        {
-            var (verdict, _) = await server.ClientWith(agent.Credential).ScanAsync(FileKey.Compute(content), stream,
-                Protocol.Scan.Priority.OnAccess, "ignored: the tenant is the credential's");
-            Assert.Equal(VerdictKind.Infected, verdict.Kind);
-        }
+        var outcome = await server.ClientWith(agent.Credential).ScanAsync(FileKey.Compute(content), () => new MemoryStream(content),
+            Protocol.Scan.Priority.OnAccess, "ignored: the tenant is the credential's");
+        Assert.Equal(VerdictKind.Infected, outcome.Verdict?.Kind);
 
         await Driver.RevokeAgentAsync(tenant, agent.AgentId);
         await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.Credential) == StatusCode.Unauthenticated,

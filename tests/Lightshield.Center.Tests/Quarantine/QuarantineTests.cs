@@ -7,7 +7,6 @@ using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
-using Lightshield.Protocol.Quarantine;
 using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Quarantine;
+using Lightshield.Quarantine.Vault;
 
 namespace Lightshield.Cli.Tests.Quarantine;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
+using Lightshield.Client;
 using Lightshield.Engine;
-using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Svm.Center;
 using Lightshield.Svm.Tests.Infrastructure;
@@ -105,9 +105,8 @@ public sealed class CenterLinkTests : IAsyncLifetime
         await _center.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // at least two failed heartbeats
 
-        using var eicar = new MemoryStream(TestContent.EicarBytes);
-        var (verdict, _) = await ClientFor(out _).ScanAsync(Lightshield.Verdicts.FileKey.Compute(TestContent.EicarBytes), eicar,
-            Lightshield.Protocol.Scan.Priority.OnAccess, "");
-        Assert.Equal(Lightshield.Verdicts.VerdictKind.Infected, verdict.Kind);
+        var outcome = await ClientFor(out _).ScanAsync(Lightshield.Verdicts.FileKey.Compute(TestContent.EicarBytes),
+            () => new MemoryStream(TestContent.EicarBytes), Lightshield.Protocol.Scan.Priority.OnAccess, "");
+        Assert.Equal(Lightshield.Verdicts.VerdictKind.Infected, outcome.Verdict?.Kind);
     }
 }

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ internal sealed class ScanServerHost : IAsyncDisposable
         _app = app;
         _data = data;
         Endpoints = app.Services.GetRequiredService<ScanServerEndpoints>();
-        _channel = ScanServerChannel.Open(Endpoints.GrpcAddress);
+        _channel = GrpcChannels.Open(Endpoints.GrpcAddress);
         Raw = new ScanService.ScanServiceClient(_channel);
         Client = new ScanServerClient(Raw);
     }
@@ -54,11 +55,17 @@ internal sealed class ScanServerHost : IAsyncDisposable
         return new ScanServerHost(app, data);
     }
 
+    /// <summary>Scans <paramref name="content"/> through the client library and expects a verdict.</summary>
     public async Task<(Lightshield.Verdicts.Verdict Verdict, bool Cached)> ScanAsync(byte[] content, string tenant = "t1", Priority priority = Priority.OnDemand)
     {
-        using var stream = new MemoryStream(content);
-        return await Client.ScanAsync(Lightshield.Verdicts.FileKey.Compute(content), stream, priority, tenant);
+        var outcome = await ScanOutcomeAsync(content, tenant, priority);
+        Assert.True(outcome.Kind == ScanOutcomeKind.Answered, $"expected a verdict, got {outcome.Kind}: {outcome.Reason}");
+        return (outcome.Verdict!, outcome.Cached);
     }
+
+    /// <summary>Scans <paramref name="content"/> through the client library: whatever the server answered.</summary>
+    public Task<ScanOutcome> ScanOutcomeAsync(byte[] content, string tenant = "t1", Priority priority = Priority.OnDemand) =>
+        Client.ScanAsync(Lightshield.Verdicts.FileKey.Compute(content), () => new MemoryStream(content), priority, tenant);
 
     public async ValueTask DisposeAsync()
     {

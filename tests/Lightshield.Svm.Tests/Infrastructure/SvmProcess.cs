@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
 
@@ -19,7 +20,7 @@ internal sealed partial class SvmProcess : IAsyncDisposable
         _data = data;
         GrpcAddress = grpc;
         OpsAddress = ops;
-        _channel = ScanServerChannel.Open(grpc);
+        _channel = GrpcChannels.Open(grpc);
         Client = new ScanServerClient(new ScanService.ScanServiceClient(_channel));
     }
 

@@ -60,9 +60,7 @@ public sealed class ScanServiceTests : IAsyncLifetime
         var declared = TestContent.Unique();
         var sent = TestContent.Unique();
         var declaredKey = FileKey.Compute(declared);
-        using var stream = new MemoryStream(sent);
-        var refused = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.Client.ScanAsync(declaredKey, stream, Priority.OnDemand, "attacker"));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => RawScanAsync(declaredKey, sent));
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Contains("does not match the declared", refused.Status.Detail, StringComparison.Ordinal);
 
@@ -75,9 +73,7 @@ public sealed class ScanServiceTests : IAsyncLifetime
     {
         var clean = TestContent.Unique();
         var cleanKey = FileKey.Compute(clean);
-        using var stream = new MemoryStream(TestContent.EicarBytes);
-        await Assert.ThrowsAsync<RpcException>(() => _server.Client.ScanAsync(
-            FileKey.From(cleanKey.Sha256(), TestContent.EicarBytes.Length), stream, Priority.OnDemand, "attacker"));
+        await Assert.ThrowsAsync<RpcException>(() => RawScanAsync(FileKey.From(cleanKey.Sha256(), TestContent.EicarBytes.Length), TestContent.EicarBytes));
         var (verdict, _) = await _server.ScanAsync(clean, tenant: "victim");
         Assert.Equal(VerdictKind.Clean, verdict.Kind);
     }
@@ -119,9 +115,7 @@ public sealed class ScanServiceTests : IAsyncLifetime
     {
         var info = await _server.Client.GetInfoAsync();
         var content = TestContent.Unique((int)info.MaxFileSize + 1);
-        using var stream = new MemoryStream(content);
-        var refused = await Assert.ThrowsAsync<RpcException>(() =>
-            _server.Client.ScanAsync(FileKey.Compute(content), stream, Priority.OnDemand, "t1"));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => RawScanAsync(FileKey.Compute(content), content));
         Assert.Equal(StatusCode.OutOfRange, refused.StatusCode);
         Assert.Contains($"up to {info.MaxFileSize} bytes", refused.Status.Detail, StringComparison.Ordinal);
         await AssertServerAnswersAsync();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lightshield.Client;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Tests.Infrastructure;
 using FileKey = Lightshield.Verdicts.FileKey;
@@ -22,8 +23,8 @@ public sealed partial class SharedCacheAcrossServersTests
         Assert.All((await first.Client.LookupAsync(keys, "tenant-a"))[..^1], v => Assert.Null(v));
         foreach (var content in corpus)
         {
-            using var stream = new MemoryStream(content);
-            await first.Client.ScanAsync(FileKey.Compute(content), stream, Priority.OnDemand, "tenant-a", force: true);
+            var outcome = await first.Client.ScanAsync(FileKey.Compute(content), () => new MemoryStream(content), Priority.OnDemand, "tenant-a", force: true);
+            Assert.Equal(ScanOutcomeKind.Answered, outcome.Kind);
         }
 
         // Through the second server (its own empty L1): every key answered from the shared cache.

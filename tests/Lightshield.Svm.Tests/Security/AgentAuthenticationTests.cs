@@ -1,5 +1,6 @@
 using Grpc.Core;
-using Lightshield.Protocol.Client;
+using Lightshield.Client;
+using Lightshield.Protocol;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Hosting;
@@ -41,9 +42,16 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Scan_WithoutCredential_IsUnauthenticatedAndNothingIsScanned()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.ScanAsync(TestContent.EicarBytes));
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.Contains("no agent credential", error.Status.Detail, StringComparison.Ordinal);
+        var outcome = await _server.ScanOutcomeAsync(TestContent.EicarBytes);
+        Assert.Equal(ScanOutcomeKind.Refused, outcome.Kind);
+        Assert.Contains("no agent credential", outcome.Reason, StringComparison.Ordinal);
+        var scan = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = _server.Raw.Scan();
+            await call.RequestStream.WriteAsync(new ScanChunk { Header = new ScanHeader { Key = WireConversions.ToWire(FileKey.Compute(TestContent.EicarBytes)) } });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        Assert.Equal(StatusCode.Unauthenticated, scan.StatusCode);
     }
 
     [Fact]
@@ -59,9 +67,8 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     public async Task Scan_WithValidCredentialOfItsSegment_ScansAndLooksUp()
     {
         var client = ClientWith(Issue("personal-data", out _));
-        using var content = new MemoryStream(TestContent.EicarBytes);
-        var (verdict, _) = await client.ScanAsync(FileKey.Compute(TestContent.EicarBytes), content, Priority.OnAccess, "ignored");
-        Assert.Equal(VerdictKind.Infected, verdict.Kind);
+        var outcome = await client.ScanAsync(FileKey.Compute(TestContent.EicarBytes), () => new MemoryStream(TestContent.EicarBytes), Priority.OnAccess, "ignored");
+        Assert.Equal(VerdictKind.Infected, outcome.Verdict?.Kind);
         var looked = await client.LookupAsync([FileKey.Compute(TestContent.EicarBytes)], "ignored");
         Assert.Equal(VerdictKind.Infected, looked[0]!.Kind);
     }

@@ -1,4 +1,0 @@
-namespace Lightshield.Agent.Quarantine;
-
-/// <summary>A file in the vault whose header or manifest cannot be read (damaged, or written by a newer version).</summary>
-public sealed record QuarantineUnreadableItem(string Id, string Reason);

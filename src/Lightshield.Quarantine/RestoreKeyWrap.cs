@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Lightshield.Quarantine;
+
+/// <summary>
+/// How a restore order carries one vault item's data key from the tenant's center to the agent: RSA-OAEP-SHA256 to
+/// the agent's own public key (sent at enrolment), over <c>"LSRO" || item id (UTF-8) || 0x00 || data key</c>. Only
+/// that agent can read it, the center's database never holds the key in clear, and a key wrapped for one item is
+/// refused for another.
+/// </summary>
+public static class RestoreKeyWrap
+{
+    public const int DataKeySize = 32;
+    public const int MinimumAgentKeySize = 2048;
+    private static ReadOnlySpan<byte> Magic => "LSRO"u8;
+
+    public static byte[] Wrap(ReadOnlySpan<byte> agentPublicKey, string itemId, ReadOnlySpan<byte> dataKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(itemId);
+        if (dataKey.Length != DataKeySize)
+        {
+            throw new ArgumentException($"a data key is {DataKeySize} bytes, not {dataKey.Length}", nameof(dataKey));
+        }
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportSubjectPublicKeyInfo(agentPublicKey, out _);
+        }
+        catch (CryptographicException e)
+        {
+            throw new FormatException("the agent public key is not an RSA SubjectPublicKeyInfo", e);
+        }
+        if (rsa.KeySize < MinimumAgentKeySize)
+        {
+            throw new FormatException($"the agent public key has {rsa.KeySize} bits; at least {MinimumAgentKeySize} are required");
+        }
+        var plaintext = Plaintext(itemId, dataKey);
+        try
+        {
+            return rsa.Encrypt(plaintext, RSAEncryptionPadding.OaepSHA256);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>The data key of <paramref name="itemId"/>; a <see cref="CryptographicException"/> for another agent's
+    /// wrap, a damaged one, or a wrap of another item.</summary>
+    public static byte[] Unwrap(RSA agentPrivateKey, string itemId, ReadOnlySpan<byte> wrapped)
+    {
+        ArgumentNullException.ThrowIfNull(agentPrivateKey);
+        var plaintext = agentPrivateKey.Decrypt(wrapped.ToArray(), RSAEncryptionPadding.OaepSHA256);
+        try
+        {
+            var expected = Plaintext(itemId, stackalloc byte[DataKeySize]);
+            var prefixLength = expected.Length - DataKeySize;
+            if (plaintext.Length != expected.Length || !plaintext.AsSpan(0, prefixLength).SequenceEqual(expected.AsSpan(0, prefixLength)))
+            {
+                throw new CryptographicException($"the restore key was not wrapped for item {itemId}");
+            }
+            return plaintext[prefixLength..];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private static byte[] Plaintext(string itemId, ReadOnlySpan<byte> dataKey)
+    {
+        var id = Encoding.UTF8.GetBytes(itemId);
+        var plaintext = new byte[Magic.Length + id.Length + 1 + dataKey.Length];
+        Magic.CopyTo(plaintext);
+        id.CopyTo(plaintext.AsSpan(Magic.Length));
+        dataKey.CopyTo(plaintext.AsSpan(Magic.Length + id.Length + 1));
+        return plaintext;
+    }
+}

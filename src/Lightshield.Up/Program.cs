@@ -1,0 +1,3 @@
+using Lightshield.Up;
+
+return await UpCommand.Create().Parse(args).InvokeAsync();

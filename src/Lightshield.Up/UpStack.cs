@@ -1,0 +1,240 @@
+using System.Net;
+using System.Net.Sockets;
+using Lightshield.Agent.Center;
+using Lightshield.Agent.Hosting;
+using Lightshield.Center.Hosting;
+using Lightshield.Center.Integration;
+using Lightshield.Svm.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lightshield.Up;
+
+/// <summary>The center, a scan server registered with it and a local agent enrolled in the demo tenant, in this process.</summary>
+internal sealed class UpStack : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    private readonly List<IHost> _started = [];
+    private readonly UpSettings _settings;
+    private HttpClient? _http;
+
+    private UpStack(UpSettings settings) => _settings = settings;
+
+    /// <summary>Starts everything and returns once the scan server is registered and the agent enrolled.</summary>
+    public static async Task<(UpStack Stack, UpReady Ready)> StartAsync(UpSettings settings, CancellationToken cancellationToken)
+    {
+        var stack = new UpStack(settings);
+        try
+        {
+            var ready = await stack.StartAllAsync(cancellationToken).ConfigureAwait(false);
+            return (stack, ready);
+        }
+        catch
+        {
+            await stack.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<UpReady> StartAllAsync(CancellationToken cancellationToken)
+    {
+        var data = _settings.DataDirectory;
+        CheckPortsFree();
+        if (_settings.OnAccessPath is not null && !Environment.IsPrivilegedProcess)
+        {
+            throw new UpException("--on-access needs root (fanotify); run without it, or as root");
+        }
+        Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var credentials = UpCredentials.LoadOrCreate(data);
+        credentials.Save(data);
+
+        // 1. The center.
+        var center = CenterApp.Build([], new Dictionary<string, string?>
+        {
+            ["Center:Listen"] = $"127.0.0.1:{_settings.Port(0)}",
+            ["Center:DataDirectory"] = Path.Combine(data, "center"),
+            ["Center:Database:Provider"] = DatabaseProviders.Sqlite,
+            ["Center:Bootstrap:AdminUserName"] = UpCredentials.ProviderAdminUserName,
+            ["Center:Bootstrap:AdminPassword"] = credentials.ProviderAdminPassword,
+            ["Center:Integration:GrpcListen"] = $"127.0.0.1:{_settings.Port(1)}",
+            ["Center:Integration:Plaintext"] = "false",
+            // One machine, one agent: a short sync, so a task started in the console or the CLI shows its progress at once.
+            ["Center:Integration:SyncInterval"] = "00:00:05",
+            ["Logging:LogLevel:Default"] = _settings.LogLevel,
+        });
+        _started.Add(center);
+        await center.StartAsync(cancellationToken).ConfigureAwait(false);
+        var integration = center.Services.GetRequiredService<IntegrationEndpoints>();
+        var grpc = integration.GrpcAddress;
+        var fingerprint = integration.CertificateFingerprint!;
+        var rest = new Uri(center.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).First(a => a.Port != grpc.Port).GetLeftPart(UriPartial.Authority));
+
+        // 2. The demo objects, through the REST API.
+        _http = new HttpClient { BaseAddress = new Uri(rest, "api/v1/") };
+        var provisioner = new DemoProvisioner(_http, data);
+        credentials = await provisioner.ProvisionAsync(credentials, cancellationToken).ConfigureAwait(false);
+
+        // 3. The scan server, registered with the center.
+        var scanServer = ScanServerApp.Build([], new Dictionary<string, string?>
+        {
+            ["Svm:Listen"] = $"127.0.0.1:{_settings.Port(2)}",
+            ["Svm:OpsListen"] = $"127.0.0.1:{_settings.Port(3)}",
+            ["Svm:DataDirectory"] = Path.Combine(data, "svm"),
+            ["Svm:DatabaseDirectory"] = _settings.DatabaseDirectory,
+            ["Svm:Redis"] = _settings.Redis,
+            ["Svm:Center"] = grpc.ToString(),
+            ["Svm:CenterToken"] = credentials.ScanServerToken,
+            ["Svm:CenterCertificateSha256"] = fingerprint,
+            ["Svm:HypervisorHost"] = Environment.MachineName,
+            ["Logging:LogLevel:Default"] = _settings.LogLevel,
+        });
+        _started.Add(scanServer);
+        await scanServer.StartAsync(cancellationToken).ConfigureAwait(false);
+        var scanServerEndpoints = scanServer.Services.GetRequiredService<ScanServerEndpoints>();
+
+        // 4. The local agent, enrolled in the demo tenant.
+        var agent = BuildAgent(grpc, fingerprint, credentials.EnrolmentToken!);
+        _started.Add(agent);
+        await agent.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReadyTimeout);
+        var providerToken = await provisioner.LoginAsync(null, UpCredentials.ProviderAdminUserName, credentials.ProviderAdminPassword,
+            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await agent.Services.GetRequiredService<EnrolmentStore>().WaitUntilEnrolledAsync(timeout.Token).ConfigureAwait(false);
+            while ((await provisioner.GetAsync("scan-servers", providerToken, timeout.Token).ConfigureAwait(false)).EnumerateArray()
+                .All(s => s.GetProperty("health").GetString() != "up"))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new UpException($"the scan server did not register or the agent did not enrol within {ReadyTimeout.TotalSeconds:0} s "
+                + "(run with --log-level Information to see why)");
+        }
+        var tenantToken = await provisioner.LoginAsync(UpCredentials.TenantName, UpCredentials.TenantAdminUserName,
+            credentials.TenantAdminPassword!, cancellationToken).ConfigureAwait(false);
+        var agentId = (await provisioner.GetAsync("agents", tenantToken, cancellationToken).ConfigureAwait(false)).EnumerateArray()
+            .Select(a => a.GetProperty("id").GetGuid()).FirstOrDefault();
+        var demoFiles = await provisioner.SeedDetectionAsync(tenantToken, agentId, cancellationToken).ConfigureAwait(false);
+        return new UpReady(rest, grpc, fingerprint, scanServerEndpoints.GrpcAddress, scanServerEndpoints.OpsAddress, credentials, agentId,
+            Path.Combine(data, "agent"), data, demoFiles);
+    }
+
+    private IHost BuildAgent(Uri center, string fingerprint, string enrolmentToken)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Agent:Center"] = center.ToString(),
+            ["Agent:CenterCertificateSha256"] = fingerprint,
+            ["Agent:EnrolmentToken"] = enrolmentToken,
+            ["Agent:HypervisorHost"] = Environment.MachineName,
+            ["Agent:Tenant"] = UpCredentials.TenantName,
+            ["Agent:StateDirectory"] = Path.Combine(_settings.DataDirectory, "agent"),
+            ["OnAccess:Enabled"] = _settings.OnAccessPath is null ? "false" : "true",
+            ["Logging:LogLevel:Default"] = _settings.LogLevel,
+        };
+        if (_settings.OnAccessPath is not null)
+        {
+            settings["OnAccess:ProtectedPaths:0"] = _settings.OnAccessPath;
+        }
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Before: AddLightshieldAgent decides on center mode from it; again after: it wins over /etc/lightshield/agent.json
+        // and LIGHTSHIELD_* variables, which the agent host adds.
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddLightshieldAgent();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole();
+        return builder.Build();
+    }
+
+    /// <summary>Fails with a clear message when a fixed port is taken (Kestrel's own error names no component).</summary>
+    private void CheckPortsFree()
+    {
+        if (_settings.PortBase == 0)
+        {
+            return;
+        }
+        string[] names = ["center REST", "center gRPC", "scan server gRPC", "scan server health/metrics"];
+        for (var offset = 0; offset < names.Length; offset++)
+        {
+            var port = _settings.Port(offset);
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+            {
+                throw new UpPortException($"port {port} on 127.0.0.1 ({names[offset]}) is in use; stop what uses it, or move "
+                    + $"Lightshield's ports {_settings.PortBase}-{_settings.PortBase + names.Length - 1} with --port-base");
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+    }
+
+    /// <summary>Returns on <paramref name="cancellationToken"/> or when any component begins to stop: the hosts see
+    /// Ctrl+C and SIGTERM themselves (and keep them from the command line's own handler).</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registrations = _started.Select(h => h.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
+            .Append(cancellationToken).Select(token => token.Register(() => stopping.TrySetResult())).ToList();
+        try
+        {
+            await stopping.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+            {
+                await registration.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stops the agent, then the scan server, then the center.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            var host = _started[i];
+            try
+            {
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (host is IAsyncDisposable asyncDisposable)
+                {
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    host.Dispose();
+                }
+            }
+        }
+        _started.Clear();
+        _http?.Dispose();
+    }
+}
+
+/// <summary>A port <c>lightshield up</c> needs is taken.</summary>
+internal sealed class UpPortException(string message) : Exception(message);
+
+/// <summary>Where everything listens, and the demo credentials.</summary>
+internal sealed record UpReady(Uri Rest, Uri CenterGrpc, string CenterCertificateSha256, Uri ScanServerGrpc, Uri? ScanServerOps,
+    UpCredentials Credentials, Guid AgentId, string AgentStateDirectory, string DataDirectory, string DemoFiles);
