@@ -35,7 +35,11 @@ public static class UpCommand
                 result.AddError("--port-base must be 0 or a port from 1 to 65532.");
             }
         });
-        var database = new Option<string?>("--database", "-d") { Description = "Signature database directory (default: the starter database)" };
+        var database = new Option<string?>("--database", "-d")
+        {
+            Description = "Signature database the scan server starts with on first run, copied into the data directory (default: the starter "
+                + "database); later versions come from the center's update mirror (lightshield updates import|promote)",
+        };
         var redis = new Option<string?>("--redis") { Description = "Redis host:port for a verdict cache shared with other scan servers" };
         var onAccess = new Option<string?>("--on-access")
         {

@@ -64,6 +64,8 @@ internal sealed class UpStack : IAsyncDisposable
             ["Center:Integration:Plaintext"] = "false",
             // One machine, one agent: a short sync, so a task started in the console or the CLI shows its progress at once.
             ["Center:Integration:SyncInterval"] = "00:00:05",
+            ["Center:Updates:PollInterval"] = "00:00:10",
+            ["Center:Updates:SoakTime"] = "00:00:30",
             ["Logging:LogLevel:Default"] = _settings.LogLevel,
         });
         _started.Add(center);
@@ -85,12 +87,16 @@ internal sealed class UpStack : IAsyncDisposable
             ["Svm:Listen"] = $"127.0.0.1:{_settings.Port(2)}",
             ["Svm:OpsListen"] = $"127.0.0.1:{_settings.Port(3)}",
             ["Svm:DataDirectory"] = Path.Combine(data, "svm"),
-            ["Svm:DatabaseDirectory"] = _settings.DatabaseDirectory,
+            ["Svm:DatabaseDirectory"] = SeedSignatureDatabase(),
             ["Svm:Redis"] = _settings.Redis,
             ["Svm:Center"] = grpc.ToString(),
             ["Svm:CenterToken"] = credentials.ScanServerToken,
             ["Svm:CenterCertificateSha256"] = fingerprint,
             ["Svm:HypervisorHost"] = Environment.MachineName,
+            // As a deployed scan server does: it follows the center's update mirror and rollouts, at a pace one machine
+            // can watch (a deployment checks every few minutes).
+            ["Svm:CenterUpdates"] = "true",
+            ["Svm:UpdatePollInterval"] = "00:00:10",
             ["Logging:LogLevel:Default"] = _settings.LogLevel,
         });
         _started.Add(scanServer);
@@ -127,6 +133,29 @@ internal sealed class UpStack : IAsyncDisposable
         var demoFiles = await provisioner.SeedDetectionAsync(tenantToken, agentId, cancellationToken).ConfigureAwait(false);
         return new UpReady(rest, grpc, fingerprint, scanServerEndpoints.GrpcAddress, scanServerEndpoints.OpsAddress, credentials, agentId,
             Path.Combine(data, "agent"), data, demoFiles);
+    }
+
+    /// <summary>The scan server's own database directory in the data directory, filled from <c>--database</c> (default: the
+    /// starter database) the first time. The scan server owns it: signature updates from the center replace its files, so
+    /// it must not be the build output's or the user's directory.</summary>
+    private string SeedSignatureDatabase()
+    {
+        var database = Path.Combine(_settings.DataDirectory, "svm", "signatures");
+        if (!Directory.Exists(database))
+        {
+            var seeding = database + ".new";
+            if (Directory.Exists(seeding))
+            {
+                Directory.Delete(seeding, recursive: true);
+            }
+            Directory.CreateDirectory(seeding);
+            foreach (var file in Directory.EnumerateFiles(_settings.DatabaseDirectory))
+            {
+                File.Copy(file, Path.Combine(seeding, Path.GetFileName(file)));
+            }
+            Directory.Move(seeding, database);
+        }
+        return database;
     }
 
     private IHost BuildAgent(Uri center, string fingerprint, string enrolmentToken)

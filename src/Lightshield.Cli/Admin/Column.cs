@@ -7,7 +7,8 @@ namespace Lightshield.Cli.Admin;
 /// <c>progress.agents</c> reaches into objects).</summary>
 public sealed record Column(string Header, string Property)
 {
-    /// <summary>The property's value as a table shows it: times in UTC to the second, null as <c>-</c>, lists joined.</summary>
+    /// <summary>The property's value as a table shows it: times in UTC to the second, null as <c>-</c>, lists joined, an object
+    /// (counts by state) as <c>name value, name value</c>.</summary>
     public string Cell(JsonElement row)
     {
         var value = row;
@@ -28,6 +29,7 @@ public sealed record Column(string Header, string Property)
         JsonValueKind.False => "no",
         JsonValueKind.String => FormatText(value.GetString()!),
         JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Format)),
+        JsonValueKind.Object => string.Join(", ", value.EnumerateObject().Select(p => $"{p.Name} {Format(p.Value)}")),
         _ => value.GetRawText(),
     };
 
