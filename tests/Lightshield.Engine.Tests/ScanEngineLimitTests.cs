@@ -81,7 +81,7 @@ public sealed class ScanEngineLimitTests
     }
 
     [Fact]
-    public void Scan_SlowerThanMaxScanTime_IsLimitExceeded()
+    public void Scan_SlowerThanMaxScanTime_IsAnErrorThatIsNotCached()
     {
         using var engine = Load(options => options with { MaxScanTime = TimeSpan.FromMilliseconds(1) });
         var noise = new byte[8 * 1024 * 1024];
@@ -89,9 +89,9 @@ public sealed class ScanEngineLimitTests
 
         var verdict = engine.Scan(noise);
 
-        Assert.Equal(VerdictKind.LimitExceeded, verdict.Kind);
-        Assert.Equal(["Heuristics.Limits.Exceeded.MaxScanTime"], verdict.Names);
-        Assert.Equal("scan stopped: maximum scan time (1 ms) exceeded", verdict.Reason);
+        Assert.Equal(VerdictKind.Error, verdict.Kind);
+        Assert.False(verdict.IsConclusive);
+        Assert.Equal("scan stopped: maximum scan time (1 ms) exceeded; not cached: try again", verdict.Reason);
     }
 
     [Fact]

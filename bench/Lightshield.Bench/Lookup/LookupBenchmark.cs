@@ -1,7 +1,7 @@
 using Grpc.Net.Client;
 using Lightshield.Bench.Support;
 using Lightshield.Client;
-using Lightshield.Engine;
+using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -118,7 +118,7 @@ internal static class LookupBenchmark
     private static async Task PopulateAsync(BenchServer server, FileKey[] keys, CancellationToken cancellationToken)
     {
         var cache = server.Services.GetRequiredService<IVerdictCache>();
-        var version = server.Services.GetRequiredService<ScanEngine>().Database.Version;
+        var version = server.Services.GetRequiredService<ScanWorkers>().Database.Version;
         var md5 = new byte[16];
         var now = TimeProvider.System.GetUtcNow();
         for (var i = 0; i < keys.Length; i++)

@@ -6,7 +6,9 @@ using Lightshield.Verdicts;
 namespace Lightshield.Engine;
 
 /// <summary>Turns a libclamav scan result into a <see cref="Verdict"/>. Never throws for bad content: every
-/// libclamav error becomes an <see cref="VerdictKind.Error"/> verdict.</summary>
+/// libclamav error becomes an <see cref="VerdictKind.Error"/> verdict. A scan stopped by the time limit is an error too,
+/// not a limit-exceeded verdict: how long a scan takes depends on the server's load, so it must not be cached and shared
+/// (a loaded server would otherwise turn content it had no time for into an "allowed" verdict for everyone).</summary>
 internal static class VerdictMapper
 {
     public const string LimitPrefix = "Heuristics.Limits.Exceeded";
@@ -26,11 +28,11 @@ internal static class VerdictMapper
                 {
                     name = ClamDetections.First ?? "Unnamed.Signature";
                 }
-                return name.StartsWith(LimitPrefix, StringComparison.Ordinal)
-                    ? Verdict.LimitExceeded(name, LimitReason(name, options), databaseVersion, at)
+                return name == MaxScanTimeName ? TimedOut()
+                    : name.StartsWith(LimitPrefix, StringComparison.Ordinal) ? Verdict.LimitExceeded(name, LimitReason(name, options), databaseVersion, at)
                     : Verdict.Infected(name, databaseVersion, at);
             case ClamError.Timeout:
-                return Verdict.LimitExceeded(MaxScanTimeName, LimitReason(MaxScanTimeName, options), databaseVersion, at);
+                return TimedOut();
             case ClamError.MaxRecursion:
                 return Limit(".MaxRecursion");
             case ClamError.MaxSize:
@@ -40,6 +42,8 @@ internal static class VerdictMapper
             default:
                 return Verdict.Failed("libclamav: " + ClamLibrary.Describe(status), databaseVersion, at);
         }
+
+        Verdict TimedOut() => Verdict.Failed(LimitReason(MaxScanTimeName, options) + "; not cached: try again", databaseVersion, at);
 
         Verdict Limit(string suffix) =>
             Verdict.LimitExceeded(LimitPrefix + suffix, LimitReason(LimitPrefix + suffix, options), databaseVersion, at);

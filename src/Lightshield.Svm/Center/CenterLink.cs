@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Lightshield.Engine;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Transport;
@@ -7,6 +6,7 @@ using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Hosting;
 using Lightshield.Svm.Security;
+using Lightshield.Svm.Workers;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Svm.Center;
@@ -19,7 +19,7 @@ namespace Lightshield.Svm.Center;
 public sealed class CenterLink(
     IOptions<SvmOptions> options,
     ScanServerEndpoints endpoints,
-    ScanEngine engine,
+    ScanWorkers engine,
     AdmissionController admission,
     IOptions<AdmissionOptions> admissionOptions,
     TrustedCredentialKeys keys,

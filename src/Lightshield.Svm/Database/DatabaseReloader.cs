@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Lightshield.Engine;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Hosting;
+using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Lightshield.Svm.Database;
 /// verdicts are re-checked against the hash signatures of the changed files (no content needed).
 /// </summary>
 public sealed class DatabaseReloader(
-    ScanEngine engine,
+    ScanWorkers engine,
     IVerdictCache cache,
     SvmMetrics metrics,
     IOptions<SvmOptions> options,
@@ -33,7 +34,7 @@ public sealed class DatabaseReloader(
             DatabaseReload reload;
             try
             {
-                reload = await Task.Run(engine.Reload, cancellationToken).ConfigureAwait(false);
+                reload = await engine.ReloadAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (EngineException exception)
             {

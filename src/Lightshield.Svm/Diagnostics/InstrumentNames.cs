@@ -16,4 +16,6 @@ internal static class InstrumentNames
     public const string Signatures = "lightshield.svm.engine_signatures";
     public const string Reloads = "lightshield.svm.engine_reloads";
     public const string RetroDetections = "lightshield.svm.retro_detections";
+    public const string WorkersEnded = "lightshield.svm.workers_ended";
+    public const string ContentRefused = "lightshield.svm.content_refused";
 }

@@ -55,4 +55,10 @@ internal static partial class SvmLog
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Update check with the center failed: {Status} {Detail}")]
     public static partial void UpdateCheckFailed(ILogger logger, string status, string detail);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Scan worker {ProcessId}: {Line}")]
+    public static partial void WorkerSaid(ILogger logger, int processId, string line);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "Scan worker {ProcessId} broke the worker protocol ({Reason}); killing it")]
+    public static partial void WorkerBrokeProtocol(ILogger logger, int processId, string reason);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using Lightshield.Engine;
 using Lightshield.Svm.Admission;
+using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Svm.Diagnostics;
@@ -18,7 +18,7 @@ public sealed class SvmMetrics
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _retroDetections;
 
-    public SvmMetrics(IMeterFactory meterFactory, AdmissionController admission, ScanEngine engine)
+    public SvmMetrics(IMeterFactory meterFactory, AdmissionController admission, ScanWorkers engine)
     {
         var meter = meterFactory.Create(InstrumentNames.MeterName);
         _scans = meter.CreateCounter<long>(InstrumentNames.Scans, "{scan}", "Files scanned by the engine, by priority and result");
@@ -42,6 +42,12 @@ public sealed class SvmMetrics
             new KeyValuePair<string, object?>("engine_version", engine.EngineVersion),
             new KeyValuePair<string, object?>("database_version", engine.Database.Version)),
             "{signature}", "Signatures loaded in the engine, tagged with engine and database version");
+        var workersEnded = meter.CreateCounter<long>(InstrumentNames.WorkersEnded, "{worker}",
+            "Scan workers that ended on their own, by why: crash (during a scan), refused (the content's last strike), exit (idle)");
+        var contentRefused = meter.CreateCounter<long>(InstrumentNames.ContentRefused, "{scan}",
+            "Scans refused because their content already stopped the engine as often as allowed");
+        engine.WorkerEnded = reason => workersEnded.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        engine.ContentRefused = () => contentRefused.Add(1);
     }
 
     public void Scanned(ScanPriority priority, VerdictKind result, long bytes)

@@ -1,10 +1,10 @@
-using Lightshield.Engine;
+using Lightshield.Svm.Workers;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Lightshield.Svm.Hosting;
 
 /// <summary>Ready when the engine has a compiled database with at least one signature.</summary>
-public sealed class EngineHealthCheck(ScanEngine engine) : IHealthCheck
+public sealed class EngineHealthCheck(ScanWorkers engine) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -14,6 +14,7 @@ public sealed class EngineHealthCheck(ScanEngine engine) : IHealthCheck
             ["engine_version"] = engine.EngineVersion,
             ["database_version"] = database.Version,
             ["signatures"] = database.SignatureCount,
+            ["confinement"] = engine.Confinement,
         };
         return Task.FromResult(database.SignatureCount > 0
             ? HealthCheckResult.Healthy($"database {database.Version}", data)

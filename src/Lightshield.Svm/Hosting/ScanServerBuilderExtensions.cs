@@ -11,6 +11,7 @@ using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
 using Lightshield.Svm.Security;
 using Lightshield.Svm.Updates;
+using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,7 @@ public static class ScanServerBuilderExtensions
 
     private static void AddScanEngine(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(sp =>
         {
             var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
@@ -74,11 +76,14 @@ public static class ScanServerBuilderExtensions
             var engineOptions = (configured ?? new EngineOptions { DatabaseDirectory = svm.DatabaseDirectory })
                 with
             { DatabaseDirectory = svm.DatabaseDirectory };
-            var engine = ScanEngine.Load(engineOptions, sp.GetRequiredService<TimeProvider>());
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
-            SvmLog.DatabaseLoaded(logger, engine.Database.Version, engine.Database.SignatureCount,
-                svm.DatabaseDirectory, engine.EngineVersion, engine.Profile.ToString());
-            return engine;
+            // Once, at start-up, like the engine load it replaces: the server does not serve without its engine.
+            var workers = ScanWorkers.StartAsync(engineOptions, sp.GetRequiredService<IOptions<WorkerOptions>>().Value,
+                sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.MaxConcurrentScans, sp.GetRequiredService<TimeProvider>(), logger,
+                CancellationToken.None).GetAwaiter().GetResult();
+            SvmLog.DatabaseLoaded(logger, workers.Database.Version, workers.Database.SignatureCount,
+                svm.DatabaseDirectory, workers.EngineVersion, workers.Profile.ToString());
+            return workers;
         });
     }
 
@@ -87,7 +92,7 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddSingleton<IVerdictCache>(sp =>
         {
             var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
-            var engine = sp.GetRequiredService<ScanEngine>();
+            var engine = sp.GetRequiredService<ScanWorkers>();
             var cacheOptions = new VerdictCacheOptions { L1Capacity = svm.CacheCapacity, RedisConfiguration = svm.Redis, L2Timeout = svm.RedisTimeout };
             // Runs once at start-up; connecting never fails because Redis is down (the cache serves from L1 meanwhile).
             var cache = TieredVerdictCache.CreateAsync(engine.Profile, cacheOptions, sp.GetRequiredService<TimeProvider>(),

@@ -23,6 +23,8 @@ internal sealed class ReceivedContent : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
     public static async Task<ReceivedContent> ReceiveAsync(
         IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, long declaredSize, CancellationToken cancellationToken)
     {

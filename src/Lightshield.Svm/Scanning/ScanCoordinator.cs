@@ -1,6 +1,6 @@
-using Lightshield.Engine;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Svm.Scanning;
@@ -11,7 +11,7 @@ namespace Lightshield.Svm.Scanning;
 /// one scan (<see cref="InFlightScans"/>).
 /// </summary>
 public sealed class ScanCoordinator(
-    ScanEngine engine,
+    ScanWorkers workers,
     IVerdictCache cache,
     AdmissionController admission,
     InFlightScans inFlight,
@@ -20,7 +20,8 @@ public sealed class ScanCoordinator(
 {
     public const int MaxLookupBatch = 10_000;
 
-    public ScanEngine Engine => engine;
+    /// <summary>The engine, in its sandboxed worker processes.</summary>
+    public ScanWorkers Workers => workers;
 
     public async ValueTask<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed class ScanCoordinator(
         CancellationToken cancellationToken)
     {
         var declared = request.DeclaredKey;
-        var maxFileSize = engine.Options.MaxFileSize;
+        var maxFileSize = workers.Options.MaxFileSize;
         if (declared.Size > maxFileSize)
         {
             throw new ScanRefusedException(ScanRefusal.TooLarge,
@@ -116,7 +117,9 @@ public sealed class ScanCoordinator(
                 "content does not match the declared SHA-256 and size; refused and nothing was cached");
         }
 
-        var verdict = engine.Scan(received.Span, request.FileName);
+        // The client's file name is not given to the engine: a verdict that is shared by every tenant depends on the bytes only,
+        // never on what the first uploader called them (docs/scan-server.md, "Verdict integrity").
+        var verdict = await workers.ScanAsync(actualKey, received.Memory, cancellationToken).ConfigureAwait(false);
         metrics.Scanned(request.Priority, verdict.Kind, received.Length);
         if (verdict.Kind == VerdictKind.Infected)
         {

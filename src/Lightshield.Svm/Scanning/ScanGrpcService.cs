@@ -26,7 +26,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
                 keys[i] = WireMapping.ToModel(request.Keys[i]);
             }
             var verdicts = await coordinator.LookupAsync(keys, context.CancellationToken).ConfigureAwait(false);
-            var response = new Wire.LookupResponse { DatabaseVersion = coordinator.Engine.Database.Version };
+            var response = new Wire.LookupResponse { DatabaseVersion = coordinator.Workers.Database.Version };
             foreach (var verdict in verdicts)
             {
                 response.Verdicts.Add(WireConversions.ToWire(verdict));
@@ -75,7 +75,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
 
     public override Task<Wire.ServerInfo> GetInfo(Wire.GetInfoRequest request, ServerCallContext context)
     {
-        var engine = coordinator.Engine;
+        var engine = coordinator.Workers;
         var database = engine.Database;
         return Task.FromResult(new Wire.ServerInfo
         {

@@ -4,6 +4,7 @@ using Lightshield.Engine;
 using Lightshield.Protocol.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Workers;
 
 namespace Lightshield.Svm.Updates;
 
@@ -19,9 +20,8 @@ public sealed class SignatureUpdater(
     Metadata headers,
     string serverId,
     LocalUpdateFiles files,
-    ScanEngine engine,
+    ScanWorkers engine,
     DatabaseReloader reloader,
-    TimeProvider time,
     ILogger logger)
 {
     private long? _failedVersion;
@@ -182,7 +182,7 @@ public sealed class SignatureUpdater(
         // The new set must load before anything changes for the serving engine.
         try
         {
-            using var scratch = ScanEngine.Load(engine.Options with { DatabaseDirectory = staging }, time);
+            await engine.CheckAsync(staging, cancellationToken).ConfigureAwait(false);
         }
         catch (EngineException e)
         {

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Lightshield.Engine;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Transport;
@@ -7,13 +6,14 @@ using Lightshield.Svm.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Hosting;
+using Lightshield.Svm.Workers;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Svm.Updates;
 
 /// <summary>Checks the center for signature updates at its poll interval with ±20 % jitter (so that a fleet started
 /// together does not check in lockstep). Runs only with a center and <see cref="SvmOptions.CenterUpdates"/>.</summary>
-public sealed class UpdatePoller(IOptions<SvmOptions> options, ScanEngine engine, DatabaseReloader reloader, TimeProvider time,
+public sealed class UpdatePoller(IOptions<SvmOptions> options, ScanWorkers engine, DatabaseReloader reloader, TimeProvider time,
     ILogger<UpdatePoller> logger) : BackgroundService
 {
     private readonly SvmOptions _options = options.Value;
@@ -27,7 +27,7 @@ public sealed class UpdatePoller(IOptions<SvmOptions> options, ScanEngine engine
         using var channel = GrpcChannels.Open(_options.Center, _options.CenterCertificateSha256);
         var headers = new Metadata { { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + _options.CenterToken } };
         var updater = new SignatureUpdater(new UpdateGateway.UpdateGatewayClient(channel), headers,
-            ScanServerIdentity.LoadOrCreate(_options.DataDirectory), new LocalUpdateFiles(_options.DataDirectory), engine, reloader, time, logger);
+            ScanServerIdentity.LoadOrCreate(_options.DataDirectory), new LocalUpdateFiles(_options.DataDirectory), engine, reloader, logger);
         var interval = _options.UpdatePollInterval;
         // The first check comes after a random part of the interval too: a fleet restarted together spreads out.
         var next = interval * Random.Shared.NextDouble();

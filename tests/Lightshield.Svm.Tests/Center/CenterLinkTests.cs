@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Lightshield.Client;
-using Lightshield.Engine;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Svm.Center;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Svm.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Svm.Tests.Center;
@@ -61,7 +61,7 @@ public sealed class CenterLinkTests : IAsyncLifetime
         await NextHeartbeatAsync();
         var (heartbeat, authorization) = _center.Received.Last();
         var dataDirectory = _server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.SvmOptions>>().Value.DataDirectory;
-        var engine = _server.Services.GetRequiredService<ScanEngine>();
+        var engine = _server.Services.GetRequiredService<ScanWorkers>();
 
         Assert.Equal("Bearer svm-token-123", authorization);
         Assert.Equal(File.ReadAllText(Path.Combine(dataDirectory, ScanServerIdentity.FileName)).Trim(), heartbeat.ServerId);

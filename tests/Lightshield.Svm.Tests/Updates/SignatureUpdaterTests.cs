@@ -1,11 +1,11 @@
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Lightshield.Engine;
 using Lightshield.Protocol.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Svm.Updates;
+using Lightshield.Svm.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -38,9 +38,9 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
     }
 
     private SignatureUpdater Updater() => new(new UpdateGateway.UpdateGatewayClient(_channel), new Metadata(), "svm-under-test",
-        new LocalUpdateFiles(_data.Path), Engine, _server.Services.GetRequiredService<DatabaseReloader>(), TimeProvider.System, NullLogger.Instance);
+        new LocalUpdateFiles(_data.Path), Engine, _server.Services.GetRequiredService<DatabaseReloader>(), NullLogger.Instance);
 
-    private ScanEngine Engine => _server.Services.GetRequiredService<ScanEngine>();
+    private ScanWorkers Engine => _server.Services.GetRequiredService<ScanWorkers>();
 
     private static Dictionary<string, byte[]> StarterFiles() =>
         Directory.EnumerateFiles(TestContent.StarterDatabase).Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
