@@ -4,7 +4,9 @@ using Lightshield.Protocol.Center;
 namespace Lightshield.Agent.Center;
 
 /// <summary>The progress reports of the next sync: every center task whose final state the center has not
-/// acknowledged, with the job queue's live counters for a running scan.</summary>
+/// acknowledged, with the job queue's live counters for a running scan. A scan the job queue has finished is reported
+/// completed (and recorded so in the book) even when the task runner has not looked at it yet: the final report goes
+/// with the agent's next contact, whatever the runner is busy with.</summary>
 public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
 {
     /// <summary>The reports, and the ids of those that carry a final state (acknowledged once the sync is answered).</summary>
@@ -24,14 +26,20 @@ public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
                 BytesRead = task.BytesRead,
                 Message = task.Message,
             };
+            var current = task;
             if (task.State == TaskState.Running && task.Kind != TaskKind.MemoryScan && await queue.GetTaskAsync(task.Id, cancellationToken) is { } live)
             {
                 report.FilesScanned = live.FilesDone;
                 report.FilesInfected = live.Infected;
                 report.FilesFailed = live.Errors;
                 report.BytesRead = live.BytesRead;
+                if (live.FinishedAt is not null)
+                {
+                    current = await book.CompleteAsync(task, live, cancellationToken);
+                    report.State = current.State;
+                }
             }
-            if (task.IsFinal)
+            if (current.IsFinal)
             {
                 final.Add(task.Id);
             }
