@@ -16,34 +16,25 @@ public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
         var final = new List<string>();
         foreach (var task in await book.UnreportedAsync(cancellationToken))
         {
-            var report = new TaskProgressReport
-            {
-                TaskId = task.Id,
-                State = task.State,
-                FilesScanned = task.FilesScanned,
-                FilesInfected = task.FilesInfected,
-                FilesFailed = task.FilesFailed,
-                BytesRead = task.BytesRead,
-                Message = task.Message,
-            };
             var current = task;
             if (task.State == TaskState.Running && task.Kind != TaskKind.MemoryScan && await queue.GetTaskAsync(task.Id, cancellationToken) is { } live)
             {
-                report.FilesScanned = live.FilesDone;
-                report.FilesInfected = live.Infected;
-                report.FilesFailed = live.Errors;
-                report.BytesRead = live.BytesRead;
-                if (live.FinishedAt is not null)
-                {
-                    current = await book.CompleteAsync(task, live, cancellationToken);
-                    report.State = current.State;
-                }
+                current = live.FinishedAt is null ? task.WithCounters(live) : await book.CompleteAsync(task, live, cancellationToken);
             }
             if (current.IsFinal)
             {
                 final.Add(task.Id);
             }
-            reports.Add(report);
+            reports.Add(new TaskProgressReport
+            {
+                TaskId = current.Id,
+                State = current.State,
+                FilesScanned = current.FilesScanned,
+                FilesInfected = current.FilesInfected,
+                FilesFailed = current.FilesFailed,
+                BytesRead = current.BytesRead,
+                Message = current.Message,
+            });
         }
         return (reports, final);
     }

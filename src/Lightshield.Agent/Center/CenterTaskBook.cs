@@ -77,14 +77,7 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(progress);
-        var completed = task with
-        {
-            State = TaskState.Completed,
-            FilesScanned = progress.FilesDone,
-            FilesInfected = progress.Infected,
-            FilesFailed = progress.Errors,
-            BytesRead = progress.BytesRead,
-        };
+        var completed = task.WithCounters(progress) with { State = TaskState.Completed };
         await UpdateAsync(completed, cancellationToken);
         return completed;
     }

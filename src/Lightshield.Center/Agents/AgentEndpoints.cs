@@ -1,12 +1,13 @@
-using Lightshield.Center.Agents;
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.Queries;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Agents;
 
 /// <summary><c>/api/v1/agents</c>: a tenant's enrolled agents (tenant-private), and enrolment with a token.</summary>
 internal static class AgentEndpoints
@@ -14,12 +15,12 @@ internal static class AgentEndpoints
     public static void MapAgentEndpoints(this RouteGroupBuilder api)
     {
         var agents = api.MapGroup("/agents").WithTags("Agents").RequireAuthorization(Policies.TenantReader);
-        agents.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Agents.AsNoTracking().OrderBy(a => a.HostName).ToListAsync(ct)).Select(AgentResponse.From)))
-            .WithSummary("List my agents.");
-        agents.MapGet("/{agentId:guid}", async (Guid agentId, CenterDbContext db, CancellationToken ct) =>
-            await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, ct) is { } agent
-                ? TypedResults.Ok(AgentResponse.From(agent)) : ApiProblems.NotFound("agent", agentId))
+        agents.MapGet("/", async (AgentQueries queries, string? search, int? page, int? pageSize, CancellationToken ct) =>
+            TypedResults.Ok((await queries.ListAsync(new AgentFilter(search), page is null && pageSize is null ? null : PageRequest.Of(page, pageSize), ct))
+                .Items.Select(AgentResponse.From)))
+            .WithSummary("List my agents by host name (?search=TEXT in the host name; all of them, or a page with ?page=N&pageSize=M).");
+        agents.MapGet("/{agentId:guid}", async (Guid agentId, AgentQueries queries, CancellationToken ct) =>
+            await queries.GetAsync(agentId, ct) is { } agent ? TypedResults.Ok(AgentResponse.From(agent)) : ApiProblems.NotFound("agent", agentId))
             .WithSummary("Get an agent.");
         agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).RequireAuthorization(Policies.TenantOperator)
             .WithSummary("Revoke an agent's credential: it loses service until it enrols again.");
@@ -28,7 +29,8 @@ internal static class AgentEndpoints
             .Produces<EnrolResponse>(StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RevokeAsync(Guid agentId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(Guid agentId, CenterDbContext db, AgentQueries queries, AuditLog audit, TimeProvider time,
+        CancellationToken ct)
     {
         var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId, ct);
         if (agent is null)
@@ -41,7 +43,7 @@ internal static class AgentEndpoints
             audit.Record("agent.revoke", $"agent/{agent.Id}", new { agent.HostName, agent.CredentialId });
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(AgentResponse.From(agent));
+        return TypedResults.Ok(AgentResponse.From((await queries.GetAsync(agentId, ct))!));
     }
 
     private static async Task<IResult> EnrolAsync(EnrolRequest request, IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct)
@@ -98,11 +100,18 @@ internal static class AgentEndpoints
     }
 }
 
-public sealed record AgentResponse(Guid Id, Guid GroupId, string HostName, string HypervisorHost, int Vcpus, string CredentialId,
-    DateTimeOffset EnrolledAt, DateTimeOffset? RevokedAt)
+/// <param name="PolicyVersion">The version of its group's policy (null: the group still has the default template, untouched).</param>
+/// <param name="LastSeenAt">Its last sync; null before the first. With it, what that sync reported.</param>
+public sealed record AgentResponse(Guid Id, Guid GroupId, string GroupName, string HostName, string HypervisorHost, int Vcpus, string CredentialId,
+    DateTimeOffset EnrolledAt, DateTimeOffset? RevokedAt, long? PolicyVersion, DateTimeOffset? LastSeenAt, bool? OnAccessEnabled, bool? ScanServerReachable)
 {
-    public static AgentResponse From(Agent agent) =>
-        new(agent.Id, agent.GroupId, agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.CredentialId, agent.EnrolledAt, agent.RevokedAt);
+    public static AgentResponse From(AgentView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var agent = view.Agent;
+        return new(agent.Id, agent.GroupId, view.GroupName, agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.CredentialId, agent.EnrolledAt,
+            agent.RevokedAt, view.PolicyVersion, view.LastSeenAt, view.OnAccessEnabled, view.ScanServerReachable);
+    }
 }
 
 /// <param name="Vcpus">vCPUs of the VM, for licensing. Default 1.</param>

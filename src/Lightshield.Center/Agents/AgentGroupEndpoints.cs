@@ -1,10 +1,10 @@
-using Lightshield.Center.Agents;
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Agents;
 
 /// <summary><c>/api/v1/agent-groups</c>: a tenant's groups of agents (tenant-private).</summary>
 internal static class AgentGroupEndpoints
