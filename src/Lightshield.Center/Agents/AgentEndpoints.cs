@@ -1,5 +1,6 @@
 using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Queries;
@@ -20,7 +21,7 @@ internal static class AgentEndpoints
                 .Items.Select(AgentResponse.From)))
             .WithSummary("List my agents by host name (?search=TEXT in the host name; all of them, or a page with ?page=N&pageSize=M).");
         agents.MapGet("/{agentId:guid}", async (Guid agentId, AgentQueries queries, CancellationToken ct) =>
-            await queries.GetAsync(agentId, ct) is { } agent ? TypedResults.Ok(AgentResponse.From(agent)) : ApiProblems.NotFound("agent", agentId))
+            ApiProblems.OkOrNotFound(await queries.GetAsync(agentId, ct), AgentResponse.From, "agent", agentId))
             .WithSummary("Get an agent.");
         agents.MapPost("/{agentId:guid}/revoke", RevokeAsync).RequireAuthorization(Policies.TenantOperator)
             .WithSummary("Revoke an agent's credential: it loses service until it enrols again.");
@@ -46,7 +47,8 @@ internal static class AgentEndpoints
         return TypedResults.Ok(AgentResponse.From((await queries.GetAsync(agentId, ct))!));
     }
 
-    private static async Task<IResult> EnrolAsync(EnrolRequest request, IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> EnrolAsync(EnrolRequest request, IServiceScopeFactory scopes, CenterMetrics metrics, TimeProvider time,
+        CancellationToken ct)
     {
         var problems = new[]
         {
@@ -96,6 +98,7 @@ internal static class AgentEndpoints
         tenantDb.Agents.Add(agent);
         services.GetRequiredService<AuditLog>().Record("agent.enrol", $"agent/{agent.Id}", new { agent.HostName, agent.HypervisorHost, agent.Vcpus, enrolmentToken = token.Id });
         await tenantDb.SaveChangesAsync(ct);
+        metrics.Enrolled();
         return TypedResults.Created($"{ApiEndpoints.Prefix}/agents/{agent.Id}", new EnrolResponse(agent.Id, agent.TenantId, agent.GroupId, agent.CredentialId));
     }
 }

@@ -12,12 +12,11 @@ internal static class AgentGroupEndpoints
     public static void MapAgentGroupEndpoints(this RouteGroupBuilder api)
     {
         var groups = api.MapGroup("/agent-groups").WithTags("Agent groups").RequireAuthorization(Policies.TenantReader);
-        groups.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.AgentGroups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(ct)).Select(AgentGroupResponse.From)))
-            .WithSummary("List my agent groups.");
-        groups.MapGet("/{groupId:guid}", async (Guid groupId, CenterDbContext db, CancellationToken ct) =>
-            await db.AgentGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, ct) is { } group
-                ? TypedResults.Ok(AgentGroupResponse.From(group)) : ApiProblems.NotFound("agent group", groupId))
+        groups.MapGet("/", async (AgentGroupQueries queries, CancellationToken ct) =>
+            TypedResults.Ok((await queries.ListAsync(ct)).Select(AgentGroupResponse.From)))
+            .WithSummary("List my agent groups with their agent and vCPU counts and policy version.");
+        groups.MapGet("/{groupId:guid}", async (Guid groupId, AgentGroupQueries queries, CancellationToken ct) =>
+            ApiProblems.OkOrNotFound(await queries.GetAsync(groupId, ct), AgentGroupResponse.From, "agent group", groupId))
             .WithSummary("Get an agent group.");
         groups.MapPost("/", CreateAsync).RequireAuthorization(Policies.TenantAdmin).WithSummary("Create an agent group.");
         groups.MapDelete("/{groupId:guid}", DeleteAsync).RequireAuthorization(Policies.TenantAdmin)
@@ -38,7 +37,8 @@ internal static class AgentGroupEndpoints
         db.AgentGroups.Add(group);
         audit.Record("agent-group.create", $"agent-group/{group.Id}", new { group.Name });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"{ApiEndpoints.Prefix}/agent-groups/{group.Id}", AgentGroupResponse.From(group));
+        return TypedResults.Created($"{ApiEndpoints.Prefix}/agent-groups/{group.Id}",
+            AgentGroupResponse.From(new AgentGroupView(group, 0, 0, null, null, null, null)));
     }
 
     private static async Task<IResult> DeleteAsync(Guid groupId, CenterDbContext db, AuditLog audit, CancellationToken ct)
@@ -61,7 +61,14 @@ internal static class AgentGroupEndpoints
 
 public sealed record AgentGroupRequest(string? Name, string? Description);
 
-public sealed record AgentGroupResponse(Guid Id, string Name, string? Description, DateTimeOffset CreatedAt)
+/// <param name="Agents">Enrolled, not revoked agents.</param>
+/// <param name="PolicyVersion">Null while the group has the untouched default policy.</param>
+public sealed record AgentGroupResponse(Guid Id, string Name, string? Description, DateTimeOffset CreatedAt, int Agents, int Vcpus, long? PolicyVersion)
 {
-    public static AgentGroupResponse From(AgentGroup group) => new(group.Id, group.Name, group.Description, group.CreatedAt);
+    public static AgentGroupResponse From(AgentGroupView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var group = view.Group;
+        return new(group.Id, group.Name, group.Description, group.CreatedAt, view.Agents, view.Vcpus, view.PolicyVersion);
+    }
 }

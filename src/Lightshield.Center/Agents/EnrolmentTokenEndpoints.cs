@@ -16,8 +16,7 @@ internal static class EnrolmentTokenEndpoints
             TypedResults.Ok((await db.EnrolmentTokens.AsNoTracking().ToListAsync(ct)).OrderBy(t => t.CreatedAt).Select(EnrolmentTokenResponse.From)))
             .WithSummary("List my enrolment tokens (secrets are never shown again).");
         tokens.MapGet("/{enrolmentTokenId:guid}", async (Guid enrolmentTokenId, CenterDbContext db, CancellationToken ct) =>
-            await db.EnrolmentTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == enrolmentTokenId, ct) is { } token
-                ? TypedResults.Ok(EnrolmentTokenResponse.From(token)) : ApiProblems.NotFound("enrolment token", enrolmentTokenId))
+            ApiProblems.OkOrNotFound(await db.EnrolmentTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == enrolmentTokenId, ct), EnrolmentTokenResponse.From, "enrolment token", enrolmentTokenId))
             .WithSummary("Get an enrolment token.");
         tokens.MapPost("/", CreateAsync).WithSummary("Create an enrolment token for a group; the secret is shown once.")
             .Produces<EnrolmentTokenCreatedResponse>(StatusCodes.Status201Created);

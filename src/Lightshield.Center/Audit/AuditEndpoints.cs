@@ -1,26 +1,17 @@
-using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
-using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
-using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Audit;
 
 /// <summary><c>/api/v1/audit</c>: read my log (a tenant's rows or the provider's rows); verify the whole chain.</summary>
 internal static class AuditEndpoints
 {
-    private const int MaxPage = 1000;
-
     public static void MapAuditEndpoints(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(Policies.AuditReaders);
-        audit.MapGet("/", async (CenterDbContext db, long? after, int? limit, CancellationToken ct) =>
-        {
-            var take = Math.Clamp(limit ?? 100, 1, MaxPage);
-            var from = after ?? 0;
-            var rows = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > from).OrderBy(e => e.Sequence).Take(take).ToListAsync(ct);
-            return TypedResults.Ok(rows.Select(AuditEntryResponse.From));
-        }).WithSummary("Audit rows of my log, oldest first; page with ?after=SEQUENCE&limit=N (at most 1000).");
+        audit.MapGet("/", async (AuditQueries queries, long? after, int? limit, string? action, CancellationToken ct) =>
+            TypedResults.Ok((await queries.FeedAsync(new AuditFilter(action), after ?? 0, limit ?? 100, ct)).Select(AuditEntryResponse.From)))
+            .WithSummary("Audit rows of my log, oldest first; page with ?after=SEQUENCE&limit=N (1 to 1000, default 100); ?action=PREFIX filters.");
         audit.MapPost("/verify", async (IServiceScopeFactory scopes, CancellationToken ct) =>
         {
             // The chain spans every tenant's rows.

@@ -1,7 +1,7 @@
-using Lightshield.Center.Billing;
+using Lightshield.Center.Api;
 using Lightshield.Center.Persistence;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Billing;
 
 /// <summary><c>/api/v1/billing</c>: metered usage in hourly buckets and the monthly report (JSON or CSV). Every caller
 /// gets what its scope sees: the provider every tenant, a tenant itself.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lightshield.Center.Api;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Queries;
 

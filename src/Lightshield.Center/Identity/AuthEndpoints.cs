@@ -1,12 +1,12 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Hosting;
-using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Identity;
 
 /// <summary><c>/api/v1/auth</c>: sign in with a password for a bearer token; who am I; change my password.</summary>
 internal static class AuthEndpoints

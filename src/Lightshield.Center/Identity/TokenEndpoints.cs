@@ -1,9 +1,9 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
-using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Identity;
 
 /// <summary><c>/api/v1/tokens</c>: API tokens for automation. A token acts as the user who created it.
 /// Administrators see and revoke every token of their tenant (or of the provider); others only their own.</summary>

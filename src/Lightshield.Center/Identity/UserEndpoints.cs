@@ -1,11 +1,11 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Hosting;
-using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Identity;
 
 /// <summary><c>/api/v1/users</c>: a tenant-admin manages the tenant's users, a provider-admin the provider's.</summary>
 internal static class UserEndpoints
@@ -17,8 +17,7 @@ internal static class UserEndpoints
             TypedResults.Ok((await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct)).Select(UserResponse.From)))
             .WithSummary("List the users of my tenant (or the provider's users).");
         users.MapGet("/{userId:guid}", async (Guid userId, CenterDbContext db, CancellationToken ct) =>
-            await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct) is { } user
-                ? TypedResults.Ok(UserResponse.From(user)) : ApiProblems.NotFound("user", userId))
+            ApiProblems.OkOrNotFound(await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct), UserResponse.From, "user", userId))
             .WithSummary("Get a user.");
         users.MapPost("/", CreateAsync).WithSummary("Create a user; without a password, a one-time password is generated and shown once.")
             .Produces<UserCreatedResponse>(StatusCodes.Status201Created);

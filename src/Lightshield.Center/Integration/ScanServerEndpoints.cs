@@ -1,11 +1,10 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
-using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Integration;
 
 /// <summary><c>/api/v1/scan-servers</c>: the provider's scan servers (health, load, versions), the tokens they
 /// heartbeat with and the center's credential keys. Provider roles only.</summary>
@@ -32,14 +31,8 @@ internal static class ScanServerEndpoints
         tokens.MapDelete("/{tokenId:guid}", RevokeTokenAsync).WithSummary("Revoke a scan-server token: its servers' heartbeats are refused.");
     }
 
-    private static async Task<IResult> ListAsync(CenterDbContext db, TimeProvider time, IOptions<IntegrationOptions> options, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var servers = await db.ScanServers.AsNoTracking().ToListAsync(ct);
-        return TypedResults.Ok(servers.OrderBy(s => s.Segment, StringComparer.Ordinal).ThenBy(s => s.HypervisorHost, StringComparer.Ordinal)
-            .ThenBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => ScanServerResponse.From(s, ScanServerHealth.IsDown(s.LastSeenAt, now, options.Value.DownAfter))));
-    }
+    private static async Task<IResult> ListAsync(ScanServerQueries queries, CancellationToken ct) =>
+        TypedResults.Ok((await queries.ListAsync(ct)).Select(ScanServerResponse.From));
 
     private static async Task<IResult> RotateAsync(CenterSigningKeys keys, CenterDbContext db, AuditLog audit, CancellationToken ct)
     {
@@ -93,9 +86,13 @@ internal static class ScanServerEndpoints
 public sealed record ScanServerResponse(string Id, string Address, string CertificateSha256, string HypervisorHost, string Segment,
     int Capacity, double Load, string EngineVersion, string DatabaseVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, string Health)
 {
-    public static ScanServerResponse From(ScanServer server, bool down) =>
-        new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity, server.Load,
-            server.EngineVersion, server.DatabaseVersion, server.RegisteredAt, server.LastSeenAt, down ? "down" : "up");
+    public static ScanServerResponse From(ScanServerView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var server = view.Server;
+        return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity, server.Load,
+            server.EngineVersion, server.DatabaseVersion, server.RegisteredAt, server.LastSeenAt, view.Health);
+    }
 }
 
 /// <param name="PublicKey">Base64 SubjectPublicKeyInfo, as <c>Svm:TrustedCredentialKeys</c> takes it.</param>

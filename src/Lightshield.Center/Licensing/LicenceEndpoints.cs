@@ -1,9 +1,9 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Identity;
-using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Licensing;
 
 /// <summary>Licences: the provider grants (<c>POST /tenants/{id}/licences</c>); <c>/licences</c> shows every caller the
 /// licences and states its scope sees (a tenant its own, the provider every tenant's); anyone signed in can verify a

@@ -1,12 +1,12 @@
 using System.Text.Json;
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.ScanPolicies;
 using Lightshield.Protocol.Policies;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.ScanPolicies;
 
 /// <summary>Group policies (tenant-private), the provider's default template, and the provider's reset-to-default.</summary>
 internal static class PolicyEndpoints

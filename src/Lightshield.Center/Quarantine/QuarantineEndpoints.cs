@@ -1,12 +1,11 @@
-using System.Text.Json;
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.Quarantine;
+using Lightshield.Center.Queries;
 using Lightshield.Quarantine;
-using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Quarantine;
 
 /// <summary><c>/api/v1/quarantine</c>: the tenant's quarantine key and vault items (tenant-private: the provider
 /// has no route here). Restores need the tenant secret, which the center uses for that one request and never stores.</summary>
@@ -21,16 +20,11 @@ internal static class QuarantineEndpoints
             .WithSummary("The tenant's quarantine public key (agents enrolled from now on encrypt to it).");
         quarantine.MapPost("/key", CreateKeyAsync).RequireAuthorization(Policies.TenantAdmin)
             .WithSummary("Create the tenant's quarantine key pair; its private key is encrypted with the tenant secret, which is not stored.");
-        quarantine.MapGet("/", async (CenterDbContext db, int? page, int? pageSize, CancellationToken ct) =>
-        {
-            var size = Math.Clamp(pageSize ?? 50, 1, 500);
-            var items = await db.QuarantineItems.AsNoTracking().Where(i => i.State != QuarantineItemState.Deleted)
-                .OrderByDescending(i => i.QuarantinedAt).ThenBy(i => i.Id).Skip(Math.Max(0, (page ?? 1) - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(items.Select(QuarantineItemResponse.From));
-        }).WithSummary("Quarantined files of my agents.");
-        quarantine.MapGet("/{itemId:guid}", async (Guid itemId, CenterDbContext db, CancellationToken ct) =>
-            await db.QuarantineItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId, ct) is { } item
-                ? TypedResults.Ok(QuarantineItemResponse.From(item)) : ApiProblems.NotFound("quarantine item", itemId))
+        quarantine.MapGet("/", async (QuarantineQueries queries, int? page, int? pageSize, CancellationToken ct) =>
+            TypedResults.Ok((await queries.ListAsync(PageRequest.Of(page, pageSize), ct)).Items.Select(QuarantineItemResponse.From)))
+            .WithSummary("Quarantined files of my agents, newest first (paged: ?page=N&pageSize=M, at most 500).");
+        quarantine.MapGet("/{itemId:guid}", async (Guid itemId, QuarantineQueries queries, CancellationToken ct) =>
+            ApiProblems.OkOrNotFound(await queries.GetAsync(itemId, ct), QuarantineItemResponse.From, "quarantine item", itemId))
             .WithSummary("One quarantined file.");
         quarantine.MapPost("/{itemId:guid}/restore", RestoreAsync).RequireAuthorization(Policies.TenantAdmin)
             .WithSummary("Restore a file to its original place: the agent receives the item's key, wrapped to the agent, at its next sync.");
@@ -63,7 +57,7 @@ internal static class QuarantineEndpoints
         try
         {
             return await actions.RestoreAsync(itemId, request.Secret, ct) is { } item
-                ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/quarantine/{item.Id}", QuarantineItemResponse.From(item))
+                ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/quarantine/{item.Id}", QuarantineItemResponse.From(QuarantineQueries.View(item, null)))
                 : ApiProblems.NotFound("quarantine item", itemId);
         }
         catch (QuarantineException e)
@@ -84,16 +78,15 @@ public sealed record QuarantineKeyResponse(string Fingerprint, string PublicKeyP
         new(key.Fingerprint, System.Security.Cryptography.PemEncoding.WriteString("PUBLIC KEY", key.PublicKey), key.CreatedAt);
 }
 
-public sealed record QuarantineItemResponse(Guid Id, Guid AgentId, string ItemId, string Path, IReadOnlyList<string> Names, string Sha256, long Size,
-    DateTimeOffset QuarantinedAt, string State, DateTimeOffset UpdatedAt)
+/// <param name="AgentHostName">The agent's host name (null in the answer to a restore).</param>
+public sealed record QuarantineItemResponse(Guid Id, Guid AgentId, string? AgentHostName, string ItemId, string Path, IReadOnlyList<string> Names,
+    string Sha256, long Size, DateTimeOffset QuarantinedAt, string State, DateTimeOffset UpdatedAt)
 {
-    public static QuarantineItemResponse From(QuarantineItemRecord item) => new(item.Id, item.AgentId, item.ItemId, item.Path,
-        JsonSerializer.Deserialize<string[]>(item.NamesJson) ?? [], item.Sha256, item.Size, item.QuarantinedAt,
-        item.State switch
-        {
-            QuarantineItemState.RestoreRequested => "restore-requested",
-            QuarantineItemState.Restored => "restored",
-            QuarantineItemState.Deleted => "deleted",
-            _ => "in-vault",
-        }, item.UpdatedAt);
+    public static QuarantineItemResponse From(QuarantineItemView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var item = view.Item;
+        return new(item.Id, item.AgentId, view.AgentHostName, item.ItemId, item.Path, view.Names, item.Sha256, item.Size, item.QuarantinedAt,
+            view.State, item.UpdatedAt);
+    }
 }

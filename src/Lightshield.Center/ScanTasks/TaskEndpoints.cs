@@ -15,10 +15,10 @@ internal static class TaskEndpoints
             TypedResults.Ok((await queries.ListAsync(PageRequest.Of(page, pageSize), ct)).Items.Select(TaskResponse.From)))
             .WithSummary("My tasks, newest first (paged: ?page=N&pageSize=M, at most 500).");
         tasks.MapGet("/{taskId:guid}", async (Guid taskId, TaskQueries queries, CancellationToken ct) =>
-            await queries.GetAsync(taskId, ct) is { } task ? TypedResults.Ok(TaskResponse.From(task)) : ApiProblems.NotFound("task", taskId))
+            ApiProblems.OkOrNotFound(await queries.GetAsync(taskId, ct), TaskResponse.From, "task", taskId))
             .WithSummary("A task with its progress summed over its agents.");
         tasks.MapGet("/{taskId:guid}/runs", async (Guid taskId, TaskQueries queries, CancellationToken ct) =>
-            await queries.RunsAsync(taskId, ct) is { } runs ? TypedResults.Ok(runs.Select(TaskRunResponse.From)) : ApiProblems.NotFound("task", taskId))
+            ApiProblems.OkOrNotFound(await queries.RunsAsync(taskId, ct), runs => runs.Select(TaskRunResponse.From), "task", taskId))
             .WithSummary("A task's progress per agent.");
         tasks.MapPost("/", CreateAsync).RequireAuthorization(Policies.TenantOperator)
             .WithSummary("Start a scan now on agents and/or a group: kind scan (paths), full-scan or memory-scan.");

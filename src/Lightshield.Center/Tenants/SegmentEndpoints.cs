@@ -1,10 +1,10 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Tenants;
 
 /// <summary><c>/api/v1/segments</c>: the provider's segments.</summary>
 internal static class SegmentEndpoints
@@ -16,8 +16,7 @@ internal static class SegmentEndpoints
             TypedResults.Ok((await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct)).Select(SegmentResponse.From)))
             .WithSummary("List segments.");
         segments.MapGet("/{segmentId:guid}", async (Guid segmentId, CenterDbContext db, CancellationToken ct) =>
-            await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == segmentId, ct) is { } segment
-                ? TypedResults.Ok(SegmentResponse.From(segment)) : ApiProblems.NotFound("segment", segmentId))
+            ApiProblems.OkOrNotFound(await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == segmentId, ct), SegmentResponse.From, "segment", segmentId))
             .WithSummary("Get a segment.");
         segments.MapPost("/", CreateAsync).RequireAuthorization(Policies.ProviderAdmin).WithSummary("Create a segment.");
         segments.MapDelete("/{segmentId:guid}", DeleteAsync).RequireAuthorization(Policies.ProviderAdmin)

@@ -1,10 +1,10 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Tenants;
 
 /// <summary><c>/api/v1/tenants</c>: the provider onboards, suspends, resumes and deletes tenants.</summary>
 internal static class TenantEndpoints
@@ -12,12 +12,11 @@ internal static class TenantEndpoints
     public static void MapTenantEndpoints(this RouteGroupBuilder api)
     {
         var tenants = api.MapGroup("/tenants").WithTags("Tenants").RequireAuthorization(Policies.ProviderStaff);
-        tenants.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Tenants.AsNoTracking().OrderBy(t => t.Name).ToListAsync(ct)).Select(TenantResponse.From)))
+        tenants.MapGet("/", async (TenantQueries queries, CancellationToken ct) =>
+            TypedResults.Ok((await queries.ListAsync(ct)).Select(TenantResponse.From)))
             .WithSummary("List tenants.");
-        tenants.MapGet("/{tenantId:guid}", async (Guid tenantId, CenterDbContext db, CancellationToken ct) =>
-            await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is { } tenant
-                ? TypedResults.Ok(TenantResponse.From(tenant)) : ApiProblems.NotFound("tenant", tenantId))
+        tenants.MapGet("/{tenantId:guid}", async (Guid tenantId, TenantQueries queries, CancellationToken ct) =>
+            ApiProblems.OkOrNotFound(await queries.GetAsync(tenantId, ct), TenantResponse.From, "tenant", tenantId))
             .WithSummary("Get a tenant.");
         tenants.MapPost("/", CreateAsync).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Create a tenant and its first tenant-admin; the admin's password is shown once.")
@@ -45,7 +44,7 @@ internal static class TenantEndpoints
     }
 
     private static async Task<IResult> SetStateAsync(Guid tenantId, TenantState state, TenantAdministration tenants, CancellationToken ct) =>
-        await tenants.SetStateAsync(tenantId, state, ct) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : ApiProblems.NotFound("tenant", tenantId);
+        ApiProblems.OkOrNotFound(await tenants.SetStateAsync(tenantId, state, ct), TenantResponse.From, "tenant", tenantId);
 
     private static async Task<IResult> DeleteAsync(Guid tenantId, CenterDbContext db, AuditLog audit, CancellationToken ct)
     {
@@ -73,7 +72,7 @@ public sealed record TenantRequest(string? Name, Guid? SegmentId, string? TimeZo
 public sealed record TenantResponse(Guid Id, string Name, string State, Guid SegmentId, string TimeZone, DateTimeOffset CreatedAt)
 {
     public static TenantResponse From(Tenant tenant) =>
-        new(tenant.Id, tenant.Name, tenant.State.ToString().ToLowerInvariant(), tenant.SegmentId, tenant.TimeZone, tenant.CreatedAt);
+        new(tenant.Id, tenant.Name, TenantStates.Name(tenant.State), tenant.SegmentId, tenant.TimeZone, tenant.CreatedAt);
 }
 
 /// <param name="AdminPassword">One-time password of the first tenant-admin; shown only in this answer.</param>

@@ -1,8 +1,8 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Identity;
-using Lightshield.Center.Updates;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Lightshield.Center.Api;
+namespace Lightshield.Center.Updates;
 
 /// <summary><c>/api/v1/updates</c>: the provider's update mirror (versions, import), the staged rollout (promote,
 /// rollback) and update status per scan server and per tenant. Provider roles only: a tenant gets 403 (its agents'

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
 using Lightshield.Center.Hosting;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Client;

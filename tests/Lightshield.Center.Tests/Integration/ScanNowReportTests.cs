@@ -1,8 +1,9 @@
 extern alias agent;
 using System.Net;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
