@@ -86,7 +86,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await row.Locator("button.restore").ClickAsync();
             await tab.Page.Locator("#tenant-secret").FillAsync(Secret);
             await tab.Page.ClickAsync("#confirm-secret");
-            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault");
+            // The restore unlocks the tenant key (PBKDF2, 600,000 rounds): slow on a loaded machine, so more than the default 5 s.
+            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault", new() { Timeout = 30_000 });
 
             await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
                 "the agent restored the file");
