@@ -4,7 +4,9 @@ using Lightshield.Protocol.Center;
 namespace Lightshield.Agent.Center;
 
 /// <summary>The progress reports of the next sync: every center task whose final state the center has not
-/// acknowledged, with the job queue's live counters for a running scan.</summary>
+/// acknowledged, with the job queue's live counters for a running scan. A scan the job queue has finished is reported
+/// completed (and recorded so in the book) even when the task runner has not looked at it yet: the final report goes
+/// with the agent's next contact, whatever the runner is busy with.</summary>
 public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
 {
     /// <summary>The reports, and the ids of those that carry a final state (acknowledged once the sync is answered).</summary>
@@ -14,28 +16,25 @@ public sealed class CenterProgress(CenterTaskBook book, JobQueue queue)
         var final = new List<string>();
         foreach (var task in await book.UnreportedAsync(cancellationToken))
         {
-            var report = new TaskProgressReport
-            {
-                TaskId = task.Id,
-                State = task.State,
-                FilesScanned = task.FilesScanned,
-                FilesInfected = task.FilesInfected,
-                FilesFailed = task.FilesFailed,
-                BytesRead = task.BytesRead,
-                Message = task.Message,
-            };
+            var current = task;
             if (task.State == TaskState.Running && task.Kind != TaskKind.MemoryScan && await queue.GetTaskAsync(task.Id, cancellationToken) is { } live)
             {
-                report.FilesScanned = live.FilesDone;
-                report.FilesInfected = live.Infected;
-                report.FilesFailed = live.Errors;
-                report.BytesRead = live.BytesRead;
+                current = live.FinishedAt is null ? task.WithCounters(live) : await book.CompleteAsync(task, live, cancellationToken);
             }
-            if (task.IsFinal)
+            if (current.IsFinal)
             {
                 final.Add(task.Id);
             }
-            reports.Add(report);
+            reports.Add(new TaskProgressReport
+            {
+                TaskId = current.Id,
+                State = current.State,
+                FilesScanned = current.FilesScanned,
+                FilesInfected = current.FilesInfected,
+                FilesFailed = current.FilesFailed,
+                BytesRead = current.BytesRead,
+                Message = current.Message,
+            });
         }
         return (reports, final);
     }

@@ -24,4 +24,11 @@ public sealed record CenterTask(
     long RetryAt)
 {
     public bool IsFinal => State is TaskState.Completed or TaskState.Failed;
+
+    /// <summary>This task with the job queue's counters of its scan.</summary>
+    public CenterTask WithCounters(Jobs.TaskProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return this with { FilesScanned = progress.FilesDone, FilesInfected = progress.Infected, FilesFailed = progress.Errors, BytesRead = progress.BytesRead };
+    }
 }

@@ -47,13 +47,16 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
     public async Task<CenterTask?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         (await QueryAsync($"SELECT {Columns} FROM center_tasks WHERE id = $id", cancellationToken, ("$id", id))).SingleOrDefault();
 
+    /// <summary>Writes the task's state, counters and lease. A final state is never turned back into a running one: the
+    /// runner and the sync both record the end of a scan, and a write from an older copy of the task must not undo it.</summary>
     public async Task UpdateAsync(CenterTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         await using var connection = database.Open();
         await using var update = connection.Command("""
             UPDATE center_tasks SET state = $state, message = $message, files_scanned = $scanned, files_infected = $infected,
-                files_failed = $failed, bytes_read = $bytes, lease_id = $lease, lease_renew_at = $renew, retry_at = $retry WHERE id = $id
+                files_failed = $failed, bytes_read = $bytes, lease_id = $lease, lease_renew_at = $renew, retry_at = $retry
+            WHERE id = $id AND (state NOT IN (4, 5) OR $state IN (4, 5))
             """);
         update.Parameters.AddWithValue("$id", task.Id);
         update.Parameters.AddWithValue("$state", (int)task.State);
@@ -66,6 +69,17 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
         update.Parameters.AddWithValue("$renew", task.LeaseRenewAt);
         update.Parameters.AddWithValue("$retry", task.RetryAt);
         await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records that the job queue finished <paramref name="task"/>'s scan: completed, with the queue's counters.
+    /// Returns the task as recorded.</summary>
+    public async Task<CenterTask> CompleteAsync(CenterTask task, Jobs.TaskProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(progress);
+        var completed = task.WithCounters(progress) with { State = TaskState.Completed };
+        await UpdateAsync(completed, cancellationToken);
+        return completed;
     }
 
     /// <summary>The center answered a sync that reported these tasks in their final state: stop reporting them.</summary>

@@ -11,7 +11,9 @@ namespace Lightshield.Agent.Center;
 /// persistent job queue under the center's task id (so it runs once, survives restarts and is worked by the
 /// <c>JobWorker</c>); a full scan covers the policy's on-demand paths and starts only with a lease from the center (at
 /// most N per hypervisor host): refused, it waits the center's retry hint; granted, the lease is renewed at half its
-/// time while the scan runs and released when it ends. A memory scan runs here.
+/// time while the scan runs and released when it ends. A memory scan runs here, beside the loop: it can take minutes
+/// (or wait for a scan server), and meanwhile other tasks still start and their ends are still recorded — a scan now
+/// never waits "queued" behind it.
 /// </summary>
 public sealed partial class CenterTaskRunner(
     CenterTaskBook book,
@@ -26,27 +28,37 @@ public sealed partial class CenterTaskRunner(
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CenterUnreachableRetry = TimeSpan.FromSeconds(10);
 
+    /// <summary>Memory scans running beside the loop, by task id.</summary>
+    private readonly Dictionary<string, Task> _memoryScans = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await enrolment.WaitUntilEnrolledAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                foreach (var task in await book.DueAsync(stoppingToken))
+                try
                 {
-                    await StartAsync(task, stoppingToken);
+                    foreach (var task in await book.DueAsync(stoppingToken))
+                    {
+                        await StartAsync(task, stoppingToken);
+                    }
+                    foreach (var task in await book.RunningAsync(stoppingToken))
+                    {
+                        await FollowAsync(task, stoppingToken);
+                    }
                 }
-                foreach (var task in await book.RunningAsync(stoppingToken))
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    await FollowAsync(task, stoppingToken);
+                    LogFailed(logger, exception);
                 }
+                await Task.Delay(Tick, time, stoppingToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogFailed(logger, exception);
-            }
-            await Task.Delay(Tick, time, stoppingToken);
+        }
+        finally
+        {
+            await Task.WhenAll(_memoryScans.Values).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -61,7 +73,7 @@ public sealed partial class CenterTaskRunner(
                 await StartFullScanAsync(task, cancellationToken);
                 break;
             case TaskKind.MemoryScan:
-                await RunMemoryScanAsync(task, cancellationToken);
+                await StartMemoryScanAsync(task, cancellationToken);
                 break;
             default:
                 await book.UpdateAsync(task with { State = TaskState.Failed, Message = $"this agent does not know task kind {task.Kind}" }, cancellationToken);
@@ -100,9 +112,23 @@ public sealed partial class CenterTaskRunner(
         LogStarted(logger, task.Id, kind, string.Join(", ", roots));
     }
 
+    /// <summary>Marks the memory scan running and lets it run beside the loop (once per task id).</summary>
+    private async Task StartMemoryScanAsync(CenterTask task, CancellationToken cancellationToken)
+    {
+        foreach (var done in _memoryScans.Where(m => m.Value.IsCompleted).Select(m => m.Key).ToList())
+        {
+            _memoryScans.Remove(done);
+        }
+        if (_memoryScans.ContainsKey(task.Id))
+        {
+            return;
+        }
+        await book.UpdateAsync(task with { State = TaskState.Running }, cancellationToken);
+        _memoryScans[task.Id] = Task.Run(() => RunMemoryScanAsync(task with { State = TaskState.Running }, cancellationToken), CancellationToken.None);
+    }
+
     private async Task RunMemoryScanAsync(CenterTask task, CancellationToken cancellationToken)
     {
-        await book.UpdateAsync(task with { State = TaskState.Running }, cancellationToken);
         try
         {
             var (files, detections) = await memory.ScanAsync(cancellationToken);
@@ -111,6 +137,15 @@ public sealed partial class CenterTaskRunner(
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or RpcException)
         {
             await book.UpdateAsync(task with { State = TaskState.Failed, Message = exception.Message }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the task stays running in the book and the center; it is not restarted on its own.
+        }
+        catch (Exception exception)
+        {
+            LogFailed(logger, exception);
+            await book.UpdateAsync(task with { State = TaskState.Failed, Message = exception.Message }, CancellationToken.None);
         }
     }
 
@@ -122,15 +157,7 @@ public sealed partial class CenterTaskRunner(
             var progress = await queue.GetTaskAsync(task.Id, cancellationToken);
             if (progress?.FinishedAt is not null)
             {
-                task = task with
-                {
-                    State = TaskState.Completed,
-                    FilesScanned = progress.FilesDone,
-                    FilesInfected = progress.Infected,
-                    FilesFailed = progress.Errors,
-                    BytesRead = progress.BytesRead,
-                };
-                await book.UpdateAsync(task, cancellationToken);
+                task = await book.CompleteAsync(task, progress, cancellationToken);
                 LogCompleted(logger, task.Id, task.FilesScanned, task.FilesInfected);
             }
         }

@@ -6,6 +6,14 @@ internal static class ApiProblems
     public static IResult NotFound(string what, Guid id) =>
         TypedResults.Problem($"There is no {what} {id} (or it is not yours to see).", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    /// <summary>200 with <paramref name="answer"/> of what was found, or the 404 of <see cref="NotFound"/>.</summary>
+    public static IResult OkOrNotFound<T, TResponse>(T? found, Func<T, TResponse> answer, string what, Guid id)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return found is null ? NotFound(what, id) : TypedResults.Ok(answer(found));
+    }
+
     public static IResult NotFoundText(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Wire = Lightshield.Protocol.Center;
@@ -12,7 +13,7 @@ namespace Lightshield.Center.Events;
 /// brings duplicates), malformed events are rejected one by one (never the whole batch, so one bad event cannot
 /// block an agent's outbox).
 /// </summary>
-public sealed partial class EventIngestion(CenterDbContext db, TimeProvider time)
+public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics metrics, TimeProvider time)
 {
     public const int MaxBatch = 1000;
     public const int MaxPayloadBytes = 16 * 1024;
@@ -70,6 +71,7 @@ public sealed partial class EventIngestion(CenterDbContext db, TimeProvider time
                 db.ChangeTracker.Clear();
             }
         }
+        metrics.EventsIngested(ack.Accepted);
         return ack;
     }
 

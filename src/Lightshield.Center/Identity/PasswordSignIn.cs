@@ -1,3 +1,4 @@
+using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
@@ -8,11 +9,22 @@ namespace Lightshield.Center.Identity;
 /// <summary>Checks a tenant name, user name and password and opens a session: an <see cref="ApiToken"/> row whose
 /// secret is returned once. The REST login hands the secret out as a bearer token; the web console keeps only the
 /// token's id in its cookie, so signing out (revoking) and suspending a tenant end both kinds of session alike.</summary>
-public sealed class PasswordSignIn(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class PasswordSignIn(IServiceScopeFactory scopes, CenterMetrics metrics, TimeProvider time)
 {
     public const string WrongCredentials = "Wrong tenant, user name or password.";
 
     public async Task<SignInResult> SignInAsync(string? tenantName, string userName, string password, string sessionName,
+        TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var result = await TrySignInAsync(tenantName, userName, password, sessionName, lifetime, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            metrics.SignInFailed(failure == SignInFailure.TenantSuspended ? "tenant-suspended" : "wrong-credentials");
+        }
+        return result;
+    }
+
+    private async Task<SignInResult> TrySignInAsync(string? tenantName, string userName, string password, string sessionName,
         TimeSpan lifetime, CancellationToken cancellationToken)
     {
         // Who is signing in is not known yet: the look-up runs in a system scope.

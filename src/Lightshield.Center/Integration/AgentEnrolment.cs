@@ -9,9 +9,10 @@ using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
-using Lightshield.Protocol.Center;
 using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
+using EnrolRequest = Lightshield.Protocol.Center.EnrolRequest;
+using EnrolResponse = Lightshield.Protocol.Center.EnrolResponse;
 
 namespace Lightshield.Center.Integration;
 
@@ -21,7 +22,8 @@ namespace Lightshield.Center.Integration;
 /// tenant's scope, with an audit entry. Nothing about the caller's address is kept or used: two VMs with the same
 /// address are two agents, told apart by their credentials only.
 /// </summary>
-public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, TimeProvider time, ILogger<AgentEnrolment> logger)
+public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, CenterMetrics metrics, TimeProvider time,
+    ILogger<AgentEnrolment> logger)
 {
     private const int MaxVcpus = 4096;
 
@@ -106,6 +108,7 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         // with its event, now.
         await services.GetRequiredService<LicenceEvaluator>().EvaluateAsync(agent.TenantId, cancellationToken);
         CenterLog.AgentEnrolled(logger, agent.Id, agent.TenantId, agent.HostName, agent.HypervisorHost);
+        metrics.Enrolled();
         return new EnrolResponse
         {
             AgentId = agent.Id.ToString(),

@@ -1,11 +1,8 @@
 using Grpc.Core;
-using Lightshield.Center.Billing;
+using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
-using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
-using Lightshield.Center.ScanPolicies;
-using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
@@ -14,24 +11,19 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Center.Integration;
 
 /// <summary>
-/// <c>AgentGateway</c>: enrolment; sync (health, task progress and finished restores in; assignment, policy, tasks,
-/// restore orders and a renewed credential out); events; full-scan leases. Every
-/// call but <c>Enrol</c> arrives authenticated and bound to the agent's tenant scope by
-/// <see cref="AgentAuthenticationInterceptor"/>.
+/// <c>AgentGateway</c>: enrolment; sync, built from the features' <see cref="IAgentSyncContributor"/>s (health,
+/// metering, assignment, tasks, restores, policy, credential renewal, licence); events; full-scan leases. Every call but
+/// <c>Enrol</c> arrives authenticated and bound to the agent's tenant scope by <see cref="AgentAuthenticationInterceptor"/>.
 /// </summary>
 public sealed class AgentGatewayService(
     AgentEnrolment enrolment,
     CurrentAgent current,
     CenterDbContext db,
-    ScanServerRegistry registry,
-    AgentCredentials credentials,
+    IEnumerable<IAgentSyncContributor> contributors,
     HostScanLeases leases,
-    GroupPolicies policies,
-    AgentTaskFeed tasks,
     EventIngestion events,
     QuarantineRestores restores,
-    UsageMeter meter,
-    LicenceEvaluator licences,
+    CenterMetrics metrics,
     IOptions<IntegrationOptions> options,
     TimeProvider time) : AgentGateway.AgentGatewayBase
 {
@@ -47,61 +39,40 @@ public sealed class AgentGatewayService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var caller = current.Agent;
-        var ct = context.CancellationToken;
-        var agent = await db.Agents.FirstAsync(a => a.Id == caller.AgentId, ct);
-        var vcpusBefore = agent.Vcpus;
-        await RecordHealthAsync(agent, request.Health, ct);
+        var started = time.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            var response = await SyncAsync(request, context.CancellationToken);
+            succeeded = true;
+            return response;
+        }
+        finally
+        {
+            metrics.AgentSynced(succeeded, time.GetElapsedTime(started));
+        }
+    }
 
-        var settings = options.Value;
-        var response = new SyncResponse
+    private async Task<SyncResponse> SyncAsync(SyncRequest request, CancellationToken ct)
+    {
+        var caller = current.Agent;
+        var agent = await db.Agents.FirstAsync(a => a.Id == caller.AgentId, ct);
+        var sync = new AgentSyncContext(caller, agent, request, new SyncResponse
         {
-            SyncIntervalSeconds = (int)settings.SyncInterval.TotalSeconds,
+            SyncIntervalSeconds = (int)options.Value.SyncInterval.TotalSeconds,
             TenantSuspended = !caller.TenantActive,
-        };
-        if (caller.TenantActive)
+        }, time.GetUtcNow());
+        var parts = contributors.Where(c => caller.TenantActive || c.ServesSuspendedTenants).OrderBy(c => c.Order).ToList();
+        foreach (var part in parts)
         {
-            var now = time.GetUtcNow();
-            // Metered only while served: a suspended tenant's agents protect nothing.
-            await meter.RecordContactAsync(agent, agent.Vcpus, now, ct);
-            var ordered = ScanServerAssignment.Order(await registry.CandidatesAsync(caller.Segment, ct),
-                new AssignmentRequest(caller.HypervisorHost, caller.Segment, TenantActive: true, settings.RequiredEngineVersion),
-                now, settings.DownAfter);
-            response.ScanServers.AddRange(ordered.Select(s => new Protocol.Center.ScanServerAssignment
-            {
-                Address = s.Address,
-                CertificateSha256 = s.CertificateSha256,
-                HypervisorHost = s.HypervisorHost,
-                ServerId = s.ServerId,
-            }));
-            await tasks.RecordProgressAsync(caller.AgentId, request.Progress, ct);
-            await restores.CompletedAsync(caller.AgentId, request.CompletedRestores, ct);
-            var policy = await policies.GetOrCreateAsync(agent.GroupId, ct);
-            if (policy is not null)
-            {
-                response.PolicyVersion = policy.Version;
-                if (request.PolicyVersion != policy.Version)
-                {
-                    response.PolicyJson = policy.Json;
-                }
-            }
-            response.Tasks.AddRange(await tasks.TakePendingAsync(caller.AgentId, ct));
-            response.Restores.AddRange(await restores.PendingAsync(caller.AgentId, ct));
-            if (credentials.NeedsRenewal(caller.Claims))
-            {
-                var (renewed, claims) = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment, ct);
-                agent.CredentialExpiresAt = claims.ExpiresAt;
-                response.RenewedCredential = renewed;
-                response.RenewedCredentialExpiresUnixMs = claims.ExpiresAt.ToUnixTimeMilliseconds();
-            }
+            await part.ContributeAsync(sync, ct);
         }
         await db.SaveChangesAsync(ct);
-        if (agent.Vcpus != vcpusBefore)
+        foreach (var part in parts)
         {
-            // The licence state may change at once; it never changes this answer (protection continues in every state).
-            await licences.EvaluateAsync(caller.TenantId, ct);
+            await part.AfterSaveAsync(sync, ct);
         }
-        return response;
+        return sync.Response;
     }
 
     public override async Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context)
@@ -145,33 +116,4 @@ public sealed class AgentGatewayService(
         await leases.ReleaseAsync(leaseId, current.Agent.AgentId, context.CancellationToken);
         return new ScanLeaseAck();
     }
-
-    private async Task RecordHealthAsync(Agents.Agent agent, HealthReport? health, CancellationToken ct)
-    {
-        var status = await db.AgentStatuses.FirstOrDefaultAsync(s => s.AgentId == agent.Id, ct);
-        if (status is null)
-        {
-            status = new AgentStatus { AgentId = agent.Id };
-            db.AgentStatuses.Add(status);
-        }
-        status.LastSeenAt = time.GetUtcNow();
-        if (health is null)
-        {
-            return;
-        }
-        if (health.VirtualCpus is >= 1 and <= 4096)
-        {
-            agent.Vcpus = health.VirtualCpus;
-        }
-        status.OperatingSystem = ColumnText.Fit(health.OperatingSystem, 200);
-        status.Kernel = ColumnText.Fit(health.Kernel, 200);
-        status.UptimeSeconds = health.UptimeSeconds;
-        status.DiskTotalBytes = health.DiskTotalBytes;
-        status.DiskFreeBytes = health.DiskFreeBytes;
-        status.OnAccessEnabled = health.OnAccessEnabled;
-        status.ScanServer = ColumnText.Fit(health.ScanServer, 500);
-        status.ScanServerReachable = health.ScanServerReachable;
-        status.DatabaseVersion = ColumnText.Fit(health.DatabaseVersion, 200);
-    }
-
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Lightshield.Center.Api;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Hosting;
-using Lightshield.Center.Scheduling;
 using Lightshield.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Integration;
 
-/// <summary>Wiring of the integration service: gRPC for agents and scan servers on their own HTTP/2 listener.</summary>
+/// <summary>Wiring of the integration service: gRPC for agents and scan servers on their own HTTP/2 listener, the sync's
+/// assignment and credential parts; <c>/api/v1/scan-servers</c>.</summary>
 public static class IntegrationServiceExtensions
 {
     /// <summary>The gRPC port's self-signed certificate in the data directory.</summary>
@@ -22,8 +23,6 @@ public static class IntegrationServiceExtensions
         var services = builder.Services;
         services.AddOptions<IntegrationOptions>().BindConfiguration(IntegrationOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntegrationOptions>, IntegrationOptionsValidator>());
-        services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddScoped<HostScanLeases>();
 
         services.TryAddSingleton<CenterSigningKeys>();
         services.TryAddSingleton<IntegrationEndpoints>();
@@ -33,6 +32,9 @@ public static class IntegrationServiceExtensions
         services.TryAddScoped<CurrentScanServerToken>();
         services.TryAddScoped<AgentEnrolment>();
         services.TryAddScoped<ScanServerRegistry>();
+        services.TryAddScoped<ScanServerQueries>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, AssignmentSync>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, CredentialRenewalSync>());
         services.AddHostedService<IntegrationStartup>();
         services.AddGrpc()
             .AddServiceOptions<AgentGatewayService>(grpc => grpc.Interceptors.Add<AgentAuthenticationInterceptor>())
@@ -71,11 +73,12 @@ public static class IntegrationServiceExtensions
         return builder;
     }
 
-    public static WebApplication MapIntegration(this WebApplication app)
+    public static IEndpointRouteBuilder MapIntegration(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<AgentGatewayService>();
         app.MapGrpcService<ScanServerGatewayService>();
+        ApiEndpoints.Group(app).MapScanServerEndpoints();
         return app;
     }
 }

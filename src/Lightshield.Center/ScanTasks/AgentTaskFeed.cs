@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Wire = Lightshield.Protocol.Center;
@@ -7,7 +8,7 @@ namespace Lightshield.Center.ScanTasks;
 
 /// <summary>The agent's side of tasks, in the agent's tenant scope: runs not yet handed over go out with the next
 /// sync answer; progress reports update them. An agent can only touch its own runs.</summary>
-public sealed class AgentTaskFeed(CenterDbContext db, TimeProvider time)
+public sealed class AgentTaskFeed(CenterDbContext db, CenterMetrics metrics, TimeProvider time)
 {
     public const int MaxPerSync = 50;
 
@@ -36,6 +37,7 @@ public sealed class AgentTaskFeed(CenterDbContext db, TimeProvider time)
             tasks.Add(wire);
         }
         await db.SaveChangesAsync(cancellationToken);
+        metrics.TasksDispatched(tasks.Count);
         return tasks;
     }
 

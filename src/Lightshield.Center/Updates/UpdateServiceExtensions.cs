@@ -1,12 +1,13 @@
+using Lightshield.Center.Api;
 using Lightshield.Center.Integration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Lightshield.Center.Updates;
 
-/// <summary>Wiring of the update mirror and its distribution to scan servers.</summary>
+/// <summary>Wiring of the update mirror and its distribution to scan servers (gRPC); <c>/api/v1/updates</c>.</summary>
 public static class UpdateServiceExtensions
 {
-    public static WebApplicationBuilder AddUpdates(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddUpdates(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -21,10 +22,11 @@ public static class UpdateServiceExtensions
         return builder;
     }
 
-    public static WebApplication MapUpdates(this WebApplication app)
+    public static IEndpointRouteBuilder MapUpdates(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<UpdateGatewayService>();
+        ApiEndpoints.Group(app).MapUpdateEndpoints();
         return app;
     }
 }

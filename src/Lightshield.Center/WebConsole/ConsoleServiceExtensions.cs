@@ -25,6 +25,7 @@ public static class ConsoleServiceExtensions
     public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddCenterAuthentication();
         // Outside a publish (dotnet run, lightshield up, tests) the assets stay in their packages: their manifest maps them.
         if (File.Exists(ConsoleStaticAssets.RuntimeManifest()))
         {

@@ -28,7 +28,8 @@ public sealed class AdminOutput(TextWriter writer, bool json)
         var table = new Table();
         foreach (var column in columns)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(column.Header)).NoWrap());
+            var header = new TableColumn(Markup.Escape(column.Header));
+            table.AddColumn(column.Wrap ? header : header.NoWrap());
         }
         foreach (var item in items.EnumerateArray())
         {

@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Lightshield.Cli.Admin;
 
 /// <summary>One column of a table: a header and the JSON property it shows (a dotted path such as
-/// <c>progress.agents</c> reaches into objects).</summary>
-public sealed record Column(string Header, string Property)
+/// <c>progress.agents</c> reaches into objects). <paramref name="Wrap"/>: long values wrap (paths) instead of widening the
+/// table past the screen.</summary>
+public sealed record Column(string Header, string Property, bool Wrap = false)
 {
     /// <summary>The property's value as a table shows it: times in UTC to the second, null as <c>-</c>, lists joined, an object
     /// (counts by state) as <c>name value, name value</c>.</summary>

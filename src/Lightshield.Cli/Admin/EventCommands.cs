@@ -2,11 +2,16 @@ using System.CommandLine;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield events list</c>: my agents' events (detections, task progress, health), filtered and paged.</summary>
+/// <summary><c>lightshield events list</c>: my agents' events (detections, task progress, health), filtered and paged.
+/// The table shows what a person reads first (when, what, which host, which file, which threats, what was done); the
+/// whole event, payload included, is in <c>--json</c>.</summary>
 public static class EventCommands
 {
     private static readonly Column[] Columns =
-        [new("Time (UTC)", "createdAt"), new("Type", "type"), new("Agent", "agentId"), new("Id", "id"), new("Payload", "payload")];
+    [
+        new("Time (UTC)", "createdAt"), new("Type", "type"), new("Agent", "agentHostName"), new("Path", "path", Wrap: true),
+        new("Threats", "names", Wrap: true), new("Action", "action"),
+    ];
 
     public static Command Create(CliEnvironment environment)
     {

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;

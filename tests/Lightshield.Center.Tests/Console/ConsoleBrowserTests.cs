@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
-using Lightshield.Center.Api;
+using Lightshield.Center.Quarantine;
+using Lightshield.Center.Tenants;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Policies;
@@ -85,7 +86,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await row.Locator("button.restore").ClickAsync();
             await tab.Page.Locator("#tenant-secret").FillAsync(Secret);
             await tab.Page.ClickAsync("#confirm-secret");
-            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault");
+            // The restore unlocks the tenant key (PBKDF2, 600,000 rounds): slow on a loaded machine, so more than the default 5 s.
+            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault", new() { Timeout = 30_000 });
 
             await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
                 "the agent restored the file");
@@ -110,7 +112,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         var name = IntegrationDriver.Unique("browser");
         await tab.Page.Locator("#tenant-name").FillAsync(name);
         await tab.Page.ClickAsync("#create-tenant-button");
-        await Assertions.Expect(tab.Page.Locator("#tenant-created")).ToContainTextAsync($"Tenant '{name}' created");
+        // Creating a tenant hashes its admin's password (PBKDF2): slow on a loaded machine, so more than the default 5 s.
+        await Assertions.Expect(tab.Page.Locator("#tenant-created")).ToContainTextAsync($"Tenant '{name}' created", new() { Timeout = 30_000 });
         var created = await tab.Page.Locator("#tenant-created").InnerTextAsync();
         await Assertions.Expect(tab.Page.Locator($"#tenants-table td.tenant-name:text-is('{name}')")).ToBeVisibleAsync();
         var row = tab.Page.Locator("#tenants-table tr", new() { Has = tab.Page.Locator($"td.tenant-name:text-is('{name}')") });

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Tests.Infrastructure;
 
 namespace Lightshield.Center.Tests.Identity;

@@ -1,7 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Tenancy;
+using Lightshield.Center.Tenants;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
+using Lightshield.Center.Events;
+using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tests.Infrastructure;

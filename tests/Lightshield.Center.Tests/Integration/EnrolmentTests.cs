@@ -101,7 +101,7 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
     {
         var tenant = await Driver.CreateTenantAsync();
         using (var created = await Driver.Client(tenant.AdminToken).PostAsync("/api/v1/agent-groups",
-            System.Net.Http.Json.JsonContent.Create(new Api.AgentGroupRequest("databases", null))))
+            System.Net.Http.Json.JsonContent.Create(new Agents.AgentGroupRequest("databases", null))))
         {
             Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         }

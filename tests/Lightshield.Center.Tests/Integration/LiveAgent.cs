@@ -23,7 +23,12 @@ internal sealed class LiveAgent : IAsyncDisposable
     /// <summary>Whether the host is still running (a failing background service stops it).</summary>
     public bool IsRunning => !_host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
 
-    public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost)
+    /// <summary>The agent's services (its task book, its job queue).</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts an agent enrolling with <paramref name="enrolmentToken"/>; its clock is <paramref name="time"/> (default the system's).</summary>
+    public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost,
+        TimeProvider? time = null)
     {
         var state = Directory.CreateTempSubdirectory("lightshield-agent-live-");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -38,6 +43,10 @@ internal sealed class LiveAgent : IAsyncDisposable
             // Never marks the test host's mounts (the tests run as root); the center's policy says the same.
             ["OnAccess:Enabled"] = "false",
         });
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
         builder.AddLightshieldAgent();
         var host = builder.Build();
         await host.StartAsync();

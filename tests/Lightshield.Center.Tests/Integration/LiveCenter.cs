@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
 using Lightshield.Center.Hosting;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Transport;
@@ -17,7 +17,7 @@ namespace Lightshield.Center.Tests.Integration;
 /// <summary>A center on real Kestrel listeners (REST on HTTP, gRPC on TLS with its self-signed certificate), so that
 /// real scan servers can dial it; on a fresh database of <typeparamref name="TDatabase"/>'s provider, with a
 /// <see cref="FakeTimeProvider"/> clock and 1 s heartbeat and sync intervals.</summary>
-public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
 {
     /// <summary>The provider administrator's password (user <see cref="AdminUserName"/>).</summary>
     public const string AdminPassword = "bootstrap-password-for-tests";
@@ -41,13 +41,18 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
     /// <summary>The center's services (for example its scheduled-scan planner).</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Settings a derived fixture changes (for example a longer sync interval).</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings)
+    {
+    }
+
     internal IntegrationDriver Driver => _driver ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Center:Listen"] = "127.0.0.1:0",
             ["Center:Integration:GrpcListen"] = "127.0.0.1:0",
@@ -60,7 +65,9 @@ public sealed class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : Tes
             ["Center:Bootstrap:AdminUserName"] = AdminUserName,
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        Configure(settings);
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.AddCenter();
         _app = builder.Build();

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Verdicts;
 

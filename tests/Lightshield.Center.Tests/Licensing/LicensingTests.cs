@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lightshield.Center.Api;
+using Lightshield.Center.Identity;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;

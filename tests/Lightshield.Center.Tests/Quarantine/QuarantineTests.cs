@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Lightshield.Center.Api;
+using Lightshield.Center.Agents;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.Tenancy;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using Lightshield.Center.Agents;
-using Lightshield.Center.Api;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;

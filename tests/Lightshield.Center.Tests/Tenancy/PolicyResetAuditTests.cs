@@ -1,5 +1,5 @@
 using System.Net;
-using Lightshield.Center.Api;
+using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 

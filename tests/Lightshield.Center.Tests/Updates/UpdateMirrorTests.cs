@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Lightshield.Center.Api;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Updates;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Lightshield.Center.Agents;
-using Lightshield.Center.Api;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;

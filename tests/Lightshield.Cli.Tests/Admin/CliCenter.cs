@@ -18,6 +18,9 @@ public sealed class CliCenter : IAsyncLifetime
     /// <summary>The center's base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url { get; private set; } = "";
 
+    /// <summary>The center's services (to play an agent's part, such as reporting events, without a gRPC endpoint).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>The center's SQLite database file.</summary>
     public string DatabasePath => Path.Combine(_directory, "center.db");
 

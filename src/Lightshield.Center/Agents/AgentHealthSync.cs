@@ -1,0 +1,44 @@
+using Lightshield.Center.Integration;
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Agents;
+
+/// <summary>A sync's health part: the agent was seen now, and what it reports (OS, disks, on-access, its scan server)
+/// replaces its status row; its vCPUs go on the agent row. Also for a suspended tenant's agents.</summary>
+public sealed class AgentHealthSync(CenterDbContext db) : IAgentSyncContributor
+{
+    public int Order => SyncOrder.Health;
+
+    public bool ServesSuspendedTenants => true;
+
+    public async Task ContributeAsync(AgentSyncContext sync, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        var agent = sync.Agent;
+        var status = await db.AgentStatuses.FirstOrDefaultAsync(s => s.AgentId == agent.Id, cancellationToken);
+        if (status is null)
+        {
+            status = new AgentStatus { AgentId = agent.Id };
+            db.AgentStatuses.Add(status);
+        }
+        status.LastSeenAt = sync.Now;
+        if (sync.Request.Health is not { } health)
+        {
+            return;
+        }
+        if (health.VirtualCpus is >= 1 and <= 4096)
+        {
+            agent.Vcpus = health.VirtualCpus;
+        }
+        status.OperatingSystem = ColumnText.Fit(health.OperatingSystem, 200);
+        status.Kernel = ColumnText.Fit(health.Kernel, 200);
+        status.UptimeSeconds = health.UptimeSeconds;
+        status.DiskTotalBytes = health.DiskTotalBytes;
+        status.DiskFreeBytes = health.DiskFreeBytes;
+        status.OnAccessEnabled = health.OnAccessEnabled;
+        status.ScanServer = ColumnText.Fit(health.ScanServer, 500);
+        status.ScanServerReachable = health.ScanServerReachable;
+        status.DatabaseVersion = ColumnText.Fit(health.DatabaseVersion, 200);
+    }
+}

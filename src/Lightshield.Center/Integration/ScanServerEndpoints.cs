@@ -1,0 +1,110 @@
+using Lightshield.Center.Api;
+using Lightshield.Center.Audit;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Integration;
+
+/// <summary><c>/api/v1/scan-servers</c>: the provider's scan servers (health, load, versions), the tokens they
+/// heartbeat with and the center's credential keys. Provider roles only.</summary>
+internal static class ScanServerEndpoints
+{
+    public static void MapScanServerEndpoints(this RouteGroupBuilder api)
+    {
+        var servers = api.MapGroup("/scan-servers").WithTags("Scan servers").RequireAuthorization(Policies.ProviderStaff);
+        servers.MapGet("/", ListAsync).WithSummary("List scan servers with their health (down: no heartbeat within the threshold).");
+        servers.MapGet("/credential-keys", async (CenterSigningKeys keys, CancellationToken ct) =>
+        {
+            var current = await keys.CurrentAsync(ct);
+            return TypedResults.Ok(current.Trusted.Select(k => new CredentialKeyResponse(k.KeyId, k.Encoded, k.KeyId == current.Signer.PublicKey.KeyId)));
+        }).WithSummary("The center's trusted agent-credential public keys (base64 SubjectPublicKeyInfo); the signing one is marked.");
+        servers.MapPost("/credential-keys/rotate", RotateAsync).RequireAuthorization(Policies.ProviderAdmin)
+            .WithSummary("Add a new signing key; older keys stay trusted until the credentials they signed have expired.");
+
+        var tokens = servers.MapGroup("/tokens").RequireAuthorization(Policies.ProviderAdmin);
+        tokens.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.ScanServerTokens.AsNoTracking().ToListAsync(ct)).OrderBy(t => t.CreatedAt).Select(ScanServerTokenResponse.From)))
+            .WithSummary("List scan-server tokens (secrets are never shown again).");
+        tokens.MapPost("/", CreateTokenAsync).WithSummary("Create a scan-server token (Svm:CenterToken); the secret is shown once.")
+            .Produces<ScanServerTokenCreatedResponse>(StatusCodes.Status201Created);
+        tokens.MapDelete("/{tokenId:guid}", RevokeTokenAsync).WithSummary("Revoke a scan-server token: its servers' heartbeats are refused.");
+    }
+
+    private static async Task<IResult> ListAsync(ScanServerQueries queries, CancellationToken ct) =>
+        TypedResults.Ok((await queries.ListAsync(ct)).Select(ScanServerResponse.From));
+
+    private static async Task<IResult> RotateAsync(CenterSigningKeys keys, CenterDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var rotated = await keys.RotateAsync(ct);
+        audit.Record("credential-key.rotate", $"credential-key/{rotated.Signer.PublicKey.KeyId}", new { trusted = rotated.Trusted.Select(k => k.KeyId) });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(rotated.Trusted.Select(k => new CredentialKeyResponse(k.KeyId, k.Encoded, k.KeyId == rotated.Signer.PublicKey.KeyId)));
+    }
+
+    private static async Task<IResult> CreateTokenAsync(ScanServerTokenRequest request, CenterDbContext db, AuditLog audit, TimeProvider time,
+        CancellationToken ct)
+    {
+        if (ApiProblems.CheckName("name", request.Name) is { } problem)
+        {
+            return ApiProblems.BadRequest(problem);
+        }
+        var secret = SecretTokens.Create(ScanServerToken.Prefix);
+        var token = new ScanServerToken
+        {
+            Id = Guid.NewGuid(),
+            Name = request.Name!,
+            SecretHash = SecretTokens.HashOf(secret),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.ScanServerTokens.Add(token);
+        audit.Record("scan-server-token.create", $"scan-server-token/{token.Id}", new { token.Name });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"{ApiEndpoints.Prefix}/scan-servers/tokens/{token.Id}",
+            new ScanServerTokenCreatedResponse(ScanServerTokenResponse.From(token), secret));
+    }
+
+    private static async Task<IResult> RevokeTokenAsync(Guid tokenId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var token = await db.ScanServerTokens.FirstOrDefaultAsync(t => t.Id == tokenId, ct);
+        if (token is null)
+        {
+            return ApiProblems.NotFound("scan-server token", tokenId);
+        }
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = time.GetUtcNow();
+            audit.Record("scan-server-token.revoke", $"scan-server-token/{token.Id}", new { token.Name });
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+}
+
+/// <param name="Health"><c>up</c>, or <c>down</c> when its last heartbeat is older than the threshold (30 s by default).</param>
+/// <param name="Load">(running + queued scans) / capacity, as last reported.</param>
+public sealed record ScanServerResponse(string Id, string Address, string CertificateSha256, string HypervisorHost, string Segment,
+    int Capacity, double Load, string EngineVersion, string DatabaseVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, string Health)
+{
+    public static ScanServerResponse From(ScanServerView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var server = view.Server;
+        return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity, server.Load,
+            server.EngineVersion, server.DatabaseVersion, server.RegisteredAt, server.LastSeenAt, view.Health);
+    }
+}
+
+/// <param name="PublicKey">Base64 SubjectPublicKeyInfo, as <c>Svm:TrustedCredentialKeys</c> takes it.</param>
+/// <param name="Signing">True for the key that signs new credentials.</param>
+public sealed record CredentialKeyResponse(string KeyId, string PublicKey, bool Signing);
+
+public sealed record ScanServerTokenRequest(string? Name);
+
+public sealed record ScanServerTokenResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public static ScanServerTokenResponse From(ScanServerToken token) => new(token.Id, token.Name, token.CreatedAt, token.RevokedAt);
+}
+
+/// <param name="Token">The secret for <c>Svm:CenterToken</c>; shown only in this answer.</param>
+public sealed record ScanServerTokenCreatedResponse(ScanServerTokenResponse Info, string Token);
