@@ -53,27 +53,9 @@ public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDis
         }
     }
 
-    /// <summary>Writes a screenshot of the page to <c>docs/screenshots/NAME.png</c> of the repository.</summary>
+    /// <summary>Writes a screenshot of the page to <c>NAME.png</c> in <see cref="Screenshots.Directory"/>.</summary>
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots.Directory, name + ".png"), FullPage = false });
 
     public async ValueTask DisposeAsync() => await context.DisposeAsync();
-}
-
-/// <summary>The repository's <c>docs/screenshots</c>, found from the test binary's folder.</summary>
-internal static class Screenshots
-{
-    public static string Directory { get; } = Find();
-
-    private static string Find()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Lightshield.slnx")))
-            {
-                return System.IO.Directory.CreateDirectory(Path.Combine(folder.FullName, "docs", "screenshots")).FullName;
-            }
-        }
-        return System.IO.Directory.CreateTempSubdirectory("lightshield-screenshots-").FullName;
-    }
 }
