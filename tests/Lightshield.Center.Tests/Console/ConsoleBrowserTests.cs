@@ -11,8 +11,8 @@ using Microsoft.Playwright;
 namespace Lightshield.Center.Tests.Console;
 
 /// <summary>Issue #7: the web console in a real browser (Debian's chromium, headless) against a real center on
-/// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes the screenshots in
-/// <c>docs/screenshots/</c>.</summary>
+/// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes screenshots of the main
+/// pages into <see cref="Screenshots.Directory"/>.</summary>
 public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, ConsoleBrowser browser)
     : IClassFixture<LiveCenter<SqliteTestDatabase>>, IClassFixture<ConsoleBrowser>
 {
@@ -85,7 +85,9 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await row.Locator("button.restore").ClickAsync();
             await tab.Page.Locator("#tenant-secret").FillAsync(Secret);
             await tab.Page.ClickAsync("#confirm-secret");
-            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault");
+            // Ordering the restore unwraps the tenant's private key (PBKDF2, 600,000 rounds) before the table reloads: many
+            // seconds on a busy machine (this step failed with Playwright's 5 s default), so it waits as the agent steps do.
+            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault", new() { Timeout = 90_000 });
 
             await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
                 "the agent restored the file");
