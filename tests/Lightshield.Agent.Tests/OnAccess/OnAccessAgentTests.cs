@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Agent.Tests.Support;
 using Lightshield.Quarantine;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.OnAccess;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using Lightshield.Protocol.Client;
 using Lightshield.Protocol.Scan;
+using Lightshield.Testing;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Hosting;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -41,7 +42,7 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Scan_WithoutCredential_IsUnauthenticatedAndNothingIsScanned()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _server.ScanAsync(TestContent.EicarBytes));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.ScanAsync(TestSamples.Eicar()));
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains("no agent credential", error.Status.Detail, StringComparison.Ordinal);
     }
@@ -59,10 +60,10 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     public async Task Scan_WithValidCredentialOfItsSegment_ScansAndLooksUp()
     {
         var client = ClientWith(Issue("personal-data", out _));
-        using var content = new MemoryStream(TestContent.EicarBytes);
-        var (verdict, _) = await client.ScanAsync(FileKey.Compute(TestContent.EicarBytes), content, Priority.OnAccess, "ignored");
+        using var content = new MemoryStream(TestSamples.Eicar());
+        var (verdict, _) = await client.ScanAsync(FileKey.Compute(TestSamples.Eicar()), content, Priority.OnAccess, "ignored");
         Assert.Equal(VerdictKind.Infected, verdict.Kind);
-        var looked = await client.LookupAsync([FileKey.Compute(TestContent.EicarBytes)], "ignored");
+        var looked = await client.LookupAsync([FileKey.Compute(TestSamples.Eicar())], "ignored");
         Assert.Equal(VerdictKind.Infected, looked[0]!.Kind);
     }
 
