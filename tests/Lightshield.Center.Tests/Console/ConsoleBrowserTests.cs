@@ -6,6 +6,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing;
 using Microsoft.Playwright;
 
 namespace Lightshield.Center.Tests.Console;
@@ -19,8 +20,6 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     private const string Secret = "tenant-quarantine-secret-for-the-console-test";
 
     private IntegrationDriver Driver => center.Driver;
-
-    private static byte[] Eicar() => Encoding.ASCII.GetBytes(string.Concat(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
 
     [Fact]
     public async Task A_tenant_admin_starts_a_scan_sees_its_detection_and_restores_the_quarantined_file()
@@ -50,7 +49,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         try
         {
             var eicarPath = Path.Combine(tree.FullName, "invoice.com");
-            await File.WriteAllBytesAsync(eicarPath, Eicar());
+            await File.WriteAllBytesAsync(eicarPath, TestSamples.Eicar());
             await File.WriteAllTextAsync(Path.Combine(tree.FullName, "clean.txt"), "nothing to see here");
             await using var agent = await LiveAgent.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
                 await Driver.EnrolmentTokenAsync(tenant), host);
@@ -91,7 +90,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
 
             await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
                 "the agent restored the file");
-            Assert.Equal(Eicar(), await File.ReadAllBytesAsync(eicarPath));
+            Assert.Equal(TestSamples.Eicar(), await File.ReadAllBytesAsync(eicarPath));
         }
         finally
         {

@@ -23,7 +23,10 @@ internal sealed class LiveAgent : IAsyncDisposable
     /// <summary>Whether the host is still running (a failing background service stops it).</summary>
     public bool IsRunning => !_host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
 
-    public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost)
+    /// <summary>Starts the agent; with <paramref name="time"/> it runs on that clock instead of the system's (every wait
+    /// and every time it reads, as a test host may replace what the agent registers with TryAdd).</summary>
+    public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost,
+        TimeProvider? time = null)
     {
         var state = Directory.CreateTempSubdirectory("lightshield-agent-live-");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -38,6 +41,10 @@ internal sealed class LiveAgent : IAsyncDisposable
             // Never marks the test host's mounts (the tests run as root); the center's policy says the same.
             ["OnAccess:Enabled"] = "false",
         });
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
         builder.AddLightshieldAgent();
         var host = builder.Build();
         await host.StartAsync();
