@@ -14,6 +14,7 @@ namespace Lightshield.Center.Tests.Console;
 /// <summary>Issue #7: the web console in a real browser (Debian's chromium, headless) against a real center on
 /// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes screenshots of the main
 /// pages into <see cref="Screenshots.Directory"/>.</summary>
+[Collection(ConsoleBrowserCollection.Name)]
 public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, ConsoleBrowser browser)
     : IClassFixture<LiveCenter<SqliteTestDatabase>>, IClassFixture<ConsoleBrowser>
 {
@@ -63,7 +64,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await tab.OpenAsync("tasks", "#scan-now");
             await tab.Page.Locator("#scan-paths").FillAsync(tree.FullName);
             await tab.Page.ClickAsync("#start-scan");
-            await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/tasks/[0-9a-f-]{36}$"));
+            await tab.WaitForUrlAsync(new Regex("/tasks/[0-9a-f-]{36}$"), "the console to open the new task");
             await Assertions.Expect(tab.Page.Locator("#task-runs .run-state")).ToHaveTextAsync("completed", new() { Timeout = 90_000 });
             await Assertions.Expect(tab.Page.Locator("#task-runs .run-infected")).ToHaveTextAsync("1");
             await tab.ScreenshotAsync("task-progress");
