@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests use, starts their services on loopback, runs every test.
+# Arguments are passed to `dotnet test` (e.g. ./test.sh --filter FullyQualifiedName~Quarantine).
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -44,7 +45,7 @@ dotnet build Lightshield.slnx -c Release --nologo -v quiet "-clp:ErrorsOnly;NoSu
 echo "test.sh: checking code style (dotnet format --verify-no-changes)"
 dotnet format Lightshield.slnx --verify-no-changes --no-restore
 set +e
-dotnet test Lightshield.slnx -c Release --no-build --nologo 2>&1 | tee "$work/test.log"
+dotnet test Lightshield.slnx -c Release --no-build --nologo "$@" 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(grep -oE 'Passed: +[0-9]+' "$work/test.log" | awk '{s+=$2} END {print s+0}')

@@ -1,4 +1,5 @@
 using Lightshield.Engine.Tests.Support;
+using Lightshield.Testing;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Engine.Tests;

@@ -1,4 +1,5 @@
 using Lightshield.Engine.Tests.Support;
+using Lightshield.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Lightshield.Engine.Tests;

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Lightshield.Engine.Tests.Support;
+using Lightshield.Testing;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Engine.Tests;
@@ -8,6 +8,7 @@ public sealed class ScanEngineReloadTests : IDisposable
 {
     private const string NewText = "LIGHTSHIELD-RELOAD-TEST-9d2e";
     private const string NewName = "Lightshield.Test.Reload.UNOFFICIAL";
+    private const string ScannersStalled = "the scanners to make progress";
     private readonly TempDirectory _temp = new();
 
     public ScanEngineReloadTests()
@@ -26,7 +27,7 @@ public sealed class ScanEngineReloadTests : IDisposable
         var archive = Samples.Zip("eicar.com", Samples.Eicar);
         var reloaded = 0;
         var stop = 0;
-        var scans = 0;
+        var rounds = new ProgressCounter(); // four scans each
         var problems = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
         var scanners = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() =>
@@ -42,7 +43,7 @@ public sealed class ScanEngineReloadTests : IDisposable
                 {
                     problems.Enqueue($"new signature: {fresh.Kind} {fresh.Reason} (started after reload: {startedAfterReload})");
                 }
-                Interlocked.Add(ref scans, 4);
+                rounds.Increment();
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
 
@@ -55,19 +56,18 @@ public sealed class ScanEngineReloadTests : IDisposable
         }
 
         // Let the scanners run on the first engine, then reload several times under load.
-        await SpinUntil(() => Volatile.Read(ref scans) >= 200);
+        await rounds.WaitForAsync(50, ScannersStalled);
         Assert.Equal(VerdictKind.Clean, engine.Scan(newContent).Kind);
         var added = _temp.Write("reload.ndb", Samples.BodySignature("Lightshield.Test.Reload", NewText));
         var reload = engine.Reload();
         Volatile.Write(ref reloaded, 1);
         for (var i = 0; i < 3; i++)
         {
-            var before = Volatile.Read(ref scans);
-            await SpinUntil(() => Volatile.Read(ref scans) >= before + 100);
+            await rounds.WaitForAsync(rounds.Value + 25, ScannersStalled);
             File.AppendAllText(added, $"# revision {i}\n");
             engine.Reload();
         }
-        await SpinUntil(() => Volatile.Read(ref scans) >= 2000);
+        await rounds.WaitForAsync(500, ScannersStalled);
         Volatile.Write(ref stop, 1);
         await Task.WhenAll(scanners);
 
@@ -125,15 +125,5 @@ public sealed class ScanEngineReloadTests : IDisposable
 
         Assert.All(reloads, reload => Assert.Equal(engine.Database.Version, reload.Current.Version));
         Assert.Equal(VerdictKind.Infected, engine.Scan(Samples.Eicar).Kind);
-    }
-
-    private static async Task SpinUntil(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the scanners made no progress");
-            await Task.Delay(1);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Lightshield.Engine.Tests.Support;
+using Lightshield.Testing;
 
 namespace Lightshield.Engine.Tests;
 

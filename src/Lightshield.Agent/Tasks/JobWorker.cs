@@ -19,6 +19,7 @@ public sealed partial class JobWorker(
     DetectionActions actions,
     EffectivePolicy policy,
     IOptions<AgentOptions> options,
+    TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
@@ -35,7 +36,7 @@ public sealed partial class JobWorker(
             var jobs = await queue.LeaseAsync(options.Value.BatchSize, stoppingToken);
             if (jobs.Count == 0)
             {
-                await Task.Delay(IdlePoll, stoppingToken);
+                await Task.Delay(IdlePoll, time, stoppingToken);
                 continue;
             }
             var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile

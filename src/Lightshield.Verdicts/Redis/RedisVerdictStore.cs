@@ -30,6 +30,9 @@ public sealed class RedisVerdictStore : IDisposable
     private readonly ILogger _logger;
     private readonly WarningThrottle _failureWarnings;
     private readonly WarningThrottle _malformedWarnings;
+    // Its own throttle: the multiplexer raises ConnectionFailed on a thread-pool thread at a time of its choosing, so
+    // sharing the operations' throttle let it take their slot or be counted among their suppressed warnings.
+    private readonly WarningThrottle _connectionWarnings;
     private readonly VerdictCacheMetrics? _metrics;
     private long _hits;
     private long _misses;
@@ -69,6 +72,7 @@ public sealed class RedisVerdictStore : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _failureWarnings = new WarningThrottle(_timeProvider, WarningInterval);
         _malformedWarnings = new WarningThrottle(_timeProvider, WarningInterval);
+        _connectionWarnings = new WarningThrottle(_timeProvider, WarningInterval);
         _metrics = metrics;
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
@@ -414,7 +418,7 @@ public sealed class RedisVerdictStore : IDisposable
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (_failureWarnings.TryEnter(out _))
+        if (_connectionWarnings.TryEnter(out _))
         {
             VerdictLog.L2ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.Exception);
         }

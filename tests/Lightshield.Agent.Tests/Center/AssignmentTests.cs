@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Grpc.Core;
 using Lightshield.Agent.Center;
-using Lightshield.Agent.Tests.Support;
 using Lightshield.Client;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
+using Lightshield.Testing;
 using FileKey = Lightshield.Verdicts.FileKey;
 
 namespace Lightshield.Agent.Tests.Center;
@@ -54,13 +54,13 @@ public sealed class AssignmentTests
         bed.Center.SetPolicy(1, CenterTestBed.Policy());
         bed.Center.Suspended = true;
         await using var agent = await bed.StartAgentAsync();
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count >= 2, "two syncs while suspended");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Count >= 2, "two syncs while suspended");
 
         var task = CenterTestBed.ScanTask(bed.Tree);
         bed.Center.TasksOnce.Enqueue(task);
         await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Running);
         var syncs = bed.Center.Syncs.Count;
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count >= syncs + 2, "two more syncs while suspended");
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= syncs + 2, "two more syncs while suspended");
         Assert.Null((await agent.Get<Lightshield.Agent.Jobs.JobQueue>().GetTaskAsync(task.TaskId))!.FinishedAt);
         Assert.All(bed.Center.Syncs, s => Assert.False(s.Health.ScanServerReachable));
 
@@ -75,14 +75,14 @@ public sealed class AssignmentTests
         await using var bed = await CenterTestBed.StartAsync();
         bed.AssignServer();
         await using var agent = await bed.StartAgentAsync();
-        await agent.WaitUntilAsync(() => !bed.Center.Syncs.IsEmpty, "a first sync");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Count > 0, "a first sync");
         var first = Assert.Single(bed.Center.IssuedCredentials);
 
         var renewed = bed.Center.IssueCredential();
         bed.Center.RenewedCredential = renewed;
-        await agent.WaitUntilAsync(() => bed.Center.AuthenticatedCalls.Any(c => c.Credential == renewed), "a call with the renewed credential");
+        await agent.WaitForAsync(bed.Center.AuthenticatedCalls, calls => calls.Any(c => c.Credential == renewed), "a call with the renewed credential");
         var syncs = bed.Center.Syncs.Count;
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count > syncs, "one more sync, so no call started before the renewal is still in flight");
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count > syncs, "one more sync, so no call started before the renewal is still in flight");
         var stored = JsonSerializer.Deserialize<EnrolmentRecord>(await File.ReadAllTextAsync(Path.Combine(bed.State.Directory, EnrolmentStore.FileName)))!;
         Assert.Equal(renewed, stored.Credential);
 

@@ -1,6 +1,6 @@
 using Lightshield.Agent.Jobs;
-using Lightshield.Agent.Tests.Support;
 using Lightshield.Protocol.Center;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.Center;
 
@@ -23,7 +23,7 @@ public sealed class CenterTaskTests
 
         await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
         var syncs = bed.Center.Syncs.Count;
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count >= syncs + 3, "three more syncs delivering the task again");
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= syncs + 3, "three more syncs delivering the task again");
 
         var progress = (await agent.Get<JobQueue>().GetTaskAsync(task.TaskId))!;
         Assert.Equal(5, progress.FilesDone);
@@ -51,7 +51,7 @@ public sealed class CenterTaskTests
 
         await bed.WaitForReportAsync(agent, due.TaskId, TaskState.Completed);
         var syncs = bed.Center.Syncs.Count;
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count >= syncs + 2, "two more syncs");
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= syncs + 2, "two more syncs");
 
         Assert.Null(await agent.Get<JobQueue>().GetTaskAsync(future.TaskId));
         Assert.Equal(TaskState.Queued, bed.Center.Syncs.Last().Progress.Single(p => p.TaskId == future.TaskId).State);
@@ -71,14 +71,14 @@ public sealed class CenterTaskTests
         await using var agent = await bed.StartAgentAsync();
 
         await bed.WaitForReportAsync(agent, task.TaskId, TaskState.WaitingForLease);
-        await agent.WaitUntilAsync(() => bed.Center.LeaseRequests.Count(r => !r.Granted) >= 2, "a refused lease asked again");
+        await agent.WaitForAsync(bed.Center.LeaseRequests, requests => requests.Count(r => !r.Granted) >= 2, "a refused lease asked again");
         Assert.Null(await agent.Get<JobQueue>().GetTaskAsync(task.TaskId));
 
         bed.Center.LeaseSlots = 1;
         await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
         var granted = Assert.Single(bed.Center.LeaseRequests, r => r.Granted);
         Assert.Equal(task.TaskId, granted.TaskId);
-        await agent.WaitUntilAsync(() => bed.Center.Releases.Contains(granted.LeaseId), "the lease to be released");
+        await agent.WaitForAsync(bed.Center.Releases, releases => releases.Contains(granted.LeaseId), "the lease to be released");
         var progress = (await agent.Get<JobQueue>().GetTaskAsync(task.TaskId))!;
         Assert.Equal(JobPriority.Scheduled, progress.Priority);
         Assert.Equal(2, progress.FilesDone);

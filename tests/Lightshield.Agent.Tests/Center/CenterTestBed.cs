@@ -2,6 +2,7 @@ using Lightshield.Agent.Jobs;
 using Lightshield.Agent.Tests.Support;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing.Center;
 
 namespace Lightshield.Agent.Tests.Center;
 
@@ -13,13 +14,16 @@ internal sealed class CenterTestBed : IAsyncDisposable
 
     private readonly List<InProcessAgent> _agents = [];
 
+    private readonly FakeCenter _center;
+
     private CenterTestBed(FakeCenter center, LocalScanServer server)
     {
-        Center = center;
+        _center = center;
         Server = server;
     }
 
-    public FakeCenter Center { get; }
+    /// <summary>The fake center's agent gateway: what the agent sent, and what the center answers.</summary>
+    public FakeAgentGateway Center => _center.Agents;
 
     public LocalScanServer Server { get; }
 
@@ -29,9 +33,8 @@ internal sealed class CenterTestBed : IAsyncDisposable
 
     public static async Task<CenterTestBed> StartAsync()
     {
-        var center = new FakeCenter();
-        await center.StartAsync();
-        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.SigningKey.PublicKey.Encoded));
+        var center = await FakeCenter.StartAsync();
+        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.Agents.SigningKey.PublicKey.Encoded));
     }
 
     /// <summary>The center assigns the scan server to the agent.</summary>
@@ -50,11 +53,11 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ReadRateMegabytesPerSecond = 0,
         };
 
-    public async Task<InProcessAgent> StartAgentAsync(string token = FakeCenter.GoodToken)
+    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken)
     {
         var agent = await InProcessAgent.StartAsync(new Dictionary<string, string?>
         {
-            ["Agent:Center"] = Center.Address.ToString(),
+            ["Agent:Center"] = _center.Address.ToString(),
             ["Agent:EnrolmentToken"] = token,
             ["Agent:HypervisorHost"] = HypervisorHost,
             ["Agent:Group"] = "web-servers",
@@ -84,7 +87,7 @@ internal sealed class CenterTestBed : IAsyncDisposable
 
     /// <summary>Waits until the center has been told the task's final state.</summary>
     public Task WaitForReportAsync(InProcessAgent agent, string taskId, TaskState state) =>
-        agent.WaitUntilAsync(() => Center.Syncs.Any(s => s.Progress.Any(p => p.TaskId == taskId && p.State == state)),
+        agent.WaitForAsync(Center.Syncs, syncs => syncs.Any(s => s.Progress.Any(p => p.TaskId == taskId && p.State == state)),
             $"the center to see task {taskId} {state}");
 
     public async Task StopAgentsAsync()
@@ -100,7 +103,7 @@ internal sealed class CenterTestBed : IAsyncDisposable
     {
         await StopAgentsAsync();
         await Server.DisposeAsync();
-        await Center.DisposeAsync();
+        await _center.DisposeAsync();
         State.Dispose();
         Directory.Delete(Tree, recursive: true);
     }

@@ -37,7 +37,7 @@ public sealed class EnrolmentTests
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), request.AgentPublicKey.ToByteArray());
 
         // The next calls carry the credential.
-        await agent.WaitUntilAsync(() => !bed.Center.Syncs.IsEmpty, "a first sync");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Count > 0, "a first sync");
         Assert.Contains(bed.Center.AuthenticatedCalls, c => c.Method == "Sync" && c.Credential == stored.Credential);
     }
 
@@ -47,7 +47,7 @@ public sealed class EnrolmentTests
         await using var bed = await CenterTestBed.StartAsync();
         await using var agent = await bed.StartAgentAsync(token: "lset_not-a-token");
 
-        await agent.WaitUntilAsync(() => bed.Center.Enrolments.Count >= 2, "a second enrolment attempt");
+        await agent.WaitForAsync(bed.Center.Enrolments, enrolments => enrolments.Count >= 2, "a second enrolment attempt");
         Assert.True(agent.Log.Contains(LogLevel.Error, "Enrolment with the center"), agent.Log.ToString());
         Assert.True(agent.Log.Contains(LogLevel.Error, "Check Agent:EnrolmentToken"), agent.Log.ToString());
         Assert.True(agent.Log.Contains(LogLevel.Error, "the enrolment token is unknown"), agent.Log.ToString());

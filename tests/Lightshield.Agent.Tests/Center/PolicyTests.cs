@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Lightshield.Agent.Center;
-using Lightshield.Agent.Tests.Support;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.Center;
 
@@ -25,7 +25,7 @@ public sealed class PolicyTests
         Assert.Equal(2, (await CenterTestBed.WaitForTaskAsync(agent, before.TaskId)).Infected);
 
         bed.Center.SetPolicy(2, CenterTestBed.Policy(excluded: [vendor + "/**"]));
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Any(s => s.PolicyVersion == 2), "the agent to run policy 2");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Any(s => s.PolicyVersion == 2), "the agent to run policy 2");
         var after = CenterTestBed.ScanTask(bed.Tree);
         bed.Center.TasksOnce.Enqueue(after);
         var done = await CenterTestBed.WaitForTaskAsync(agent, after.TaskId);
@@ -47,13 +47,13 @@ public sealed class PolicyTests
         bed.AssignServer();
         bed.Center.SetPolicy(1, CenterTestBed.Policy(DetectionAction.Quarantine));
         await using var agent = await bed.StartAgentAsync();
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Any(s => s.PolicyVersion == 1), "the agent to run policy 1");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Any(s => s.PolicyVersion == 1), "the agent to run policy 1");
 
         var task = CenterTestBed.ScanTask(bed.Tree);
         bed.Center.TasksOnce.Enqueue(task);
         await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
         Assert.False(File.Exists(sample));
-        await agent.WaitUntilAsync(() => bed.Center.Events.Any(e => e.Type == "quarantine-item"), "the quarantine-item event");
+        await agent.WaitForAsync(bed.Center.Events, events => events.Any(e => e.Type == "quarantine-item"), "the quarantine-item event");
         var item = JsonDocument.Parse(bed.Center.Events.Single(e => e.Type == "quarantine-item").PayloadJson).RootElement;
         Assert.Equal(sample, item.GetProperty("path").GetString());
         Assert.Equal(bed.Center.TenantQuarantineKey.Fingerprint, item.GetProperty("keyFingerprint").GetString());

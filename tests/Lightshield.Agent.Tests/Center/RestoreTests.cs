@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Lightshield.Agent.Tests.Support;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.Center;
 
@@ -16,24 +16,24 @@ public sealed class RestoreTests
         bed.AssignServer();
         bed.Center.SetPolicy(1, CenterTestBed.Policy(DetectionAction.Quarantine));
         await using var agent = await bed.StartAgentAsync();
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Any(s => s.PolicyVersion == 1), "the agent to run policy 1");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Any(s => s.PolicyVersion == 1), "the agent to run policy 1");
         var task = CenterTestBed.ScanTask(bed.Tree);
         bed.Center.TasksOnce.Enqueue(task);
-        await agent.WaitUntilAsync(() => bed.Center.Events.Any(e => e.Type == "quarantine-item"), "the quarantine-item event");
+        await agent.WaitForAsync(bed.Center.Events, events => events.Any(e => e.Type == "quarantine-item"), "the quarantine-item event");
         Assert.False(File.Exists(sample));
         var itemId = JsonDocument.Parse(bed.Center.Events.Single(e => e.Type == "quarantine-item").PayloadJson).RootElement
             .GetProperty("itemId").GetString()!;
 
         bed.Center.OrderRestore(itemId);
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Any(s => s.CompletedRestores.Contains(itemId)), "the restore reported completed");
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Any(s => s.CompletedRestores.Contains(itemId)), "the restore reported completed");
 
         Assert.Equal(TestSamples.Eicar(), await File.ReadAllBytesAsync(sample));
-        await agent.WaitUntilAsync(() => bed.Center.Events.Any(e => e.Type == "quarantine-restore"), "the restore event");
+        await agent.WaitForAsync(bed.Center.Events, events => events.Any(e => e.Type == "quarantine-restore"), "the restore event");
         var outcome = JsonDocument.Parse(bed.Center.Events.Single(e => e.Type == "quarantine-restore").PayloadJson).RootElement;
         Assert.Equal("restored", outcome.GetProperty("outcome").GetString());
         Assert.Equal(sample, outcome.GetProperty("path").GetString());
         var syncs = bed.Center.Syncs.Count;
-        await agent.WaitUntilAsync(() => bed.Center.Syncs.Count >= syncs + 2, "two more syncs");
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= syncs + 2, "two more syncs");
         Assert.DoesNotContain(bed.Center.Syncs.Skip(syncs + 1), s => s.CompletedRestores.Contains(itemId));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lightshield.Agent.Tests.Support;
 using Lightshield.Quarantine;
 using Lightshield.Quarantine.Vault;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.OnAccess;
 

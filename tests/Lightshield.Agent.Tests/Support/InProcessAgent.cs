@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lightshield.Agent.Hosting;
+using Lightshield.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +56,26 @@ internal sealed class InProcessAgent : IAsyncDisposable
     }
 
     public Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 60) => WaitUntilAsync(() => Task.FromResult(condition()), what, seconds);
+
+    /// <summary>Waits until what a fake received satisfies <paramref name="condition"/>: checked on each arrival, no
+    /// polling. Fails with the agent's log when the time runs out or the host stopped.</summary>
+    public async Task WaitForAsync<T>(Recorded<T> received, Func<IReadOnlyList<T>, bool> condition, string what, int seconds = 60)
+    {
+        ArgumentNullException.ThrowIfNull(received);
+        var stopping = Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        try
+        {
+            await received.WaitUntilAsync(condition, what, TimeSpan.FromSeconds(seconds), stopping);
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}\nagent log:\n{Log}");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            Assert.Fail($"the agent stopped while waiting for {what}:\n{Log}");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Lightshield.Agent.Jobs;
 using Lightshield.Agent.Tests.Support;
+using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.Tasks;
 

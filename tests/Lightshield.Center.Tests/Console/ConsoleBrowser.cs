@@ -7,12 +7,19 @@ namespace Lightshield.Center.Tests.Console;
 public sealed class ConsoleBrowser : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>How long an action or an expectation waits for the page. The pages wait on real work (password and key
+    /// derivations of 600,000 rounds, database writes), which takes seconds when the machine is busy with other tests;
+    /// Playwright's 5 s default for expectations made the tests depend on the machine's speed.</summary>
+    public const float PageTimeoutMilliseconds = 30_000;
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (test.sh does).");
+        Assertions.SetDefaultExpectTimeout(PageTimeoutMilliseconds);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -31,7 +38,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
             BaseURL = console.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 860 },
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(PageTimeoutMilliseconds);
         return new ConsolePage(context, await context.NewPageAsync());
     }
 

@@ -7,21 +7,21 @@ using Lightshield.Center.Tenants;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing;
 using Microsoft.Playwright;
 
 namespace Lightshield.Center.Tests.Console;
 
 /// <summary>Issue #7: the web console in a real browser (Debian's chromium, headless) against a real center on
-/// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes the screenshots in
-/// <c>docs/screenshots/</c>.</summary>
+/// loopback; the tenant scenario adds a real scan server and a real agent. SQLite only. Writes screenshots of the main
+/// pages into <see cref="Screenshots.Directory"/>.</summary>
+[Collection(ConsoleBrowserCollection.Name)]
 public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, ConsoleBrowser browser)
     : IClassFixture<LiveCenter<SqliteTestDatabase>>, IClassFixture<ConsoleBrowser>
 {
     private const string Secret = "tenant-quarantine-secret-for-the-console-test";
 
     private IntegrationDriver Driver => center.Driver;
-
-    private static byte[] Eicar() => Encoding.ASCII.GetBytes(string.Concat(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
 
     [Fact]
     public async Task A_tenant_admin_starts_a_scan_sees_its_detection_and_restores_the_quarantined_file()
@@ -51,7 +51,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         try
         {
             var eicarPath = Path.Combine(tree.FullName, "invoice.com");
-            await File.WriteAllBytesAsync(eicarPath, Eicar());
+            await File.WriteAllBytesAsync(eicarPath, TestSamples.Eicar());
             await File.WriteAllTextAsync(Path.Combine(tree.FullName, "clean.txt"), "nothing to see here");
             await using var agent = await LiveAgent.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
                 await Driver.EnrolmentTokenAsync(tenant), host);
@@ -65,7 +65,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await tab.OpenAsync("tasks", "#scan-now");
             await tab.Page.Locator("#scan-paths").FillAsync(tree.FullName);
             await tab.Page.ClickAsync("#start-scan");
-            await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/tasks/[0-9a-f-]{36}$"));
+            await tab.WaitForUrlAsync(new Regex("/tasks/[0-9a-f-]{36}$"), "the console to open the new task");
             await Assertions.Expect(tab.Page.Locator("#task-runs .run-state")).ToHaveTextAsync("completed", new() { Timeout = 90_000 });
             await Assertions.Expect(tab.Page.Locator("#task-runs .run-infected")).ToHaveTextAsync("1");
             await tab.ScreenshotAsync("task-progress");
@@ -86,12 +86,13 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
             await row.Locator("button.restore").ClickAsync();
             await tab.Page.Locator("#tenant-secret").FillAsync(Secret);
             await tab.Page.ClickAsync("#confirm-secret");
-            // The restore unlocks the tenant key (PBKDF2, 600,000 rounds): slow on a loaded machine, so more than the default 5 s.
-            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault", new() { Timeout = 30_000 });
+            // Ordering the restore unwraps the tenant's private key (PBKDF2, 600,000 rounds) before the table reloads: many
+            // seconds on a busy machine (this step failed with Playwright's 5 s default), so it waits as the agent steps do.
+            await Assertions.Expect(row.Locator("td.item-state")).Not.ToHaveTextAsync("in-vault", new() { Timeout = 90_000 });
 
             await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{eicarPath}')):has(td.item-state:text-is('restored'))",
                 "the agent restored the file");
-            Assert.Equal(Eicar(), await File.ReadAllBytesAsync(eicarPath));
+            Assert.Equal(TestSamples.Eicar(), await File.ReadAllBytesAsync(eicarPath));
         }
         finally
         {

@@ -1,13 +1,33 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Lightshield.Center.Tests.Console;
 
 /// <summary>A signed-in (or not yet) browser tab on the console, with the steps the tests repeat.</summary>
-public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDisposable
+public sealed class ConsolePage : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    public IPage Page { get; } = page;
+    private readonly IBrowserContext _context;
+    private readonly Lock _lock = new();
+    private readonly List<string> _browserErrors = [];
+
+    public ConsolePage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        // What the browser reported (Blazor logs a failed circuit or a lost connection here), for failure messages.
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                Remember($"{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Remember("page error: " + error);
+    }
+
+    public IPage Page { get; }
 
     /// <summary>Signs in through the form; <paramref name="tenant"/> null for provider staff.</summary>
     public async Task SignInAsync(string? tenant, string userName, string password)
@@ -53,27 +73,44 @@ public sealed class ConsolePage(IBrowserContext context, IPage page) : IAsyncDis
         }
     }
 
-    /// <summary>Writes a screenshot of the page to <c>docs/screenshots/NAME.png</c> of the repository.</summary>
+    /// <summary>Waits until the page went to a URL matching <paramref name="url"/> (the console navigates after an
+    /// action); when it does not, fails with what the page shows instead: its alerts, a lost connection, the browser's
+    /// errors.</summary>
+    public async Task WaitForUrlAsync(Regex url, string what)
+    {
+        try
+        {
+            await Page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException e)
+        {
+            var alerts = await Page.Locator(".mud-alert").AllInnerTextsAsync();
+            var reconnecting = await Page.Locator("#components-reconnect-modal").IsVisibleAsync();
+            List<string> errors;
+            lock (_lock)
+            {
+                errors = [.. _browserErrors];
+            }
+            Assert.Fail($"{what}: {e.Message}\nstill at {Page.Url}; alerts: [{string.Join(" | ", alerts)}]; " +
+                $"reconnect dialog shown: {reconnecting}; browser errors: [{string.Join(" | ", errors)}]");
+        }
+    }
+
+    /// <summary>Writes a screenshot of the page to <c>NAME.png</c> in <see cref="Screenshots.Directory"/>.</summary>
     public async Task ScreenshotAsync(string name) =>
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots.Directory, name + ".png"), FullPage = false });
 
-    public async ValueTask DisposeAsync() => await context.DisposeAsync();
-}
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 
-/// <summary>The repository's <c>docs/screenshots</c>, found from the test binary's folder.</summary>
-internal static class Screenshots
-{
-    public static string Directory { get; } = Find();
-
-    private static string Find()
+    private void Remember(string line)
     {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        lock (_lock)
         {
-            if (File.Exists(Path.Combine(folder.FullName, "Lightshield.slnx")))
+            _browserErrors.Add(line);
+            if (_browserErrors.Count > 50)
             {
-                return System.IO.Directory.CreateDirectory(Path.Combine(folder.FullName, "docs", "screenshots")).FullName;
+                _browserErrors.RemoveAt(0);
             }
         }
-        return System.IO.Directory.CreateTempSubdirectory("lightshield-screenshots-").FullName;
     }
 }

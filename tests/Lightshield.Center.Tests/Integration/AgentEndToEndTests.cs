@@ -8,11 +8,13 @@ using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Policies;
+using Lightshield.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Center.Tests.Integration;
 
-/// <summary>Issue #4 end to end on loopback: a real center, a real scan server and a real agent.</summary>
+/// <summary>Issue #4 end to end on loopback: a real center, a real scan server and a real agent. The agent runs on the
+/// center's fake clock, so the test moves both to the scheduled minute instead of waiting for it.</summary>
 public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center) : IClassFixture<LiveCenter<TDatabase>>
     where TDatabase : TestDatabase, new()
 {
@@ -20,12 +22,17 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
     private const string Host = "host-e2e-agent";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    // While the test waits for the system, the shared fake clock moves one second per look, so the agent's syncs, task
+    // ticks and event deliveries (timers on that clock) keep happening, at most a few times faster than real time:
+    // the scan server's real heartbeats (1 s) stay well inside the center's 30 s down-after.
+    private static readonly TimeSpan ClockStep = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LookInterval = TimeSpan.FromMilliseconds(200);
+
     private IntegrationDriver Driver => center.Driver;
 
-    /// <summary>The EICAR test file, put together at run time.</summary>
-    private static byte[] Eicar() => Encoding.ASCII.GetBytes(string.Concat(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
+    /// <summary>Looks until <paramref name="probe"/> finds something, moving the fake clock between looks: bounded
+    /// polling of what a real scan server, center and agent do over gRPC and their databases.</summary>
+    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
         where T : class
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -37,11 +44,12 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
             }
             Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}");
             Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(200);
+            center.Time.Advance(ClockStep);
+            await Task.Delay(LookInterval);
         }
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, LiveAgent? agent = null) =>
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string what, LiveAgent? agent = null) =>
         await EventuallyAsync(async () => await condition() ? "yes" : null, what, agent);
 
     private static async Task<T> GetAsync<T>(HttpClient client, string path) =>
@@ -68,12 +76,12 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
         try
         {
             var eicarPath = Path.Combine(tree.FullName, "invoice.com");
-            var eicar = Eicar();
+            var eicar = TestSamples.Eicar();
             await File.WriteAllBytesAsync(eicarPath, eicar);
             await File.WriteAllTextAsync(Path.Combine(tree.FullName, "clean.txt"), "nothing to see here");
 
             await using var agent = await LiveAgent.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-                await Driver.EnrolmentTokenAsync(tenant), Host);
+                await Driver.EnrolmentTokenAsync(tenant), Host, center.Time);
             var enrolled = await EventuallyAsync(async () => (await GetAsync<List<AgentResponse>>(admin, "/api/v1/agents")).SingleOrDefault(),
                 "the agent enrolled", agent);
             Assert.Equal((Host, tenant.GroupId), (enrolled.HypervisorHost, enrolled.GroupId));
@@ -103,13 +111,9 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
                 Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
             }
 
-            // The center's clock is a fake one close to the real clock: once the real clock (the agent's) passed the
-            // cron minute, move the center's there and let it plan, as its 30 s scheduler tick would.
+            // Center and agent share the fake clock: move it past the cron minute and let the center plan, as its 30 s
+            // scheduler tick would. The agent's next sync brings the policy, then the task, due at once on its clock.
             var planAt = occurrence.AddSeconds(1);
-            if (DateTimeOffset.UtcNow < planAt)
-            {
-                await Task.Delay(planAt - DateTimeOffset.UtcNow);
-            }
             if (center.Time.GetUtcNow() < planAt)
             {
                 center.Time.SetUtcNow(planAt);

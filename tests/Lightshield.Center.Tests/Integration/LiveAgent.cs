@@ -26,7 +26,8 @@ internal sealed class LiveAgent : IAsyncDisposable
     /// <summary>The agent's services (its task book, its job queue).</summary>
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts an agent enrolling with <paramref name="enrolmentToken"/>; its clock is <paramref name="time"/> (default the system's).</summary>
+    /// <summary>Starts the agent; with <paramref name="time"/> it runs on that clock instead of the system's (every wait
+    /// and every time it reads, as a test host may replace what the agent registers with TryAdd).</summary>
     public static async Task<LiveAgent> StartAsync(Uri center, string centerFingerprint, string enrolmentToken, string hypervisorHost,
         TimeProvider? time = null)
     {

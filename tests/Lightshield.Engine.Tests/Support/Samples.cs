@@ -1,12 +1,13 @@
 using System.IO.Compression;
 using System.Text;
+using Lightshield.Testing;
 
 namespace Lightshield.Engine.Tests.Support;
 
 /// <summary>Test content and the signature databases the tests scan it with.</summary>
 internal static class Samples
 {
-    public const string EicarName = "Lightshield.Test.EICAR.UNOFFICIAL";
+    public const string EicarName = TestSamples.EicarName;
     public const string MarkerName = "Lightshield.Test.Marker.UNOFFICIAL";
     public const string LogicalName = "Lightshield.Test.Logical.UNOFFICIAL";
     public const string TestFiles = "/usr/share/clamav-testfiles";
@@ -15,8 +16,7 @@ internal static class Samples
     public const string ClamExeSha256 = "71e7b604d18aefd839e51a39c88df8383bb4c071dc31f87f00a2b5df580d4495";
     public const long ClamExeSize = 544;
 
-    public static byte[] Eicar { get; } =
-        Encoding.ASCII.GetBytes(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*");
+    public static byte[] Eicar { get; } = TestSamples.Eicar();
 
     public static byte[] Marker { get; } = Encoding.ASCII.GetBytes("report.txt LIGHTSHIELD-TEST-MARKER-5f1c7a end");
 

@@ -3,7 +3,9 @@ using Lightshield.Client;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Hosting;
+using Lightshield.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
@@ -33,7 +35,10 @@ internal sealed class ScanServerHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ScanServerHost> StartAsync(string databaseDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts a scan server on <paramref name="databaseDirectory"/>; <paramref name="time"/> replaces the
+    /// system clock for everything in it that waits or reads the time.</summary>
+    public static async Task<ScanServerHost> StartAsync(string databaseDirectory, IReadOnlyDictionary<string, string?>? settings = null,
+        TimeProvider? time = null)
     {
         var data = new TempDirectory();
         var configuration = new Dictionary<string, string?>
@@ -50,7 +55,16 @@ internal sealed class ScanServerHost : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var app = ScanServerApp.Build([], configuration);
+        // As ScanServerApp.Build does, with the test's clock registered first (the scan server only TryAdds its own).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+        builder.AddScanServer();
+        var app = builder.Build();
+        app.MapScanServer();
         await app.StartAsync();
         return new ScanServerHost(app, data);
     }

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Lightshield.Client;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
+using Lightshield.Testing;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
 

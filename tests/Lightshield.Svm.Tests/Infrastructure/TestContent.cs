@@ -1,16 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using Lightshield.Testing;
 using Lightshield.Verdicts;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
 
 internal static class TestContent
 {
-    public const string Eicar = @"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
-
     public static readonly string StarterDatabase = Path.Combine(AppContext.BaseDirectory, "signatures");
-
-    public static byte[] EicarBytes => Encoding.ASCII.GetBytes(Eicar);
 
     /// <summary>Random bytes: content no cache has seen.</summary>
     public static byte[] Unique(int size = 4096)
@@ -26,7 +23,7 @@ internal static class TestContent
         var directory = new TempDirectory();
         foreach (var file in Directory.EnumerateFiles(StarterDatabase))
         {
-            File.Copy(file, directory.Combine(Path.GetFileName(file)));
+            File.Copy(file, directory.File(Path.GetFileName(file)));
         }
         return directory;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -23,7 +24,7 @@ public sealed class ReloadUnderLoadTests
 
         using var stop = new CancellationTokenSource();
         var failures = 0;
-        var scans = 0;
+        var scans = new ProgressCounter();
         var clients = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -40,23 +41,22 @@ public sealed class ReloadUnderLoadTests
                 {
                     Interlocked.Increment(ref failures);
                 }
-                Interlocked.Increment(ref scans);
+                scans.Increment();
             }
         })).ToArray();
 
-        await Task.Delay(200);
+        await scans.WaitForAsync(10, "ten scans before the reloads");
         TestContent.AddBodySignature(database.Path, marker, "Lightshield.Test.ReloadMarker");
         for (var i = 0; i < 3; i++)
         {
             await reloader.ReloadAsync(CancellationToken.None);
         }
         var after = await server.ScanAsync(Marked());
-        await Task.Delay(200);
+        await scans.WaitForAsync(scans.Value + 10, "ten scans after the reloads: the clients were not stalled");
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
         Assert.Equal(0, failures);
-        Assert.True(scans > 20, $"only {scans} scans ran during the reloads");
         Assert.Equal(VerdictKind.Infected, after.Verdict.Kind);
         Assert.Contains("Lightshield.Test.ReloadMarker", after.Verdict.Names[0], StringComparison.Ordinal);
         Assert.NotEqual(before.Verdict.DatabaseVersion, after.Verdict.DatabaseVersion);

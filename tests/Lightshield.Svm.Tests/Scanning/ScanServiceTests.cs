@@ -6,6 +6,7 @@ using Grpc.Core;
 using Lightshield.Protocol;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
 
@@ -35,12 +36,12 @@ public sealed class ScanServiceTests : IAsyncLifetime
     [Fact]
     public async Task Scan_Eicar_InfectedThenAnsweredByLookup()
     {
-        var (verdict, cached) = await _server.ScanAsync(TestContent.EicarBytes);
+        var (verdict, cached) = await _server.ScanAsync(TestSamples.Eicar());
         Assert.Equal(VerdictKind.Infected, verdict.Kind);
         Assert.False(cached);
         Assert.Contains(verdict.Names, name => name.Contains("EICAR", StringComparison.OrdinalIgnoreCase));
 
-        var looked = await _server.Client.LookupAsync([FileKey.Compute(TestContent.EicarBytes)], "t2");
+        var looked = await _server.Client.LookupAsync([FileKey.Compute(TestSamples.Eicar())], "t2");
         Assert.Equal(VerdictKind.Infected, looked[0]!.Kind);
     }
 
@@ -73,7 +74,7 @@ public sealed class ScanServiceTests : IAsyncLifetime
     {
         var clean = TestContent.Unique();
         var cleanKey = FileKey.Compute(clean);
-        await Assert.ThrowsAsync<RpcException>(() => RawScanAsync(FileKey.From(cleanKey.Sha256(), TestContent.EicarBytes.Length), TestContent.EicarBytes));
+        await Assert.ThrowsAsync<RpcException>(() => RawScanAsync(FileKey.From(cleanKey.Sha256(), TestSamples.Eicar().Length), TestSamples.Eicar()));
         var (verdict, _) = await _server.ScanAsync(clean, tenant: "victim");
         Assert.Equal(VerdictKind.Clean, verdict.Kind);
     }
@@ -132,7 +133,7 @@ public sealed class ScanServiceTests : IAsyncLifetime
     [Fact]
     public async Task Scan_NestedArchiveBomb_LimitExceededAndServerStaysUp()
     {
-        var bomb = NestedZip(depth: 30, TestContent.EicarBytes);
+        var bomb = NestedZip(depth: 30, TestSamples.Eicar());
         var (verdict, _) = await _server.ScanAsync(bomb);
         Assert.Equal(VerdictKind.LimitExceeded, verdict.Kind);
         Assert.False(string.IsNullOrEmpty(verdict.Reason));

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Lightshield.Client;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
 
@@ -16,7 +17,7 @@ public sealed partial class SharedCacheAcrossServersTests
         await using var first = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
         await using var second = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
 
-        var corpus = Enumerable.Range(0, 300).Select(i => TestContent.Unique(1000 + i)).Append(TestContent.EicarBytes).ToList();
+        var corpus = Enumerable.Range(0, 300).Select(i => TestContent.Unique(1000 + i)).Append(TestSamples.Eicar()).ToList();
         var keys = corpus.Select(c => FileKey.Compute(c)).ToList();
 
         // Through the first server: the random files are unknown (EICAR may be known from earlier tests); all are streamed.

@@ -4,6 +4,7 @@ using Lightshield.Protocol;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Scanning;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -15,20 +16,25 @@ namespace Lightshield.Svm.Tests.Scanning;
 public sealed class SharedScanTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SharedScanWait = TimeSpan.FromSeconds(2);
+
+    // The server's clock: a waiter's wait for the running scan is a timer on it, so the test sees the waiter join and
+    // decides when that wait runs out.
+    private readonly FakeClock _clock = new(DateTimeOffset.UtcNow);
     private ScanServerHost _server = null!;
 
     public async Task InitializeAsync() =>
         _server = await ScanServerHost.StartAsync(TestContent.StarterDatabase, new Dictionary<string, string?>
         {
             ["Svm:Admission:SharedScanWait"] = "00:00:02",
-        });
+        }, _clock);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task SecondRequestForContentBeingScanned_SendsNoBytesAndGetsTheFirstScansVerdict()
     {
-        var content = TestContent.EicarBytes.Concat(TestContent.Unique(64)).ToArray();
+        var content = TestSamples.Eicar().Concat(TestContent.Unique(64)).ToArray();
         var key = FileKey.Compute(content);
         using var first = await StartAdmittedAsync(_server, key, Priority.OnDemand, "tenant-a");
 
@@ -50,7 +56,7 @@ public sealed class SharedScanTests : IAsyncLifetime
     [Fact]
     public async Task LeaderSendsOtherBytesThanItsKey_WaiterIsAskedForItsOwnContentAndGetsTheTrueVerdict()
     {
-        var eicar = TestContent.EicarBytes;
+        var eicar = TestSamples.Eicar();
         var key = FileKey.Compute(eicar);
         using var attacker = await StartAdmittedAsync(_server, key, Priority.OnDemand, "attacker");
 
@@ -75,9 +81,11 @@ public sealed class SharedScanTests : IAsyncLifetime
         using var stalled = await StartAdmittedAsync(_server, key, Priority.OnDemand, "slow");
 
         using var waiter = await OpenAsync(_server, key, Priority.OnDemand, "t1");
-        var reply = await ReadReplyAsync(waiter); // SharedScanWait is 2 s here
+        var reply = ReadReplyAsync(waiter);
+        await WaitUntilWaitingAsync(reply);
+        _clock.Advance(SharedScanWait);
 
-        Assert.Equal(ScanReply.PartOneofCase.Ready, reply.PartCase);
+        Assert.Equal(ScanReply.PartOneofCase.Ready, (await reply).PartCase);
         var result = await FinishAsync(waiter, content);
         Assert.Equal(VerdictKind.Clean, WireConversions.ToModel(result.Verdict)!.Kind);
     }
@@ -137,14 +145,12 @@ public sealed class SharedScanTests : IAsyncLifetime
         return call.ResponseStream.Current;
     }
 
-    /// <summary>The waiter has had time to reach the server and join; it must not have been answered yet.</summary>
+    /// <summary>Returns once the waiter joined the running scan (its wait for it is armed on the server's clock); it must
+    /// not have been answered yet.</summary>
     private async Task WaitUntilWaitingAsync(Task<ScanReply> reply)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (_server.Services.GetRequiredService<InFlightScans>().Waiting == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await _clock.Timers.WaitUntilAsync(timers => timers.Contains(SharedScanWait), "the second request to join the running scan", Patience);
+        Assert.Equal(1, _server.Services.GetRequiredService<InFlightScans>().Waiting);
         Assert.False(reply.IsCompleted, "the second request was answered before the first scan finished");
     }
 }

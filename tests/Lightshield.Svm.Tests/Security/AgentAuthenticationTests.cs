@@ -5,6 +5,7 @@ using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Hosting;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -42,13 +43,13 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Scan_WithoutCredential_IsUnauthenticatedAndNothingIsScanned()
     {
-        var outcome = await _server.ScanOutcomeAsync(TestContent.EicarBytes);
+        var outcome = await _server.ScanOutcomeAsync(TestSamples.Eicar());
         Assert.Equal(ScanOutcomeKind.Refused, outcome.Kind);
         Assert.Contains("no agent credential", outcome.Reason, StringComparison.Ordinal);
         var scan = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             using var call = _server.Raw.Scan();
-            await call.RequestStream.WriteAsync(new ScanChunk { Header = new ScanHeader { Key = WireConversions.ToWire(FileKey.Compute(TestContent.EicarBytes)) } });
+            await call.RequestStream.WriteAsync(new ScanChunk { Header = new ScanHeader { Key = WireConversions.ToWire(FileKey.Compute(TestSamples.Eicar())) } });
             await call.ResponseStream.MoveNext(CancellationToken.None);
         });
         Assert.Equal(StatusCode.Unauthenticated, scan.StatusCode);
@@ -67,9 +68,9 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     public async Task Scan_WithValidCredentialOfItsSegment_ScansAndLooksUp()
     {
         var client = ClientWith(Issue("personal-data", out _));
-        var outcome = await client.ScanAsync(FileKey.Compute(TestContent.EicarBytes), () => new MemoryStream(TestContent.EicarBytes), Priority.OnAccess, "ignored");
+        var outcome = await client.ScanAsync(FileKey.Compute(TestSamples.Eicar()), () => new MemoryStream(TestSamples.Eicar()), Priority.OnAccess, "ignored");
         Assert.Equal(VerdictKind.Infected, outcome.Verdict?.Kind);
-        var looked = await client.LookupAsync([FileKey.Compute(TestContent.EicarBytes)], "ignored");
+        var looked = await client.LookupAsync([FileKey.Compute(TestSamples.Eicar())], "ignored");
         Assert.Equal(VerdictKind.Infected, looked[0]!.Kind);
     }
 

@@ -2,10 +2,13 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Lightshield.Protocol.Center;
+using Lightshield.Engine;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Svm.Updates;
 using Lightshield.Svm.Workers;
+using Lightshield.Testing;
+using Lightshield.Testing.Center;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -15,15 +18,15 @@ namespace Lightshield.Svm.Tests.Updates;
 public sealed class SignatureUpdaterTests : IAsyncLifetime
 {
     private const string Marker = "LIGHTSHIELD-UPDATE-TEST-5d1a";
-    private readonly FakeUpdateCenter _center = new();
     private readonly TempDirectory _database = TestContent.CopyOfStarterDatabase();
     private readonly TempDirectory _data = new();
+    private FakeCenter _center = null!;
     private ScanServerHost _server = null!;
     private GrpcChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
-        await _center.StartAsync();
+        _center = await FakeCenter.StartAsync();
         _server = await ScanServerHost.StartAsync(_database.Path, new Dictionary<string, string?> { ["Svm:WatchDatabase"] = "false" });
         _channel = GrpcChannel.ForAddress(_center.Address);
     }
@@ -42,6 +45,20 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
 
     private ScanWorkers Engine => _server.Services.GetRequiredService<ScanWorkers>();
 
+    private FakeUpdateGateway Updates => _center.Updates;
+
+    /// <summary>Makes <paramref name="files"/> the center's version <paramref name="version"/>.</summary>
+    private void Publish(long version, IReadOnlyDictionary<string, byte[]> files)
+    {
+        // What the engine will report for these files: inspect a copy (no engine needed).
+        using var copy = new TempDirectory("lightshield-published-");
+        foreach (var (name, content) in files)
+        {
+            copy.Write(name, content);
+        }
+        Updates.Publish(version, files, DatabaseInspector.Inspect(copy.Path).Version);
+    }
+
     private static Dictionary<string, byte[]> StarterFiles() =>
         Directory.EnumerateFiles(TestContent.StarterDatabase).Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
@@ -57,11 +74,11 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
         Assert.Equal(VerdictKind.Clean, (await _server.ScanAsync(Marked())).Verdict.Kind);
         var files = StarterFiles();
         files["provider.ndb"] = MarkerSignature("Provider.Test.UpdateMarker");
-        _center.Publish(1, files);
+        Publish(1, files);
 
         using var stop = new CancellationTokenSource();
         var failures = 0;
-        var scans = 0;
+        var scans = new ProgressCounter();
         var clients = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -78,21 +95,13 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
                 {
                     Interlocked.Increment(ref failures);
                 }
-                Interlocked.Increment(ref scans);
+                scans.Increment();
             }
         })).ToArray();
-        var before = Volatile.Read(ref scans);
-        while (Volatile.Read(ref scans) < before + 10)
-        {
-            await Task.Delay(20);
-        }
+        await scans.WaitForAsync(10, "ten scans before the update");
         var updater = Updater();
         await updater.CheckOnceAsync(CancellationToken.None);
-        var during = Volatile.Read(ref scans);
-        while (Volatile.Read(ref scans) < during + 10)
-        {
-            await Task.Delay(20);
-        }
+        await scans.WaitForAsync(scans.Value + 10, "ten scans after the update");
         await stop.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -103,7 +112,7 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
         Assert.Equal(VerdictKind.Infected, after.Verdict.Kind);
         Assert.Contains("Provider.Test.UpdateMarker", after.Verdict.Names[0], StringComparison.Ordinal);
         Assert.Equal(files.Keys.Order(StringComparer.Ordinal), Directory.EnumerateFiles(_database.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
-        var report = _center.Reports.Last();
+        var report = Updates.Reports.Last();
         Assert.Equal((1L, 0L, ""), (report.RunningVersion, report.FailedVersion, report.Error));
     }
 
@@ -112,36 +121,36 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
     {
         var files = StarterFiles();
         files["provider.ndb"] = MarkerSignature("Provider.Test.First");
-        _center.Publish(1, files);
+        Publish(1, files);
         var updater = Updater();
         await updater.CheckOnceAsync(CancellationToken.None);
-        Assert.Equal(files.Count, _center.Downloads.Count);
+        Assert.Equal(files.Count, Updates.Downloads.Count);
 
         files["provider.ndb"] = MarkerSignature("Provider.Test.Second");
-        _center.Publish(2, files);
-        _center.Downloads.Clear();
+        Publish(2, files);
+        Updates.Downloads.Clear();
         await updater.CheckOnceAsync(CancellationToken.None);
-        Assert.Single(_center.Downloads);
+        Assert.Single(Updates.Downloads);
         Assert.Equal(2, updater.RunningVersion);
         Assert.Contains("Provider.Test.Second", (await _server.ScanAsync(Marked())).Verdict.Names[0], StringComparison.Ordinal);
 
-        _center.Downloads.Clear();
+        Updates.Downloads.Clear();
         var reloads = Engine.Database.LoadedAt;
         await updater.CheckOnceAsync(CancellationToken.None);
-        Assert.Empty(_center.Downloads);
+        Assert.Empty(Updates.Downloads);
         Assert.Equal(reloads, Engine.Database.LoadedAt);
     }
 
     [Theory]
-    [InlineData("tamper")]
-    [InlineData("truncate")]
-    public async Task A_tampered_or_truncated_download_is_refused_and_the_server_stays_on_its_version(string damage)
+    [InlineData(UpdateDamage.Tamper)]
+    [InlineData(UpdateDamage.Truncate)]
+    public async Task A_tampered_or_truncated_download_is_refused_and_the_server_stays_on_its_version(UpdateDamage damage)
     {
         var running = Engine.Database.Version;
         var files = StarterFiles();
         files["provider.ndb"] = MarkerSignature("Provider.Test.Damaged");
-        _center.Publish(1, files);
-        _center.Damage = damage;
+        Publish(1, files);
+        Updates.Damage = damage;
         var updater = Updater();
 
         await updater.CheckOnceAsync(CancellationToken.None);
@@ -151,12 +160,12 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
         Assert.Equal(running, Engine.Database.Version);
         Assert.Equal(VerdictKind.Clean, (await _server.ScanAsync(Marked())).Verdict.Kind);
         Assert.False(File.Exists(Path.Combine(_database.Path, "provider.ndb")));
-        var report = _center.Reports.Last();
+        var report = Updates.Reports.Last();
         Assert.Equal((0L, 1L), (report.RunningVersion, report.FailedVersion));
         Assert.Contains("refused", report.Error, StringComparison.Ordinal);
 
         // The damage was in transit: the next check fetches again and succeeds.
-        _center.Damage = "none";
+        Updates.Damage = UpdateDamage.None;
         await updater.CheckOnceAsync(CancellationToken.None);
         Assert.Equal(1, updater.RunningVersion);
         Assert.Equal(VerdictKind.Infected, (await _server.ScanAsync(Marked())).Verdict.Kind);
@@ -169,7 +178,7 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
         var before = Directory.EnumerateFiles(_database.Path).Select(File.ReadAllBytes).ToList();
         var files = StarterFiles();
         files["broken.ldb"] = Encoding.ASCII.GetBytes("Broken.Sig;Engine:51-255,Target:0;0&1;notahexsig\n");
-        _center.Publish(1, files);
+        Publish(1, files);
         var updater = Updater();
 
         await updater.CheckOnceAsync(CancellationToken.None);
@@ -178,9 +187,9 @@ public sealed class SignatureUpdaterTests : IAsyncLifetime
         Assert.Null(updater.RunningVersion);
         Assert.Equal(running, Engine.Database.Version);
         Assert.Equal(before, Directory.EnumerateFiles(_database.Path).Select(File.ReadAllBytes).ToList());
-        _center.Downloads.Clear();
+        Updates.Downloads.Clear();
         await updater.CheckOnceAsync(CancellationToken.None);
-        Assert.Empty(_center.Downloads);
-        Assert.Equal(1, _center.Reports.Last().FailedVersion);
+        Assert.Empty(Updates.Downloads);
+        Assert.Equal(1, Updates.Reports.Last().FailedVersion);
     }
 }

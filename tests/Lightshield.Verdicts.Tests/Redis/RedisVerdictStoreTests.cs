@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
 
-/// <summary>The shared tier against a real Redis (<see cref="RedisFixture.Variable"/>). Each test uses its own key
+/// <summary>The shared tier against a real Redis (<see cref="Lightshield.Testing.TestRedis.Variable"/>). Each test uses its own key
 /// prefix and deletes its keys afterwards.</summary>
 [Collection(RedisTestGroup.Name)]
 public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime

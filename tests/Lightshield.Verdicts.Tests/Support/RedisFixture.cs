@@ -1,13 +1,12 @@
+using Lightshield.Testing;
 using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
 
-/// <summary>One connection to the test Redis named by <see cref="Variable"/>. Without it the Redis tests fail (they
+/// <summary>One connection to the test Redis named by <see cref="TestRedis.Variable"/>. Without it the Redis tests fail (they
 /// must not pass by not running).</summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
-    public const string Variable = "LIGHTSHIELD_TEST_REDIS";
-
     private ConnectionMultiplexer? _connection;
 
     public string Endpoint { get; private set; } = "";
@@ -17,14 +16,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var endpoint = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(endpoint))
-        {
-            throw new InvalidOperationException(
-                $"{Variable} is not set. The Redis tests need a Redis at host:port: test.sh starts one, or run " +
-                $"'redis-server --port 6391 --bind 127.0.0.1 --save \"\" --appendonly no --daemonize yes' and " +
-                $"export {Variable}=127.0.0.1:6391.");
-        }
+        var endpoint = TestRedis.Address;
         Endpoint = endpoint;
         var configuration = ConfigurationOptions.Parse(endpoint);
         configuration.AllowAdmin = true;
@@ -35,7 +27,7 @@ public sealed class RedisFixture : IAsyncLifetime
         }
         catch (RedisConnectionException exception)
         {
-            throw new InvalidOperationException($"No Redis answers at {Variable}={endpoint}.", exception);
+            throw new InvalidOperationException($"No Redis answers at {TestRedis.Variable}={endpoint}.", exception);
         }
     }
 

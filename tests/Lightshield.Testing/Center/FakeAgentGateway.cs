@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
@@ -7,35 +7,31 @@ using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Policies;
 using Lightshield.Quarantine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace Lightshield.Agent.Tests.Center;
+namespace Lightshield.Testing.Center;
 
 /// <summary>
-/// The center's half of <c>AgentGateway</c> as the protocol defines it, small and on loopback: it enrols with one
-/// enrolment token and issues real signed credentials, checks the credential of every other call, hands out what a
-/// test puts in its answers, grants full-scan leases from a fixed number of slots, and keeps the tenant's quarantine
-/// private key so it can turn a <c>quarantine-item</c> event into a restore order. It records what it receives,
-/// duplicates included, so tests see exactly what the agent sent.
+/// The center's half of <c>AgentGateway</c>: it enrols with one enrolment token (<see cref="GoodToken"/>) and issues
+/// real signed credentials, checks the credential of every other call, hands out what a test puts in its answers,
+/// grants full-scan leases from a fixed number of slots, and keeps the tenant's quarantine private key so it can turn
+/// a <c>quarantine-item</c> event into a restore order. It records what it receives, duplicates included, so tests see
+/// exactly what the agent sent (and can await it).
 /// </summary>
-internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposable
+public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposable
 {
     public const string GoodToken = "lset_good-enrolment-token";
 
+    private readonly TimeProvider _time;
     private readonly CredentialVerifier _verifier;
     private readonly Lock _leaseLock = new();
     private readonly Dictionary<string, string> _leases = []; // lease id → task id
-    private WebApplication? _app;
+    private volatile PolicyAnswer? _policy;
+    private string? _renewedCredential;
 
-    public FakeCenter()
+    public FakeAgentGateway(TimeProvider time)
     {
-        _verifier = new CredentialVerifier([SigningKey.PublicKey], TimeProvider.System, new CredentialRevocations());
+        _time = time;
+        _verifier = new CredentialVerifier([SigningKey.PublicKey], time, new CredentialRevocations());
     }
 
     public CredentialSigningKey SigningKey { get; } = CredentialSigningKey.Generate();
@@ -47,59 +43,48 @@ internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposab
 
     public Guid AgentId { get; } = Guid.NewGuid();
 
-    public Uri Address { get; private set; } = null!;
-
     // What the agent sent.
-    public ConcurrentQueue<EnrolRequest> Enrolments { get; } = new();
+    public Recorded<EnrolRequest> Enrolments { get; } = new();
 
-    public ConcurrentQueue<SyncRequest> Syncs { get; } = new();
+    public Recorded<SyncRequest> Syncs { get; } = new();
 
-    public ConcurrentQueue<AgentEventMessage> Events { get; } = new();
+    public Recorded<AgentEventMessage> Events { get; } = new();
 
-    public ConcurrentQueue<(string Method, string Credential)> AuthenticatedCalls { get; } = new();
+    public Recorded<(string Method, string Credential)> AuthenticatedCalls { get; } = new();
 
-    public ConcurrentQueue<(string TaskId, bool Granted, string LeaseId)> LeaseRequests { get; } = new();
+    public Recorded<(string TaskId, bool Granted, string LeaseId)> LeaseRequests { get; } = new();
 
-    public ConcurrentQueue<string> Releases { get; } = new();
+    public Recorded<string> Releases { get; } = new();
 
-    public ConcurrentBag<string> IssuedCredentials { get; } = [];
+    public Recorded<string> IssuedCredentials { get; } = new();
 
     // What the center answers.
-    public volatile ScanServerAssignment[] Assignment = [];
+    public IReadOnlyList<ScanServerAssignment> Assignment { get; set; } = [];
 
-    public volatile bool Suspended;
+    public bool Suspended { get; set; }
 
-    public volatile int LeaseSlots = 1;
+    public int LeaseSlots { get; set; } = 1;
 
     /// <summary>Handed out in every sync answer (a center that redelivers), until the test clears it.</summary>
-    public volatile AgentTask[] TasksEverySync = [];
+    public IReadOnlyList<AgentTask> TasksEverySync { get; set; } = [];
 
+    /// <summary>Handed out once, in the next sync answer.</summary>
     public ConcurrentQueue<AgentTask> TasksOnce { get; } = new();
 
     public ConcurrentQueue<RestoreOrder> Restores { get; } = new();
 
-    public volatile string? RenewedCredential;
-
-    private volatile PolicyAnswer? _policy;
-
-    public async Task StartAsync()
+    /// <summary>Sent once, in the next sync answer, as a renewed credential.</summary>
+    public string? RenewedCredential
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(this);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        _app = builder.Build();
-        _app.MapGrpcService<FakeCenter>();
-        await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        get => Volatile.Read(ref _renewedCredential);
+        set => Volatile.Write(ref _renewedCredential, value);
     }
 
     public void SetPolicy(long version, PolicyDocument policy) => _policy = new PolicyAnswer(version, PolicyJson.Serialize(policy));
 
     public string IssueCredential()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var credential = SigningKey.Issue(new AgentClaims(Guid.NewGuid(), AgentId, TenantId, "default", now.AddMinutes(-1), now.AddHours(1)));
         IssuedCredentials.Add(credential);
         return credential;
@@ -120,7 +105,8 @@ internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposab
 
     public override Task<EnrolResponse> Enrol(EnrolRequest request, ServerCallContext context)
     {
-        Enrolments.Enqueue(request);
+        ArgumentNullException.ThrowIfNull(request);
+        Enrolments.Add(request);
         if (request.EnrolmentToken != GoodToken)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "the enrolment token is unknown, revoked or expired"));
@@ -131,15 +117,15 @@ internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposab
             AgentId = AgentId.ToString(),
             TenantId = TenantId.ToString(),
             Credential = credential,
-            CredentialExpiresUnixMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(),
-            QuarantinePublicKey = ByteString.CopyFrom(TenantQuarantineKey.PublicKey.SubjectPublicKeyInfo),
+            CredentialExpiresUnixMs = _time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds(),
+            QuarantinePublicKey = ByteString.CopyFrom(TenantPublicKeyDer()),
         });
     }
 
     public override Task<SyncResponse> Sync(SyncRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
         Authenticate(context, nameof(Sync));
-        Syncs.Enqueue(request);
         var response = new SyncResponse { SyncIntervalSeconds = 1, TenantSuspended = Suspended };
         response.ScanServers.AddRange(Assignment);
         if (_policy is { } policy)
@@ -159,16 +145,18 @@ internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposab
         {
             response.Restores.Add(order);
         }
-        if (Interlocked.Exchange(ref RenewedCredential, null) is { } renewed)
+        if (Interlocked.Exchange(ref _renewedCredential, null) is { } renewed)
         {
             response.RenewedCredential = renewed;
-            response.RenewedCredentialExpiresUnixMs = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds();
+            response.RenewedCredentialExpiresUnixMs = _time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();
         }
+        Syncs.Add(request);
         return Task.FromResult(response);
     }
 
     public override Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
         Authenticate(context, nameof(ReportEvents));
         if (request.Events.Count > 1000)
         {
@@ -176,63 +164,69 @@ internal sealed class FakeCenter : AgentGateway.AgentGatewayBase, IAsyncDisposab
         }
         foreach (var item in request.Events)
         {
-            Events.Enqueue(item);
+            Events.Add(item);
         }
         return Task.FromResult(new EventAck { Accepted = request.Events.Count });
     }
 
     public override Task<ScanLeaseResponse> AcquireScanLease(ScanLeaseRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
         Authenticate(context, nameof(AcquireScanLease));
         lock (_leaseLock)
         {
             var held = _leases.FirstOrDefault(l => l.Value == request.TaskId).Key;
             if (held is null && _leases.Count >= LeaseSlots)
             {
-                LeaseRequests.Enqueue((request.TaskId, false, ""));
+                LeaseRequests.Add((request.TaskId, false, ""));
                 return Task.FromResult(new ScanLeaseResponse { Granted = false, RetryAfterMs = 200 });
             }
             held ??= Guid.NewGuid().ToString();
             _leases[held] = request.TaskId;
-            LeaseRequests.Enqueue((request.TaskId, true, held));
+            LeaseRequests.Add((request.TaskId, true, held));
             return Task.FromResult(new ScanLeaseResponse
             {
                 Granted = true,
                 LeaseId = held,
-                ExpiresUnixMs = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds(),
+                ExpiresUnixMs = _time.GetUtcNow().AddMinutes(10).ToUnixTimeMilliseconds(),
             });
         }
     }
 
     public override Task<ScanLeaseAck> ReleaseScanLease(ScanLeaseRelease request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
         Authenticate(context, nameof(ReleaseScanLease));
         lock (_leaseLock)
         {
             _leases.Remove(request.LeaseId);
         }
-        Releases.Enqueue(request.LeaseId);
+        Releases.Add(request.LeaseId);
         return Task.FromResult(new ScanLeaseAck());
+    }
+
+    // The DER SubjectPublicKeyInfo the enrolment answer carries, from the key's public PEM form.
+    private byte[] TenantPublicKeyDer()
+    {
+        var pem = QuarantineKeys.ExportPublicKeyPem(TenantQuarantineKey.PublicKey);
+        var fields = PemEncoding.Find(pem);
+        return Convert.FromBase64String(pem[fields.Base64Data]);
     }
 
     private void Authenticate(ServerCallContext context, string method)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var credential = CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey));
         var check = _verifier.Verify(credential);
         if (!check.IsValid)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, check.Failure!));
         }
-        AuthenticatedCalls.Enqueue((method, credential!));
+        AuthenticatedCalls.Add((method, credential!));
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
         SigningKey.Dispose();
         TenantQuarantineKey.Dispose();
     }

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Logging;
 
-namespace Lightshield.Verdicts.Tests;
+namespace Lightshield.Testing;
 
-/// <summary>Keeps what was logged, for tests that assert on warnings.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
+/// <summary>Keeps every entry logged (level and formatted message), for tests that check what a component tells its
+/// operators.</summary>
+public class ListLogger : ILogger
 {
     private readonly Lock _lock = new();
     private readonly List<(LogLevel Level, string Message)> _entries = [];
 
+    /// <summary>A copy of what was logged so far, in order.</summary>
     public IReadOnlyList<(LogLevel Level, string Message)> Entries
     {
         get
@@ -26,9 +28,14 @@ internal sealed class ListLogger<T> : ILogger<T>
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        ArgumentNullException.ThrowIfNull(formatter);
+        var message = formatter(state, exception);
         lock (_lock)
         {
-            _entries.Add((logLevel, formatter(state, exception)));
+            _entries.Add((logLevel, message));
         }
     }
 }
+
+/// <summary>A <see cref="ListLogger"/> for components that take an <see cref="ILogger{TCategoryName}"/>.</summary>
+public sealed class ListLogger<T> : ListLogger, ILogger<T>;
