@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Bench.Agent;
 using Lightshield.Bench.Corpus;
@@ -15,4 +16,4 @@ var root = new RootCommand("""
     AgentFootprintCommand.Create(),
     OpenLatencyCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+return await CommandLineRunner.RunAsync(root, args);

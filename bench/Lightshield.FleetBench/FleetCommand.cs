@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using System.Diagnostics;
 using Lightshield.FleetBench.Fleet;
@@ -16,12 +17,8 @@ internal static class FleetCommand
             DefaultValueFactory = _ => 80,
         };
         var maxFileMb = new Option<double>("--max-file-mb") { Description = "Largest file copied into the fleet, MiB", DefaultValueFactory = _ => 8 };
-        var sources = new Option<string[]>("--sources")
-        {
-            Description = "Directories the fleet's files are copied from",
-            DefaultValueFactory = _ => FleetSpec.DefaultSources,
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var sources = new ListOption("--sources", "Directories the fleet's files are copied from", FleetSpec.DefaultSources);
+        sources.AcceptExistingDirectoriesOnly();
         var seed = new Option<int>("--seed") { Description = "Seed of the file selection", DefaultValueFactory = _ => 1 };
         var hashes = new Option<int>("--hash-signatures") { Description = "Synthetic MD5 hash signatures (.hdb) in the database; 0 = none" };
         var bodies = new Option<int>("--body-signatures") { Description = "Synthetic 16-byte body signatures (.ndb) in the database; 0 = none" };
@@ -30,12 +27,7 @@ internal static class FleetCommand
             Description = "Where the fleet and the database are built (kept and reused while their settings are the same)",
             DefaultValueFactory = _ => "/var/tmp/lightshield-fleet-bench",
         };
-        var modes = new Option<string[]>("--modes")
-        {
-            Description = "Modes to run, in this order",
-            DefaultValueFactory = _ => ["classic", "central-clamd", "lightshield"],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var modes = new ListOption("--modes", "Modes to run, in this order", ["classic", "central-clamd", "lightshield"]);
         modes.AcceptOnlyFromAmong("classic", "central-clamd", "lightshield");
         var output = new Option<string>("--output") { Description = "Directory for the JSON, Markdown and PNG results", DefaultValueFactory = _ => "docs/benchmarks" };
         var name = new Option<string>("--name") { Description = "File name (without extension) of the results", DefaultValueFactory = _ => "fleet" };
@@ -51,10 +43,10 @@ internal static class FleetCommand
         {
             EnsurePackages();
             var settings = new FleetBenchSettings(
-                new FleetSpec(parse.GetValue(vms), parse.GetValue(baseMb), parse.GetValue(shared), parse.GetValue(maxFileMb), parse.GetValue(sources)!,
+                new FleetSpec(parse.GetValue(vms), parse.GetValue(baseMb), parse.GetValue(shared), parse.GetValue(maxFileMb), [.. sources.ValueIn(parse)],
                     parse.GetValue(seed)),
                 new SignatureDatabaseSpec(parse.GetValue(hashes), parse.GetValue(bodies)),
-                Path.GetFullPath(parse.GetValue(work)!), parse.GetValue(modes)!, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(name)!,
+                Path.GetFullPath(parse.GetValue(work)!), [.. modes.ValueIn(parse)], Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(name)!,
                 $"dotnet run -c Release --project bench/Lightshield.FleetBench -- run {string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value))}".TrimEnd());
             return await FleetBenchmark.RunAsync(settings, cancellationToken);
         });

@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.FleetBench;
 using Lightshield.FleetBench.Storm;
@@ -10,4 +11,4 @@ var root = new RootCommand("""
     FleetCommand.Create(),
     StormCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+return await CommandLineRunner.RunAsync(root, args);

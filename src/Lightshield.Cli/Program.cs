@@ -1,3 +1,3 @@
 using Lightshield.Cli;
 
-return await LightshieldCommand.Create().Parse(args).InvokeAsync();
+return await CommandLineRunner.RunAsync(LightshieldCommand.Create(), args);

@@ -1,10 +1,11 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Hosting;
 
 if (args is ["db", ..])
 {
-    return await new RootCommand("lightshield-svm") { DatabaseCommand.Create() }.Parse(args).InvokeAsync();
+    return await CommandLineRunner.RunAsync(new RootCommand("lightshield-svm") { DatabaseCommand.Create() }, args);
 }
 if (args.Any(a => a is "--help" or "-h"))
 {

@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using Lightshield.Up;
 
-return await UpCommand.Create().Parse(args).InvokeAsync();
+return await CommandLineRunner.RunAsync(UpCommand.Create(), args);

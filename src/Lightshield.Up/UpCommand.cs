@@ -133,11 +133,11 @@ public static class UpCommand
         console.MarkupLine("Next:");
         console.MarkupLine(Markup.Escape($"  {login} --tenant {UpCredentials.TenantName} --user {UpCredentials.TenantAdminUserName}"));
         console.MarkupLine("  ./lightshield agents list");
-        console.MarkupLine(Markup.Escape($"  ./lightshield tasks start --kind scan --path /tmp --agent {ready.AgentId}"));
+        console.MarkupLine(Markup.Escape($"  ./lightshield tasks start --kind scan --path {ready.DemoFiles} --agent {ready.AgentId}"));
         console.MarkupLine("  ./lightshield tasks list");
         console.MarkupLine("  ./lightshield events list");
         console.MarkupLine(Markup.Escape($"  {login} --user {UpCredentials.ProviderAdminUserName}      # provider: tenants, segments, audit"));
-        console.MarkupLine("  ./lightshield scan PATH      # a one-off scan with an in-process scan server");
+        console.MarkupLine("  ./lightshield scan PATH      # a one-off scan with a private scan server (reports only, moves nothing)");
         console.MarkupLine("Press Ctrl+C to stop.");
     }
 }

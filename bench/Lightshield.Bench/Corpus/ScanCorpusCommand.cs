@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Bench.Support;
 
@@ -16,24 +17,15 @@ internal static class ScanCorpusCommand
         var maxMb = new Option<double>("--max-mb") { Description = "Most MiB in the corpus", DefaultValueFactory = _ => 200 };
         var maxFileMb = new Option<double>("--max-file-mb") { Description = "Largest file taken into the corpus, MiB", DefaultValueFactory = _ => 8 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each runs every mode once (order rotated), the median is reported", DefaultValueFactory = _ => 3 };
-        var sources = new Option<string[]>("--sources")
-        {
-            Description = "Directories the corpus files are copied from",
-            DefaultValueFactory = _ => ["/usr/lib/x86_64-linux-gnu", "/usr/share"],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var sources = new ListOption("--sources", "Directories the corpus files are copied from", ["/usr/lib/x86_64-linux-gnu", "/usr/share"]);
+        sources.AcceptExistingDirectoriesOnly();
         var corpus = new Option<string?>("--corpus") { Description = "Keep the corpus in this directory (reused when it exists) instead of a temporary one" };
         var threads = new Option<int>("--threads") { Description = "Worker threads of the in-process baseline", DefaultValueFactory = _ => Environment.ProcessorCount };
         var uploads = new Option<int?>("--concurrent-uploads") { Description = "ScanPipelineOptions.ConcurrentUploads (default: the pipeline's)" };
         var hashing = new Option<int?>("--hashing-threads") { Description = "ScanPipelineOptions.HashingThreads (default: the pipeline's)" };
         var batch = new Option<int?>("--lookup-batch") { Description = "ScanPipelineOptions.LookupBatchSize (default: the pipeline's)" };
         var scans = new Option<int?>("--max-concurrent-scans") { Description = "Svm:Admission:MaxConcurrentScans of the scan server (default: cores)" };
-        var modes = new Option<string[]>("--modes")
-        {
-            Description = "Modes besides the baseline (a): scanfile (a2), plaintext and tls (b), process (b2: the server in its own process), clamscan (c)",
-            DefaultValueFactory = _ => ["scanfile", "plaintext", "tls", "process", "clamscan"],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var modes = new ListOption("--modes", "Modes besides the baseline (a): scanfile (a2), plaintext and tls (b), process (b2: the server in its own process), clamscan (c)", ["scanfile", "plaintext", "tls", "process", "clamscan"]);
         modes.AcceptOnlyFromAmong("scanfile", "plaintext", "tls", "process", "clamscan");
         var breakdown = new Option<bool>("--breakdown") { Description = "Also measure, single-threaded on the corpus held in memory, the CPU cost of each step of the scan path" };
         var sweep = new Option<bool>("--sweep") { Description = "Also scan through the server with other pipeline and admission settings, each against an in-process run right before it" };
@@ -53,8 +45,8 @@ internal static class ScanCorpusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ScanCorpusSettings(parse.GetValue(files), parse.GetValue(maxMb), parse.GetValue(maxFileMb), parse.GetValue(rounds),
-                parse.GetValue(sources)!, parse.GetValue(corpus), parse.GetValue(threads), parse.GetValue(uploads), parse.GetValue(hashing),
-                parse.GetValue(batch), parse.GetValue(scans), parse.GetValue(modes)!, parse.GetValue(breakdown), parse.GetValue(sweep),
+                [.. sources.ValueIn(parse)], parse.GetValue(corpus), parse.GetValue(threads), parse.GetValue(uploads), parse.GetValue(hashing),
+                parse.GetValue(batch), parse.GetValue(scans), [.. modes.ValueIn(parse)], parse.GetValue(breakdown), parse.GetValue(sweep),
                 parse.GetValue(minThreads), parse.GetValue(signatures));
             Console.WriteLine($"command: {Format.CommandLine("scan-corpus", parse.Tokens.Skip(1).Select(t => t.Value))}");
             Console.WriteLine($"{Format.LoadAverage()} ({Environment.ProcessorCount} cores)");

@@ -1,3 +1,4 @@
+using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Agent.Storage;
 using Spectre.Console;
@@ -9,9 +10,6 @@ namespace Lightshield.Agent.Jobs;
 public static class LocalTaskCommands
 {
     public const string DefaultState = "/var/lib/lightshield/agent";
-    private const int Clean = 0;
-    private const int Found = 1;
-    private const int Error = 2;
 
     /// <summary>Whether <paramref name="args"/> ask for one of these commands rather than the agent itself.</summary>
     public static bool Handles(string[] args) => args is ["scan" or "status" or "--help" or "-h", ..];
@@ -23,7 +21,7 @@ public static class LocalTaskCommands
         {
             Scan(state), Status(state),
         };
-        return root.Parse(args).InvokeAsync();
+        return CommandLineRunner.RunAsync(root, args);
     }
 
     private static Command Scan(Option<string> state)
@@ -37,7 +35,7 @@ public static class LocalTaskCommands
             var database = Open(parse.GetValue(state)!);
             if (database is null)
             {
-                return Error;
+                return ExitCodes.Error;
             }
             var queue = new JobQueue(database, TimeProvider.System);
             var roots = parse.GetValue(paths)!.Select(Path.GetFullPath).ToList();
@@ -45,13 +43,13 @@ public static class LocalTaskCommands
             if (missing.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"lightshield-agent: no such file or directory: {string.Join(", ", missing)}");
-                return Error;
+                return ExitCodes.Error;
             }
             var task = await queue.CreateTaskAsync("on-demand", parse.GetValue(scheduled) ? JobPriority.Scheduled : JobPriority.OnDemand, roots, cancellationToken);
             AnsiConsole.MarkupLine($"queued task [bold]{task}[/]");
             if (!parse.GetValue(wait))
             {
-                return Clean;
+                return ExitCodes.Clean;
             }
             TaskProgress progress;
             while ((progress = (await queue.GetTaskAsync(task, cancellationToken))!).FinishedAt is null)
@@ -59,7 +57,7 @@ public static class LocalTaskCommands
                 await Task.Delay(500, cancellationToken);
             }
             Print(progress);
-            return progress.Infected > 0 ? Found : progress.Errors > 0 ? Error : Clean;
+            return progress.Infected > 0 ? ExitCodes.Found : progress.Errors > 0 ? ExitCodes.Error : ExitCodes.Clean;
         });
         return command;
     }
@@ -75,10 +73,10 @@ public static class LocalTaskCommands
             if (progress is null)
             {
                 await Console.Error.WriteLineAsync($"lightshield-agent: no task {parse.GetValue(task)}");
-                return Error;
+                return ExitCodes.Error;
             }
             Print(progress);
-            return Clean;
+            return ExitCodes.Clean;
         });
         return command;
     }

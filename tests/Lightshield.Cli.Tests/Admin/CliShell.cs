@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Lightshield.Cli.Admin;
 
@@ -23,8 +22,7 @@ public sealed class CliShell(string configPath)
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await LightshieldCommand.Create(environment).Parse(arguments)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await CommandLineRunner.RunAsync(LightshieldCommand.Create(environment), arguments, output, error);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

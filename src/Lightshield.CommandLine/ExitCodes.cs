@@ -1,4 +1,4 @@
-namespace Lightshield.Cli;
+namespace Lightshield.CommandLine;
 
 /// <summary>clamscan's exit codes, so scripts written for ClamAV keep working.</summary>
 public static class ExitCodes

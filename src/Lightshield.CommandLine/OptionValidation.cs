@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace Lightshield.CommandLine;
+
+public static class OptionValidation
+{
+    /// <summary>Every value must name an existing directory; a value like <c>A|B</c> or <c>A,B</c> gets a one-line error
+    /// saying that several directories are given as separate values.</summary>
+    public static Option<string[]> AcceptExistingDirectoriesOnly(this Option<string[]> option)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Directory.Exists(value))
+                {
+                    result.AddError($"{option.Name}: '{value}' is not a directory (several directories are separate values: {option.Name} A B)");
+                    return;
+                }
+            }
+        });
+        return option;
+    }
+}
