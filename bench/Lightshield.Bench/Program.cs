@@ -1,9 +1,9 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Bench.Agent;
 using Lightshield.Bench.Corpus;
 using Lightshield.Bench.Lookup;
 using Lightshield.Bench.Micro;
+using Lightshield.CommandLine;
 
 var root = new RootCommand("""
     Lightshield benchmarks of the scanning core and the agent. Every figure is reported as a ratio to a baseline measured

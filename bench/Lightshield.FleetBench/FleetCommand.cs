@@ -1,6 +1,6 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
 using System.Diagnostics;
+using Lightshield.CommandLine;
 using Lightshield.FleetBench.Fleet;
 
 namespace Lightshield.FleetBench;

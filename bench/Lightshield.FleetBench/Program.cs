@@ -1,5 +1,5 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
+using Lightshield.CommandLine;
 using Lightshield.FleetBench;
 using Lightshield.FleetBench.Storm;
 

@@ -1,5 +1,5 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
+using Lightshield.CommandLine;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Hosting;
 

@@ -1,6 +1,6 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Bench.Support;
+using Lightshield.CommandLine;
 
 namespace Lightshield.Bench.Corpus;
 

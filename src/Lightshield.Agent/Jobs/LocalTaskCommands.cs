@@ -1,6 +1,6 @@
-using Lightshield.CommandLine;
 using System.CommandLine;
 using Lightshield.Agent.Storage;
+using Lightshield.CommandLine;
 using Spectre.Console;
 
 namespace Lightshield.Agent.Jobs;

@@ -1,8 +1,8 @@
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Lightshield.Protocol.Center;
 using Lightshield.Engine;
+using Lightshield.Protocol.Center;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Svm.Updates;
