@@ -1,3 +1,4 @@
+using Lightshield.Agent.Diagnostics;
 using System.Text.Json;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
@@ -18,10 +19,11 @@ public sealed partial class DetectionActions
     private readonly EventOutbox _outbox;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly AgentMetrics? _metrics;
     private QuarantineVault? _vault;
 
     public DetectionActions(IOptions<ActionOptions> options, IOptions<AgentOptions> agent, EffectivePolicy policy, EventOutbox outbox,
-        TimeProvider time, ILogger<DetectionActions> logger)
+        TimeProvider time, ILogger<DetectionActions> logger, AgentMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(agent);
@@ -30,6 +32,7 @@ public sealed partial class DetectionActions
         _outbox = outbox;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         VaultDirectory = _options.QuarantineDirectory ?? Path.Combine(agent.Value.StateDirectory, "quarantine");
         if (_options.QuarantinePublicKeyFile is { Length: > 0 } keyFile)
         {
@@ -97,6 +100,7 @@ public sealed partial class DetectionActions
                 taken = "reported";
                 break;
         }
+        _metrics?.Detected(file.Source);
         LogDetection(_logger, file.Source, file.Path, string.Join(", ", file.Names), taken, failure);
         await _outbox.AppendAsync("detection", JsonSerializer.Serialize(new
         {

@@ -1,3 +1,4 @@
+using Lightshield.Agent.Diagnostics;
 using Grpc.Core;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
@@ -26,7 +27,8 @@ public sealed partial class CenterSyncService(
     DetectionActions actions,
     HealthProbe health,
     TimeProvider time,
-    ILogger<CenterSyncService> logger) : BackgroundService
+    ILogger<CenterSyncService> logger,
+    AgentMetrics? metrics = null) : BackgroundService
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
 
@@ -43,13 +45,16 @@ public sealed partial class CenterSyncService(
             try
             {
                 interval = await SyncAsync(stoppingToken);
+                metrics?.Synced("ok");
             }
             catch (RpcException exception) when (exception.StatusCode == StatusCode.Unauthenticated && !stoppingToken.IsCancellationRequested)
             {
+                metrics?.Synced("refused");
                 LogCredentialRefused(logger, exception.Status.Detail);
             }
             catch (RpcException exception) when (!stoppingToken.IsCancellationRequested)
             {
+                metrics?.Synced("failed");
                 LogUnreachable(logger, exception.Status.Detail);
             }
             await Task.Delay(interval * (0.9 + (Random.Shared.NextDouble() * 0.2)), time, stoppingToken);

@@ -1,7 +1,9 @@
+using Lightshield.Agent.Diagnostics;
 namespace Lightshield.Agent.Events;
 
 /// <summary>Delivers the outbox to the sink every few seconds; a failing sink is retried, nothing is dropped.</summary>
-public sealed partial class EventDeliveryService(EventOutbox outbox, IEventSink sink, ILogger<EventDeliveryService> logger, TimeProvider time)
+public sealed partial class EventDeliveryService(EventOutbox outbox, IEventSink sink, ILogger<EventDeliveryService> logger, TimeProvider time,
+    AgentMetrics? metrics = null)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -13,8 +15,10 @@ public sealed partial class EventDeliveryService(EventOutbox outbox, IEventSink 
         {
             try
             {
-                while (await outbox.DeliverPendingAsync(sink, cancellationToken: stoppingToken) > 0)
+                int delivered;
+                while ((delivered = await outbox.DeliverPendingAsync(sink, cancellationToken: stoppingToken)) > 0)
                 {
+                    metrics?.EventsDelivered(delivered);
                 }
                 await outbox.PruneDeliveredAsync(Retention, stoppingToken);
             }

@@ -1,6 +1,7 @@
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Center;
 using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Index;
@@ -45,8 +46,9 @@ public static class AgentHostingExtensions
         });
         builder.Services.TryAddSingleton(sp => new FileBatchScanner(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<FileIndex>(),
             sp.GetRequiredService<ReadRateLimiter>(), Options(sp).Tenant, maxFileSize: () => sp.GetRequiredService<EffectivePolicy>().Current.MaxFileSizeBytes,
-            time: sp.GetRequiredService<TimeProvider>()));
+            time: sp.GetRequiredService<TimeProvider>(), metrics: sp.GetRequiredService<AgentMetrics>()));
         builder.Services.TryAddSingleton<MemoryScanner>();
+        builder.AddAgentMetrics();
         builder.Services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<JobQueue>(),
             sp.GetRequiredService<OnAccessStatus>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>()));
         if (center)
@@ -82,6 +84,17 @@ public static class AgentHostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnAccessOptions>, OnAccessOptionsValidator>());
         builder.Services.TryAddSingleton<OnAccessStatus>();
         builder.Services.AddHostedService<OnAccessService>();
+        return builder;
+    }
+
+    /// <summary>The agent's meter, written to <c>STATE/metrics.prom</c> (<see cref="MetricsTextFile"/>).</summary>
+    public static HostApplicationBuilder AddAgentMetrics(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(sp => new AgentMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<OnAccessStatus>()));
+        builder.Services.AddHostedService(sp => new MetricsTextFile(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MetricsTextFile>>()));
         return builder;
     }
 

@@ -1,25 +1,26 @@
 using System.CommandLine;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Storage;
 using Lightshield.CommandLine;
 using Spectre.Console;
 
 namespace Lightshield.Agent.Jobs;
 
-/// <summary><c>lightshield-agent scan|status</c>: hand an on-demand scan to the running agent through its queue (the
+/// <summary><c>lightshield-agent scan|status|health</c>: hand an on-demand scan to the running agent through its queue (the
 /// agent listens on no socket), and follow it. Exit codes as clamscan's: 0 clean, 1 found, 2 error.</summary>
 public static class LocalTaskCommands
 {
     public const string DefaultState = "/var/lib/lightshield/agent";
 
     /// <summary>Whether <paramref name="args"/> ask for one of these commands rather than the agent itself.</summary>
-    public static bool Handles(string[] args) => args is ["scan" or "status" or "--help" or "-h", ..];
+    public static bool Handles(string[] args) => args is ["scan" or "status" or "health" or "--help" or "-h", ..];
 
     public static Task<int> RunAsync(string[] args)
     {
         var state = new Option<string>("--state") { Description = "The agent's state directory", DefaultValueFactory = _ => DefaultState };
         var root = new RootCommand("lightshield-agent: the Lightshield light agent. Without a command it runs the agent (a service).")
         {
-            Scan(state), Status(state),
+            Scan(state), Status(state), AgentHealthCommand.Create(state, TimeProvider.System),
         };
         return CommandLineRunner.RunAsync(root, args);
     }

@@ -1,3 +1,4 @@
+using Lightshield.Agent.Diagnostics;
 using System.Threading.Channels;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
@@ -31,7 +32,7 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
     private Task _actionRun = Task.CompletedTask;
 
     public OnAccessService(IOptions<OnAccessOptions> options, IOptions<AgentOptions> agent, ScanServerPool servers, FileIndex index,
-        DetectionActions actions, OnAccessStatus status, ILoggerFactory loggers, TimeProvider time)
+        DetectionActions actions, OnAccessStatus status, ILoggerFactory loggers, TimeProvider time, AgentMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(agent);
@@ -45,7 +46,7 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         _time = time;
         // Opens wait for this scanner: it has no read-rate limit (that budget is for background scans).
         var scanner = new FileBatchScanner(servers, index, new ReadRateLimiter(0, time), agent.Value.Tenant,
-            maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes, time: time);
+            maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes, time: time, metrics: metrics);
         _decider = new OnAccessDecider(index, scanner, () => actions.OnAccess, Detected);
     }
 

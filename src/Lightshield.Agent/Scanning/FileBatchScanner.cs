@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Index;
 using Lightshield.Client;
 using Lightshield.Client.Content;
@@ -19,7 +20,7 @@ namespace Lightshield.Agent.Scanning;
 /// (<see cref="BusyRetry"/>): a background scan finishes late rather than not at all.
 /// </summary>
 public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
-    Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget, TimeProvider? time = null)
+    Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget, TimeProvider? time = null, AgentMetrics? metrics = null)
 {
     /// <summary>Unknown keys looked up again per this many, just before their upload.</summary>
     private const int RecheckBatch = 8;
@@ -126,6 +127,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 var unchanged = remember is not null && known.TryGetValue(paths[slot], out var recorded) && recorded.StoresAs(remember);
                 results[slot] = new FileVerdict(paths[slot], verdict, error, bytesRead, uploaded && bytesRead > 0, remember, unchanged);
             }
+            metrics?.Scanned(results!);
             return results!;
         }
         finally
