@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using Lightshield.Agent.Center;
 using Lightshield.Agent.Hosting;
 using Lightshield.Center.Hosting;
@@ -33,9 +34,17 @@ internal sealed class UpStack : IAsyncDisposable
             var ready = await stack.StartAllAsync(cancellationToken).ConfigureAwait(false);
             return (stack, ready);
         }
-        catch
+        catch (Exception failure)
         {
-            await stack.DisposeAsync().ConfigureAwait(false);
+            // The start's failure is the one to tell: a host that failed half-way may also fail to stop.
+            try
+            {
+                await stack.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception stopFailure) when (stopFailure is not OutOfMemoryException)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
             throw;
         }
     }
@@ -234,30 +243,44 @@ internal sealed class UpStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the agent, then the scan server, then the center.</summary>
+    /// <summary>Stops the agent, then the scan server, then the center: each of them even when one fails to stop (the
+    /// first failure is thrown at the end).</summary>
     public async ValueTask DisposeAsync()
     {
+        ExceptionDispatchInfo? first = null;
         for (var i = _started.Count - 1; i >= 0; i--)
         {
-            var host = _started[i];
             try
             {
-                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await StopAsync(_started[i]).ConfigureAwait(false);
             }
-            finally
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                if (host is IAsyncDisposable asyncDisposable)
-                {
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    host.Dispose();
-                }
+                first ??= ExceptionDispatchInfo.Capture(exception);
             }
         }
         _started.Clear();
         _http?.Dispose();
+        first?.Throw();
+    }
+
+    private static async Task StopAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                host.Dispose();
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
-using Lightshield.Agent.Diagnostics;
 using System.Text.Json;
 using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Protocol.Policies;

@@ -1,7 +1,7 @@
-using Lightshield.Agent.Diagnostics;
 using Grpc.Core;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Center;

@@ -1,7 +1,7 @@
-using Lightshield.Agent.Diagnostics;
 using System.Threading.Channels;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Scanning;
 using Lightshield.Client.Content;

@@ -1,9 +1,10 @@
+using Lightshield.Center.Identity;
 using Lightshield.Center.Tenancy;
 
 namespace Lightshield.Center.Agents;
 
 /// <summary>A tenant secret that lets an agent enrol into a group. Only its SHA-256 is stored.</summary>
-public sealed class EnrolmentToken : ITenantOwned
+public sealed class EnrolmentToken : ITenantOwned, IRevocableSecret
 {
     public Guid Id { get; set; }
 

@@ -58,17 +58,9 @@ internal static class EnrolmentTokenEndpoints
     private static async Task<IResult> RevokeAsync(Guid enrolmentTokenId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var token = await db.EnrolmentTokens.FirstOrDefaultAsync(t => t.Id == enrolmentTokenId, ct);
-        if (token is null)
-        {
-            return ApiProblems.NotFound("enrolment token", enrolmentTokenId);
-        }
-        if (token.RevokedAt is null)
-        {
-            token.RevokedAt = time.GetUtcNow();
-            audit.Record("enrolment-token.revoke", $"enrolment-token/{token.Id}", new { token.Name });
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
+        return token is null
+            ? ApiProblems.NotFound("enrolment token", enrolmentTokenId)
+            : await SecretRevocation.RevokeAsync(token, "enrolment-token", db, audit, time, ct);
     }
 }
 

@@ -3,7 +3,7 @@ using Lightshield.Center.Tenancy;
 namespace Lightshield.Center.Identity;
 
 /// <summary>A bearer token acting as its user. Only the SHA-256 of the secret is stored; the secret is shown once.</summary>
-public sealed class ApiToken : ITenantOrProviderOwned
+public sealed class ApiToken : ITenantOrProviderOwned, IRevocableSecret
 {
     public Guid Id { get; set; }
 

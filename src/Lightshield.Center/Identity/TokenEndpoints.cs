@@ -63,17 +63,9 @@ internal static class TokenEndpoints
         AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId, ct);
-        if (token is null || (token.UserId != actor.UserId && !IsAdministrator(http)))
-        {
-            return ApiProblems.NotFound("API token", tokenId);
-        }
-        if (token.RevokedAt is null)
-        {
-            token.RevokedAt = time.GetUtcNow();
-            audit.Record("token.revoke", $"token/{token.Id}", new { token.Name });
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
+        return token is null || (token.UserId != actor.UserId && !IsAdministrator(http))
+            ? ApiProblems.NotFound("API token", tokenId)
+            : await SecretRevocation.RevokeAsync(token, "token", db, audit, time, ct);
     }
 }
 

@@ -67,17 +67,9 @@ internal static class ScanServerEndpoints
     private static async Task<IResult> RevokeTokenAsync(Guid tokenId, CenterDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var token = await db.ScanServerTokens.FirstOrDefaultAsync(t => t.Id == tokenId, ct);
-        if (token is null)
-        {
-            return ApiProblems.NotFound("scan-server token", tokenId);
-        }
-        if (token.RevokedAt is null)
-        {
-            token.RevokedAt = time.GetUtcNow();
-            audit.Record("scan-server-token.revoke", $"scan-server-token/{token.Id}", new { token.Name });
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
+        return token is null
+            ? ApiProblems.NotFound("scan-server token", tokenId)
+            : await SecretRevocation.RevokeAsync(token, "scan-server-token", db, audit, time, ct);
     }
 }
 

@@ -45,7 +45,14 @@ internal sealed class WorkerLauncher(WorkerOptions options)
         {
             args.Add(argument);
         }
-        var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/etc" };
+        // The private /tmp first: mounted after the binds, it would hide a worker installed under /tmp.
+        args.Add("--size");
+        args.Add(temporaryBytes.ToString(CultureInfo.InvariantCulture));
+        args.Add("--perms");
+        args.Add("1777");
+        args.Add("--tmpfs");
+        args.Add(SandboxTemporary);
+        var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/etc", SandboxTemporary };
         foreach (var directory in WorkerDirectories(worker))
         {
             // bubblewrap creates missing parents of a bind target with mode 0700, which the worker's user could not cross.
@@ -63,12 +70,6 @@ internal sealed class WorkerLauncher(WorkerOptions options)
         args.Add("--ro-bind");
         args.Add(databaseDirectory);
         args.Add(SandboxDatabase);
-        args.Add("--size");
-        args.Add(temporaryBytes.ToString(CultureInfo.InvariantCulture));
-        args.Add("--perms");
-        args.Add("1777");
-        args.Add("--tmpfs");
-        args.Add(SandboxTemporary);
         args.Add("--clearenv");
         foreach (var (name, value) in Environment())
         {
