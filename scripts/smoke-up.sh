@@ -31,7 +31,9 @@ until port_free $base && port_free $((base + 1)) && port_free $((base + 2)) && p
 center="http://127.0.0.1:$base"
 
 start_up() {
-  ./lightshield up --data "$work/up" --port-base "$base" >"$work/up.log" 2>&1 &
+  # As from a terminal, where Ctrl+C reaches up: a CI runner or `nohup` may have started this script with SIGINT
+  # ignored, which every child inherits (and .NET keeps ignoring); reset it for up.
+  env --default-signal=INT ./lightshield up --data "$work/up" --port-base "$base" >"$work/up.log" 2>&1 &
   up_pid=$!
   local deadline=$((SECONDS + 900)) # the first start builds the stack
   until [[ $(curl -s -o /dev/null -w '%{http_code}' "$center/login" || true) == 200 ]] && grep -q "Web console" "$work/up.log"; do

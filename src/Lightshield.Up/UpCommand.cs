@@ -133,7 +133,7 @@ public static class UpCommand
         console.MarkupLine("Next:");
         console.MarkupLine(Markup.Escape($"  {login} --tenant {UpCredentials.TenantName} --user {UpCredentials.TenantAdminUserName}"));
         console.MarkupLine("  ./lightshield agents list");
-        console.MarkupLine(Markup.Escape($"  ./lightshield tasks start --kind scan --path {ready.DemoFiles} --agent {ready.AgentId}"));
+        console.MarkupLine(Markup.Escape($"  ./lightshield tasks start --kind scan --path {ready.DemoFiles} --agent {System.Environment.MachineName}"));
         console.MarkupLine("  ./lightshield tasks list");
         console.MarkupLine("  ./lightshield events list");
         console.MarkupLine(Markup.Escape($"  {login} --user {UpCredentials.ProviderAdminUserName}      # provider: tenants, segments, audit"));

@@ -58,36 +58,39 @@ public sealed class AdminGroup
         });
 
     /// <summary><c>show ID</c>: GET <paramref name="pathFormat"/> (<c>{0}</c> is the id), field by field.</summary>
-    public Command Show(string noun, string pathFormat, IReadOnlyList<Column> fields)
+    public Command Show(ItemKind kind, string pathFormat, IReadOnlyList<Column> fields)
     {
-        var id = IdArgument(noun);
-        return Add("show", $"Show a {noun}", [id], async run =>
+        var id = IdArgument(kind);
+        return Add("show", $"Show a {kind.Noun}", [id], async run =>
         {
-            run.Output.Item(await run.Api.GetAsync(Path(pathFormat, run.Value(id)), run.CancellationToken).ConfigureAwait(false), fields);
+            var itemId = await run.IdAsync(kind, id).ConfigureAwait(false);
+            run.Output.Item(await run.Api.GetAsync(Path(pathFormat, itemId), run.CancellationToken).ConfigureAwait(false), fields);
             return ExitCodes.Clean;
         });
     }
 
     /// <summary>A DELETE of one item (delete or revoke): DELETE <paramref name="pathFormat"/>, then a sentence.</summary>
-    public Command Delete(string name, string description, string noun, string pathFormat)
+    public Command Delete(string name, string description, ItemKind kind, string pathFormat)
     {
-        var id = IdArgument(noun);
+        var id = IdArgument(kind);
         return Add(name, description, [id], async run =>
         {
-            var answer = await run.Api.DeleteAsync(Path(pathFormat, run.Value(id)), run.CancellationToken).ConfigureAwait(false);
-            run.Output.Message($"{Past(name)} {noun} {run.Value(id)}", answer);
+            var itemId = await run.IdAsync(kind, id).ConfigureAwait(false);
+            var answer = await run.Api.DeleteAsync(Path(pathFormat, itemId), run.CancellationToken).ConfigureAwait(false);
+            run.Output.Message($"{Past(name)} {kind.Noun} {run.Value(id)} ({itemId})", answer);
             return ExitCodes.Clean;
         });
     }
 
     /// <summary>A POST on one item without a body (suspend, resume, revoke): prints the item as it is afterwards.</summary>
-    public Command PostAction(string name, string description, string noun, string pathFormat, IReadOnlyList<Column> fields)
+    public Command PostAction(string name, string description, ItemKind kind, string pathFormat, IReadOnlyList<Column> fields)
     {
-        var id = IdArgument(noun);
+        var id = IdArgument(kind);
         return Add(name, description, [id], async run =>
         {
-            var answer = await run.Api.PostAsync(Path(pathFormat, run.Value(id)), null, run.CancellationToken).ConfigureAwait(false);
-            run.Output.Result($"{Past(name)} {noun} {run.Value(id)}", answer, answer, fields);
+            var itemId = await run.IdAsync(kind, id).ConfigureAwait(false);
+            var answer = await run.Api.PostAsync(Path(pathFormat, itemId), null, run.CancellationToken).ConfigureAwait(false);
+            run.Output.Result($"{Past(name)} {kind.Noun} {run.Value(id)}", answer, answer, fields);
             return ExitCodes.Clean;
         });
     }
@@ -106,7 +109,17 @@ public sealed class AdminGroup
         });
     }
 
-    public static Argument<Guid> IdArgument(string noun) => new("id") { Description = $"The {noun}'s id" };
+    /// <summary>An argument that names an item of <paramref name="kind"/> by name or id.</summary>
+    public static Argument<string> IdArgument(ItemKind kind) => new(kind.Noun.Replace(' ', '-')) { Description = Capitalised(kind.Accepts) };
+
+    /// <summary>An option that names an item of <paramref name="kind"/> by name or id.</summary>
+    public static Option<string?> ItemOption(string name, ItemKind kind, string? purpose = null, bool required = false) =>
+        new(name) { Description = Capitalised(kind.Accepts) + (purpose is null ? "" : $": {purpose}"), Required = required };
+
+    /// <summary>A repeatable option that names items of <paramref name="kind"/> by name or id.</summary>
+    public static Option<string[]> ItemsOption(string name, ItemKind kind) => new(name) { Description = Capitalised(kind.Accepts) + " (repeat for more)" };
+
+    private static string Capitalised(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text[1..]);
 
     /// <summary><paramref name="format"/> with the values URL-escaped.</summary>
     public static string Path(string format, params object?[] values) =>

@@ -15,8 +15,8 @@ public static class AgentCommands
     {
         var group = new AdminGroup("agents", "Agents enrolled in my tenant", environment);
         group.List("List agents", "agents", Columns);
-        group.Show("agent", "agents/{0}", Columns);
-        group.PostAction("revoke", "Revoke an agent's credential: it loses service until it enrols again", "agent", "agents/{0}/revoke", Columns);
+        group.Show(ItemKind.Agent, "agents/{0}", Columns);
+        group.PostAction("revoke", "Revoke an agent's credential: it loses service until it enrols again", ItemKind.Agent, "agents/{0}/revoke", Columns);
         return group.Command;
     }
 }

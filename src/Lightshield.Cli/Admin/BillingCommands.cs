@@ -10,13 +10,13 @@ public static class BillingCommands
     {
         var group = new AdminGroup("billing", "Metered vCPU usage and the monthly billing report", environment);
         var month = new Option<string>("--month") { Description = "The month, yyyy-MM (e.g. 2026-11)", Required = true };
-        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant (id or name)" };
+        var tenant = AdminGroup.ItemOption("--tenant", ItemKind.Tenant, "only this tenant");
         var format = new Option<string>("--format") { Description = "csv or json (default csv)", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "json");
         var output = new Option<FileInfo?>("--output") { Description = "Write to this file instead of standard output" };
         group.Add("export", "Export the monthly report: peak vCPUs, vCPU-hours, licensed vCPUs, overage per tenant", [month, tenant, format, output], async run =>
         {
-            var path = "billing/report" + QueryString.Of(("month", run.Value(month)), ("tenant", run.Value(tenant)), ("format", run.Value(format)));
+            var path = "billing/report" + QueryString.Of(("month", run.Value(month)), ("tenant", await run.IdAsync(ItemKind.Tenant, tenant).ConfigureAwait(false)), ("format", run.Value(format)));
             var text = await run.Api.GetTextAsync(path, run.CancellationToken).ConfigureAwait(false);
             if (run.Value(output) is { } file)
             {

@@ -13,17 +13,17 @@ public static class EnrolmentTokenCommands
         var group = new AdminGroup("enrolment-tokens", "Enrolment tokens: agents enrol into a group with one", environment);
         group.List("List enrolment tokens", "enrolment-tokens", Columns);
         var name = new Option<string>("--name") { Description = "What the token is for", Required = true };
-        var groupId = new Option<Guid>("--group") { Description = "The agent group's id", Required = true };
+        var groupId = AdminGroup.ItemOption("--group", ItemKind.Group, "agents enrol into it", required: true);
         var days = new Option<int?>("--expires-in-days") { Description = "1 to 3660 (default: valid until revoked)" };
         group.Add("create", "Create an enrolment token for a group; the secret is shown once", [name, groupId, days], async run =>
         {
             var created = await run.Api.PostAsync("enrolment-tokens",
-                new { name = run.Value(name), groupId = run.Value(groupId), expiresInDays = run.Value(days) }, run.CancellationToken).ConfigureAwait(false);
+                new { name = run.Value(name), groupId = await run.IdAsync(ItemKind.Group, groupId).ConfigureAwait(false), expiresInDays = run.Value(days) }, run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"created enrolment token {run.Value(name)}", created, created.GetProperty("info"), Columns);
             TokenCommands.SecretLine(run, created);
             return ExitCodes.Clean;
         });
-        group.Delete("revoke", "Revoke an enrolment token (enrolled agents stay)", "enrolment token", "enrolment-tokens/{0}");
+        group.Delete("revoke", "Revoke an enrolment token (enrolled agents stay)", ItemKind.EnrolmentToken, "enrolment-tokens/{0}");
         return group.Command;
     }
 }

@@ -17,7 +17,7 @@ public static class EventCommands
     {
         var group = new AdminGroup("events", "Events of my tenant's agents", environment);
         var type = new Option<string?>("--type") { Description = "Only this type (e.g. detection)" };
-        var agent = new Option<Guid?>("--agent") { Description = "Only this agent's events" };
+        var agent = AdminGroup.ItemOption("--agent", ItemKind.Agent, "only its events");
         var from = new Option<DateTimeOffset?>("--from") { Description = "From this time on (ISO 8601, e.g. 2026-11-27T00:00Z)" };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Before this time" };
         var search = new Option<string?>("--search") { Description = "Text in the event's payload (a file name, a signature)" };
@@ -25,7 +25,7 @@ public static class EventCommands
         var pageSize = new Option<int?>("--page-size") { Description = "Events per page (default 50, at most 500)" };
         group.Add("list", "List events, newest first", [type, agent, from, to, search, page, pageSize], async run =>
         {
-            var query = QueryString.Of(("type", run.Value(type)), ("agentId", run.Value(agent)), ("from", run.Value(from)), ("to", run.Value(to)),
+            var query = QueryString.Of(("type", run.Value(type)), ("agentId", await run.IdAsync(ItemKind.Agent, agent).ConfigureAwait(false)), ("from", run.Value(from)), ("to", run.Value(to)),
                 ("search", run.Value(search)), ("page", run.Value(page)), ("pageSize", run.Value(pageSize)));
             var answer = await run.Api.GetAsync("events" + query, run.CancellationToken).ConfigureAwait(false);
             if (run.Output.WriteJson(answer))

@@ -11,9 +11,9 @@ public static class GroupCommands
     {
         var group = new AdminGroup("groups", "Agent groups of my tenant (each has a policy)", environment);
         group.List("List agent groups", "agent-groups", Columns);
-        group.Show("agent group", "agent-groups/{0}", Columns);
+        group.Show(ItemKind.Group, "agent-groups/{0}", Columns);
         group.CreateNamed("Create an agent group", "agent group", "agent-groups", Columns);
-        group.Delete("delete", "Delete an agent group without agents or enrolment tokens", "agent group", "agent-groups/{0}");
+        group.Delete("delete", "Delete an agent group without agents or enrolment tokens", ItemKind.Group, "agent-groups/{0}");
         return group.Command;
     }
 }

@@ -28,7 +28,7 @@ public static class LicenceCommands
                 .ConfigureAwait(false), Columns, "(no licences)");
             return ExitCodes.Clean;
         });
-        group.Show("licence", "licences/{0}", [.. Columns, new Column("Text", "text")]);
+        group.Show(ItemKind.Licence, "licences/{0}", [.. Columns, new Column("Text", "text")]);
         group.Add("status", "Licence state per tenant: ok, over-licence, grace, expired or none", [tenantFilter], async run =>
         {
             run.Output.List(await run.Api.GetAsync("licences/status" + QueryString.Of(("tenant", run.Value(tenantFilter))), run.CancellationToken)
@@ -42,14 +42,14 @@ public static class LicenceCommands
 
     private static void AddGrant(AdminGroup group)
     {
-        var tenant = new Option<Guid>("--tenant") { Description = "The tenant's id", Required = true };
+        var tenant = AdminGroup.ItemOption("--tenant", ItemKind.Tenant, required: true);
         var vcpus = new Option<int>("--vcpus") { Description = "vCPUs granted", Required = true };
         var from = new Option<DateTimeOffset?>("--valid-from") { Description = "Start (ISO 8601; default now)" };
         var until = new Option<DateTimeOffset?>("--valid-until") { Description = "End (ISO 8601); or --valid-days" };
         var days = new Option<int?>("--valid-days") { Description = "Days from the start" };
         group.Add("grant", "Grant a tenant a licence; it supersedes the licence in force", [tenant, vcpus, from, until, days], async run =>
         {
-            var created = await run.Api.PostAsync(AdminGroup.Path("tenants/{0}/licences", run.Value(tenant)), new
+            var created = await run.Api.PostAsync(AdminGroup.Path("tenants/{0}/licences", await run.IdAsync(ItemKind.Tenant, tenant).ConfigureAwait(false)), new
             {
                 vcpus = run.Value(vcpus),
                 validFrom = run.Value(from),

@@ -16,17 +16,18 @@ public static class PolicyCommands
     public static Command Create(CliEnvironment environment)
     {
         var group = new AdminGroup("policy", "Policies: a group's policy (tenant), the default template and reset-to-default (provider)", environment);
-        var groupId = new Argument<Guid>("group") { Description = "The agent group's id" };
+        var groupId = AdminGroup.IdArgument(ItemKind.Group);
         group.Add("show", "Show a group's policy (the default template until the tenant changes it)", [groupId], async run =>
         {
-            var policy = await run.Api.GetAsync(AdminGroup.Path("agent-groups/{0}/policy", run.Value(groupId)), run.CancellationToken).ConfigureAwait(false);
+            var policy = await run.Api.GetAsync(AdminGroup.Path("agent-groups/{0}/policy", await run.IdAsync(ItemKind.Group, groupId).ConfigureAwait(false)),
+                run.CancellationToken).ConfigureAwait(false);
             WritePolicy(run, policy, policy.GetProperty("policy"));
             return ExitCodes.Clean;
         });
         var file = FileOption();
         group.Add("set", "Replace a group's policy with a JSON file; every problem is listed when it is invalid", [groupId, file], async run =>
         {
-            var path = AdminGroup.Path("agent-groups/{0}/policy", run.Value(groupId));
+            var path = AdminGroup.Path("agent-groups/{0}/policy", await run.IdAsync(ItemKind.Group, groupId).ConfigureAwait(false));
             var policy = await run.Api.PutJsonAsync(path, await ReadAsync(run, file).ConfigureAwait(false), run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"policy of agent group {run.Value(groupId)} is now version {policy.GetProperty("version")}", policy, policy, Fields);
             return ExitCodes.Clean;
@@ -48,10 +49,11 @@ public static class PolicyCommands
             return ExitCodes.Clean;
         }, template);
 
-        var tenant = new Option<Guid>("--tenant") { Description = "The tenant's id", Required = true };
+        var tenant = AdminGroup.ItemOption("--tenant", ItemKind.Tenant, required: true);
         group.Add("reset", "Reset every policy of a tenant to the default (audited, visible to the tenant)", [tenant], async run =>
         {
-            var reset = await run.Api.PostAsync(AdminGroup.Path("tenants/{0}/policy-reset", run.Value(tenant)), null, run.CancellationToken)
+            var reset = await run.Api.PostAsync(AdminGroup.Path("tenants/{0}/policy-reset", await run.IdAsync(ItemKind.Tenant, tenant).ConfigureAwait(false)), null,
+                    run.CancellationToken)
                 .ConfigureAwait(false);
             run.Output.Message($"reset {reset.GetProperty("groupsReset")} group policies of tenant {run.Value(tenant)} to the default", reset);
             return ExitCodes.Clean;

@@ -31,11 +31,12 @@ public static class TaskCommands
             run.Output.List(await run.Api.GetAsync("tasks" + query, run.CancellationToken).ConfigureAwait(false), Columns);
             return ExitCodes.Clean;
         });
-        var id = AdminGroup.IdArgument("task");
+        var id = AdminGroup.IdArgument(ItemKind.Task);
         group.Add("show", "Show a task and its progress on each agent", [id], async run =>
         {
-            var task = await run.Api.GetAsync(AdminGroup.Path("tasks/{0}", run.Value(id)), run.CancellationToken).ConfigureAwait(false);
-            var runs = await run.Api.GetAsync(AdminGroup.Path("tasks/{0}/runs", run.Value(id)), run.CancellationToken).ConfigureAwait(false);
+            var taskId = await run.IdAsync(ItemKind.Task, id).ConfigureAwait(false);
+            var task = await run.Api.GetAsync(AdminGroup.Path("tasks/{0}", taskId), run.CancellationToken).ConfigureAwait(false);
+            var runs = await run.Api.GetAsync(AdminGroup.Path("tasks/{0}/runs", taskId), run.CancellationToken).ConfigureAwait(false);
             if (!run.Output.WriteJson(System.Text.Json.JsonSerializer.SerializeToElement(new { task, runs })))
             {
                 run.Output.Item(task, Columns);
@@ -52,8 +53,8 @@ public static class TaskCommands
         var kind = new Option<string>("--kind") { Description = "scan (the given paths), full-scan or memory-scan", Required = true };
         kind.AcceptOnlyFromAmong("scan", "full-scan", "memory-scan");
         var paths = new Option<string[]>("--path") { Description = "An absolute path to scan (repeat for more; kind scan only)" };
-        var agents = new Option<Guid[]>("--agent") { Description = "An agent's id (repeat for more)" };
-        var groupId = new Option<Guid?>("--group") { Description = "An agent group's id: every agent of it" };
+        var agents = AdminGroup.ItemsOption("--agent", ItemKind.Agent);
+        var groupId = AdminGroup.ItemOption("--group", ItemKind.Group, "every agent of it");
         var force = new Option<bool>("--force") { Description = "Rescan files even when their cached verdict is current" };
         group.Add("start", "Start a scan now on agents and/or a group", [kind, paths, agents, groupId, force], async run =>
         {
@@ -61,8 +62,8 @@ public static class TaskCommands
             {
                 kind = run.Value(kind),
                 paths = run.Value(paths) ?? [],
-                agentIds = run.Value(agents) ?? [],
-                groupId = run.Value(groupId),
+                agentIds = await run.IdsAsync(ItemKind.Agent, agents).ConfigureAwait(false),
+                groupId = await run.IdAsync(ItemKind.Group, groupId).ConfigureAwait(false),
                 force = run.Value(force),
             }, run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"started task {task.GetProperty("id").GetString()}", task, task, Columns);

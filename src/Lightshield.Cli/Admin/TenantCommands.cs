@@ -12,11 +12,11 @@ public static class TenantCommands
     {
         var group = new AdminGroup("tenants", "Tenants (provider): onboard, suspend, resume, delete", environment);
         group.List("List tenants", "tenants", Columns);
-        group.Show("tenant", "tenants/{0}", Columns);
+        group.Show(ItemKind.Tenant, "tenants/{0}", Columns);
         AddCreate(group);
-        group.PostAction("suspend", "Suspend a tenant: its users and tokens are refused, its agents lose service", "tenant", "tenants/{0}/suspend", Columns);
-        group.PostAction("resume", "Resume a suspended tenant", "tenant", "tenants/{0}/resume", Columns);
-        group.Delete("delete", "Delete a suspended tenant with all its data (its audit rows stay)", "tenant", "tenants/{0}");
+        group.PostAction("suspend", "Suspend a tenant: its users and tokens are refused, its agents lose service", ItemKind.Tenant, "tenants/{0}/suspend", Columns);
+        group.PostAction("resume", "Resume a suspended tenant", ItemKind.Tenant, "tenants/{0}/resume", Columns);
+        group.Delete("delete", "Delete a suspended tenant with all its data (its audit rows stay)", ItemKind.Tenant, "tenants/{0}");
         return group.Command;
     }
 
@@ -24,7 +24,7 @@ public static class TenantCommands
     {
         var name = new Option<string>("--name") { Description = "The tenant's name (its users sign in with it)", Required = true };
         var admin = new Option<string>("--admin") { Description = "User name of the first tenant-admin", DefaultValueFactory = _ => "admin" };
-        var segment = new Option<Guid?>("--segment") { Description = "Segment id (default: the segment named default)" };
+        var segment = AdminGroup.ItemOption("--segment", ItemKind.Segment, "its scan servers (default: the segment named default)");
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone for schedules, e.g. Europe/Berlin (default UTC)" };
         group.Add("create", "Create a tenant and its first tenant-admin; the admin's one-time password is shown once", [name, admin, segment, timeZone], async run =>
         {
@@ -32,7 +32,7 @@ public static class TenantCommands
             {
                 name = run.Value(name),
                 adminUserName = run.Value(admin),
-                segmentId = run.Value(segment),
+                segmentId = await run.IdAsync(ItemKind.Segment, segment).ConfigureAwait(false),
                 timeZone = run.Value(timeZone),
             }, run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"created tenant {run.Value(name)}", created, created.GetProperty("tenant"), Columns);

@@ -22,7 +22,7 @@ public static class TokenCommands
             SecretLine(run, created);
             return ExitCodes.Clean;
         });
-        group.Delete("revoke", "Revoke an API token", "API token", "tokens/{0}");
+        group.Delete("revoke", "Revoke an API token", ItemKind.Token, "tokens/{0}");
         return group.Command;
     }
 

@@ -50,10 +50,10 @@ public static class UpdateCommands
             environment);
         AddImport(group);
         group.List("List imported versions, newest first", "updates/versions", VersionColumns);
-        var id = new Argument<long>("version") { Description = "The version number" };
+        var id = AdminGroup.IdArgument(ItemKind.Version);
         group.Add("show", "Show a version and its files", [id], async run =>
         {
-            var detail = await run.Api.GetAsync(AdminGroup.Path("updates/versions/{0}", run.Value(id)), run.CancellationToken).ConfigureAwait(false);
+            var detail = await run.Api.GetAsync(AdminGroup.Path("updates/versions/{0}", await run.IdAsync(ItemKind.Version, id).ConfigureAwait(false)), run.CancellationToken).ConfigureAwait(false);
             if (!run.Output.WriteJson(detail))
             {
                 run.Output.Item(detail.GetProperty("version"), VersionColumns);
@@ -61,10 +61,10 @@ public static class UpdateCommands
             }
             return ExitCodes.Clean;
         });
-        var promoted = new Argument<long>("version") { Description = "The version to roll out" };
+        var promoted = AdminGroup.IdArgument(ItemKind.Version);
         group.Add("promote", "Roll a version out: canary scan servers first, all after the soak time", [promoted], async run =>
         {
-            var rollout = await run.Api.PostAsync(AdminGroup.Path("updates/versions/{0}/promote", run.Value(promoted)), null, run.CancellationToken)
+            var rollout = await run.Api.PostAsync(AdminGroup.Path("updates/versions/{0}/promote", await run.IdAsync(ItemKind.Version, promoted).ConfigureAwait(false)), null, run.CancellationToken)
                 .ConfigureAwait(false);
             run.Output.Result($"promoted version {run.Value(promoted)} (phase {rollout.GetProperty("phase").GetString()})", rollout, rollout, RolloutColumns);
             return ExitCodes.Clean;

@@ -30,7 +30,7 @@ public static class UserCommands
             }
             return ExitCodes.Clean;
         });
-        group.Delete("delete", "Delete a user and its tokens", "user", "users/{0}");
+        group.Delete("delete", "Delete a user and its tokens", ItemKind.User, "users/{0}");
         return group.Command;
     }
 }

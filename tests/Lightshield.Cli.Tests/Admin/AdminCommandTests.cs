@@ -169,15 +169,7 @@ public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCente
     }
 
     /// <summary>A new tenant, and a shell signed in as its first tenant-admin.</summary>
-    private async Task<CliShell> CreateTenantAsync()
-    {
-        var provider = await center.ProviderShellAsync();
-        var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
-        var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
-        var tenant = center.Shell();
-        await tenant.LoginAsync(center.Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
-        return tenant;
-    }
+    private Task<CliShell> CreateTenantAsync() => center.TenantShellAsync();
 
     /// <summary>What an agent does: enrol with the token over the API. Returns the agent's id.</summary>
     private async Task<string> EnrolAsync(string enrolmentToken)

@@ -60,4 +60,15 @@ public sealed class CliCenter : IAsyncLifetime
         await shell.LoginAsync(Url, null, AdminUserName, AdminPassword);
         return shell;
     }
+
+    /// <summary>A shell signed in as the first tenant-admin (<c>boss</c>) of a new tenant.</summary>
+    public async Task<CliShell> TenantShellAsync()
+    {
+        var provider = await ProviderShellAsync();
+        var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
+        var tenant = Shell();
+        await tenant.LoginAsync(Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
+        return tenant;
+    }
 }
