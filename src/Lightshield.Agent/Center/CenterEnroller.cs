@@ -51,7 +51,7 @@ public sealed partial class CenterEnroller(
         var request = new EnrolRequest
         {
             EnrolmentToken = token.Trim(),
-            HostName = Environment.MachineName,
+            HostName = agent.HostName,
             HypervisorHost = agent.HypervisorHost,
             VirtualCpus = SystemFacts.VirtualCpus(),
             Group = agent.Group ?? "",

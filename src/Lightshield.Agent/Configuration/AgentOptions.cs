@@ -25,6 +25,10 @@ public sealed record AgentOptions
     /// <summary>A file holding the enrolment token (read at each attempt), instead of <see cref="EnrolmentToken"/>.</summary>
     public string? EnrolmentTokenFile { get; init; }
 
+    /// <summary>The VM's name as the center shows it (agents are named by it on the command line). Default the machine
+    /// name.</summary>
+    public string HostName { get; init; } = Environment.MachineName;
+
     /// <summary>The hypervisor host the VM runs on, as the cloud tells it; the center prefers scan servers on it.
     /// Default the machine name.</summary>
     public string HypervisorHost { get; init; } = Environment.MachineName;
@@ -64,6 +68,10 @@ public sealed record AgentOptions
         if (Center is not null && (!Center.IsAbsoluteUri || Center.Scheme is not ("https" or "http")))
         {
             errors.Add($"Agent:Center '{Center}' is not an https:// address.");
+        }
+        if (string.IsNullOrWhiteSpace(HostName))
+        {
+            errors.Add("Agent:HostName is empty.");
         }
         if (string.IsNullOrWhiteSpace(HypervisorHost))
         {

@@ -8,8 +8,8 @@ namespace Lightshield.Center.Billing;
 /// <summary>
 /// Usage and the monthly billing report, read through the caller's database scope: the provider sees every tenant, a
 /// tenant only itself (the query filters decide; nothing here filters by caller). Rolls the period up first, so the
-/// report is current to the hour. Fields are defined in <c>docs/licensing.md</c>: per hour, the licensed vCPUs are those
-/// of the genuine licence in force at the hour's start (still counted in its grace period, 0 after); overage
+/// report is current to the hour. Fields are defined in <c>docs/licensing.md</c>: per hour, the licensed vCPUs are the most
+/// a genuine licence in force during the hour grants (still counted in its grace period, 0 after); overage
 /// vCPU-seconds are the hour's vCPU-seconds beyond licensed × 3600, the peak overage the hour's peak beyond licensed.
 /// </summary>
 public sealed class UsageReports(UsageRollup rollup, LicenceSignatures signatures, IOptions<LicensingOptions> licensing, TimeProvider time)
@@ -66,7 +66,7 @@ public sealed class UsageReports(UsageRollup rollup, LicenceSignatures signature
             int peak = 0, peakOverage = 0;
             foreach (var hour in hours[tenant.Id])
             {
-                var licensed = LicensedAt(genuine, hour.Hour, grace);
+                var licensed = LicensedDuring(genuine, hour.Hour, grace);
                 vcpuSeconds += hour.VcpuSeconds;
                 overageSeconds += Math.Max(0, hour.VcpuSeconds - (licensed * 3600L));
                 peak = Math.Max(peak, hour.PeakVcpus);
@@ -95,6 +95,17 @@ public sealed class UsageReports(UsageRollup rollup, LicenceSignatures signature
         ArgumentNullException.ThrowIfNull(genuineNewestFirst);
         var inForce = genuineNewestFirst.FirstOrDefault(l => l.ValidFrom <= at);
         return inForce is null || at >= inForce.ValidUntil + grace ? 0 : inForce.Vcpus;
+    }
+
+    /// <summary>The most vCPUs licensed at any instant of the hour from <paramref name="hour"/>: the licence in force changes
+    /// only where one begins, so the hour's start and each start within it are the instants to look at. A licence granted
+    /// or raised mid-hour covers that hour's usage.</summary>
+    public static int LicensedDuring(IReadOnlyList<TenantLicence> genuineNewestFirst, DateTimeOffset hour, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(genuineNewestFirst);
+        var end = hour + TimeSpan.FromHours(1);
+        return genuineNewestFirst.Select(l => l.ValidFrom).Where(start => start > hour && start < end).Append(hour)
+            .Max(at => LicensedAt(genuineNewestFirst, at, grace));
     }
 
     private static decimal Hours(long seconds) => Math.Round(seconds / 3600m, 4);

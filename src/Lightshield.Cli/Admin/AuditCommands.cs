@@ -9,7 +9,7 @@ public static class AuditCommands
     private static readonly Column[] Columns =
     [
         new("Seq", "sequence"), new("Time (UTC)", "time"), new("Actor", "actor"), new("Tenant", "tenantId"), new("Action", "action"), new("Target", "target"),
-        new("Details", "details"),
+        new("Details", "details", Wrap: true),
     ];
 
     public static Command Create(CliEnvironment environment)
@@ -17,10 +17,11 @@ public static class AuditCommands
         var group = new AdminGroup("audit", "The hash-chained audit log. verify exits 0 intact, 1 broken, 2 error.", environment);
         var after = new Option<long?>("--after") { Description = "Only rows after this sequence number (to page on)" };
         var limit = new Option<int?>("--limit") { Description = "At most this many rows (default 100, at most 1000)" };
-        group.Add("list", "List audit rows of my log, oldest first", [after, limit], async run =>
+        var action = new Option<string?>("--action") { Description = "Only rows of this action (e.g. quarantine.restore, policy.update)" };
+        group.Add("list", "List audit rows of my log, oldest first", [after, limit, action], async run =>
         {
-            var rows = await run.Api.GetAsync("audit" + QueryString.Of(("after", run.Value(after)), ("limit", run.Value(limit))), run.CancellationToken)
-                .ConfigureAwait(false);
+            var query = QueryString.Of(("after", run.Value(after)), ("limit", run.Value(limit)), ("action", run.Value(action)));
+            var rows = await run.Api.GetAsync("audit" + query, run.CancellationToken).ConfigureAwait(false);
             run.Output.List(rows, Columns, "(no audit rows)");
             return ExitCodes.Clean;
         });
