@@ -31,11 +31,13 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SvmOptions>, SvmOptionsValidator>());
         builder.Services.AddOptions<AdmissionOptions>().BindConfiguration($"{SvmOptions.Section}:Admission")
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddScanEngine();
         builder.AddVerdictCache();
         builder.Services.TryAddSingleton<AdmissionController>();
+        builder.Services.TryAddSingleton<OnAccessRation>();
         builder.Services.TryAddSingleton<SvmMetrics>();
         builder.Services.TryAddSingleton<InFlightScans>();
         builder.Services.TryAddSingleton<ScanCoordinator>();
