@@ -40,6 +40,9 @@ internal static partial class SvmLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scan server options: {Options}")]
     public static partial void EffectiveOptions(ILogger logger, string options);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Admission and fair-share options: {Options}")]
+    public static partial void EffectiveAdmissionOptions(ILogger logger, string options);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Refused a {Method} call from {Peer}: {Reason}")]
     public static partial void AgentRefused(ILogger logger, string method, string peer, string reason);
 

@@ -114,6 +114,7 @@ public static class ScanServerBuilderExtensions
             var endpoints = services.GetRequiredService<ScanServerEndpoints>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
             SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = Redacted(options.CertificatePassword), CenterToken = Redacted(options.CenterToken) }));
+            SvmLog.EffectiveAdmissionOptions(logger, JsonSerializer.Serialize(services.GetRequiredService<IOptions<AdmissionOptions>>().Value));
 
             if (options.ListenSocketPath is { } socket)
             {
