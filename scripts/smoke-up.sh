@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command, as a new user runs it on a fresh clone: `./lightshield up` on free loopback ports and a
 # temporary data directory comes up, the console's login page answers 200, `lightshield login` and `agents list` show
-# the local agent, `lightshield scan` of a planted EICAR exits 1, and `up` stops cleanly on SIGTERM and on SIGINT.
+# the local agent, `lightshield scan` of a planted EICAR exits 1, and `up` stops cleanly on SIGTERM and on SIGINT. Also:
+# libclamav is mapped only by the sandboxed scan worker, whose network namespace holds nothing but lo.
 # CI runs this on its clean checkout before anything else builds. Exit code 0 when every step holds.
 set -euo pipefail
 set -m # background jobs in their own process group, with SIGINT not ignored (as in a terminal)
@@ -13,6 +14,18 @@ up_session_init 17500
 step "./lightshield up --data $work/up --port-base $port_base (first run: builds)"
 start_up
 echo "smoke: up is ready; the console's login page answers 200 at $center/login"
+
+step "libclamav runs only in the sandboxed scan worker, which has no network"
+if grep -q libclamav "/proc/$up_pid/maps"; then fail "the up process (center, scan server, agent) maps libclamav"; fi
+descends_from_up() { local pid=$1; while ((pid > 1)); do ((pid == up_pid)) && return 0; pid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null || echo 1); done; return 1; }
+worker=""
+for pid in $(pgrep -f 'lightshield-scan-worker' || true); do
+  if descends_from_up "$pid" && grep -q libclamav "/proc/$pid/maps" 2>/dev/null; then worker=$pid; break; fi
+done
+[[ -n $worker ]] || fail "no scan worker process maps libclamav"
+interfaces=$(tail -n +3 "/proc/$worker/net/dev" | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')
+[[ $interfaces == "lo " ]] || fail "the scan worker's network namespace has interfaces: $interfaces"
+echo "smoke: up (pid $up_pid) does not map libclamav; worker $worker does, and its network namespace has only: $interfaces"
 
 step "lightshield login as the demo tenant's admin"
 password=$(credential tenantAdminPassword)
