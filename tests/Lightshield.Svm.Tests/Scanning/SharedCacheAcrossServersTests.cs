@@ -13,7 +13,8 @@ public sealed partial class SharedCacheAcrossServersTests
     [Fact]
     public async Task SecondServerProcess_CorpusScannedThroughFirst_AllHitsAndNoContentUploaded()
     {
-        string[] redis = [$"--Svm:Redis={TestRedis.Address}", "--Svm:RedisTimeout=00:00:10"]; // a loaded CI machine is slow, not down
+        using var site = new TempDirectory();
+        string[] redis = [.. TestRedis.SvmArguments(site.Path), "--Svm:RedisTimeout=00:00:10"]; // a loaded CI machine is slow, not down
         await using var first = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
         await using var second = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
 
