@@ -40,6 +40,13 @@ internal static class VerdictLog
         new EventId(7, "VerdictCacheL2AuthenticationFailed"),
         "Redis at {Endpoint} refused the credentials of user '{User}' (check the Redis user and its password file); the shared verdict cache is off, answering from L1 only, retrying in the background");
 
+    private static readonly Action<ILogger, string, Exception?> L2UnreachableAtStartMessage = LoggerMessage.Define<string>(
+        LogLevel.Warning,
+        new EventId(8, "VerdictCacheL2UnreachableAtStart"),
+        "Shared verdict cache (Redis) at {Endpoint} could not be reached at start-up; serving from L1 only and retrying in the background");
+
+    public static void L2UnreachableAtStart(ILogger logger, string endpoint) => L2UnreachableAtStartMessage(logger, endpoint, null);
+
     public static void L2Unauthenticated(ILogger logger, long suppressed) => L2UnauthenticatedMessage(logger, suppressed, null);
 
     public static void L2AuthenticationFailed(ILogger logger, string endpoint, string user, Exception? exception) =>

@@ -130,8 +130,16 @@ public sealed class RedisVerdictStore : IDisposable
         configuration.ConnectTimeout = (int)options.L2ConnectTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
-        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisVerdictStore(connection, ownsConnection: true, options, timeProvider, logger, metrics);
+        // The first attempt's own log: the only place that tells a refused password from an unreachable server before
+        // this store can subscribe to the connection's events.
+        using var connectLog = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration, connectLog).ConfigureAwait(false);
+        var store = new RedisVerdictStore(connection, ownsConnection: true, options, timeProvider, logger, metrics);
+        if (!connection.IsConnected)
+        {
+            store.ReportFirstAttempt(connectLog.ToString());
+        }
+        return store;
     }
 
     /// <summary>Whether Redis is connected now; operations are skipped (and counted as errors) while it is not.</summary>
@@ -545,6 +553,28 @@ public sealed class RedisVerdictStore : IDisposable
             VerdictLog.L2Failed(_logger, operation, suppressed, exception);
         }
     }
+
+    private void ReportFirstAttempt(string connectLog)
+    {
+        var endpoint = string.Join(",", _connection.GetEndPoints().Select(static e => e.ToString()));
+        if (_connectionWarnings.TryEnter(out _))
+        {
+            if (IsAuthenticationFailure(connectLog))
+            {
+                VerdictLog.L2AuthenticationFailed(_logger, endpoint, _user, null);
+            }
+            else
+            {
+                VerdictLog.L2UnreachableAtStart(_logger, endpoint);
+            }
+        }
+    }
+
+    private static bool IsAuthenticationFailure(string text) =>
+        text.Contains("WRONGPASS", StringComparison.Ordinal)
+        || text.Contains("NOAUTH", StringComparison.Ordinal)
+        || text.Contains("NOPERM", StringComparison.Ordinal)
+        || text.Contains("AuthenticationFailure", StringComparison.Ordinal);
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
