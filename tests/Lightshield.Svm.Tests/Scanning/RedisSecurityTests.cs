@@ -65,6 +65,32 @@ public sealed class RedisSecurityTests
     }
 
     [Fact]
+    public async Task ScanServer_ScanStoppedByMaxScanTime_IsAnErrorCachedNeitherInL1NorInRedis()
+    {
+        using var site = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["Svm:Engine:MaxScanTime"] = "00:00:00.001", ["Svm:RedisTimeout"] = "00:00:10" };
+        foreach (var argument in TestRedis.SvmArguments(site.Path))
+        {
+            var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            settings[key] = value;
+        }
+        await using var server = await ScanServerHost.StartAsync(TestContent.StarterDatabase, settings);
+        var content = TestContent.Unique(8 * 1024 * 1024); // random bytes take libclamav far longer than 1 ms
+
+        var first = await server.ScanOutcomeAsync(content);
+        var second = await server.ScanOutcomeAsync(content);
+
+        Assert.Equal(VerdictKind.Error, first.Verdict?.Kind);
+        Assert.Contains("not cached", first.Verdict?.Reason, StringComparison.Ordinal);
+        Assert.False(second.Cached);
+        Assert.Null((await server.Client.LookupAsync([FileKey.Compute(content)], "t1"))[0]);
+        var cache = (TieredVerdictCache)server.Services.GetRequiredService<IVerdictCache>();
+        Assert.True(cache.L2!.IsAvailable);
+        Assert.Equal(0, cache.L1.Count);
+        Assert.Equal(0, cache.L2.Hits);
+    }
+
+    [Fact]
     public void Options_RedisWithoutVerdictKey_WithInlinePassword_OrWithAShortKey_AreRefused()
     {
         using var site = new TempDirectory();
