@@ -27,6 +27,26 @@ public sealed class RedisAuthenticationTests
         Assert.Equal(1, second.L2!.Hits);
     }
 
+    [Fact]
+    public async Task Cache_TlsWithTheSitesCa_SharesVerdicts()
+    {
+        await using var redis = await AclRedis.StartAsync(tls: true);
+        var options = Options(redis, redis.User, redis.Password) with { RedisTls = true, RedisTlsCaFile = redis.CaFile };
+        using var first = await TieredVerdictCache.CreateAsync(Profile, options);
+        using var second = await TieredVerdictCache.CreateAsync(Profile, options);
+        using var plain = await TieredVerdictCache.CreateAsync(Profile, options with { RedisTls = false, RedisTlsCaFile = null, L2ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        using var untrusted = await TieredVerdictCache.CreateAsync(Profile, options with { RedisTlsCaFile = null, L2ConnectTimeout = TimeSpan.FromMilliseconds(500) });
+        first.CurrentDatabaseVersion = second.CurrentDatabaseVersion = "db-1";
+        var file = TestFiles.Make("shared over TLS");
+
+        await first.StoreAsync(file.Key, file.Md5, Verdict.Infected("Win.Test.Tls", "db-1", ScannedAt));
+
+        Assert.True(first.L2!.IsAvailable);
+        Assert.Equal(VerdictKind.Infected, (await second.LookupAsync([file.Key]))[0]?.Kind);
+        Assert.False(plain.L2!.IsAvailable); // the port speaks TLS only
+        Assert.False(untrusted.L2!.IsAvailable); // the system trust store does not know the site's CA
+    }
+
     [Theory]
     [InlineData("site-a", "wrong")]
     [InlineData(null, null)] // the default user is off
