@@ -10,6 +10,7 @@ using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Scanning;
 using Lightshield.Svm.Security;
+using Lightshield.Svm.Sharing;
 using Lightshield.Svm.Updates;
 using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
@@ -38,6 +39,8 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddSingleton<AdmissionController>();
         builder.Services.TryAddSingleton<SvmMetrics>();
         builder.Services.TryAddSingleton<InFlightScans>();
+        builder.Services.AddOptions<SharingOptions>().BindConfiguration($"{SvmOptions.Section}:Sharing").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<ContentPresence>();
         builder.Services.TryAddSingleton<ScanCoordinator>();
         builder.Services.TryAddSingleton<DatabaseReloader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseReloader>());

@@ -27,9 +27,9 @@ public sealed class InFlightScans(IOptions<AdmissionOptions> options, TimeProvid
 
     /// <summary>Makes the caller the leader for <paramref name="key"/> when no scan of it is in progress (returns it, to
     /// be completed and removed by the caller); otherwise returns null and the scan in progress as <paramref name="running"/>.</summary>
-    public InFlightScan? TryLead(FileKey key, ScanPriority priority, out InFlightScan? running)
+    public InFlightScan? TryLead(FileKey key, ScanPriority priority, string tenant, out InFlightScan? running)
     {
-        var mine = new InFlightScan(key, priority);
+        var mine = new InFlightScan(key, priority, tenant);
         if (_scans.TryAdd(key, mine))
         {
             running = null;
@@ -67,7 +67,7 @@ public sealed class InFlightScans(IOptions<AdmissionOptions> options, TimeProvid
 }
 
 /// <summary>One leading scan: admitted once it holds a scan slot, completed with its verdict or with null.</summary>
-public sealed class InFlightScan(FileKey key, ScanPriority priority)
+public sealed class InFlightScan(FileKey key, ScanPriority priority, string tenant)
 {
     private readonly TaskCompletionSource _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<Verdict?> _verdict = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,6 +75,9 @@ public sealed class InFlightScan(FileKey key, ScanPriority priority)
     public FileKey Key { get; } = key;
 
     public ScanPriority Priority { get; } = priority;
+
+    /// <summary>The tenant whose upload this is: its other requests may join it (they learn nothing about another tenant).</summary>
+    public string Tenant { get; } = tenant;
 
     public void Admitted() => _admitted.TrySetResult();
 

@@ -1,5 +1,6 @@
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
+using Lightshield.Svm.Sharing;
 using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 
@@ -8,13 +9,18 @@ namespace Lightshield.Svm.Scanning;
 /// <summary>
 /// The scan server's hot path, independent of the transport: cache look-ups, and for unknown content
 /// admission, receive, key verification, engine scan and cache store. Concurrent requests for the same content share
-/// one scan (<see cref="InFlightScans"/>).
+/// one scan (<see cref="InFlightScans"/>). A tenant is given a cached verdict only where <see cref="ContentPresence"/>
+/// allows it; elsewhere the cache is not even consulted, and the answer, its timing and its cost are those of content
+/// never seen (docs/scan-server.md, "Sharing without an oracle"). Answers carry no scan time (the Unix epoch): a cached
+/// one would tell when another tenant's scan happened, and a client's record of a verdict stays the same from one answer
+/// to the next.
 /// </summary>
 public sealed class ScanCoordinator(
     ScanWorkers workers,
     IVerdictCache cache,
     AdmissionController admission,
     InFlightScans inFlight,
+    ContentPresence presence,
     SvmMetrics metrics,
     ILogger<ScanCoordinator> logger)
 {
@@ -23,14 +29,31 @@ public sealed class ScanCoordinator(
     /// <summary>The engine, in its sandboxed worker processes.</summary>
     public ScanWorkers Workers => workers;
 
-    public async ValueTask<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken)
+    public async ValueTask<Verdict?[]> LookupAsync(string tenant, IReadOnlyList<FileKey> keys, CancellationToken cancellationToken)
     {
         if (keys.Count > MaxLookupBatch)
         {
             throw new ScanRefusedException(ScanRefusal.InvalidRequest,
                 $"a look-up batch holds at most {MaxLookupBatch} keys, not {keys.Count}");
         }
-        var verdicts = await cache.LookupAsync(keys, cancellationToken).ConfigureAwait(false);
+        var verdicts = new Verdict?[keys.Count];
+        var shareable = new List<int>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (presence.MayShare(tenant, keys[i]))
+            {
+                shareable.Add(i);
+            }
+        }
+        if (shareable.Count > 0)
+        {
+            var found = await cache.LookupAsync(shareable.Count == keys.Count ? keys : [.. shareable.Select(i => keys[i])], cancellationToken)
+                .ConfigureAwait(false);
+            for (var j = 0; j < shareable.Count; j++)
+            {
+                verdicts[shareable[j]] = AsAnswer(found[j]);
+            }
+        }
         metrics.LookedUp(keys.Count, verdicts.Count(v => v is not null));
         return verdicts;
     }
@@ -52,16 +75,17 @@ public sealed class ScanCoordinator(
         InFlightScan? lead = null;
         if (!request.Force)
         {
+            var mayShare = presence.MayShare(request.Tenant, declared);
             var joined = false;
             while (true)
             {
-                var cached = (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0];
+                var cached = mayShare ? (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0] : null;
                 if (cached is not null)
                 {
                     // Someone scanned this content since the client's look-up: no need to receive it.
-                    return new ScanOutcome(cached, Cached: true);
+                    return new ScanOutcome(AsAnswer(cached)!, Cached: true);
                 }
-                lead = inFlight.TryLead(declared, request.Priority, out var running);
+                lead = inFlight.TryLead(declared, request.Priority, request.Tenant, out var running);
                 if (lead is not null)
                 {
                     break;
@@ -70,16 +94,18 @@ public sealed class ScanCoordinator(
                 {
                     continue; // the other scan finished between the two calls: look again
                 }
-                if (joined || running.Priority > request.Priority)
+                if (joined || running.Priority > request.Priority || !(mayShare || running.Tenant == request.Tenant))
                 {
-                    break; // joined once already, or the scan in progress would make a more urgent request wait
+                    // Joined once already; or the scan in progress would make a more urgent request wait; or it is another
+                    // tenant's upload of content this tenant may not learn about: scan it alone, as if nobody else had it.
+                    break;
                 }
                 joined = true;
                 var shared = await inFlight.WaitForAsync(running, cancellationToken).ConfigureAwait(false);
                 if (shared is not null)
                 {
                     metrics.SharedScan();
-                    return new ScanOutcome(shared, Cached: true);
+                    return new ScanOutcome(AsAnswer(shared)!, Cached: true);
                 }
             }
         }
@@ -88,7 +114,7 @@ public sealed class ScanCoordinator(
         try
         {
             verdict = await ReceiveAndScanAsync(request, admitted, content, lead, cancellationToken).ConfigureAwait(false);
-            return new ScanOutcome(verdict, Cached: false);
+            return new ScanOutcome(AsAnswer(verdict)!, Cached: false);
         }
         finally
         {
@@ -98,6 +124,9 @@ public sealed class ScanCoordinator(
             }
         }
     }
+
+    /// <summary>A verdict as an answer gives it: without its scan time (the Unix epoch).</summary>
+    private static Verdict? AsAnswer(Verdict? cached) => cached is null ? null : cached with { ScannedAt = DateTimeOffset.UnixEpoch };
 
     private async Task<Verdict> ReceiveAndScanAsync(
         ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content, InFlightScan? lead,
@@ -116,6 +145,7 @@ public sealed class ScanCoordinator(
             throw new ScanRefusedException(ScanRefusal.ContentMismatch,
                 "content does not match the declared SHA-256 and size; refused and nothing was cached");
         }
+        presence.Uploaded(request.Tenant, actualKey);
 
         // The client's file name is not given to the engine: a verdict that is shared by every tenant depends on the bytes only,
         // never on what the first uploader called them (docs/scan-server.md, "Verdict integrity").

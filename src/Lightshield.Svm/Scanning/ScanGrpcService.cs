@@ -25,7 +25,8 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             {
                 keys[i] = WireMapping.ToModel(request.Keys[i]);
             }
-            var verdicts = await coordinator.LookupAsync(keys, context.CancellationToken).ConfigureAwait(false);
+            var verdicts = await coordinator.LookupAsync(AgentAuthenticator.TenantOf(context, request.Tenant), keys, context.CancellationToken)
+                .ConfigureAwait(false);
             var response = new Wire.LookupResponse { DatabaseVersion = coordinator.Workers.Database.Version };
             foreach (var verdict in verdicts)
             {

@@ -46,6 +46,7 @@ public sealed class RedisSecurityTests
             ["Svm:VerdictKeyFile"] = site.Write("verdict.key", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
             ["Svm:RedisTimeout"] = "00:00:10",
             ["Svm:Segment"] = "east",
+            ["Svm:Sharing:MinTenantsToShare"] = "1", // this test is about the L2, not about which tenant may see what
         };
         await using var first = await ScanServerHost.StartAsync(TestContent.StarterDatabase, settings);
         await using var second = await ScanServerHost.StartAsync(TestContent.StarterDatabase, settings);

@@ -41,18 +41,18 @@ public sealed class ScanServiceTests : IAsyncLifetime
         Assert.False(cached);
         Assert.Contains(verdict.Names, name => name.Contains("EICAR", StringComparison.OrdinalIgnoreCase));
 
-        var looked = await _server.Client.LookupAsync([FileKey.Compute(TestSamples.Eicar())], "t2");
+        var looked = await _server.Client.LookupAsync([FileKey.Compute(TestSamples.Eicar())], "t1");
         Assert.Equal(VerdictKind.Infected, looked[0]!.Kind);
     }
 
     [Fact]
-    public async Task Scan_CleanContent_CleanAndCachedForOtherTenants()
+    public async Task Scan_CleanContent_CleanAndCachedForThatTenantButNotRevealedToAnother()
     {
         var content = TestContent.Unique();
         var (verdict, _) = await _server.ScanAsync(content, tenant: "a");
         Assert.Equal(VerdictKind.Clean, verdict.Kind);
-        var looked = await _server.Client.LookupAsync([FileKey.Compute(content)], "b");
-        Assert.Equal(VerdictKind.Clean, looked[0]!.Kind);
+        Assert.Equal(VerdictKind.Clean, (await _server.Client.LookupAsync([FileKey.Compute(content)], "a"))[0]!.Kind);
+        Assert.Null((await _server.Client.LookupAsync([FileKey.Compute(content)], "b"))[0]);
     }
 
     [Fact]

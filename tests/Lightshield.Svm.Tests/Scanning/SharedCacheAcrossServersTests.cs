@@ -13,8 +13,10 @@ public sealed partial class SharedCacheAcrossServersTests
     [Fact]
     public async Task SecondServerProcess_CorpusScannedThroughFirst_AllHitsAndNoContentUploaded()
     {
+        // K = 1: every verdict shared with every tenant. What a tenant has uploaded is remembered per server (ContentPresence),
+        // so with the default rule the second server would rightly withhold tenant-a's uploads; this test is about L2.
         using var site = new TempDirectory();
-        string[] redis = [.. TestRedis.SvmArguments(site.Path), "--Svm:RedisTimeout=00:00:10"]; // a loaded CI machine is slow, not down
+        string[] redis = [.. TestRedis.SvmArguments(site.Path), "--Svm:RedisTimeout=00:00:10", "--Svm:Sharing:MinTenantsToShare=1"]; // a loaded CI machine is slow, not down
         await using var first = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
         await using var second = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
 

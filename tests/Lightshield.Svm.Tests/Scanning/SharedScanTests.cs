@@ -38,7 +38,7 @@ public sealed class SharedScanTests : IAsyncLifetime
         var key = FileKey.Compute(content);
         using var first = await StartAdmittedAsync(_server, key, Priority.OnDemand, "tenant-a");
 
-        using var second = await OpenAsync(_server, key, Priority.OnDemand, "tenant-b");
+        using var second = await OpenAsync(_server, key, Priority.OnDemand, "tenant-a"); // another VM of the same tenant
         var secondReply = ReadReplyAsync(second);
         await WaitUntilWaitingAsync(secondReply);
 
@@ -58,9 +58,10 @@ public sealed class SharedScanTests : IAsyncLifetime
     {
         var eicar = TestSamples.Eicar();
         var key = FileKey.Compute(eicar);
-        using var attacker = await StartAdmittedAsync(_server, key, Priority.OnDemand, "attacker");
+        // A hostile VM of the victim's own tenant (another tenant's request is never joined to a scan at all).
+        using var attacker = await StartAdmittedAsync(_server, key, Priority.OnDemand, "tenant-a");
 
-        using var victim = await OpenAsync(_server, key, Priority.OnDemand, "victim");
+        using var victim = await OpenAsync(_server, key, Priority.OnDemand, "tenant-a");
         var victimReply = ReadReplyAsync(victim);
         await WaitUntilWaitingAsync(victimReply);
 
@@ -74,11 +75,28 @@ public sealed class SharedScanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnotherTenantsRequestForContentBeingScanned_IsNotJoinedToItButAskedForItsOwnBytesAtOnce()
+    {
+        var content = TestContent.Unique(4096);
+        var key = FileKey.Compute(content);
+        using var first = await StartAdmittedAsync(_server, key, Priority.OnDemand, "tenant-a");
+
+        using var other = await OpenAsync(_server, key, Priority.OnDemand, "tenant-b");
+        var reply = await ReadReplyAsync(other).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ScanReply.PartOneofCase.Ready, reply.PartCase); // not waiting for tenant-a's scan: asked to upload
+        var result = await FinishAsync(other, content);
+        Assert.False(result.Cached);
+        Assert.Equal(VerdictKind.Clean, WireConversions.ToModel(result.Verdict)!.Kind);
+        await FinishAsync(first, content);
+    }
+
+    [Fact]
     public async Task LeaderStallsAfterAdmission_WaiterStopsWaitingAndScansItself()
     {
         var content = TestContent.Unique(4096);
         var key = FileKey.Compute(content);
-        using var stalled = await StartAdmittedAsync(_server, key, Priority.OnDemand, "slow");
+        using var stalled = await StartAdmittedAsync(_server, key, Priority.OnDemand, "t1");
 
         using var waiter = await OpenAsync(_server, key, Priority.OnDemand, "t1");
         var reply = ReadReplyAsync(waiter);
