@@ -4,12 +4,17 @@ namespace Lightshield.Client;
 /// The one way a client waits for a busy scan server: it tries again after the server's retry-after hint (or a growing
 /// back-off when there is none, capped at <see cref="MaxDelay"/>) until the request is answered otherwise, or
 /// <see cref="MaxWait"/> has passed, when the last Busy outcome is returned for the caller to report. Time comes from a
-/// <see cref="TimeProvider"/>, so tests move it.
+/// <see cref="TimeProvider"/>, so tests move it. A <see cref="ScanOutcomeKind.Stalled"/> upload is tried once more at once
+/// (a passing hiccup on the link); a second stall is returned, so a link too slow for the server's minimum rate does not
+/// take slots forever.
 /// </summary>
 public sealed class BusyRetry(TimeProvider time, TimeSpan maxWait)
 {
     /// <summary>No request waits longer than this between two attempts, whatever the server hints.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts after a stalled upload before the stall is returned.</summary>
+    public const int MaxStallRetries = 1;
 
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
 
@@ -22,9 +27,14 @@ public sealed class BusyRetry(TimeProvider time, TimeSpan maxWait)
         ArgumentNullException.ThrowIfNull(attempt);
         var started = time.GetTimestamp();
         var backoff = FirstDelay;
+        var stalls = 0;
         while (true)
         {
             var outcome = await attempt(cancellationToken).ConfigureAwait(false);
+            if (outcome.Kind == ScanOutcomeKind.Stalled && ++stalls <= MaxStallRetries)
+            {
+                continue;
+            }
             if (outcome.Kind != ScanOutcomeKind.Busy)
             {
                 return outcome;

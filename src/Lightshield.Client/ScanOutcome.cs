@@ -17,6 +17,11 @@ public enum ScanOutcomeKind
 
     /// <summary>The server is full for this priority; try again after <see cref="ScanOutcome.RetryAfter"/>.</summary>
     Busy,
+
+    /// <summary>The server gave the request a slot but the content did not arrive within its receive deadline or at its
+    /// minimum rate (a stalled or very slow upload); the slot went to another scan and nothing was scanned. The server
+    /// is up: this is not a reason to fail over. <see cref="BusyRetry"/> tries once more; a second stall is reported.</summary>
+    Stalled,
 }
 
 /// <summary>The typed answer to one scan request. Transport failures are not outcomes: they surface as exceptions so
@@ -32,7 +37,7 @@ public sealed record ScanOutcome
     /// <summary>The verdict came from a cache or another request's scan: this request sent no content.</summary>
     public bool Cached { get; init; }
 
-    /// <summary>Why, for <see cref="ScanOutcomeKind.Refused"/>, <see cref="ScanOutcomeKind.Busy"/> and
+    /// <summary>Why, for <see cref="ScanOutcomeKind.Refused"/>, <see cref="ScanOutcomeKind.Busy"/>, <see cref="ScanOutcomeKind.Stalled"/> and
     /// <see cref="ScanOutcomeKind.TooLarge"/>.</summary>
     public string? Reason { get; init; }
 
@@ -46,6 +51,8 @@ public sealed record ScanOutcome
         new() { Kind = ScanOutcomeKind.TooLarge, Verdict = limitExceeded, Reason = limitExceeded.Reason };
 
     public static ScanOutcome Refused(string reason) => new() { Kind = ScanOutcomeKind.Refused, Reason = reason };
+
+    public static ScanOutcome Stalled(string reason) => new() { Kind = ScanOutcomeKind.Stalled, Reason = reason };
 
     public static ScanOutcome Busy(TimeSpan retryAfter, string reason) =>
         new() { Kind = ScanOutcomeKind.Busy, RetryAfter = retryAfter, Reason = reason };

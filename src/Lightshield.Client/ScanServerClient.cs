@@ -70,9 +70,17 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
             var reply = await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
             if (reply.PartCase == ScanReply.PartOneofCase.Ready)
             {
-                await using (var content = openContent())
+                try
                 {
+                    await using var content = openContent();
                     await SendContentAsync(call.RequestStream, content, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The server ended the call while the content was on its way (the upload stalled, or was refused): the
+                    // write only sees the stream reset, the reply carries the server's status and reason, which this throws.
+                    await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
+                    throw;
                 }
                 reply = await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
             }
@@ -94,10 +102,13 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
         }
     }
 
-    /// <summary>The outcome a status stands for, or null for a failure the caller handles (transport, internal).</summary>
+    /// <summary>The outcome a status stands for, or null for a failure the caller handles (transport, internal). A scan
+    /// call carries no deadline of its own, so DEADLINE_EXCEEDED is the server's receive deadline or minimum rate: the
+    /// upload stalled, the server is fine.</summary>
     private ScanOutcome? ToOutcome(RpcException exception) => exception.StatusCode switch
     {
         StatusCode.ResourceExhausted => ScanOutcome.Busy(RetryAfter(exception) ?? TimeSpan.Zero, exception.Status.Detail),
+        StatusCode.DeadlineExceeded => ScanOutcome.Stalled(exception.Status.Detail),
         StatusCode.OutOfRange => ScanOutcome.TooLarge(FileLimits.TooLarge(exception.Status.Detail, _time.GetUtcNow())),
         StatusCode.InvalidArgument or StatusCode.FailedPrecondition => ScanOutcome.Refused(exception.Status.Detail),
         StatusCode.PermissionDenied or StatusCode.Unauthenticated => ScanOutcome.Refused($"scan server refused the agent: {exception.Status.Detail}"),

@@ -61,6 +61,31 @@ public sealed class BusyRetryTests
     }
 
     [Fact]
+    public async Task A_stalled_upload_is_tried_once_more_then_the_stall_is_returned()
+    {
+        var retry = new BusyRetry(_time, Timeout.InfiniteTimeSpan);
+        var stalled = ScanOutcome.Stalled("upload stalled: 0 bytes in 5.0 s, below the minimum rate of 64 KiB/s");
+
+        var outcome = await PumpAsync(retry.RunAsync(Attempt(stalled, stalled, ScanOutcome.Answered(Clean, cached: false)), CancellationToken.None));
+
+        Assert.Equal(ScanOutcomeKind.Stalled, outcome.Kind);
+        Assert.StartsWith("upload stalled", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(1 + BusyRetry.MaxStallRetries, _attempts.Count);
+    }
+
+    [Fact]
+    public async Task A_stall_then_an_answer_returns_the_answer()
+    {
+        var retry = new BusyRetry(_time, Timeout.InfiniteTimeSpan);
+
+        var outcome = await PumpAsync(retry.RunAsync(Attempt(ScanOutcome.Stalled("upload stalled"), ScanOutcome.Answered(Clean, cached: false)),
+            CancellationToken.None));
+
+        Assert.Equal(ScanOutcomeKind.Answered, outcome.Kind);
+        Assert.Equal(2, _attempts.Count);
+    }
+
+    [Fact]
     public async Task Cancellation_ends_the_wait()
     {
         using var cancel = new CancellationTokenSource();

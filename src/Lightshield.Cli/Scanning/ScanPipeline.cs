@@ -183,6 +183,8 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
                     return (outcome.Verdict, null, outcome.Cached);
                 case ScanOutcomeKind.TooLarge:
                     return (outcome.Verdict, null, false);
+                case ScanOutcomeKind.Stalled:
+                    return (null, $"upload to the scan server stalled: {outcome.Reason}", false);
                 case ScanOutcomeKind.Busy:
                     return (null, $"scan server still busy after {options.BusyWait.TotalSeconds:0} s: {outcome.Reason}", false);
                 default:

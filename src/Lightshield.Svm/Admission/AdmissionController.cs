@@ -6,7 +6,11 @@ namespace Lightshield.Svm.Admission;
 /// Bounded concurrency with strict priority between classes (on-access, on-demand, scheduled) and
 /// round-robin fairness between tenants inside a class: each tenant has its own FIFO, and a freed slot
 /// goes to the next tenant in turn, so a tenant with a thousand queued files gets one slot per round
-/// like a tenant with one.
+/// like a tenant with one. While another tenant has a scan queued, a tenant holds at most
+/// <see cref="AdmissionOptions.TenantRunningCap"/> running scans: a freed slot goes to the first waiter, in class order,
+/// whose tenant is under its cap (or has nobody else waiting), so slow or stalled scans of one tenant cannot take every
+/// slot from the others. Only when every waiting tenant is at its cap does the slot go to a capped one: a slot is
+/// never left idle while someone waits.
 /// </summary>
 public sealed class AdmissionController
 {
@@ -17,6 +21,7 @@ public sealed class AdmissionController
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly ClassQueue[] _classes;
+    private readonly Dictionary<string, int> _runningByTenant = new(StringComparer.Ordinal);
     private int _running;
     private double _averageScanSeconds = 0.05;
 
@@ -38,6 +43,15 @@ public sealed class AdmissionController
         }
     }
 
+    /// <summary>Scans of <paramref name="tenant"/> holding a slot now.</summary>
+    public int RunningOf(string tenant)
+    {
+        lock (_lock)
+        {
+            return RunningOfLocked(tenant);
+        }
+    }
+
     public int QueueDepth(ScanPriority priority)
     {
         lock (_lock)
@@ -56,7 +70,8 @@ public sealed class AdmissionController
             if (_running < _options.MaxConcurrentScans && NoneWaiting())
             {
                 _running++;
-                return ValueTask.FromResult(new AdmissionTicket(this, _time.GetTimestamp()));
+                AddRunning(tenant, 1);
+                return ValueTask.FromResult(new AdmissionTicket(this, tenant, _time.GetTimestamp()));
             }
 
             var queue = ClassOf(priority);
@@ -86,7 +101,7 @@ public sealed class AdmissionController
         try
         {
             await waiter.Completion.Task.ConfigureAwait(false);
-            return new AdmissionTicket(this, _time.GetTimestamp());
+            return new AdmissionTicket(this, waiter.Tenant, _time.GetTimestamp());
         }
         finally
         {
@@ -94,24 +109,66 @@ public sealed class AdmissionController
         }
     }
 
-    internal void Exit(long startTimestamp)
+    internal void Exit(string tenant, long startTimestamp)
     {
         var seconds = _time.GetElapsedTime(startTimestamp).TotalSeconds;
         lock (_lock)
         {
             _averageScanSeconds = (_averageScanSeconds * 0.9) + (seconds * 0.1);
-            foreach (var queue in _classes)
+            AddRunning(tenant, -1);
+            while ((NextWaiter(capped: true) ?? NextWaiter(capped: false)) is { } next)
             {
-                while (queue.TryDequeueNextTenant(out var next))
+                // A waiter cancelled while queued gives its turn to the next one.
+                if (next.Completion.TrySetResult())
                 {
-                    // A waiter cancelled while queued gives its turn to the next one.
-                    if (next.Completion.TrySetResult())
-                    {
-                        return; // the slot passes to the woken waiter: _running stays the same
-                    }
+                    AddRunning(next.Tenant, 1);
+                    return; // the slot passes to the woken waiter: _running stays the same
                 }
             }
             _running--;
+        }
+    }
+
+    /// <summary>Takes the next waiter in class order; with <paramref name="capped"/>, only one whose tenant is under its
+    /// running cap or has nobody else waiting.</summary>
+    private Waiter? NextWaiter(bool capped)
+    {
+        foreach (var queue in _classes)
+        {
+            if (queue.TryDequeueNextTenant(capped ? UnderCap : static _ => true, out var next))
+            {
+                return next;
+            }
+        }
+        return null;
+    }
+
+    private bool UnderCap(string tenant) => RunningOfLocked(tenant) < _options.TenantRunningCap || !OthersWaiting(tenant);
+
+    private bool OthersWaiting(string tenant)
+    {
+        foreach (var queue in _classes)
+        {
+            if (queue.Count > queue.CountOf(tenant))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int RunningOfLocked(string tenant) => _runningByTenant.TryGetValue(tenant, out var running) ? running : 0;
+
+    private void AddRunning(string tenant, int delta)
+    {
+        var running = RunningOfLocked(tenant) + delta;
+        if (running > 0)
+        {
+            _runningByTenant[tenant] = running;
+        }
+        else
+        {
+            _runningByTenant.Remove(tenant);
         }
     }
 
@@ -162,25 +219,33 @@ public sealed class AdmissionController
             Count++;
         }
 
-        public bool TryDequeueNextTenant(out Waiter waiter)
+        /// <summary>Takes the first waiter of the next tenant in turn that is <paramref name="eligible"/>; a tenant passed
+        /// over (at its running cap) goes to the back of the rotation, as if it had had its turn.</summary>
+        public bool TryDequeueNextTenant(Func<string, bool> eligible, out Waiter waiter)
         {
-            if (!_rotation.TryDequeue(out var tenant))
+            for (var turn = _rotation.Count; turn > 0; turn--)
             {
-                waiter = null!;
-                return false;
+                var tenant = _rotation.Dequeue();
+                if (!eligible(tenant))
+                {
+                    _rotation.Enqueue(tenant);
+                    continue;
+                }
+                var queue = _byTenant[tenant];
+                waiter = queue.Dequeue();
+                Count--;
+                if (queue.Count == 0)
+                {
+                    _byTenant.Remove(tenant);
+                }
+                else
+                {
+                    _rotation.Enqueue(tenant);
+                }
+                return true;
             }
-            var queue = _byTenant[tenant];
-            waiter = queue.Dequeue();
-            Count--;
-            if (queue.Count == 0)
-            {
-                _byTenant.Remove(tenant);
-            }
-            else
-            {
-                _rotation.Enqueue(tenant);
-            }
-            return true;
+            waiter = null!;
+            return false;
         }
     }
 }

@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Lightshield.Svm.Admission;
 
-/// <summary>Bounds on concurrent scans and on the queues in front of them (section <c>Svm:Admission</c>).</summary>
+/// <summary>Bounds on concurrent scans and on the queues in front of them, and the fair-share rules between tenants
+/// (section <c>Svm:Admission</c>; docs/scan-server.md, "Fair shares"). Checked by <see cref="AdmissionOptionsValidator"/>.</summary>
 public sealed record AdmissionOptions
 {
     /// <summary>Scans running at once. Default: the number of cores.</summary>
@@ -30,6 +31,39 @@ public sealed record AdmissionOptions
     /// running (counted from when that scan got its slot) before it scans the content itself. Default one minute.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan SharedScanWait { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Share of the slots one tenant may hold running while another tenant has a scan queued (when nobody else
+    /// waits, a tenant may use every slot). At least one slot. Default 0.5.</summary>
+    public double MaxTenantRunningShare { get; init; } = 0.5;
+
+    /// <summary>Share of the slots a tenant's on-access scans may claim at once, running or queued: a request that claims
+    /// on-access beyond it is demoted to on-demand. At least one. Default 0.5.</summary>
+    public double MaxTenantOnAccessShare { get; init; } = 0.5;
+
+    /// <summary>On-access scans a tenant may start per second on average (a token bucket refilled at this rate); beyond
+    /// it, requests that claim on-access are demoted to on-demand. Default 20.</summary>
+    public double TenantOnAccessRate { get; init; } = 20;
+
+    /// <summary>The token bucket's depth: on-access scans a tenant may start in a burst. Default 100.</summary>
+    public int TenantOnAccessBurst { get; init; } = 100;
+
+    /// <summary>Longest time an admitted scan may take to upload its content, from the moment it is told to send: past it
+    /// the scan loses its slot. A file of <c>Svm:Engine:MaxFileSize</c> must fit (100 MiB in 30 s is 3.4 MiB/s). Default 30 s.</summary>
+    public TimeSpan ReceiveDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lowest average upload rate in bytes per second, measured from admission once <see cref="UploadRateGrace"/>
+    /// has passed; a slower upload loses its slot. Default 64 KiB/s.</summary>
+    public long MinUploadRate { get; init; } = 64 * 1024;
+
+    /// <summary>Time an admitted upload has before its rate is checked (connection warm-up, the first read of the file).
+    /// Default 5 s.</summary>
+    public TimeSpan UploadRateGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most scans one tenant runs while another tenant waits.</summary>
+    internal int TenantRunningCap => Math.Max(1, (int)(MaxConcurrentScans * MaxTenantRunningShare));
+
+    /// <summary>The most on-access scans one tenant has running or queued.</summary>
+    internal int TenantOnAccessCap => Math.Max(1, (int)(MaxConcurrentScans * MaxTenantOnAccessShare));
 
     internal int CapacityOf(ScanPriority priority) => priority switch
     {

@@ -1,7 +1,7 @@
 namespace Lightshield.Svm.Admission;
 
-/// <summary>A held scan slot; disposing it passes the slot to the next waiter.</summary>
-public readonly struct AdmissionTicket(AdmissionController owner, long startTimestamp) : IDisposable
+/// <summary>A held scan slot of <paramref name="tenant"/>; disposing it passes the slot to the next waiter.</summary>
+public readonly struct AdmissionTicket(AdmissionController owner, string tenant, long startTimestamp) : IDisposable
 {
-    public void Dispose() => owner.Exit(startTimestamp);
+    public void Dispose() => owner.Exit(tenant, startTimestamp);
 }

@@ -18,4 +18,6 @@ internal static class InstrumentNames
     public const string RetroDetections = "lightshield.svm.retro_detections";
     public const string WorkersEnded = "lightshield.svm.workers_ended";
     public const string ContentRefused = "lightshield.svm.content_refused";
+    public const string OnAccessDemotions = "lightshield.svm.on_access_demotions";
+    public const string UploadStalls = "lightshield.svm.upload_stalls";
 }

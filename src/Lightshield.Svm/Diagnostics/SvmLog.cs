@@ -26,12 +26,22 @@ internal static partial class SvmLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Admission refused a {Priority} scan for tenant {Tenant}: {Reason}")]
     public static partial void Rejected(ILogger logger, string priority, string tenant, string reason);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning,
+        Message = "Demoted on-access claims of tenant {Tenant} to on-demand ({Reason}: {InFlight} in flight, ration {Cap} at once and {Rate}/s); logged once a minute per tenant")]
+    public static partial void OnAccessDemoted(ILogger logger, string tenant, string reason, int inFlight, int cap, double rate);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "A {Priority} scan of tenant {Tenant} lost its slot: {Reason}")]
+    public static partial void UploadStalled(ILogger logger, string tenant, string priority, string reason);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
         Message = "TLS: no certificate configured; using the self-signed certificate {Path} (SHA-256 {Fingerprint}). Clients pin it with --server-cert-sha256.")]
     public static partial void SelfSignedCertificate(ILogger logger, string path, string fingerprint);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scan server options: {Options}")]
     public static partial void EffectiveOptions(ILogger logger, string options);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Admission and fair-share options: {Options}")]
+    public static partial void EffectiveAdmissionOptions(ILogger logger, string options);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Refused a {Method} call from {Peer}: {Reason}")]
     public static partial void AgentRefused(ILogger logger, string method, string peer, string reason);

@@ -17,8 +17,9 @@ public sealed class SvmMetrics
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _retroDetections;
+    private readonly Counter<long> _uploadStalls;
 
-    public SvmMetrics(IMeterFactory meterFactory, AdmissionController admission, ScanWorkers engine)
+    public SvmMetrics(IMeterFactory meterFactory, AdmissionController admission, OnAccessRation ration, ScanWorkers engine)
     {
         var meter = meterFactory.Create(InstrumentNames.MeterName);
         _scans = meter.CreateCounter<long>(InstrumentNames.Scans, "{scan}", "Files scanned by the engine, by priority and result");
@@ -46,6 +47,11 @@ public sealed class SvmMetrics
             "Scan workers that ended on their own, by why: crash (during a scan), refused (the content's last strike), exit (idle)");
         var contentRefused = meter.CreateCounter<long>(InstrumentNames.ContentRefused, "{scan}",
             "Scans refused because their content already stopped the engine as often as allowed");
+        _uploadStalls = meter.CreateCounter<long>(InstrumentNames.UploadStalls, "{scan}",
+            "Admitted scans that lost their slot because the upload missed its deadline or minimum rate, by reason (deadline, rate)");
+        var demotions = meter.CreateCounter<long>(InstrumentNames.OnAccessDemotions, "{scan}",
+            "Requests claiming on-access beyond their tenant's ration, served as on-demand, by reason (in_flight, rate)");
+        ration.Demoted = reason => demotions.Add(1, new KeyValuePair<string, object?>("reason", reason));
         engine.WorkerEnded = reason => workersEnded.Add(1, new KeyValuePair<string, object?>("reason", reason));
         engine.ContentRefused = () => contentRefused.Add(1);
     }
@@ -61,6 +67,8 @@ public sealed class SvmMetrics
         _lookupKeys.Add(keys);
         _lookupHits.Add(hits);
     }
+
+    public void UploadStalled(string reason) => _uploadStalls.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void SharedScan() => _sharedScans.Add(1);
 

@@ -32,11 +32,13 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SvmOptions>, SvmOptionsValidator>());
         builder.Services.AddOptions<AdmissionOptions>().BindConfiguration($"{SvmOptions.Section}:Admission")
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddScanEngine();
         builder.AddVerdictCache();
         builder.Services.TryAddSingleton<AdmissionController>();
+        builder.Services.TryAddSingleton<OnAccessRation>();
         builder.Services.TryAddSingleton<SvmMetrics>();
         builder.Services.TryAddSingleton<InFlightScans>();
         builder.Services.AddOptions<SharingOptions>().BindConfiguration($"{SvmOptions.Section}:Sharing").ValidateDataAnnotations().ValidateOnStart();
@@ -126,6 +128,7 @@ public static class ScanServerBuilderExtensions
             var endpoints = services.GetRequiredService<ScanServerEndpoints>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
             SvmLog.EffectiveOptions(logger, JsonSerializer.Serialize(options with { CertificatePassword = Redacted(options.CertificatePassword), CenterToken = Redacted(options.CenterToken) }));
+            SvmLog.EffectiveAdmissionOptions(logger, JsonSerializer.Serialize(services.GetRequiredService<IOptions<AdmissionOptions>>().Value));
 
             if (options.ListenSocketPath is { } socket)
             {

@@ -1,15 +1,19 @@
+using System.Runtime.CompilerServices;
 using Lightshield.Svm.Admission;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Sharing;
 using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
+using Microsoft.Extensions.Options;
 
 namespace Lightshield.Svm.Scanning;
 
 /// <summary>
 /// The scan server's hot path, independent of the transport: cache look-ups, and for unknown content
 /// admission, receive, key verification, engine scan and cache store. Concurrent requests for the same content share
-/// one scan (<see cref="InFlightScans"/>). A tenant is given a cached verdict only where <see cref="ContentPresence"/>
+/// one scan (<see cref="InFlightScans"/>). The server, not the client, decides the class of a request
+/// (<see cref="OnAccessRation"/>), and an admitted upload that stalls loses its slot (<see cref="UploadGuard"/>).
+/// A tenant is given a cached verdict only where <see cref="ContentPresence"/>
 /// allows it; elsewhere the cache is not even consulted, and the answer, its timing and its cost are those of content
 /// never seen (docs/scan-server.md, "Sharing without an oracle"). Answers carry no scan time (the Unix epoch): a cached
 /// one would tell when another tenant's scan happened, and a client's record of a verdict stays the same from one answer
@@ -19,8 +23,11 @@ public sealed class ScanCoordinator(
     ScanWorkers workers,
     IVerdictCache cache,
     AdmissionController admission,
+    OnAccessRation ration,
     InFlightScans inFlight,
     ContentPresence presence,
+    IOptions<AdmissionOptions> admissionOptions,
+    TimeProvider time,
     SvmMetrics metrics,
     ILogger<ScanCoordinator> logger)
 {
@@ -71,6 +78,10 @@ public sealed class ScanCoordinator(
             throw new ScanRefusedException(ScanRefusal.TooLarge,
                 $"file is {declared.Size} bytes; this scan server scans files up to {maxFileSize} bytes");
         }
+
+        // Decided before the request may join a scan in progress, so that a demoted claim neither leads nor joins as on-access.
+        using var claim = ration.Claim(request.Priority, request.Tenant);
+        request = request with { Priority = claim.Priority };
 
         InFlightScan? lead = null;
         if (!request.Force)
@@ -135,8 +146,7 @@ public sealed class ScanCoordinator(
         var declared = request.DeclaredKey;
         using var ticket = await admission.EnterAsync(request.Priority, request.Tenant, cancellationToken).ConfigureAwait(false);
         lead?.Admitted();
-        await admitted(cancellationToken).ConfigureAwait(false);
-        using var received = await ReceivedContent.ReceiveAsync(content, declared.Size, cancellationToken).ConfigureAwait(false);
+        using var received = await ReceiveAsync(request, admitted, content, cancellationToken).ConfigureAwait(false);
         var (actualKey, md5) = received.Digest();
         if (actualKey != declared)
         {
@@ -157,5 +167,37 @@ public sealed class ScanCoordinator(
         }
         await cache.StoreAsync(actualKey, md5, verdict, cancellationToken).ConfigureAwait(false);
         return verdict;
+    }
+
+    /// <summary>Tells the client to send and receives its content under the receive deadline and minimum rate; a stalled
+    /// upload is refused (<see cref="ScanRefusal.Stalled"/>), which releases its slot at once.</summary>
+    private async Task<ReceivedContent> ReceiveAsync(
+        ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content,
+        CancellationToken cancellationToken)
+    {
+        using var guard = new UploadGuard(admissionOptions.Value, time, request.DeclaredKey.Size, cancellationToken);
+        try
+        {
+            await admitted(guard.Token).ConfigureAwait(false);
+            var received = await ReceivedContent.ReceiveAsync(Counted(content, guard, guard.Token), request.DeclaredKey.Size, guard.Token).ConfigureAwait(false);
+            guard.Complete();
+            return received;
+        }
+        catch (OperationCanceledException) when (guard.Stall is { } stall && !cancellationToken.IsCancellationRequested)
+        {
+            metrics.UploadStalled(guard.StallReason!);
+            SvmLog.UploadStalled(logger, request.Tenant, request.Priority.ToString(), stall);
+            throw new ScanRefusedException(ScanRefusal.Stalled, stall);
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Counted(
+        IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, UploadGuard guard, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            guard.Received(chunk.Length);
+            yield return chunk;
+        }
     }
 }

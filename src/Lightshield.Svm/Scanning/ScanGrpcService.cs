@@ -105,6 +105,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
     private static StatusCode StatusOf(ScanRefusal refusal) => refusal switch
     {
         ScanRefusal.TooLarge => StatusCode.OutOfRange,
+        ScanRefusal.Stalled => StatusCode.DeadlineExceeded,
         _ => StatusCode.InvalidArgument,
     };
 

@@ -11,6 +11,9 @@ public enum ScanRefusal
 
     /// <summary>The content received is not what the declared key says (length or SHA-256): never cached, logged.</summary>
     ContentMismatch,
+
+    /// <summary>An admitted upload missed its receive deadline or fell below the minimum rate: its slot went to another scan.</summary>
+    Stalled,
 }
 
 /// <summary>A request the scan server's core refuses, transport-independent: the gRPC service maps
