@@ -23,12 +23,23 @@ free_port() {
   echo "$port"
 }
 
+# Redis as a site runs it: an ACL user with a password, the default user off. The password and the ACL file stay in
+# the private temporary directory (mode 0600): never on a command line.
 redis_port=$(free_port 6391)
+redis_user=lightshield
+(umask 077
+ head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$work/redis.password"
+ printf 'user default off\nuser %s on >%s ~* &* +@all\n' "$redis_user" "$(cat "$work/redis.password")" >"$work/users.acl")
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log"
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  --pidfile "$work/redis.pid" --dir "$work" --logfile "$work/redis.log" --aclfile "$work/users.acl"
+for _ in $(seq 50); do
+  REDISCLI_AUTH="$(cat "$work/redis.password")" redis-cli -p "$redis_port" --user "$redis_user" ping 2>/dev/null | grep -q PONG && break
+  sleep 0.1
+done
 export LIGHTSHIELD_TEST_REDIS="127.0.0.1:$redis_port"
-echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS"
+export LIGHTSHIELD_TEST_REDIS_USER="$redis_user"
+export LIGHTSHIELD_TEST_REDIS_PASSWORD_FILE="$work/redis.password"
+echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS (ACL user $redis_user, default user off)"
 
 # A throwaway PostgreSQL cluster on loopback for the center's tests (initdb refuses root: run it as postgres).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

@@ -40,7 +40,11 @@ public static class UpCommand
             Description = "Signature database the scan server starts with on first run, copied into the data directory (default: the starter "
                 + "database); later versions come from the center's update mirror (lightshield updates import|promote)",
         };
-        var redis = new Option<string?>("--redis") { Description = "Redis host:port for a verdict cache shared with other scan servers" };
+        var redis = new Option<string?>("--redis")
+        {
+            Description = "Redis host:port for a verdict cache shared with other scan servers (values signed with DATA/verdict.key; "
+            + "an ACL user through LIGHTSHIELD_Svm__RedisUser and LIGHTSHIELD_Svm__RedisPasswordFile)"
+        };
         var onAccess = new Option<string?>("--on-access")
         {
             Description = "Let the local agent protect this directory on access (fanotify; needs root). Default: on-access off",

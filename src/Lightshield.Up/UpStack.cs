@@ -49,6 +49,24 @@ internal sealed class UpStack : IAsyncDisposable
         }
     }
 
+    /// <summary>The verdict key of this one-machine site, made once (32 random bytes, base64, mode 0600). A second
+    /// <c>up</c> sharing the same Redis signs with its own key, so each ignores the other's entries.</summary>
+    private static string VerdictKeyFile(string data)
+    {
+        var path = Path.Combine(data, "verdict.key");
+        if (!File.Exists(path))
+        {
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+        }
+        return path;
+    }
+
     private async Task<UpReady> StartAllAsync(CancellationToken cancellationToken)
     {
         var data = _settings.DataDirectory;
@@ -98,6 +116,7 @@ internal sealed class UpStack : IAsyncDisposable
             ["Svm:DataDirectory"] = Path.Combine(data, "svm"),
             ["Svm:DatabaseDirectory"] = SeedSignatureDatabase(),
             ["Svm:Redis"] = _settings.Redis,
+            ["Svm:VerdictKeyFile"] = _settings.Redis is null ? null : VerdictKeyFile(data),
             ["Svm:Center"] = grpc.ToString(),
             ["Svm:CenterToken"] = credentials.ScanServerToken,
             ["Svm:CenterCertificateSha256"] = fingerprint,

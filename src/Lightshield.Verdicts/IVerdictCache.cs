@@ -17,7 +17,9 @@ public interface IVerdictCache
 
     /// <summary>Stores the verdict of a scan. <paramref name="md5"/> is the MD5 (16 bytes) of the content, kept so
     /// that MD5 hash signatures can be checked later without the content. Verdicts of kind
-    /// <see cref="VerdictKind.Error"/> and <see cref="VerdictKind.Unknown"/> are never stored.</summary>
+    /// <see cref="VerdictKind.Error"/> (timeouts included) and <see cref="VerdictKind.Unknown"/> are never stored, and an
+    /// existing entry changes only as the write rules allow: not to a verdict of an older database generation, never
+    /// from infected to limit-exceeded.</summary>
     ValueTask StoreAsync(FileKey key, ReadOnlyMemory<byte> md5, Verdict verdict, CancellationToken cancellationToken = default);
 
     /// <summary>After a signature database update: turns every cached clean entry whose SHA-256 and size, or

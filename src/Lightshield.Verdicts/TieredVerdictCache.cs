@@ -138,9 +138,12 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
             Interlocked.Increment(ref _ignoredStores);
             return ValueTask.CompletedTask;
         }
-        _l1.Store(key, digest, verdict);
-        return _l2 is null ? ValueTask.CompletedTask : _l2.StoreAsync(_profile, key, digest, verdict, cancellationToken);
+        _l1.Store(key, digest, verdict, VerdictWriter.Scan);
+        return _l2 is null ? ValueTask.CompletedTask : StoreL2Async(key, digest, verdict, cancellationToken);
     }
+
+    private async ValueTask StoreL2Async(FileKey key, Md5Digest md5, Verdict verdict, CancellationToken cancellationToken) =>
+        _ = await _l2!.StoreAsync(_profile, key, md5, verdict, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -211,7 +214,8 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
             if (entries[j] is { } entry)
             {
                 results[positions[j]] = entry.Verdict;
-                _l1.Store(missing[j], entry.Md5, entry.Verdict);
+                // A back-fill never turns this server's own detection into something else (VerdictRules.MayReplace).
+                _l1.Store(missing[j], entry.Md5, entry.Verdict, VerdictWriter.Lookup);
             }
         }
         return results;

@@ -16,8 +16,37 @@ public sealed partial record VerdictCacheOptions
     public int L1Capacity { get; init; } = 1_000_000;
 
     /// <summary>StackExchange.Redis configuration string of the site's shared cache (L2), e.g.
-    /// <c>redis.site:6379,password=...</c>. Default <see langword="null"/>: L1 only (the embedded default).</summary>
+    /// <c>redis.site:6379</c>; credentials go in <see cref="RedisUser"/> and <see cref="RedisPassword"/>, which are
+    /// never logged. Requires <see cref="VerdictKey"/>. Default <see langword="null"/>: L1 only (the embedded default).</summary>
     public string? RedisConfiguration { get; init; }
+
+    /// <summary>Redis ACL user of this site's scan servers (<c>AUTH user password</c>). Default none: the
+    /// configuration string decides (the <c>default</c> user, or <c>user=</c> in it).</summary>
+    public string? RedisUser { get; init; }
+
+    /// <summary>Password of <see cref="RedisUser"/>, as read from its file by the host. Never logged, never part of
+    /// the configuration string.</summary>
+    public string? RedisPassword { get; init; }
+
+    /// <summary>Connect to Redis over TLS. Default false.</summary>
+    public bool RedisTls { get; init; }
+
+    /// <summary>PEM or DER file of the CA certificate that issued Redis's TLS certificate, trusted for Redis only.
+    /// Default none: the system trust store decides. Requires <see cref="RedisTls"/>.</summary>
+    public string? RedisTlsCaFile { get; init; }
+
+    /// <summary>The segment of the scan servers writing here: part of every key, so scan servers of different
+    /// segments never share entries even when they share a Redis. Default <c>default</c>.</summary>
+    public string Segment { get; init; } = "default";
+
+    /// <summary>Minimum length of <see cref="VerdictKey"/>.</summary>
+    public const int MinVerdictKeyLength = 32;
+
+    /// <summary>The site's verdict key (at least <see cref="MinVerdictKeyLength"/> random bytes, the same on every
+    /// scan server of the site): every L2 value carries an HMAC-SHA256 under it over key and value, and a value
+    /// without a valid one is ignored. Required with <see cref="RedisConfiguration"/>: without it anything that can
+    /// write to Redis could answer "clean" for the whole site. Never logged.</summary>
+    public byte[]? VerdictKey { get; init; }
 
     /// <summary>Prefix of every Redis key. Default <c>ls:v1:</c>; the version segment changes with the key layout.</summary>
     public string KeyPrefix { get; init; } = "ls:v1:";
@@ -49,6 +78,19 @@ public sealed partial record VerdictCacheOptions
         if (RedisConfiguration is not null && string.IsNullOrWhiteSpace(RedisConfiguration))
         {
             errors.Add($"{nameof(RedisConfiguration)} must be null (L1 only) or a Redis configuration string, not blank.");
+        }
+        if (RedisConfiguration is not null && (VerdictKey is null || VerdictKey.Length < MinVerdictKeyLength))
+        {
+            errors.Add($"{nameof(VerdictKey)} of at least {MinVerdictKeyLength} bytes is required with a shared cache ({nameof(RedisConfiguration)}): "
+                + "without it any client of Redis could write verdicts for the whole site.");
+        }
+        if (RedisTlsCaFile is not null && !RedisTls)
+        {
+            errors.Add($"{nameof(RedisTlsCaFile)} needs {nameof(RedisTls)}.");
+        }
+        if (string.IsNullOrWhiteSpace(Segment) || Segment.Length > 100)
+        {
+            errors.Add($"{nameof(Segment)} must be non-empty and at most 100 characters.");
         }
         if (string.IsNullOrEmpty(KeyPrefix) || KeyPrefix.Any(char.IsWhiteSpace))
         {
@@ -89,6 +131,12 @@ public sealed partial record VerdictCacheOptions
         var text = new StringBuilder("VerdictCacheOptions { ");
         text.Append(nameof(L1Capacity)).Append(" = ").Append(L1Capacity).Append(", ");
         text.Append(nameof(RedisConfiguration)).Append(" = ").Append(Redact(RedisConfiguration) ?? "(none: L1 only)").Append(", ");
+        text.Append(nameof(RedisUser)).Append(" = ").Append(RedisUser ?? "(none)").Append(", ");
+        text.Append(nameof(RedisPassword)).Append(" = ").Append(RedisPassword is null ? "(none)" : "***").Append(", ");
+        text.Append(nameof(RedisTls)).Append(" = ").Append(RedisTls).Append(", ");
+        text.Append(nameof(RedisTlsCaFile)).Append(" = ").Append(RedisTlsCaFile ?? "(none)").Append(", ");
+        text.Append(nameof(Segment)).Append(" = ").Append(Segment).Append(", ");
+        text.Append(nameof(VerdictKey)).Append(" = ").Append(VerdictKey is null ? "(none)" : "***").Append(", ");
         text.Append(nameof(KeyPrefix)).Append(" = ").Append(KeyPrefix).Append(", ");
         text.Append(nameof(L2TimeToLive)).Append(" = ").Append(L2TimeToLive?.ToString() ?? "(none)").Append(", ");
         text.Append(nameof(L2Timeout)).Append(" = ").Append(L2Timeout).Append(", ");

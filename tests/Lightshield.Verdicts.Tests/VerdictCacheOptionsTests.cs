@@ -21,12 +21,45 @@ public sealed class VerdictCacheOptionsTests
 
         var errors = options.Validate();
 
-        Assert.Equal(7, errors.Count);
+        Assert.Equal(8, errors.Count);
         var exception = Assert.Throws<ArgumentException>(options.ThrowIfInvalid);
-        foreach (var property in new[] { "L1Capacity", "RedisConfiguration", "KeyPrefix", "L2TimeToLive", "L2Timeout", "L2ConnectTimeout", "RetroCheckBatchSize" })
+        foreach (var property in new[] { "L1Capacity", "RedisConfiguration", "VerdictKey", "KeyPrefix", "L2TimeToLive", "L2Timeout", "L2ConnectTimeout", "RetroCheckBatchSize" })
         {
             Assert.Contains(property, exception.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    public void Validate_SharedCacheWithoutAFullVerdictKey_IsRefused(int keyLength)
+    {
+        var options = new VerdictCacheOptions
+        {
+            RedisConfiguration = "127.0.0.1:6379",
+            VerdictKey = keyLength == 0 ? null : new byte[keyLength],
+        };
+
+        Assert.Contains(options.Validate(), error => error.Contains("VerdictKey", StringComparison.Ordinal));
+        Assert.Empty((options with { VerdictKey = new byte[32] }).Validate());
+    }
+
+    [Fact]
+    public void ToString_RedisPasswordAndVerdictKey_AreRedacted()
+    {
+        var options = new VerdictCacheOptions
+        {
+            RedisConfiguration = "127.0.0.1:6379",
+            RedisUser = "site-a",
+            RedisPassword = "hunter2-secret",
+            VerdictKey = System.Text.Encoding.ASCII.GetBytes("0123456789abcdef0123456789abcdef"),
+        };
+
+        var text = options.ToString();
+
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("0123456789", text, StringComparison.Ordinal);
+        Assert.Contains("site-a", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public static class OnAccessPolicySettings
         AddList(settings, "OnAccess:ProtectedPaths", policy.ProtectedPaths);
         AddList(settings, "OnAccess:ExcludedPaths", policy.ExcludedPaths);
         AddList(settings, "OnAccess:ExcludedProcesses", policy.ExcludedProcesses);
+        AddList(settings, "OnAccess:DenyLimitExceededPaths", policy.DenyLimitExceededPaths ?? []);
         for (var i = 0; i < policy.FailClosedPaths.Count; i++)
         {
             settings[$"OnAccess:FailPolicies:{i}:PathPrefix"] = policy.FailClosedPaths[i];

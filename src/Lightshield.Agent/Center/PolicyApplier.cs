@@ -47,7 +47,8 @@ public sealed partial class PolicyApplier(EffectivePolicy policy, string stateDi
     private static bool OnAccessEquals(OnAccessPolicy? a, OnAccessPolicy b) =>
         a is not null && a.Enabled == b.Enabled && a.Mode == b.Mode && a.DecisionTimeoutMilliseconds == b.DecisionTimeoutMilliseconds
         && a.ProtectedPaths.SequenceEqual(b.ProtectedPaths) && a.FailClosedPaths.SequenceEqual(b.FailClosedPaths)
-        && a.ExcludedPaths.SequenceEqual(b.ExcludedPaths) && a.ExcludedProcesses.SequenceEqual(b.ExcludedProcesses);
+        && a.ExcludedPaths.SequenceEqual(b.ExcludedPaths) && a.ExcludedProcesses.SequenceEqual(b.ExcludedProcesses)
+        && (a.DenyLimitExceededPaths ?? []).SequenceEqual(b.DenyLimitExceededPaths ?? []);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version} applied: action {Action}, read rate {ReadRate} MB/s, largest file {MaxFileSize} bytes")]
     private static partial void LogApplied(ILogger logger, long version, DetectionAction action, long readRate, long maxFileSize);

@@ -11,11 +11,16 @@ namespace Lightshield.Agent.OnAccess;
 /// <summary>The agent's answers to the guard: the scan path (DESIGN "The scan path") at on-access priority. An
 /// unchanged file is answered from the local index without a read or a network call; any other file is read once,
 /// looked up and, if the site has never seen it, uploaded. Infected files are handed to <paramref name="detected"/>
-/// (once per file version; again if it could not take it) for the configured action, which also decides whether the open is denied.</summary>
-internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner, Func<DetectionAction> action, Func<DetectedFile, bool> detected)
+/// (once per file version; again if it could not take it) for the configured action, which also decides whether the open is denied.
+/// A file whose scan stopped at a limit (too large, too deep: not fully scanned) has its own policy: reported to
+/// <paramref name="limitExceeded"/> once per file version, and allowed unless <paramref name="denyLimitExceeded"/> says
+/// its path is one where such files are denied.</summary>
+internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner, Func<DetectionAction> action, Func<DetectedFile, bool> detected,
+    Func<string, bool>? denyLimitExceeded = null, Action<DetectedFile>? limitExceeded = null)
 {
     private const int MaxRemembered = 10_000;
     private readonly Dictionary<string, FileIdentity> _reported = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FileIdentity> _reportedLimits = new(StringComparer.Ordinal);
 
     /// <summary>Decides one intercepted open. Throws <see cref="OnAccessScanException"/> when no verdict could be had,
     /// so that the guard applies the path's fail policy.</summary>
@@ -33,10 +38,14 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
         var known = await index.FindAsync([request.Path], cancellationToken).ConfigureAwait(false);
         if (known.TryGetValue(request.Path, out var entry) && entry.Identity == identity)
         {
-            return entry.Verdict == VerdictKind.Infected
-                ? Infected(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion, "on-access",
-                    request.ProcessId, request.ProcessName))
-                : AccessDecision.Allow;
+            return entry.Verdict switch
+            {
+                VerdictKind.Infected => Infected(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion,
+                    "on-access", request.ProcessId, request.ProcessName)),
+                VerdictKind.LimitExceeded => LimitExceeded(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(),
+                    entry.DatabaseVersion, "on-access", request.ProcessId, request.ProcessName)),
+                _ => AccessDecision.Allow,
+            };
         }
         var verdict = (await scanner.ScanAsync([request.Path], Priority.OnAccess, cancellationToken).ConfigureAwait(false))[0];
         if (verdict.IndexEntry is { } scanned)
@@ -45,6 +54,10 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
             if (verdict.IsInfected)
             {
                 return Infected(ToDetection(scanned, "on-access", request.ProcessId, request.ProcessName));
+            }
+            if (verdict.Verdict?.Kind == VerdictKind.LimitExceeded)
+            {
+                return LimitExceeded(ToDetection(scanned, "on-access", request.ProcessId, request.ProcessName));
             }
         }
         return verdict.IsError
@@ -64,6 +77,32 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
             {
                 _ = Infected(ToDetection(scanned, "after-close-write", null, null));
             }
+        }
+    }
+
+    private AccessDecision LimitExceeded(DetectedFile file)
+    {
+        if (FirstReport(_reportedLimits, file))
+        {
+            limitExceeded?.Invoke(file);
+        }
+        return denyLimitExceeded?.Invoke(file.Path) == true ? AccessDecision.Deny : AccessDecision.Allow;
+    }
+
+    private static bool FirstReport(Dictionary<string, FileIdentity> reported, DetectedFile file)
+    {
+        lock (reported)
+        {
+            if (reported.TryGetValue(file.Path, out var known) && known == file.Identity)
+            {
+                return false;
+            }
+            if (reported.Count >= MaxRemembered)
+            {
+                reported.Clear();
+            }
+            reported[file.Path] = file.Identity;
+            return true;
         }
     }
 

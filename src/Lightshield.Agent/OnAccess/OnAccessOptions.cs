@@ -33,6 +33,11 @@ public sealed record OnAccessOptions
     /// <summary>Fail policy per path prefix; the longest matching prefix wins. Default none.</summary>
     public IReadOnlyList<FailPolicyRule> FailPolicies { get; init; } = [];
 
+    /// <summary>Directories under which an open is denied when the scan stopped at a limit (a limit-exceeded verdict:
+    /// too large, too deep, too many files, so not fully scanned). Elsewhere such a file is allowed and reported.
+    /// Default none: allow and report everywhere.</summary>
+    public IReadOnlyList<string> DenyLimitExceededPaths { get; init; } = [];
+
     /// <summary>Path globs whose opens are allowed without a decision: <c>*</c> and <c>?</c> stay within one path
     /// segment, <c>**</c> spans segments (<c>/proc/**</c>, <c>**/*.log</c>). Default none.</summary>
     public IReadOnlyList<string> ExcludedPaths { get; init; } = [];

@@ -56,6 +56,13 @@ internal static class OnAccessOptionsValidation
                 errors.Add($"OnAccess:FailPolicies: '{rule.Policy}' for '{rule.PathPrefix}' is not a policy (FailOpen, FailClosed).");
             }
         }
+        foreach (var prefix in options.DenyLimitExceededPaths ?? [])
+        {
+            if (!IsAbsolute(prefix))
+            {
+                errors.Add($"OnAccess:DenyLimitExceededPaths: '{prefix}' is not an absolute path.");
+            }
+        }
         foreach (var glob in options.ExcludedPaths ?? [])
         {
             if (string.IsNullOrEmpty(glob) || (glob[0] != '/' && glob[0] != '*'))

@@ -11,6 +11,7 @@ internal sealed class OnAccessScope
     private readonly HashSet<string> _excludedNames;
     private readonly (string Prefix, FailPolicy Policy)[] _failPolicies;
     private readonly FailPolicy _defaultFailPolicy;
+    private readonly string[] _denyLimitExceeded;
 
     public OnAccessScope(OnAccessOptions options)
     {
@@ -23,6 +24,20 @@ internal sealed class OnAccessScope
             .Select(r => (Prefix: Canonical(r.PathPrefix), r.Policy))
             .OrderByDescending(r => r.Prefix.Length)];
         _defaultFailPolicy = options.DefaultFailPolicy;
+        _denyLimitExceeded = [.. (options.DenyLimitExceededPaths ?? []).Select(Canonical).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Whether an open of <paramref name="path"/> whose scan stopped at a limit is denied (else allowed and reported).</summary>
+    public bool DeniesLimitExceeded(string path)
+    {
+        foreach (var prefix in _denyLimitExceeded)
+        {
+            if (PathPrefix.IsUnder(path, prefix))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The normalized protected directories.</summary>

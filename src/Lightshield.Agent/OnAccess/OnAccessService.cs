@@ -47,7 +47,9 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         // Opens wait for this scanner: it has no read-rate limit (that budget is for background scans).
         var scanner = new FileBatchScanner(servers, index, new ReadRateLimiter(0, time), agent.Value.Tenant,
             maxFileSize: () => actions.Policy.Current.MaxFileSizeBytes, time: time, metrics: metrics);
-        _decider = new OnAccessDecider(index, scanner, () => actions.OnAccess, Detected);
+        var scope = new OnAccessScope(_options);
+        _decider = new OnAccessDecider(index, scanner, () => actions.OnAccess, Detected, scope.DeniesLimitExceeded,
+            file => LogLimitExceeded(_logger, file.Path, string.Join(", ", file.Names), scope.DeniesLimitExceeded(file.Path) ? "denied" : "allowed"));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -130,6 +132,9 @@ public sealed partial class OnAccessService : IHostedService, IAsyncDisposable
         {
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "On-access: {Path} was not fully scanned ({Limit}): opens {Decision} by the limit-exceeded policy")]
+    private static partial void LogLimitExceeded(ILogger logger, string path, string limit, string decision);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "On-access protection is disabled (OnAccess:Enabled)")]
     private static partial void LogDisabled(ILogger logger);

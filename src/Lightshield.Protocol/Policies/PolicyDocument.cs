@@ -38,6 +38,10 @@ public sealed record OnAccessPolicy
     /// <summary>Paths whose opens are denied when no scan server answers; elsewhere they are allowed.</summary>
     public IReadOnlyList<string> FailClosedPaths { get; init; } = [];
 
+    /// <summary>Paths whose opens are denied when the scan stopped at a limit (too large, too deep, too many files:
+    /// not fully scanned); elsewhere such files are allowed and reported. Default none.</summary>
+    public IReadOnlyList<string> DenyLimitExceededPaths { get; init; } = [];
+
     public IReadOnlyList<string> ExcludedPaths { get; init; } = [];
 
     public IReadOnlyList<string> ExcludedProcesses { get; init; } = [];

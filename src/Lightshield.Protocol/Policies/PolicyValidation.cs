@@ -19,6 +19,7 @@ internal static class PolicyValidation
         }
         AbsolutePaths(errors, "onAccess.protectedPaths", onAccess.ProtectedPaths);
         AbsolutePaths(errors, "onAccess.failClosedPaths", onAccess.FailClosedPaths);
+        AbsolutePaths(errors, "onAccess.denyLimitExceededPaths", onAccess.DenyLimitExceededPaths);
         Bounded(errors, "onAccess.excludedPaths", onAccess.ExcludedPaths);
         Bounded(errors, "onAccess.excludedProcesses", onAccess.ExcludedProcesses);
         if (onAccess.DecisionTimeoutMilliseconds is < 100 or > 60_000)

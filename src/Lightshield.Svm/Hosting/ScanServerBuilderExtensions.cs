@@ -98,7 +98,18 @@ public static class ScanServerBuilderExtensions
         {
             var svm = sp.GetRequiredService<IOptions<SvmOptions>>().Value;
             var engine = sp.GetRequiredService<ScanWorkers>();
-            var cacheOptions = new VerdictCacheOptions { L1Capacity = svm.CacheCapacity, RedisConfiguration = svm.Redis, L2Timeout = svm.RedisTimeout };
+            var cacheOptions = new VerdictCacheOptions
+            {
+                L1Capacity = svm.CacheCapacity,
+                RedisConfiguration = svm.Redis,
+                L2Timeout = svm.RedisTimeout,
+                RedisUser = svm.RedisUser,
+                RedisPassword = svm.RedisPasswordFile is { } passwordFile ? RedisSecrets.ReadPassword(passwordFile) : null,
+                RedisTls = svm.RedisTls,
+                RedisTlsCaFile = svm.RedisTlsCaFile,
+                Segment = svm.Segment,
+                VerdictKey = svm.VerdictKeyFile is { } keyFile && RedisSecrets.TryReadVerdictKey(keyFile, out var key) is null ? key : null,
+            };
             // Runs once at start-up; connecting never fails because Redis is down (the cache serves from L1 meanwhile).
             var cache = TieredVerdictCache.CreateAsync(engine.Profile, cacheOptions, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()).GetAwaiter().GetResult();

@@ -18,6 +18,10 @@ internal static class ScanServerHelp
           --Svm:DatabaseDirectory=DIR      signature database, any ClamAV format (default: starter database)
           --Svm:WatchDatabase=false        do not reload when the database directory changes (SIGHUP still reloads)
           --Svm:Redis=HOST:PORT            L2 verdict cache shared by the site's scan servers (default: L1 only)
+          --Svm:VerdictKeyFile=FILE        the site's verdict key (32+ random bytes, raw or base64), required with Redis
+          --Svm:RedisUser=NAME             Redis ACL user of the site's scan servers
+          --Svm:RedisPasswordFile=FILE     its password (never on the command line)
+          --Svm:RedisTls=true              TLS to Redis (--Svm:RedisTlsCaFile=FILE.pem to trust one CA for it)
           --Svm:RedisTimeout=00:00:00.5    longest wait for Redis before answering from L1 alone
           --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
           --Svm:CenterUpdates=false        with Svm:Center: do not take signature updates from the center

@@ -46,9 +46,30 @@ public sealed record SvmOptions
     /// <summary>Reload the engine when files in <see cref="DatabaseDirectory"/> change (also on SIGHUP). Default true.</summary>
     public bool WatchDatabase { get; init; } = true;
 
-    /// <summary>Redis connection string for the L2 verdict cache shared by the site's scan servers.
-    /// Default none: L1 (in-process) only.</summary>
+    /// <summary>Redis connection string for the L2 verdict cache shared by the site's scan servers (<c>host:port</c>,
+    /// StackExchange.Redis syntax). Must not carry a password: use <see cref="RedisPasswordFile"/>. Requires
+    /// <see cref="VerdictKeyFile"/>. Default none: L1 (in-process) only.</summary>
     public string? Redis { get; init; }
+
+    /// <summary>The Redis ACL user of this site's scan servers. Default none: Redis's <c>default</c> user.</summary>
+    public string? RedisUser { get; init; }
+
+    /// <summary>File holding the password of <see cref="RedisUser"/> (one line; keep it mode 0600). Read at start-up;
+    /// the password is never on the command line, in the connection string or in a log.</summary>
+    public string? RedisPasswordFile { get; init; }
+
+    /// <summary>Connect to Redis over TLS. Default false (acceptable on a loopback or otherwise private link only).</summary>
+    public bool RedisTls { get; init; }
+
+    /// <summary>CA certificate (PEM/DER) that issued Redis's certificate, trusted for Redis only. Default: the system
+    /// trust store. Requires <see cref="RedisTls"/>.</summary>
+    public string? RedisTlsCaFile { get; init; }
+
+    /// <summary>File holding the site's verdict key: at least 32 random bytes, raw or base64, the same on every scan
+    /// server of the site (e.g. <c>head -c 32 /dev/urandom | base64 &gt; verdict.key; chmod 600 verdict.key</c>). Every
+    /// L2 value carries an HMAC-SHA256 under it; values without a valid one are ignored. Required with
+    /// <see cref="Redis"/>: there is no unauthenticated shared cache.</summary>
+    public string? VerdictKeyFile { get; init; }
 
     /// <summary>Longest wait for one Redis operation before the cache answers from L1 alone. Default 500 ms.</summary>
     public TimeSpan RedisTimeout { get; init; } = TimeSpan.FromMilliseconds(500);

@@ -83,11 +83,45 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         {
             errors.Add($"Svm:CacheCapacity must be at least 1, not {options.CacheCapacity}.");
         }
+        if (options.Redis is not null)
+        {
+            ValidateRedis(options, errors);
+        }
+        else if (options.RedisUser is not null || options.RedisPasswordFile is not null || options.RedisTls || options.VerdictKeyFile is not null)
+        {
+            errors.Add("Svm:RedisUser, Svm:RedisPasswordFile, Svm:RedisTls and Svm:VerdictKeyFile need Svm:Redis.");
+        }
         if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromMinutes(1))
         {
             errors.Add($"Svm:RedisTimeout must be positive and at most one minute, not {options.RedisTimeout}.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateRedis(SvmOptions options, List<string> errors)
+    {
+        if (RedisSecrets.HasInlinePassword(options.Redis!))
+        {
+            errors.Add("Svm:Redis must not carry a password (it would show in process lists and logs): put it in a file named by Svm:RedisPasswordFile.");
+        }
+        if (options.RedisPasswordFile is not null && !File.Exists(options.RedisPasswordFile))
+        {
+            errors.Add($"Svm:RedisPasswordFile '{options.RedisPasswordFile}' does not exist.");
+        }
+        if (options.RedisTlsCaFile is not null && (!options.RedisTls || !File.Exists(options.RedisTlsCaFile)))
+        {
+            errors.Add($"Svm:RedisTlsCaFile '{options.RedisTlsCaFile}' needs Svm:RedisTls=true and an existing file.");
+        }
+        if (options.VerdictKeyFile is null)
+        {
+            errors.Add("Svm:VerdictKeyFile is required with Svm:Redis: every scan server of the site signs its verdicts with this key, "
+                + "so that nothing else that can write to Redis can answer \"clean\" for the site. Create one with "
+                + "`head -c 32 /dev/urandom | base64 > verdict.key; chmod 600 verdict.key` and copy it to every scan server of the site.");
+        }
+        else if (RedisSecrets.TryReadVerdictKey(options.VerdictKeyFile, out _) is { } problem)
+        {
+            errors.Add($"Svm:VerdictKeyFile '{options.VerdictKeyFile}': {problem}");
+        }
     }
 
     private static string Shorten(string value) => value.Length <= 24 ? value : value[..24] + "...";

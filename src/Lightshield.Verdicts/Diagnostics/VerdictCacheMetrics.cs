@@ -16,6 +16,7 @@ public sealed class VerdictCacheMetrics : IDisposable
     private readonly Counter<long> _stale;
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _l2Errors;
+    private readonly Counter<long> _refusedStores;
     private readonly Lock _storesLock = new();
     // Weak, so that a store dropped without ceremony (tests, a profile change) is not kept alive by the gauge.
     private readonly List<WeakReference<MemoryVerdictStore>> _stores = [];
@@ -36,6 +37,7 @@ public sealed class VerdictCacheMetrics : IDisposable
         _stale = _meter.CreateCounter<long>(VerdictInstrumentNames.Stale, "{lookup}", "Look-ups that found a detection from another signature database.");
         _evictions = _meter.CreateCounter<long>(VerdictInstrumentNames.Evictions, "{entry}", "Entries evicted to make room.");
         _l2Errors = _meter.CreateCounter<long>(VerdictInstrumentNames.L2Errors, "{operation}", "Shared-tier operations that failed, were skipped or read a malformed value.");
+        _refusedStores = _meter.CreateCounter<long>(VerdictInstrumentNames.RefusedStores, "{store}", "Stores refused by the verdict write rules.");
         _meter.CreateObservableGauge(VerdictInstrumentNames.Entries, ObserveEntries, "{entry}", "Entries held in memory (L1).");
     }
 
@@ -66,6 +68,8 @@ public sealed class VerdictCacheMetrics : IDisposable
 
     internal void RecordL2Error(string error) =>
         _l2Errors.Add(1, new KeyValuePair<string, object?>(VerdictInstrumentNames.ErrorTag, error));
+
+    internal void RecordRefusedStore(bool l2) => _refusedStores.Add(1, l2 ? L2Tag : L1Tag);
 
     internal void Track(MemoryVerdictStore store)
     {

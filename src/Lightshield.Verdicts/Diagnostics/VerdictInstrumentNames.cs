@@ -21,8 +21,13 @@ public static class VerdictInstrumentNames
     public const string Entries = "lightshield.verdicts.entries";
 
     /// <summary>Counter: L2 operations that failed, were skipped while Redis was unavailable, or read a malformed
-    /// value. Tag <see cref="ErrorTag"/>.</summary>
+    /// value or one without a valid HMAC of the site key (written by something other than the site's scan servers).
+    /// Tag <see cref="ErrorTag"/>.</summary>
     public const string L2Errors = "lightshield.verdicts.l2_errors";
+
+    /// <summary>Counter: stores that found an entry the write rules do not let them replace (an older database, a
+    /// limit hit over a detection, a back-fill over a detection). Tag <see cref="TierTag"/>.</summary>
+    public const string RefusedStores = "lightshield.verdicts.refused_stores";
 
     public const string TierTag = "tier";
     public const string TierL1 = "l1";
@@ -32,4 +37,8 @@ public static class VerdictInstrumentNames
     public const string ErrorUnavailable = "unavailable";
     public const string ErrorFailed = "failed";
     public const string ErrorMalformed = "malformed";
+
+    /// <summary>A value whose HMAC does not verify under the site's verdict key: ignored as a miss. Any of these is
+    /// worth an alert: someone other than the site's scan servers writes into the cache.</summary>
+    public const string ErrorUnauthenticated = "unauthenticated";
 }

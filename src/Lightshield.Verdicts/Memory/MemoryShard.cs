@@ -76,17 +76,23 @@ internal sealed class MemoryShard
         return LookupOutcome.Hit;
     }
 
-    /// <summary>Adds or replaces the entry of <paramref name="key"/>; <see langword="true"/> when another entry was
-    /// evicted to make room.</summary>
-    public bool Store(in FileKey key, ulong hash, Md5Digest md5, VerdictShape shape, long scannedAtUtcTicks)
+    /// <summary>Adds the entry of <paramref name="key"/>, or replaces it when <see cref="VerdictRules.MayReplace"/>
+    /// allows <paramref name="writer"/> to.</summary>
+    public StoreOutcome Store(in FileKey key, ulong hash, Md5Digest md5, VerdictShape shape, long scannedAtUtcTicks, VerdictWriter writer)
     {
         lock (_lock)
         {
             int position = Find(key, hash);
             if (position >= 0)
             {
-                Assign(ref _slots[SlotOf(_index[position])], md5, shape, scannedAtUtcTicks);
-                return false;
+                ref var existing = ref _slots[SlotOf(_index[position])];
+                var current = _shapes[existing.ShapeId];
+                if (!VerdictRules.MayReplace(current.Kind, current.DatabaseVersion, shape.Kind, shape.DatabaseVersion, writer))
+                {
+                    return StoreOutcome.Refused;
+                }
+                Assign(ref existing, md5, shape, scannedAtUtcTicks);
+                return StoreOutcome.Stored;
             }
 
             bool evicted = false;
@@ -115,7 +121,7 @@ internal sealed class MemoryShard
             // entries before the ones that are asked for again.
             slot.Referenced = false;
             Insert(hash, slotNumber);
-            return evicted;
+            return evicted ? StoreOutcome.StoredAfterEviction : StoreOutcome.Stored;
         }
     }
 
@@ -130,7 +136,8 @@ internal sealed class MemoryShard
                 return false;
             }
             ref var slot = ref _slots[SlotOf(_index[position])];
-            if (slot.Kind != VerdictKind.Clean)
+            if (slot.Kind != VerdictKind.Clean
+                || !VerdictRules.MayReplace(VerdictKind.Clean, _shapes[slot.ShapeId].DatabaseVersion, VerdictKind.Infected, infected.DatabaseVersion, VerdictWriter.RetroCheck))
             {
                 return false;
             }
@@ -148,7 +155,9 @@ internal sealed class MemoryShard
             for (int i = 0; i < _count; i++)
             {
                 ref var slot = ref _slots[i];
-                if (slot.Kind == VerdictKind.Clean && batch.TryMatch(slot.Key, slot.Md5, out string? name))
+                if (slot.Kind == VerdictKind.Clean
+                    && VerdictRules.MayReplace(VerdictKind.Clean, _shapes[slot.ShapeId].DatabaseVersion, VerdictKind.Infected, databaseVersion, VerdictWriter.RetroCheck)
+                    && batch.TryMatch(slot.Key, slot.Md5, out string? name))
                 {
                     Assign(ref slot, slot.Md5, VerdictShape.Infected(name, databaseVersion), scannedAtUtcTicks);
                     affected.Add(slot.Key);

@@ -28,6 +28,7 @@ public sealed class MemoryVerdictStore
     private long _misses;
     private long _stale;
     private long _evictions;
+    private long _refused;
 
     /// <param name="capacity">Most entries held; memory for all of them is allocated now.</param>
     /// <param name="metrics">Where to report hits, misses, stale look-ups, evictions and the entry count.</param>
@@ -115,22 +116,36 @@ public sealed class MemoryVerdictStore
         return hits;
     }
 
-    /// <summary>Adds or replaces the entry of <paramref name="key"/>. Verdicts that are never cached (errors,
-    /// unknown) are ignored. <paramref name="md5"/> is the content's MD5 (16 bytes).</summary>
-    public void Store(FileKey key, ReadOnlySpan<byte> md5, Verdict verdict) => Store(key, Md5Digest.From(md5), verdict);
+    /// <summary>Entries that a store was not allowed to replace (<see cref="VerdictRules.MayReplace"/>).</summary>
+    public long RefusedStores => Interlocked.Read(ref _refused);
 
-    internal void Store(in FileKey key, Md5Digest md5, Verdict verdict)
+    /// <summary>Adds the entry of <paramref name="key"/> with the verdict of a scan, or replaces it when the write
+    /// rules allow (<see cref="VerdictRules.MayReplace"/>: not with a verdict of an older database, never a detection
+    /// with a limit hit). Verdicts that are never cached (errors, unknown) are ignored. <paramref name="md5"/> is the
+    /// content's MD5 (16 bytes).</summary>
+    /// <returns><see langword="false"/> when the entry was kept because the rules refused the change.</returns>
+    public bool Store(FileKey key, ReadOnlySpan<byte> md5, Verdict verdict) => Store(key, Md5Digest.From(md5), verdict, VerdictWriter.Scan);
+
+    internal bool Store(in FileKey key, Md5Digest md5, Verdict verdict, VerdictWriter writer)
     {
         ArgumentNullException.ThrowIfNull(verdict);
         if (!VerdictRules.IsCacheable(verdict.Kind))
         {
-            return;
+            return true;
         }
         ulong hash = _hasher.Hash(key);
-        if (ShardOf(hash).Store(key, hash, md5, VerdictShape.From(verdict), verdict.ScannedAt.UtcTicks))
+        switch (ShardOf(hash).Store(key, hash, md5, VerdictShape.From(verdict), verdict.ScannedAt.UtcTicks, writer))
         {
-            Interlocked.Increment(ref _evictions);
-            _metrics?.RecordEvictions(1);
+            case StoreOutcome.StoredAfterEviction:
+                Interlocked.Increment(ref _evictions);
+                _metrics?.RecordEvictions(1);
+                return true;
+            case StoreOutcome.Refused:
+                Interlocked.Increment(ref _refused);
+                _metrics?.RecordRefusedStore(l2: false);
+                return false;
+            default:
+                return true;
         }
     }
 

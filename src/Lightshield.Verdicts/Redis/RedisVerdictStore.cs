@@ -23,13 +23,16 @@ public sealed class RedisVerdictStore : IDisposable
     private readonly IConnectionMultiplexer _connection;
     private readonly bool _ownsConnection;
     private readonly RedisKeys _keys;
+    private readonly VerdictSeal _seal;
+    private readonly string _user;
+    private readonly string _timeToLiveMilliseconds;
     private readonly TimeSpan? _timeToLive;
-    private readonly Expiration _expiry;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly WarningThrottle _failureWarnings;
     private readonly WarningThrottle _malformedWarnings;
+    private readonly WarningThrottle _unauthenticatedWarnings;
     // Its own throttle: the multiplexer raises ConnectionFailed on a thread-pool thread at a time of its choosing, so
     // sharing the operations' throttle let it take their slot or be counted among their suppressed warnings.
     private readonly WarningThrottle _connectionWarnings;
@@ -38,6 +41,8 @@ public sealed class RedisVerdictStore : IDisposable
     private long _misses;
     private long _stale;
     private long _malformed;
+    private long _unauthenticated;
+    private long _refused;
     private long _errors;
 
     /// <summary>Uses a connection owned by the caller (it is not disposed with this store).</summary>
@@ -62,16 +67,25 @@ public sealed class RedisVerdictStore : IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
+        if (options.VerdictKey is null)
+        {
+            throw new ArgumentException($"{nameof(VerdictCacheOptions.VerdictKey)} is required for a shared cache.", nameof(options));
+        }
         _connection = connection;
         _ownsConnection = ownsConnection;
-        _keys = new RedisKeys(options.KeyPrefix);
+        _keys = new RedisKeys(options.KeyPrefix, options.Segment);
+        _seal = new VerdictSeal(options.VerdictKey);
+        _user = options.RedisUser ?? "default";
+        _timeToLiveMilliseconds = options.L2TimeToLive is { } lifetime
+            ? ((long)lifetime.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "0";
         _timeToLive = options.L2TimeToLive;
-        _expiry = options.L2TimeToLive is { } ttl ? new Expiration(ttl) : Expiration.Default;
         _timeout = options.L2Timeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _failureWarnings = new WarningThrottle(_timeProvider, WarningInterval);
         _malformedWarnings = new WarningThrottle(_timeProvider, WarningInterval);
+        _unauthenticatedWarnings = new WarningThrottle(_timeProvider, WarningInterval);
         _connectionWarnings = new WarningThrottle(_timeProvider, WarningInterval);
         _metrics = metrics;
         _connection.ConnectionFailed += OnConnectionFailed;
@@ -94,14 +108,38 @@ public sealed class RedisVerdictStore : IDisposable
             throw new ArgumentException($"{nameof(VerdictCacheOptions.RedisConfiguration)} is not set.", nameof(options));
         }
         var configuration = ConfigurationOptions.Parse(options.RedisConfiguration);
+        if (options.RedisUser is not null)
+        {
+            configuration.User = options.RedisUser;
+        }
+        if (options.RedisPassword is not null)
+        {
+            configuration.Password = options.RedisPassword;
+        }
+        if (options.RedisTls)
+        {
+            configuration.Ssl = true;
+            if (options.RedisTlsCaFile is not null)
+            {
+                configuration.TrustIssuer(options.RedisTlsCaFile);
+            }
+        }
         configuration.AbortOnConnectFail = false;
         // While disconnected, commands fail at once instead of waiting in a backlog: a look-up must not wait.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ConnectTimeout = (int)options.L2ConnectTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)options.L2Timeout.TotalMilliseconds;
-        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisVerdictStore(connection, ownsConnection: true, options, timeProvider, logger, metrics);
+        // The first attempt's own log: the only place that tells a refused password from an unreachable server before
+        // this store can subscribe to the connection's events.
+        using var connectLog = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration, connectLog).ConfigureAwait(false);
+        var store = new RedisVerdictStore(connection, ownsConnection: true, options, timeProvider, logger, metrics);
+        if (!connection.IsConnected)
+        {
+            store.ReportFirstAttempt(connectLog.ToString());
+        }
+        return store;
     }
 
     /// <summary>Whether Redis is connected now; operations are skipped (and counted as errors) while it is not.</summary>
@@ -116,6 +154,13 @@ public sealed class RedisVerdictStore : IDisposable
 
     /// <summary>Values that could not be decoded (each also counted as a miss).</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>Values whose HMAC did not verify under the site's verdict key (each also counted as a miss): written
+    /// by something other than the site's scan servers, or under another key.</summary>
+    public long Unauthenticated => Interlocked.Read(ref _unauthenticated);
+
+    /// <summary>Stores (and retro-active changes) that the write rules refused (<see cref="VerdictRules.MayReplace"/>).</summary>
+    public long RefusedStores => Interlocked.Read(ref _refused);
 
     /// <summary>Operations that failed, timed out or were skipped because Redis was unavailable.</summary>
     public long Errors => Interlocked.Read(ref _errors);
@@ -145,7 +190,7 @@ public sealed class RedisVerdictStore : IDisposable
         int stale = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            if (!TryDecode(values[i], out var verdict, out var md5))
+            if (!TryDecode(redisKeys[i], values[i], out var verdict, out var md5))
             {
                 misses++;
             }
@@ -166,27 +211,102 @@ public sealed class RedisVerdictStore : IDisposable
         return entries;
     }
 
-    internal async ValueTask StoreAsync(ScanProfile profile, FileKey key, Md5Digest md5, Verdict verdict, CancellationToken cancellationToken)
+    /// <summary>Writes the verdict of a scan under the write rules (<see cref="VerdictRules.MayReplace"/>), by
+    /// compare-and-set: the value is written only if the entry still holds what the rules were checked against, so
+    /// two scan servers storing at once cannot interleave a read and a write. Gives up after
+    /// <see cref="MaxStoreAttempts"/> rounds of contention (counted as a failure; L1 has the verdict anyway).</summary>
+    /// <returns>Whether the value was written (false when refused, unavailable or failed).</returns>
+    internal async ValueTask<bool> StoreAsync(ScanProfile profile, FileKey key, Md5Digest md5, Verdict verdict, CancellationToken cancellationToken)
     {
         // A verdict the value format cannot hold (hundreds of names, huge strings) stays in L1 only.
-        var value = VerdictValueCodec.Encode(verdict, md5);
-        if (value is null || !CheckAvailable("store"))
+        var payload = VerdictValueCodec.Encode(verdict, md5);
+        if (payload is null || !CheckAvailable("store"))
         {
-            return;
+            return false;
         }
+        var entryKey = _keys.Entry(profile, key);
+        var value = _seal.Seal((byte[])entryKey!, payload);
         var indexKey = _keys.Md5Index(profile, md5, key.Size);
-        var batch = _connection.GetDatabase().CreateBatch();
-        var writes = new List<Task>(3)
-        {
-            batch.StringSetAsync(_keys.Entry(profile, key), value, _expiry),
-            batch.SetAddAsync(indexKey, key.Sha256()),
-        };
+        var database = _connection.GetDatabase();
+
+        // First round: most stores are of files nobody has cached yet, so expect no entry, and add the MD5 index in
+        // the same round trip (the index is only a hint; it is written even when the entry is refused).
+        var batch = database.CreateBatch();
+        var first = batch.ScriptEvaluateAsync(CompareAndSetScript, [entryKey], [ExpectAbsent, RedisValue.EmptyString, value, _timeToLiveMilliseconds]);
+        var writes = new List<Task>(3) { first, batch.SetAddAsync(indexKey, key.Sha256()) };
         if (_timeToLive is { } ttl)
         {
             writes.Add(batch.KeyExpireAsync(indexKey, ttl));
         }
         batch.Execute();
-        await CompleteAsync(Task.WhenAll(writes), "store", cancellationToken).ConfigureAwait(false);
+        if (!await CompleteAsync(Task.WhenAll(writes), "store", cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+        var result = first.Result;
+        for (int attempt = 1; ; attempt++)
+        {
+            if (!TryReadConflict(result, out var current))
+            {
+                return true;
+            }
+            if (!current.IsNull
+                && TryDecode(entryKey, current, out var existing, out _)
+                && !VerdictRules.MayReplace(existing.Kind, existing.DatabaseVersion, verdict.Kind, verdict.DatabaseVersion, VerdictWriter.Scan))
+            {
+                Interlocked.Increment(ref _refused);
+                _metrics?.RecordRefusedStore(l2: true);
+                return false;
+            }
+            // Absent again, or a value the rules let this verdict replace (an unverifiable one included): try to
+            // replace exactly that value.
+            if (attempt == MaxStoreAttempts)
+            {
+                RecordFailure("store", new RedisException($"The entry changed {MaxStoreAttempts} times while it was being written."));
+                return false;
+            }
+            var next = await CompleteAsync(
+                database.ScriptEvaluateAsync(CompareAndSetScript, [entryKey], [current.IsNull ? ExpectAbsent : ExpectValue, current.IsNull ? RedisValue.EmptyString : current, value, _timeToLiveMilliseconds]),
+                "store", cancellationToken).ConfigureAwait(false);
+            if (next is null)
+            {
+                return false;
+            }
+            result = next;
+        }
+    }
+
+    // The compare-and-set: ARGV[1] '0' expects no entry, '1' expects exactly ARGV[2]; then ARGV[3] is written (with
+    // PX ARGV[4] unless it is '0') and {1} answered, else {0, current value or nil}. One key: cluster-safe.
+    private const string CompareAndSetScript = """
+        local current = redis.call('GET', KEYS[1])
+        local matches
+        if ARGV[1] == '0' then matches = (current == false) else matches = (current == ARGV[2]) end
+        if not matches then return {0, current} end
+        if ARGV[4] == '0' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4]) end
+        return {1}
+        """;
+
+    private static readonly RedisValue ExpectAbsent = "0";
+    private static readonly RedisValue ExpectValue = "1";
+
+    /// <summary>Compare-and-set rounds a store tries before it gives up.</summary>
+    internal const int MaxStoreAttempts = 8;
+
+    private static bool TryReadConflict(RedisResult result, out RedisValue current)
+    {
+        current = RedisValue.Null;
+        if (result.Resp2Type != ResultType.Array)
+        {
+            return false;
+        }
+        var parts = (RedisResult[])result!;
+        if (parts.Length == 0 || (long)parts[0] == 1)
+        {
+            return false;
+        }
+        current = parts.Length > 1 ? (RedisValue)parts[1] : RedisValue.Null;
+        return true;
     }
 
     /// <summary>The L2 part of the retro-active check: SHA-256 signatures with a size are looked up directly, MD5
@@ -284,22 +404,27 @@ public sealed class RedisVerdictStore : IDisposable
             return false;
         }
         var batch = _connection.GetDatabase().CreateBatch();
-        var writes = new List<Task>();
-        var infected = new List<FileKey>();
+        var writes = new List<(FileKey Key, Task<RedisResult> Write)>();
         for (int i = 0; i < candidates.Length; i++)
         {
             var (key, (name, expectedMd5)) = candidates[i];
-            if (TryDecode(values[i], out var verdict, out var md5)
+            if (TryDecode(redisKeys[i], values[i], out var verdict, out var md5)
                 && verdict.Kind == VerdictKind.Clean
                 && (expectedMd5 is null || expectedMd5 == md5))
             {
-                // Not atomic with the read: a concurrent store of the same content may be overwritten, which is
-                // right, since the content matches the signature whatever that store said.
-                var value = VerdictValueCodec.Encode(Verdict.Infected(name, databaseVersion, checkedAt), md5);
-                if (value is not null)
+                if (!VerdictRules.MayReplace(verdict.Kind, verdict.DatabaseVersion, VerdictKind.Infected, databaseVersion, VerdictWriter.RetroCheck))
                 {
-                    writes.Add(batch.StringSetAsync(redisKeys[i], value, _expiry));
-                    infected.Add(key);
+                    Interlocked.Increment(ref _refused);
+                    _metrics?.RecordRefusedStore(l2: true);
+                    continue;
+                }
+                // Compare-and-set against the value just read: an entry a scan changed in between is left alone
+                // (every scan server repeats the check after its update).
+                var payload = VerdictValueCodec.Encode(Verdict.Infected(name, databaseVersion, checkedAt), md5);
+                if (payload is not null)
+                {
+                    var value = _seal.Seal((byte[])redisKeys[i]!, payload);
+                    writes.Add((key, batch.ScriptEvaluateAsync(CompareAndSetScript, [redisKeys[i]], [ExpectValue, values[i], value, _timeToLiveMilliseconds])));
                 }
             }
         }
@@ -308,13 +433,16 @@ public sealed class RedisVerdictStore : IDisposable
             return true;
         }
         batch.Execute();
-        if (!await CompleteAsync(Task.WhenAll(writes), "retro-active check", cancellationToken).ConfigureAwait(false))
+        if (!await CompleteAsync(Task.WhenAll(writes.Select(static write => (Task)write.Write)), "retro-active check", cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
-        foreach (var key in infected)
+        foreach (var (key, write) in writes)
         {
-            affected.Add(key);
+            if (!TryReadConflict(write.Result, out _))
+            {
+                affected.Add(key);
+            }
         }
         return true;
     }
@@ -370,23 +498,33 @@ public sealed class RedisVerdictStore : IDisposable
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-    private bool TryDecode(RedisValue value, [NotNullWhen(true)] out Verdict? verdict, out Md5Digest md5)
+    private bool TryDecode(RedisKey redisKey, RedisValue value, [NotNullWhen(true)] out Verdict? verdict, out Md5Digest md5)
     {
+        verdict = null;
+        md5 = default;
         if (value.IsNull)
         {
-            verdict = null;
-            md5 = default;
             return false;
         }
-        if (VerdictValueCodec.TryDecode(((ReadOnlyMemory<byte>)value).Span, out verdict, out md5))
+        if (!_seal.TryOpen((byte[])redisKey!, ((ReadOnlyMemory<byte>)value).Span, out var payload))
+        {
+            Interlocked.Increment(ref _unauthenticated);
+            _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorUnauthenticated);
+            if (_unauthenticatedWarnings.TryEnter(out long suppressed))
+            {
+                VerdictLog.L2Unauthenticated(_logger, suppressed);
+            }
+            return false;
+        }
+        if (VerdictValueCodec.TryDecode(payload, out verdict, out md5))
         {
             return true;
         }
         Interlocked.Increment(ref _malformed);
         _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorMalformed);
-        if (_malformedWarnings.TryEnter(out long suppressed))
+        if (_malformedWarnings.TryEnter(out long malformedSuppressed))
         {
-            VerdictLog.L2Malformed(_logger, suppressed);
+            VerdictLog.L2Malformed(_logger, malformedSuppressed);
         }
         return false;
     }
@@ -416,9 +554,39 @@ public sealed class RedisVerdictStore : IDisposable
         }
     }
 
+    private void ReportFirstAttempt(string connectLog)
+    {
+        var endpoint = string.Join(",", _connection.GetEndPoints().Select(static e => e.ToString()));
+        if (_connectionWarnings.TryEnter(out _))
+        {
+            if (IsAuthenticationFailure(connectLog))
+            {
+                VerdictLog.L2AuthenticationFailed(_logger, endpoint, _user, null);
+            }
+            else
+            {
+                VerdictLog.L2UnreachableAtStart(_logger, endpoint);
+            }
+        }
+    }
+
+    private static bool IsAuthenticationFailure(string text) =>
+        text.Contains("WRONGPASS", StringComparison.Ordinal)
+        || text.Contains("NOAUTH", StringComparison.Ordinal)
+        || text.Contains("NOPERM", StringComparison.Ordinal)
+        || text.Contains("AuthenticationFailure", StringComparison.Ordinal);
+
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (_connectionWarnings.TryEnter(out _))
+        if (!_connectionWarnings.TryEnter(out _))
+        {
+            return;
+        }
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+        {
+            VerdictLog.L2AuthenticationFailed(_logger, e.EndPoint?.ToString() ?? "?", _user, e.Exception);
+        }
+        else
         {
             VerdictLog.L2ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.Exception);
         }

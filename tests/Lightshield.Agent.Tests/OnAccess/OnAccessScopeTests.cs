@@ -15,6 +15,7 @@ public sealed class OnAccessScopeTests
         ],
         ExcludedPaths = ["**/*.log"],
         ExcludedProcesses = ["backupd", "/opt/*/bin/indexer"],
+        DenyLimitExceededPaths = ["/srv/www/"],
     });
 
     [Theory]
@@ -25,6 +26,28 @@ public sealed class OnAccessScopeTests
     [InlineData("/etc/passwd", false)]
     public void IsProtected_Path_DirectoryPrefixOnly(string path, bool expected) =>
         Assert.Equal(expected, Scope.IsProtected(path));
+
+    [Theory]
+    [InlineData("/srv/www", true)]
+    [InlineData("/srv/www/upload/huge.iso", true)]
+    [InlineData("/srv/wwwx/huge.iso", false)]
+    [InlineData("/home/user/huge.iso", false)] // the default: allowed (and reported)
+    public void DeniesLimitExceeded_OnlyUnderTheConfiguredPaths(string path, bool expected) =>
+        Assert.Equal(expected, Scope.DeniesLimitExceeded(path));
+
+    [Fact]
+    public void PolicyDenyLimitExceededPaths_BecomeOnAccessSettings_AndAreValidated()
+    {
+        var policy = new Lightshield.Protocol.Policies.OnAccessPolicy { DenyLimitExceededPaths = ["/srv/www", "/opt/app"] };
+
+        var settings = Lightshield.Agent.Center.OnAccessPolicySettings.From(policy);
+        var invalid = new Lightshield.Protocol.Policies.PolicyDocument { OnAccess = policy with { DenyLimitExceededPaths = ["relative/path"] } }.Validate();
+
+        Assert.Equal("/srv/www", settings["OnAccess:DenyLimitExceededPaths:0"]);
+        Assert.Equal("/opt/app", settings["OnAccess:DenyLimitExceededPaths:1"]);
+        Assert.Contains(invalid, error => error.Contains("onAccess.denyLimitExceededPaths", StringComparison.Ordinal));
+        Assert.Contains("OnAccess:DenyLimitExceededPaths", string.Join(" ", new OnAccessOptions { DenyLimitExceededPaths = ["x"] }.Validate()), StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("/srv/www/a", FailPolicy.FailClosed)]

@@ -15,7 +15,8 @@ public sealed partial class SharedCacheAcrossServersTests
     {
         // K = 1: every verdict shared with every tenant. What a tenant has uploaded is remembered per server (ContentPresence),
         // so with the default rule the second server would rightly withhold tenant-a's uploads; this test is about L2.
-        string[] redis = [$"--Svm:Redis={TestRedis.Address}", "--Svm:RedisTimeout=00:00:10", "--Svm:Sharing:MinTenantsToShare=1"]; // a loaded CI machine is slow, not down
+        using var site = new TempDirectory();
+        string[] redis = [.. TestRedis.SvmArguments(site.Path), "--Svm:RedisTimeout=00:00:10", "--Svm:Sharing:MinTenantsToShare=1"]; // a loaded CI machine is slow, not down
         await using var first = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
         await using var second = await SvmProcess.StartAsync(TestContent.StarterDatabase, redis);
 

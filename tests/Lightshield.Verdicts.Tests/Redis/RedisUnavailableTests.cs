@@ -74,6 +74,7 @@ public sealed class RedisUnavailableTests
     private static VerdictCacheOptions DownOptions() => new()
     {
         RedisConfiguration = $"127.0.0.1:{ClosedPort()}",
+        VerdictKey = TestFiles.VerdictKey(),
         L2ConnectTimeout = TimeSpan.FromMilliseconds(300),
         L2Timeout = TimeSpan.FromMilliseconds(200),
     };

@@ -11,16 +11,7 @@ public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime
     private static readonly DateTimeOffset ScannedAt = new(2025, 11, 20, 8, 30, 0, TimeSpan.Zero);
 
     private readonly List<IDisposable> _owned = [];
-    private readonly VerdictCacheOptions _options = new()
-    {
-        L1Capacity = 10_000,
-        KeyPrefix = $"lstest:{Guid.NewGuid():N}:",
-        RedisConfiguration = redis.Endpoint,
-        L2TimeToLive = TimeSpan.FromHours(1),
-        // These tests are about what the tiers share, not about timeouts: a loaded CI machine must not turn a
-        // slow answer into a miss (the timeout behaviour has its own tests).
-        L2Timeout = TimeSpan.FromSeconds(10),
-    };
+    private readonly VerdictCacheOptions _options = redis.Options(TestFiles.VerdictKey(), $"lstest:{Guid.NewGuid():N}:");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -183,12 +174,15 @@ public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime
     {
         var server = ScanServer();
         var file = TestFiles.Make("planted");
-        await redis.Connection.GetDatabase().StringSetAsync(server.L2!.Keys.Entry(Profile, file.Key), planted);
+        var key = server.L2!.Keys.Entry(Profile, file.Key);
+        // Sealed with the site key, so that it is the decoder that must refuse it.
+        await redis.Connection.GetDatabase().StringSetAsync(key, new VerdictSeal(_options.VerdictKey!).Seal((byte[])key!, planted));
 
         var results = await server.LookupAsync([file.Key]);
 
         Assert.Null(results[0]);
         Assert.Equal(1, server.L2.Malformed);
+        Assert.Equal(0, server.L2.Unauthenticated);
         Assert.Equal(0, server.L1.Count);
     }
 

@@ -9,7 +9,24 @@ public sealed class RedisFixture : IAsyncLifetime
 {
     private ConnectionMultiplexer? _connection;
 
+    /// <summary><c>host:port</c>, without credentials.</summary>
     public string Endpoint { get; private set; } = "";
+
+    /// <summary>Cache options that reach the test Redis: address, ACL user and password when it has them, a verdict key
+    /// (pass the same key to scan servers of one site), and a key prefix of the test's own.</summary>
+    public VerdictCacheOptions Options(byte[] verdictKey, string keyPrefix) => new()
+    {
+        L1Capacity = 10_000,
+        KeyPrefix = keyPrefix,
+        RedisConfiguration = Endpoint,
+        RedisUser = TestRedis.User,
+        RedisPassword = TestRedis.Password,
+        VerdictKey = verdictKey,
+        L2TimeToLive = TimeSpan.FromHours(1),
+        // These tests are about what the tiers share, not about timeouts: a loaded CI machine must not turn a
+        // slow answer into a miss (the timeout behaviour has its own tests).
+        L2Timeout = TimeSpan.FromSeconds(10),
+    };
 
     public ConnectionMultiplexer Connection =>
         _connection ?? throw new InvalidOperationException("The Redis fixture is not initialised.");
@@ -18,7 +35,7 @@ public sealed class RedisFixture : IAsyncLifetime
     {
         var endpoint = TestRedis.Address;
         Endpoint = endpoint;
-        var configuration = ConfigurationOptions.Parse(endpoint);
+        var configuration = ConfigurationOptions.Parse(TestRedis.ConfigurationString);
         configuration.AllowAdmin = true;
         configuration.ConnectTimeout = 5000;
         try

@@ -15,6 +15,9 @@ internal static class TestFiles
     }
 
     /// <summary>A key built from a number, for tests that need many keys fast; <see cref="FileKey.Size"/> holds the number.</summary>
+    /// <summary>A fresh site verdict key (32 random bytes).</summary>
+    public static byte[] VerdictKey() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     public static FileKey NumberedKey(int number) =>
         new((ulong)number * 0x9E3779B97F4A7C15UL, (ulong)number, ~(ulong)number, 42, number);
 
