@@ -14,7 +14,7 @@ public static class LightshieldCommand
     {
         var root = new RootCommand("Lightshield: antivirus for the virtual machines of a multi-tenant cloud. Scans files and drives a "
             + "security center over its REST API. (The all-in-one stack for one machine is `lightshield up`, from a checkout "
-            + "`./lightshield up`; the agent's own commands are `lightshield-agent scan|status`; signature databases: "
+            + "`./lightshield up`; the agent's own commands are `lightshield-agent scan|status|health`; signature databases: "
             + "`lightshield-svm db info|import`.)")
         {
             ScanCommand.Create(),
