@@ -40,10 +40,8 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
         {
             return entry.Verdict switch
             {
-                VerdictKind.Infected => Infected(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(), entry.DatabaseVersion,
-                    "on-access", request.ProcessId, request.ProcessName)),
-                VerdictKind.LimitExceeded => LimitExceeded(new DetectedFile(request.Path, identity, entry.Names, entry.Key.Sha256Hex(),
-                    entry.DatabaseVersion, "on-access", request.ProcessId, request.ProcessName)),
+                VerdictKind.Infected => Infected(ToDetection(entry, "on-access", request.ProcessId, request.ProcessName)),
+                VerdictKind.LimitExceeded => LimitExceeded(ToDetection(entry, "on-access", request.ProcessId, request.ProcessName)),
                 _ => AccessDecision.Allow,
             };
         }
@@ -108,20 +106,7 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
 
     private AccessDecision Infected(DetectedFile file)
     {
-        bool first;
-        lock (_reported)
-        {
-            first = !_reported.TryGetValue(file.Path, out var reported) || reported != file.Identity;
-            if (first)
-            {
-                if (_reported.Count >= MaxRemembered)
-                {
-                    _reported.Clear();
-                }
-                _reported[file.Path] = file.Identity;
-            }
-        }
-        if (first && !detected(file))
+        if (FirstReport(_reported, file) && !detected(file))
         {
             lock (_reported)
             {
