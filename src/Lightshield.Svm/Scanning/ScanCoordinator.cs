@@ -15,9 +15,7 @@ namespace Lightshield.Svm.Scanning;
 /// (<see cref="OnAccessRation"/>), and an admitted upload that stalls loses its slot (<see cref="UploadGuard"/>).
 /// A tenant is given a cached verdict only where <see cref="ContentPresence"/>
 /// allows it; elsewhere the cache is not even consulted, and the answer, its timing and its cost are those of content
-/// never seen (docs/scan-server.md, "Sharing without an oracle"). Answers carry no scan time (the Unix epoch): a cached
-/// one would tell when another tenant's scan happened, and a client's record of a verdict stays the same from one answer
-/// to the next.
+/// never seen (docs/scan-server.md, "Sharing without an oracle").
 /// </summary>
 public sealed class ScanCoordinator(
     ScanWorkers workers,
@@ -58,7 +56,7 @@ public sealed class ScanCoordinator(
                 .ConfigureAwait(false);
             for (var j = 0; j < shareable.Count; j++)
             {
-                verdicts[shareable[j]] = AsAnswer(found[j]);
+                verdicts[shareable[j]] = found[j];
             }
         }
         metrics.LookedUp(keys.Count, verdicts.Count(v => v is not null));
@@ -94,7 +92,7 @@ public sealed class ScanCoordinator(
                 if (cached is not null)
                 {
                     // Someone scanned this content since the client's look-up: no need to receive it.
-                    return new ScanOutcome(AsAnswer(cached)!, Cached: true);
+                    return new ScanOutcome(cached, Cached: true);
                 }
                 lead = inFlight.TryLead(declared, request.Priority, request.Tenant, out var running);
                 if (lead is not null)
@@ -116,7 +114,7 @@ public sealed class ScanCoordinator(
                 if (shared is not null)
                 {
                     metrics.SharedScan();
-                    return new ScanOutcome(AsAnswer(shared)!, Cached: true);
+                    return new ScanOutcome(shared, Cached: true);
                 }
             }
         }
@@ -125,7 +123,7 @@ public sealed class ScanCoordinator(
         try
         {
             verdict = await ReceiveAndScanAsync(request, admitted, content, lead, cancellationToken).ConfigureAwait(false);
-            return new ScanOutcome(AsAnswer(verdict)!, Cached: false);
+            return new ScanOutcome(verdict, Cached: false);
         }
         finally
         {
@@ -135,9 +133,6 @@ public sealed class ScanCoordinator(
             }
         }
     }
-
-    /// <summary>A verdict as an answer gives it: without its scan time (the Unix epoch).</summary>
-    private static Verdict? AsAnswer(Verdict? cached) => cached is null ? null : cached with { ScannedAt = DateTimeOffset.UnixEpoch };
 
     private async Task<Verdict> ReceiveAndScanAsync(
         ScanRequest request, Func<CancellationToken, Task> admitted, IAsyncEnumerable<ReadOnlyMemory<byte>> content, InFlightScan? lead,

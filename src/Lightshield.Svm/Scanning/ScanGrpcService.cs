@@ -30,7 +30,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             var response = new Wire.LookupResponse { DatabaseVersion = coordinator.Workers.Database.Version };
             foreach (var verdict in verdicts)
             {
-                response.Verdicts.Add(WireConversions.ToWire(verdict));
+                response.Verdicts.Add(Answer(verdict));
             }
             return response;
         }, context).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
                     token => responseStream.WriteAsync(Ready, token),
                     DataChunks(requestStream, context.CancellationToken),
                     context.CancellationToken).ConfigureAwait(false);
-                return new Wire.ScanResponse { Verdict = WireConversions.ToWire(outcome.Verdict), Cached = outcome.Cached };
+                return new Wire.ScanResponse { Verdict = Answer(outcome.Verdict), Cached = outcome.Cached };
             }
             catch (AdmissionRejectedException rejected)
             {
@@ -100,6 +100,19 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             }
             yield return stream.Current.Data.Memory;
         }
+    }
+
+    /// <summary>A verdict as a client is answered it: without its scan time, which for a cached verdict would tell a tenant
+    /// when another tenant's scan happened (docs/scan-server.md, "Sharing without an oracle"); the same for every answer,
+    /// so a client's record of a verdict does not change from one answer to the next.</summary>
+    private static Wire.Verdict Answer(Verdict? verdict)
+    {
+        var wire = WireConversions.ToWire(verdict);
+        if (verdict is not null)
+        {
+            wire.ScannedAtUnixMs = 0; // a fresh message: the shared unknown-verdict instance is never touched
+        }
+        return wire;
     }
 
     private static StatusCode StatusOf(ScanRefusal refusal) => refusal switch
