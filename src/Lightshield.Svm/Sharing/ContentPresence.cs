@@ -17,9 +17,10 @@ public sealed class ContentPresence(IOptions<SharingOptions> options)
     private readonly ConcurrentDictionary<FileKey, Uploaders> _keys = new();
     private readonly int _minTenants = options.Value.MinTenantsToShare;
     private readonly int _maxKeys = options.Value.MaxTrackedKeys;
+    private int _count; // ConcurrentDictionary.Count takes every lock: not on the scan path
 
     /// <summary>Keys remembered now.</summary>
-    public int Count => _keys.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Whether <paramref name="tenant"/> may be given the cached verdict of <paramref name="key"/>.</summary>
     public bool MayShare(string tenant, FileKey key) =>
@@ -35,11 +36,16 @@ public sealed class ContentPresence(IOptions<SharingOptions> options)
         }
         if (!_keys.TryGetValue(key, out var uploaders))
         {
-            if (_keys.Count >= _maxKeys)
+            if (Count >= _maxKeys)
             {
                 return false;
             }
-            uploaders = _keys.GetOrAdd(key, _ => new Uploaders());
+            var added = new Uploaders();
+            uploaders = _keys.GetOrAdd(key, added);
+            if (ReferenceEquals(uploaders, added))
+            {
+                Interlocked.Increment(ref _count);
+            }
         }
         uploaders.Add(tenant, _minTenants);
         return true;
