@@ -20,15 +20,17 @@ public sealed class AdminInvocation(ParseResult parse, CenterConnection connecti
 
     public T? Value<T>(Argument<T> argument) => parse.GetValue(argument);
 
+    private ItemResolver Resolver => field ??= new ItemResolver(Api);
+
     /// <summary>The id of the item <paramref name="argument"/> names (by name or id, <see cref="ItemResolver"/>).</summary>
     public Task<string> IdAsync(ItemKind kind, Argument<string> argument) =>
-        new ItemResolver(Api).ResolveAsync(kind, parse.GetValue(argument)!, CancellationToken);
+        Resolver.ResolveAsync(kind, parse.GetValue(argument)!, CancellationToken);
 
     /// <summary>The id of the item <paramref name="option"/> names, or null when the option is not given.</summary>
     public async Task<string?> IdAsync(ItemKind kind, Option<string?> option) =>
-        parse.GetValue(option) is { } typed ? await new ItemResolver(Api).ResolveAsync(kind, typed, CancellationToken).ConfigureAwait(false) : null;
+        parse.GetValue(option) is { } typed ? await Resolver.ResolveAsync(kind, typed, CancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>The ids of the items a repeatable <paramref name="option"/> names.</summary>
     public Task<string[]> IdsAsync(ItemKind kind, Option<string[]> option) =>
-        new ItemResolver(Api).ResolveAllAsync(kind, parse.GetValue(option), CancellationToken);
+        Resolver.ResolveAllAsync(kind, parse.GetValue(option), CancellationToken);
 }

@@ -6,10 +6,11 @@ namespace Lightshield.Cli.Admin;
 /// (a version number) or a name
 /// must match exactly one item of the list (without regard to case); for items without names, the start of an id
 /// (at least four characters) must match exactly one. No match, or several, is an <see cref="AdminException"/> that
-/// says which items were meant.</summary>
+/// says which items were meant. Each list is fetched once per resolver, however many names are looked up in it.</summary>
 public sealed class ItemResolver(CenterApiClient api)
 {
     private const int ShortestIdPrefix = 4;
+    private readonly Dictionary<string, List<JsonElement>> _lists = new(StringComparer.Ordinal);
 
     public async Task<string> ResolveAsync(ItemKind kind, string typed, CancellationToken cancellationToken)
     {
@@ -23,7 +24,11 @@ public sealed class ItemResolver(CenterApiClient api)
         {
             return id.ToString();
         }
-        var items = Items(await api.GetAsync(kind.ListPath, cancellationToken).ConfigureAwait(false));
+        if (!_lists.TryGetValue(kind.ListPath, out var items))
+        {
+            items = Items(await api.GetAsync(kind.ListPath, cancellationToken).ConfigureAwait(false));
+            _lists[kind.ListPath] = items;
+        }
         var matches = items.Where(item => Text(item, kind.IdField) is { } itemId && string.Equals(itemId, text, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count == 0)
         {
