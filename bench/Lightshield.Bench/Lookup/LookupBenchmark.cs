@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Lightshield.Bench.Support;
 using Lightshield.Client;
+using Lightshield.Svm.Sharing;
 using Lightshield.Svm.Workers;
 using Lightshield.Verdicts;
 using Microsoft.Extensions.DependencyInjection;
@@ -118,6 +119,9 @@ internal static class LookupBenchmark
     private static async Task PopulateAsync(BenchServer server, FileKey[] keys, CancellationToken cancellationToken)
     {
         var cache = server.Services.GetRequiredService<IVerdictCache>();
+        // As if the bench's tenant had uploaded each file: the scan server gives a tenant only verdicts of content it
+        // has shown it holds (ContentPresence), and the look-ups measured are hits with that check included.
+        var presence = server.Services.GetRequiredService<ContentPresence>();
         var version = server.Services.GetRequiredService<ScanWorkers>().Database.Version;
         var md5 = new byte[16];
         var now = TimeProvider.System.GetUtcNow();
@@ -125,6 +129,7 @@ internal static class LookupBenchmark
         {
             var verdict = i % 100 == 0 ? Verdict.Infected("Lightshield.Bench.Sample", version, now) : Verdict.Clean(version, now);
             await cache.StoreAsync(keys[i], md5, verdict, cancellationToken);
+            presence.Uploaded(Tenant, keys[i]);
         }
     }
 
