@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using Lightshield.Testing;
 
 namespace Lightshield.Verdicts.Tests;
 
@@ -11,31 +11,7 @@ public sealed class VerdictCacheMetricsTests
     {
         using var meterFactory = new TestMeterFactory();
         using var metrics = new VerdictCacheMetrics(meterFactory);
-        var measurements = new List<(string Instrument, long Value, string? Tier)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == VerdictInstrumentNames.MeterName)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            string? tier = null;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == VerdictInstrumentNames.TierTag)
-                {
-                    tier = tag.Value as string;
-                }
-            }
-            lock (measurements)
-            {
-                measurements.Add((instrument.Name, value, tier));
-            }
-        });
-        listener.Start();
+        using var recorded = new MeterRecorder(meterFactory, VerdictInstrumentNames.MeterName);
         using var cache = new TieredVerdictCache(default, new VerdictCacheOptions { L1Capacity = 2 }, metrics: metrics)
         {
             CurrentDatabaseVersion = "db-1",
@@ -47,12 +23,11 @@ public sealed class VerdictCacheMetricsTests
             await cache.StoreAsync(file.Key, file.Md5, Verdict.Clean("db-1", ScannedAt));
         }
         await cache.LookupAsync([.. files.Select(file => file.Key)]);
-        listener.RecordObservableInstruments();
 
-        long Sum(string instrument) => measurements.Where(m => m.Instrument == instrument && m.Tier == VerdictInstrumentNames.TierL1).Sum(m => m.Value);
-        Assert.Equal(2, Sum(VerdictInstrumentNames.Hits));
-        Assert.Equal(1, Sum(VerdictInstrumentNames.Misses));
-        Assert.Equal(1, Sum(VerdictInstrumentNames.Evictions));
-        Assert.Equal(2, Sum(VerdictInstrumentNames.Entries));
+        KeyValuePair<string, object?> l1 = new(VerdictInstrumentNames.TierTag, VerdictInstrumentNames.TierL1);
+        Assert.Equal(2, recorded.Sum(VerdictInstrumentNames.Hits, l1));
+        Assert.Equal(1, recorded.Sum(VerdictInstrumentNames.Misses, l1));
+        Assert.Equal(1, recorded.Sum(VerdictInstrumentNames.Evictions, l1));
+        Assert.Equal(2, recorded.Observe(VerdictInstrumentNames.Entries, l1));
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using Lightshield.Testing;
 using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
@@ -35,7 +35,7 @@ public sealed class VerdictIntegrityTests(RedisFixture redis) : IAsyncLifetime
     {
         using var meterFactory = new TestMeterFactory();
         using var metrics = new VerdictCacheMetrics(meterFactory);
-        var unauthenticated = CountL2Errors(meterFactory, VerdictInstrumentNames.ErrorUnauthenticated);
+        using var recorded = new MeterRecorder(meterFactory, VerdictInstrumentNames.MeterName);
         var server = ScanServer(metrics: metrics);
         var malware = TestFiles.Make("malware a tenant wants everyone to open");
         var key = server.L2!.Keys.Entry(Profile, malware.Key);
@@ -52,7 +52,7 @@ public sealed class VerdictIntegrityTests(RedisFixture redis) : IAsyncLifetime
         Assert.Null(otherKey);
         Assert.Equal(2, server.L2.Unauthenticated);
         Assert.Equal(0, server.L2.Malformed);
-        Assert.Equal(2, unauthenticated());
+        Assert.Equal(2, recorded.Sum(VerdictInstrumentNames.L2Errors, new(VerdictInstrumentNames.ErrorTag, VerdictInstrumentNames.ErrorUnauthenticated)));
         Assert.Equal(0, server.L1.Count);
     }
 
@@ -248,32 +248,5 @@ public sealed class VerdictIntegrityTests(RedisFixture redis) : IAsyncLifetime
         // Empty: accept stores of any database version, so that both writers reach Redis.
         cache.CurrentDatabaseVersion = "";
         return cache;
-    }
-
-    private static Func<long> CountL2Errors(TestMeterFactory meterFactory, string error)
-    {
-        long count = 0;
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == meterFactory && instrument.Name == VerdictInstrumentNames.L2Errors)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == VerdictInstrumentNames.ErrorTag && Equals(tag.Value, error))
-                {
-                    Interlocked.Add(ref count, value);
-                }
-            }
-        });
-        listener.Start();
-        return () => Interlocked.Read(ref count);
     }
 }
