@@ -8,14 +8,19 @@ using Lightshield.FleetBench.Reporting;
 namespace Lightshield.FleetBench;
 
 internal sealed record FleetBenchSettings(FleetSpec Fleet, SignatureDatabaseSpec Database, string Work, string[] Modes, string Output, string Name,
-    string Command);
+    string Command, int Tenants = 0, int MinTenantsToShare = 3)
+{
+    /// <summary>Tenants of the <see cref="LightshieldMode.ManyTenants"/> mode: as asked, or one per VM.</summary>
+    public int TenantsOrOnePerVm => Tenants > 0 ? Tenants : Fleet.Vms;
+}
 
 /// <summary>Builds (or reuses) the fleet and the database, runs every mode on them in turn, compares and writes the results.</summary>
 internal static class FleetBenchmark
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static IFleetMode[] AllModes => [new ClassicMode(), new CentralClamdMode(), new LightshieldMode()];
+    public static IFleetMode[] AllModes(FleetBenchSettings settings) => [new ClassicMode(), new CentralClamdMode(), new LightshieldMode(),
+        new LightshieldMode(LightshieldMode.ManyTenants, settings.TenantsOrOnePerVm, settings.MinTenantsToShare)];
 
     public static async Task<int> RunAsync(FleetBenchSettings settings, CancellationToken cancellationToken)
     {
@@ -32,7 +37,7 @@ internal static class FleetBenchmark
         log.WriteLine($"classic engine load alone: {engineLoad.CpuSeconds:0.0} CPU s, {engineLoad.PeakMemoryBytes / 1048576.0:N0} MiB peak");
 
         var run = new FleetRun(fleet, database, Path.Combine(settings.Work, "scratch"), log);
-        var modes = AllModes.Where(m => settings.Modes.Contains(m.Name)).ToList();
+        var modes = AllModes(settings).Where(m => settings.Modes.Contains(m.Name)).ToList();
         var scans = new List<ScanMeasurement>();
         foreach (var mode in modes)
         {
@@ -47,10 +52,11 @@ internal static class FleetBenchmark
 
         var rows = scans.Select(s => ScanRow.From(s, scans.FirstOrDefault(c => c.Mode == "classic" && c.Scan == s.Scan) ?? s)).ToList();
         var detections = FleetAnalysis.CompareDetections(scans, fleet.Planted);
+        ModeSummary[] summaries = [.. modes.Select(m => new ModeSummary(m.Name, m.Description))];
         var results = new FleetResults(settings.Command, startedAt, Commit(), Environment.ProcessorCount, loadBefore, ProcessProbe.LoadAverage(),
             new FleetSummary(fleet.Vms.Count, fleet.Files, fleet.Bytes, settings.Fleet.SharedPercent, settings.Fleet.BaseMegabytes, fleet.Planted.Count),
-            DatabaseDescription(settings.Database), engineLoad, [.. modes.Select(m => new ModeSummary(m.Name, m.Description))], rows,
-            FleetAnalysis.Targets(rows, detections), detections);
+            DatabaseDescription(settings.Database), engineLoad, summaries, rows, FleetAnalysis.Targets(rows, detections), detections,
+            FleetAnalysis.Sharing(rows, summaries));
 
         Directory.CreateDirectory(settings.Output);
         var basePath = Path.Combine(settings.Output, settings.Name);

@@ -28,16 +28,27 @@ internal static class FleetCommand
             DefaultValueFactory = _ => "/var/tmp/lightshield-fleet-bench",
         };
         var modes = new ListOption("--modes", "Modes to run, in this order", ["classic", "central-clamd", "lightshield"]);
-        modes.AcceptOnlyFromAmong("classic", "central-clamd", "lightshield");
+        modes.AcceptOnlyFromAmong("classic", "central-clamd", "lightshield", "lightshield-tenants");
+        var tenants = new Option<int>("--tenants")
+        {
+            Description = "Tenants the VMs are spread over in the lightshield-tenants mode; 0 = one tenant per VM",
+        };
+        var shareAfter = new Option<int>("--share-after")
+        {
+            Description = "K of the lightshield-tenants mode: tenants that must have uploaded content before its verdict is shared across tenants",
+            DefaultValueFactory = _ => 3,
+        };
+        tenants.AcceptRange(0, 10_000);
+        shareAfter.AcceptRange(1, 1000);
         var output = new Option<string>("--output") { Description = "Directory for the JSON, Markdown and PNG results", DefaultValueFactory = _ => "docs/benchmarks" };
         var name = new Option<string>("--name") { Description = "File name (without extension) of the results", DefaultValueFactory = _ => "fleet" };
         var command = new Command("run", """
             Builds a fleet of VM directories from one base image and scans it twice (the second time unchanged) with a
             per-VM ClamAV (clamscan), a central clamd fed by clamdscan --stream, and Lightshield (one scan server, one
-            agent process per VM); reports CPU, bytes read, network bytes, summed peak memory, wall time and detections.
+            agent process per VM; lightshield-tenants: the same with the VMs in several tenants); reports CPU, bytes read, network bytes, summed peak memory, wall time and detections.
             """)
         {
-            vms, baseMb, shared, maxFileMb, sources, seed, hashes, bodies, work, modes, output, name,
+            vms, baseMb, shared, maxFileMb, sources, seed, hashes, bodies, work, modes, tenants, shareAfter, output, name,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +58,8 @@ internal static class FleetCommand
                     parse.GetValue(seed)),
                 new SignatureDatabaseSpec(parse.GetValue(hashes), parse.GetValue(bodies)),
                 Path.GetFullPath(parse.GetValue(work)!), [.. modes.ValueIn(parse)], Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(name)!,
-                $"dotnet run -c Release --project bench/Lightshield.FleetBench -- run {string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value))}".TrimEnd());
+                $"dotnet run -c Release --project bench/Lightshield.FleetBench -- run {string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value))}".TrimEnd(),
+                parse.GetValue(tenants), parse.GetValue(shareAfter));
             return await FleetBenchmark.RunAsync(settings, cancellationToken);
         });
         return command;

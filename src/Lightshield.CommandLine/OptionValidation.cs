@@ -21,4 +21,18 @@ public static class OptionValidation
         });
         return option;
     }
+
+    /// <summary>The value must lie within [<paramref name="minimum"/>, <paramref name="maximum"/>]; otherwise a one-line error.</summary>
+    public static Option<int> AcceptRange(this Option<int> option, int minimum, int maximum)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < minimum || value > maximum)
+            {
+                result.AddError($"{option.Name}: {value} is out of range ({minimum} to {maximum})");
+            }
+        });
+        return option;
+    }
 }

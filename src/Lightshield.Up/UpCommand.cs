@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lightshield.CommandLine;
 using Lightshield.Engine;
 using Lightshield.Svm.Hosting;
 using Microsoft.Extensions.Options;
@@ -28,13 +29,7 @@ public static class UpCommand
                 + "0 picks free ports",
             DefaultValueFactory = _ => UpSettings.DefaultPortBase,
         };
-        portBase.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65532)
-            {
-                result.AddError("--port-base must be 0 or a port from 1 to 65532.");
-            }
-        });
+        portBase.AcceptRange(0, 65532);
         var database = new Option<string?>("--database", "-d")
         {
             Description = "Signature database the scan server starts with on first run, copied into the data directory (default: the starter "

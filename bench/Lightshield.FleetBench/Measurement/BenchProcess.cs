@@ -4,8 +4,9 @@ namespace Lightshield.FleetBench.Measurement;
 
 /// <summary>
 /// A process started by the benchmark (a ClamAV program, a scan server, an agent): its output is kept, and its peak
-/// resident memory is sampled every 100 ms while it runs, so that the peak of a process that has exited is known too
-/// (VmHWM only rises; the last sample misses at most the last 100 ms).
+/// memory is sampled every 100 ms while it runs, so that the peak of a process that has exited is known too (VmHWM
+/// only rises; the last sample misses at most the last 100 ms). Its CPU and memory include its descendants: the scan
+/// server's libclamav runs in sandboxed worker processes it starts.
 /// </summary>
 internal sealed class BenchProcess : IAsyncDisposable
 {
@@ -33,7 +34,8 @@ internal sealed class BenchProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Peak resident memory in bytes: the live VmHWM, or the last sample after exit.</summary>
+    /// <summary>Peak memory in bytes: the larger of the process's own VmHWM and the highest sampled proportional set size
+    /// of the process with its descendants (which counts pages they share once); the last sample after exit.</summary>
     public long PeakResidentBytes => Math.Max(Volatile.Read(ref _peak), _process.HasExited ? 0 : ProcessProbe.PeakResidentBytes(_process.Id));
 
     public static BenchProcess Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
@@ -50,8 +52,8 @@ internal sealed class BenchProcess : IAsyncDisposable
         return new BenchProcess(Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start")) { Name = Path.GetFileName(file) };
     }
 
-    /// <summary>CPU seconds used so far (the process must still run).</summary>
-    public double CpuSeconds => ProcessProbe.CpuSeconds(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>CPU seconds used so far by the process and its descendants (the process must still run).</summary>
+    public double CpuSeconds => ProcessProbe.TreeCpuSeconds(_process.Id);
 
     /// <summary>Starts a new peak: VmHWM is reset to the current resident set.</summary>
     public void ResetPeak()
@@ -118,7 +120,7 @@ internal sealed class BenchProcess : IAsyncDisposable
             {
                 if (!_process.HasExited)
                 {
-                    var peak = ProcessProbe.PeakResidentBytes(_process.Id);
+                    var peak = Math.Max(ProcessProbe.PeakResidentBytes(_process.Id), ProcessProbe.TreeProportionalBytes(_process.Id));
                     if (peak > Volatile.Read(ref _peak))
                     {
                         Volatile.Write(ref _peak, peak);

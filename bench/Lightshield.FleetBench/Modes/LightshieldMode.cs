@@ -14,13 +14,21 @@ namespace Lightshield.FleetBench.Modes;
 /// cache) and one real <c>lightshield-agent</c> process per VM, each given an on-demand scan of its VM directory, all
 /// VMs at once. The first scan includes the scan server's start (engine load) and the agents' start; in the second,
 /// all are running and the agents' local index tells them which files are unchanged. Both programs run as a deployment
-/// ships them (<see cref="Deployables"/>).
+/// ships them (<see cref="Deployables"/>). With <paramref name="tenants"/> above one, VM i belongs to tenant i mod
+/// tenants, and the scan server gives a tenant a cached verdict only for content it uploaded itself or that
+/// <paramref name="minTenantsToShare"/> tenants uploaded (docs/scan-server.md, "Sharing without an oracle"): what
+/// that rule costs on a fleet made from one base image.
 /// </summary>
-internal sealed partial class LightshieldMode : IFleetMode
+internal sealed partial class LightshieldMode(string name = LightshieldMode.SingleTenant, int tenants = 1, int minTenantsToShare = 3) : IFleetMode
 {
-    public string Name => "lightshield";
+    public const string SingleTenant = "lightshield";
+    public const string ManyTenants = "lightshield-tenants";
 
-    public string Description => "one lightshield-svm (TLS) for the fleet, one lightshield-agent process per VM, all VMs at once";
+    public string Name => name;
+
+    public string Description => tenants <= 1
+        ? "one lightshield-svm (TLS) for the fleet, one lightshield-agent process per VM, all VMs at once"
+        : $"as lightshield, the VMs spread over {tenants} tenants, a verdict shared across tenants once {minTenantsToShare} tenants uploaded the content";
 
     public async Task<IReadOnlyList<ScanMeasurement>> RunAsync(FleetRun run, CancellationToken cancellationToken)
     {
@@ -37,15 +45,15 @@ internal sealed partial class LightshieldMode : IFleetMode
         await using var server = BenchProcess.Start("dotnet", [
             svmBinary, "--Svm:Listen=127.0.0.1:0", "--Svm:Plaintext=false", "--Svm:OpsListen=", "--Svm:WatchDatabase=false",
             $"--Svm:DataDirectory={Directory.CreateDirectory(Path.Combine(state, "svm")).FullName}", $"--Svm:DatabaseDirectory={run.Database}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Lightshield=Error"]);
+            $"--Svm:Sharing:MinTenantsToShare={minTenantsToShare}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Lightshield=Error"]);
         try
         {
             var ready = ReadyLine().Match(await server.WaitForOutputAsync("ready grpc=", TimeSpan.FromMinutes(10), cancellationToken));
             var address = new Uri(ready.Groups["grpc"].Value);
-            foreach (var vm in run.Fleet.Vms)
+            foreach (var (vm, index) in run.Fleet.Vms.Select((vm, index) => (vm, index)))
             {
                 agents.Add(BenchProcess.Start("dotnet", [
-                    agentBinary,
+                    agentBinary, $"--Agent:Tenant=tenant-{index % Math.Max(1, tenants)}",
                     $"--Agent:ScanServers:0:Address={address}", $"--Agent:ScanServers:0:CertificateSha256={ready.Groups["cert"].Value}",
                     $"--Agent:StateDirectory={Directory.CreateDirectory(Path.Combine(state, vm)).FullName}",
                     "--Agent:ReadRateMegabytesPerSecond=0", $"--Agent:HypervisorHost=fleet-host", $"--Actions:AgentId={vm}",

@@ -1,5 +1,6 @@
 using Lightshield.FleetBench.Fleet;
 using Lightshield.FleetBench.Measurement;
+using Lightshield.FleetBench.Modes;
 
 namespace Lightshield.FleetBench.Reporting;
 
@@ -40,5 +41,20 @@ internal static class FleetAnalysis
             targets.Add(new("lightshield CPU / classic CPU, second scan", ls2.CpuRatio, "≤ 0.02", ls2.CpuRatio <= 0.02));
         }
         return targets;
+    }
+
+    /// <summary>The sharing rule's cost, when both Lightshield modes ran.</summary>
+    public static SharingCost? Sharing(IReadOnlyList<ScanRow> rows, IReadOnlyList<ModeSummary> modes)
+    {
+        var single = rows.FirstOrDefault(r => r is { Mode: LightshieldMode.SingleTenant, Scan: 1 });
+        var many = rows.FirstOrDefault(r => r is { Mode: LightshieldMode.ManyTenants, Scan: 1 });
+        if (single is null || many is null)
+        {
+            return null;
+        }
+        var classic = rows.FirstOrDefault(r => r is { Mode: "classic", Scan: 1 });
+        double? kept = classic is null ? null : (classic.CpuSeconds - many.CpuSeconds) / (classic.CpuSeconds - single.CpuSeconds);
+        return new SharingCost(modes.First(m => m.Name == LightshieldMode.ManyTenants).Description, many.CpuSeconds / single.CpuSeconds,
+            (double)many.NetworkBytes / single.NetworkBytes, kept);
     }
 }

@@ -16,7 +16,8 @@ internal sealed record FleetResults(
     IReadOnlyList<ModeSummary> Modes,
     IReadOnlyList<ScanRow> Scans,
     IReadOnlyList<Target> Targets,
-    DetectionComparison Detections);
+    DetectionComparison Detections,
+    SharingCost? Sharing = null);
 
 internal sealed record FleetSummary(int Vms, int Files, long Bytes, double SharedPercent, double BaseMegabytes, int Planted);
 
@@ -38,3 +39,8 @@ internal sealed record Target(string What, double Actual, string Limit, bool Met
 
 /// <summary>Whether every scan of every mode found the same (VM, file) set; the differences when not.</summary>
 internal sealed record DetectionComparison(bool Identical, int Count, int PlantedFound, int Planted, IReadOnlyList<string> Differences);
+
+/// <summary>What the cross-tenant sharing rule costs on the first scan: the many-tenant Lightshield run against the
+/// single-tenant one (CPU and upload ratios), and the share of Lightshield's CPU saving over the classic mode that the
+/// many-tenant run keeps (null without a classic run).</summary>
+internal sealed record SharingCost(string Description, double CpuRatio, double NetworkRatio, double? SavingKept);

@@ -39,6 +39,14 @@ internal static class MarkdownReport
             targets.Add(target.What, N(target.Actual, "0.000"), target.Limit, target.Met ? "yes" : "**no**");
         }
         text.Append(targets).Append('\n');
+        if (results.Sharing is { } sharing)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Sharing across tenants ({sharing.Description}), first scan against the single-tenant run: CPU {Ratio(sharing.CpuRatio)}, uploads {Ratio(sharing.NetworkRatio)}")
+                .Append(sharing.SavingKept is { } kept
+                    ? FormattableString.Invariant($"; it keeps {kept:P0} of the single-tenant run's CPU saving over the classic mode.\n\n")
+                    : ".\n\n");
+        }
         var d = results.Detections;
         text.Append(CultureInfo.InvariantCulture,
             $"Detections: {d.Count} (VM, file) pairs, {(d.Identical ? "identical in every mode and scan" : "**not identical**")}; {d.PlantedFound} of the {d.Planted} planted files among them.\n");
