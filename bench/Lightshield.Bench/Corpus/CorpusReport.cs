@@ -59,7 +59,8 @@ internal static class CorpusReport
         }
         Console.WriteLine();
         Console.WriteLine($"{info.Files:N0} files, {Format.MiB(info.Bytes)} MiB, {rounds} rounds; ratios are the median over rounds of " +
-            "(mode ÷ baseline of the same round); CPU is this process's, plus the server process's for (b2), clamscan's for (c)");
+            "(mode ÷ baseline of the same round); CPU is this process's and its child processes' (the scan workers, the server process " +
+            "of (b2) with its workers, clamscan for (c))");
         Console.WriteLine();
         Console.Write(table);
         Console.WriteLine();

@@ -83,9 +83,9 @@ internal static class ServerMode
         await running;
         var statistics = pipeline.Statistics;
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var clientCpu = (CpuClock.Now() - cpu).Total;
+        // The server process is this process's child: its CPU, with its workers', is in the clock's children.
         var serverCpuUsed = (serverCpu?.Invoke() ?? 0) - serverCpuBefore;
-        return new ModeRun(mode, wall, clientCpu + serverCpuUsed, files, errors, detections)
+        return new ModeRun(mode, wall, (CpuClock.Now() - cpu).Total, files, errors, detections)
         {
             ServerCpuSeconds = serverCpuUsed,
             BytesUploaded = statistics.BytesUploaded,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
+using Lightshield.BenchShared;
 using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Bench.Support;
@@ -25,16 +25,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string? Fingerprint { get; }
 
-    /// <summary>CPU seconds (user + system) the server process has used so far.</summary>
-    public double CpuSeconds
-    {
-        get
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture)) / 100.0;
-        }
-    }
+    /// <summary>CPU seconds (user + system) the server process and its scan workers have used so far.</summary>
+    public double CpuSeconds => ProcessTree.TreeCpuSeconds(_process.Id);
 
     public static async Task<ServerProcess> StartAsync(string databaseDirectory, bool tls, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lightshield.BenchShared;
 
 namespace Lightshield.FleetBench.Measurement;
 
@@ -53,7 +54,7 @@ internal sealed class BenchProcess : IAsyncDisposable
     }
 
     /// <summary>CPU seconds used so far by the process and its descendants (the process must still run).</summary>
-    public double CpuSeconds => ProcessProbe.TreeCpuSeconds(_process.Id);
+    public double CpuSeconds => ProcessTree.TreeCpuSeconds(_process.Id);
 
     /// <summary>Starts a new peak: VmHWM is reset to the current resident set.</summary>
     public void ResetPeak()
@@ -120,7 +121,7 @@ internal sealed class BenchProcess : IAsyncDisposable
             {
                 if (!_process.HasExited)
                 {
-                    var peak = Math.Max(ProcessProbe.PeakResidentBytes(_process.Id), ProcessProbe.TreeProportionalBytes(_process.Id));
+                    var peak = Math.Max(ProcessProbe.PeakResidentBytes(_process.Id), ProcessTree.TreeProportionalBytes(_process.Id));
                     if (peak > Volatile.Read(ref _peak))
                     {
                         Volatile.Write(ref _peak, peak);

@@ -1,3 +1,5 @@
+using Lightshield.BenchShared;
+
 namespace Lightshield.FleetBench.Measurement;
 
 /// <summary>
@@ -17,13 +19,13 @@ internal sealed class CpuWindow
     }
 
     public static CpuWindow Start(IEnumerable<BenchProcess> running) =>
-        new(ProcessProbe.CpuSeconds("self", children: true), running.ToDictionary(p => p.Id, p => p.CpuSeconds));
+        new(ProcessTree.CpuSeconds("self", children: true), running.ToDictionary(p => p.Id, p => p.CpuSeconds));
 
     /// <summary>CPU seconds <paramref name="process"/> (running at start or started since) has used since <see cref="Start"/>.</summary>
     public double Growth(BenchProcess process) => process.CpuSeconds - _running.GetValueOrDefault(process.Id);
 
     /// <summary>CPU seconds since <see cref="Start"/>; <paramref name="running"/> are the mode's processes still alive.</summary>
     public double Stop(IEnumerable<BenchProcess> running) =>
-        ProcessProbe.CpuSeconds("self", children: true) - _children
+        ProcessTree.CpuSeconds("self", children: true) - _children
         + running.Sum(p => p.CpuSeconds - _running.GetValueOrDefault(p.Id));
 }
