@@ -126,14 +126,14 @@ as alice agents list
 expect_text tour-vm-1
 expect_text tour-vm-2
 
-step "PROVIDER imports a signature version that adds a hash signature, and promotes it"
+step "PROVIDER imports a signature version that adds a hash signature, signed with the offline update key, and promotes it"
 sample="$work/tour-sample.bin"
 head -c 6000 /dev/urandom >"$sample"
 mkdir "$work/signatures"
 cp signatures/* "$work/signatures/"
 rm -f "$work/signatures/"*.md
 printf '%s:%s:Lightshield.Tour.Sample\n' "$(sha256sum "$sample" | cut -d' ' -f1)" "$(stat -c %s "$sample")" >"$work/signatures/tour.hsb"
-as provider updates import "$work/signatures" --description "tour: the hash of one sample file" --json
+as provider updates import "$work/signatures" --sign-with "$work/up/update-signing.key" --description "tour: the hash of one sample file" --json
 expect_status 0
 version=$(field 'd["version"]["id"]')
 as provider updates promote "$version"

@@ -126,6 +126,7 @@ public static class UpCommand
         table.AddRow("Local agent", Markup.Escape($"{ready.AgentId} (group {UpCredentials.AgentGroupName}, state {ready.AgentStateDirectory})"));
         table.AddRow("Demo files (EICAR, scanned at first start)", Markup.Escape(ready.DemoFiles));
         table.AddRow("Credentials file", Markup.Escape(UpCredentials.PathIn(ready.DataDirectory)));
+        table.AddRow("Update signing key (provider)", Markup.Escape(Path.Combine(ready.DataDirectory, UpStack.UpdateSigningKeyName)));
         console.Write(new Panel(table).Header("Lightshield is up").Expand());
 
         var login = $"./lightshield login --center {rest}";
@@ -136,6 +137,8 @@ public static class UpCommand
         console.MarkupLine("  ./lightshield tasks list");
         console.MarkupLine("  ./lightshield events list");
         console.MarkupLine(Markup.Escape($"  {login} --user {UpCredentials.ProviderAdminUserName}      # provider: tenants, segments, audit"));
+        console.MarkupLine(Markup.Escape($"  ./lightshield updates import DIR --sign-with {Path.Combine(ready.DataDirectory, UpStack.UpdateSigningKeyName)}"
+            + "      # provider: a signed signature set"));
         console.MarkupLine("  ./lightshield scan PATH      # a one-off scan with a private scan server (reports only, moves nothing)");
         console.MarkupLine("Press Ctrl+C to stop.");
     }

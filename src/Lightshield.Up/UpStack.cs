@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
 using Lightshield.Agent.Center;
 using Lightshield.Agent.Hosting;
 using Lightshield.Center.Hosting;
@@ -51,9 +52,30 @@ internal sealed class UpStack : IAsyncDisposable
 
     /// <summary>The verdict key of this one-machine site, made once (32 random bytes, base64, mode 0600). A second
     /// <c>up</c> sharing the same Redis signs with its own key, so each ignores the other's entries.</summary>
-    private static string VerdictKeyFile(string data)
+    private static string VerdictKeyFile(string data) =>
+        PrivateFile(data, "verdict.key", () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
+    /// <summary>The provider's update signing key of this one-machine site (<c>DATA/update-signing.key</c>, made once):
+    /// its scan server applies only the versions signed with it (<c>lightshield updates import --sign-with
+    /// DATA/update-signing.key</c>). A deployment keeps this key offline. Returns the public key scan servers trust.</summary>
+    internal static string UpdateSigningPublicKey(string data)
     {
-        var path = Path.Combine(data, "verdict.key");
+        var path = PrivateFile(data, UpdateSigningKeyName, () =>
+        {
+            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return created.ExportPkcs8PrivateKeyPem();
+        });
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        return Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+    }
+
+    internal const string UpdateSigningKeyName = "update-signing.key";
+
+    /// <summary><paramref name="name"/> in <paramref name="data"/>, created once with <paramref name="content"/> (mode 0600).</summary>
+    private static string PrivateFile(string data, string name, Func<string> content)
+    {
+        var path = Path.Combine(data, name);
         if (!File.Exists(path))
         {
             using var file = new FileStream(path, new FileStreamOptions
@@ -62,7 +84,7 @@ internal sealed class UpStack : IAsyncDisposable
                 Access = FileAccess.Write,
                 UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
             });
-            file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+            file.Write(System.Text.Encoding.ASCII.GetBytes(content()));
         }
         return path;
     }
@@ -124,6 +146,7 @@ internal sealed class UpStack : IAsyncDisposable
             // As a deployed scan server does: it follows the center's update mirror and rollouts, at a pace one machine
             // can watch (a deployment checks every few minutes).
             ["Svm:CenterUpdates"] = "true",
+            ["Svm:TrustedUpdateKeys:0"] = UpdateSigningPublicKey(data),
             ["Svm:UpdatePollInterval"] = "00:00:10",
             ["Logging:LogLevel:Default"] = _settings.LogLevel,
         });

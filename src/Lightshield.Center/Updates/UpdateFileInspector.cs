@@ -16,6 +16,7 @@ public sealed record InspectedUpdateFile(string Name, string Format, string Sha2
 public static partial class UpdateFileInspector
 {
     public const int HeaderLength = 512;
+    private const long MaxSignatureFileBytes = 2 * 1024 * 1024;
 
     public static InspectedUpdateFile Inspect(string name, string path)
     {
@@ -34,6 +35,7 @@ public static partial class UpdateFileInspector
         {
             "cvd" or "cld" => Container(name, format, path, sha256, length),
             "cdiff" => Cdiff(name, sha256, length),
+            UpdateFileNames.SignatureFormat => Signature(name, path, sha256, length),
             _ => new InspectedUpdateFile(name, format, sha256, length, null, CountTextSignatures(name, format, path), null, Distributed: true),
         };
     }
@@ -71,6 +73,17 @@ public static partial class UpdateFileInspector
             }
         }
         return new InspectedUpdateFile(name, format, sha256, length, parsed.Version, parsed.Signatures, parsed.BuildTime, Distributed: true);
+    }
+
+    /// <summary>The provider's signature over the set: only its form is checked here (the center does not hold the
+    /// provider's key; each scan server verifies it).</summary>
+    private static InspectedUpdateFile Signature(string name, string path, string sha256, long length)
+    {
+        if (length > MaxSignatureFileBytes || !File.ReadLines(path).First().StartsWith("lightshield-update-signature ", StringComparison.Ordinal))
+        {
+            throw new UpdateImportException($"'{name}' is not a Lightshield update signature (`lightshield updates import --sign-with KEY` makes one)");
+        }
+        return new InspectedUpdateFile(name, UpdateFileNames.SignatureFormat, sha256, length, null, null, null, Distributed: true);
     }
 
     private static InspectedUpdateFile Cdiff(string name, string sha256, long length)

@@ -88,7 +88,9 @@ public sealed class UpdateMirror(CenterDbContext db, UpdateStore store, AuditLog
             DateTimeOffset? BuildTime, bool Distributed)>(StringComparer.OrdinalIgnoreCase);
         if (latest is not null && !replace)
         {
-            foreach (var kept in await db.Set<UpdateVersionFile>().Where(f => f.VersionId == latest.Id && f.Distributed).ToListAsync(cancellationToken))
+            // The newest version's signature covers its own set, not this one: a merged version is signed anew or not at all.
+            foreach (var kept in await db.Set<UpdateVersionFile>()
+                         .Where(f => f.VersionId == latest.Id && f.Distributed && f.Format != UpdateFileNames.SignatureFormat).ToListAsync(cancellationToken))
             {
                 files[kept.Name] = (kept.Name, kept.Format, kept.Sha256, kept.Length, kept.DatabaseVersion, kept.Signatures, kept.BuildTime, true);
             }
@@ -97,14 +99,18 @@ public sealed class UpdateMirror(CenterDbContext db, UpdateStore store, AuditLog
         {
             files[file.Name] = (file.Name, file.Format, file.Sha256, file.Length, file.DatabaseVersion, file.Signatures, file.BuildTime, file.Distributed);
         }
-        var distributed = files.Values.Where(f => f.Distributed).ToList();
+        // What scan servers load: the signature file travels with the set but is not part of the database.
+        var distributed = files.Values.Where(f => f.Distributed && f.Format != UpdateFileNames.SignatureFormat).ToList();
+        var signature = files.Values.FirstOrDefault(f => f.Format == UpdateFileNames.SignatureFormat).Sha256;
         if (distributed.Count == 0)
         {
             throw new UpdateImportException(
                 "the version would hold no file a scan server loads: applying .cdiff files is not supported, import the database's .cld or .cvd");
         }
         var databaseVersion = SignatureSetVersion.Of(distributed.Select(f => (f.Name, f.Length, f.Sha256, f.Format is "cvd" or "cld" ? f.DatabaseVersion : null)));
-        if (latest is not null && latest.DatabaseVersion == databaseVersion && imported.All(f => f.Distributed))
+        if (latest is not null && latest.DatabaseVersion == databaseVersion && imported.All(f => f.Distributed)
+            && signature == await db.Set<UpdateVersionFile>().Where(f => f.VersionId == latest.Id && f.Format == UpdateFileNames.SignatureFormat)
+                .Select(f => f.Sha256).FirstOrDefaultAsync(cancellationToken))
         {
             throw new UpdateImportException($"nothing changed: version {latest.Id} already holds exactly these files");
         }

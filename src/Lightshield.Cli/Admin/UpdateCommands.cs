@@ -2,8 +2,8 @@ using System.CommandLine;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield updates import|list|show|promote|rollback|status|hosts|tenants</c> (provider): the update
-/// mirror, the staged rollout and update status.</summary>
+/// <summary><c>lightshield updates import|list|show|promote|rollback|status|hosts|tenants|signing-key</c> (provider):
+/// the update mirror, the staged rollout, update status and the offline signing key.</summary>
 public static class UpdateCommands
 {
     private static readonly Column[] VersionColumns =
@@ -49,6 +49,7 @@ public static class UpdateCommands
         var group = new AdminGroup("updates", "Signature updates (provider): mirror versions, staged rollout, status per scan server and tenant",
             environment);
         AddImport(group);
+        group.Command.Add(UpdateSigning.CreateKeyCommand());
         group.List("List imported versions, newest first", "updates/versions", VersionColumns);
         var id = AdminGroup.IdArgument(ItemKind.Version);
         group.Add("show", "Show a version and its files", [id], async run =>
@@ -102,7 +103,12 @@ public static class UpdateCommands
         };
         var description = new Option<string?>("--description") { Description = "What this version is (shown in lists)" };
         var replace = new Option<bool>("--replace") { Description = "The files are the whole set (default: they add to or replace files of the newest version)" };
-        group.Add("import", "Import signature files as a new version of the update mirror", [paths, description, replace], async run =>
+        var signWith = new Option<string?>("--sign-with")
+        {
+            Description = "Sign the set with this update signing key (scan servers apply only signed sets); implies --replace, since a "
+                + "signature covers the whole set",
+        };
+        group.Add("import", "Import signature files as a new version of the update mirror", [paths, description, replace, signWith], async run =>
         {
             var files = new List<string>();
             foreach (var path in run.Value(paths) ?? [])
@@ -124,8 +130,24 @@ public static class UpdateCommands
             {
                 throw new AdminException("no signature files to import");
             }
-            var detail = await run.Api.PostFilesAsync("updates/versions" + QueryString.Of(("replace", run.Value(replace) ? "true" : null)), files,
-                new Dictionary<string, string?> { ["description"] = run.Value(description) }, run.CancellationToken).ConfigureAwait(false);
+            var key = run.Value(signWith);
+            // .cdiff files are kept by the mirror but never sent to scan servers: the signature covers what they load.
+            var signature = key is null ? null : UpdateSigning.Sign([.. files.Where(f => !f.EndsWith(".cdiff", StringComparison.OrdinalIgnoreCase))], key,
+                DateTimeOffset.UtcNow);
+            System.Text.Json.JsonElement detail;
+            try
+            {
+                detail = await run.Api.PostFilesAsync("updates/versions" + QueryString.Of(("replace", run.Value(replace) || key is not null ? "true" : null)),
+                    signature is null ? files : [.. files, signature], new Dictionary<string, string?> { ["description"] = run.Value(description) },
+                    run.CancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (signature is not null)
+                {
+                    Directory.Delete(Path.GetDirectoryName(signature)!, recursive: true);
+                }
+            }
             var version = detail.GetProperty("version");
             run.Output.Result($"imported version {version.GetProperty("id").GetInt64()} ({files.Count} file(s), database version "
                 + $"{version.GetProperty("databaseVersion").GetString()})", detail, version, VersionColumns);

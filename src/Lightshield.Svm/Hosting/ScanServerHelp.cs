@@ -25,6 +25,9 @@ internal static class ScanServerHelp
           --Svm:RedisTimeout=00:00:00.5    longest wait for Redis before answering from L1 alone
           --Svm:CacheCapacity=N            L1 verdict cache entries (default 1000000, ~100 bytes each)
           --Svm:CenterUpdates=false        with Svm:Center: do not take signature updates from the center
+          --Svm:TrustedUpdateKeys:0=KEY    public key of the provider's update signing key (base64, from
+                                           `lightshield updates signing-key create`); required for center updates:
+                                           only sets signed with it are applied
           --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
           --Svm:Admission:SharedScanWait=00:01:00   longest wait for another request's scan of the same content
                                            once it runs, before scanning the content itself

@@ -110,6 +110,13 @@ public sealed record SvmOptions
     /// version's files. Default true (no effect without a center).</summary>
     public bool CenterUpdates { get; init; } = true;
 
+    /// <summary>Public keys of the provider's update signing key (base64 SubjectPublicKeyInfo, ECDSA P-256, as
+    /// <c>lightshield updates signing-key create</c> prints them). A center version is applied only if its
+    /// <c>lightshield-update.sig</c> verifies under one of them and lists exactly the version's files, so the center
+    /// (or anything between) cannot change a signature set. Required with <see cref="Center"/> and
+    /// <see cref="CenterUpdates"/>.</summary>
+    public IReadOnlyList<string> TrustedUpdateKeys { get; init; } = [];
+
     /// <summary>Update check period until the center sends its own (±20 % jitter). Default 5 minutes.</summary>
     public TimeSpan UpdatePollInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -37,6 +37,17 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
                     + "set Svm:Center (keys come with its heartbeat answers), add the center's credential public key, or listen on a loopback address.");
             }
         }
+        foreach (var key in options.TrustedUpdateKeys)
+        {
+            try
+            {
+                CredentialPublicKey.Parse(key);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"Svm:TrustedUpdateKeys entry '{Shorten(key)}' is not usable: {e.Message}.");
+            }
+        }
         foreach (var key in options.TrustedCredentialKeys)
         {
             try
@@ -53,6 +64,16 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
             if (!options.Center.IsAbsoluteUri || options.Center.Scheme is not ("https" or "http"))
             {
                 errors.Add($"Svm:Center '{options.Center}' is not an https:// address.");
+            }
+            else if (options.Center.Scheme == "http" && !options.Center.IsLoopback)
+            {
+                errors.Add($"Svm:Center '{options.Center}': http:// is accepted only on loopback; a center elsewhere is reached over https:// "
+                    + "(its certificate pinned with Svm:CenterCertificateSha256).");
+            }
+            if (options.CenterUpdates && options.TrustedUpdateKeys.Count == 0)
+            {
+                errors.Add("Svm:TrustedUpdateKeys is required to take signature updates from the center: the public key of the provider's "
+                    + "update signing key (`lightshield updates signing-key create`); or set Svm:CenterUpdates=false.");
             }
             if (string.IsNullOrWhiteSpace(options.CenterToken))
             {

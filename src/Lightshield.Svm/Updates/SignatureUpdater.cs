@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Grpc.Core;
 using Lightshield.Engine;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Updates;
 using Lightshield.Svm.Database;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Workers;
@@ -12,8 +14,10 @@ namespace Lightshield.Svm.Updates;
 /// One scan server's side of the signature update (<c>UpdateGateway</c>): check which version the center wants; fetch,
 /// under a download lease, only the files whose SHA-256 it does not hold, verifying each against the manifest; load the
 /// new set into a scratch engine; swap the database directory and hot-reload (scans in flight finish on the old engine);
-/// report. Any refusal (tampered or truncated file, engine that does not load) leaves the running database as it was and
-/// is reported to the center at the next check.
+/// report. A version is applied only if its <see cref="UpdateSignatureFile"/> verifies under a key in
+/// <paramref name="trustedKeys"/> and lists exactly the manifest's other files (checked before anything else is fetched),
+/// so neither the center nor the network can change a signature set. Any refusal (unsigned, tampered or truncated file,
+/// engine that does not load) leaves the running database as it was and is reported to the center at the next check.
 /// </summary>
 public sealed class SignatureUpdater(
     UpdateGateway.UpdateGatewayClient center,
@@ -22,8 +26,12 @@ public sealed class SignatureUpdater(
     LocalUpdateFiles files,
     ScanWorkers engine,
     DatabaseReloader reloader,
+    IReadOnlyList<CredentialPublicKey> trustedKeys,
     ILogger logger)
 {
+    /// <summary>The largest signature file accepted (10,000 files listed take about 1 MB).</summary>
+    private const long MaxSignatureFileBytes = 2 * 1024 * 1024;
+
     private long? _failedVersion;
     private string? _error;
     private bool _downloading;
@@ -59,7 +67,16 @@ public sealed class SignatureUpdater(
         try
         {
             CheckManifest(answer);
-            var missing = answer.Files.Where(f => !files.Has(f.Sha256, f.Length)).ToList();
+            var signatureEntry = answer.Files.FirstOrDefault(f => f.Name == UpdateSignatureFile.FileName) ?? throw new UpdateRefusedException(
+                $"version {target} is not signed (no {UpdateSignatureFile.FileName}): import it with `lightshield updates import --sign-with KEY`",
+                unloadable: true);
+            var verified = files.Has(signatureEntry.Sha256, signatureEntry.Length);
+            if (verified)
+            {
+                VerifySignature(answer, signatureEntry);
+            }
+            // The signature first, so that a manifest it does not cover is refused before anything else is fetched.
+            var missing = answer.Files.Where(f => !files.Has(f.Sha256, f.Length)).OrderBy(f => f == signatureEntry ? 0 : 1).ToList();
             if (missing.Count > 0)
             {
                 _downloading = true;
@@ -74,6 +91,11 @@ public sealed class SignatureUpdater(
                     foreach (var file in missing)
                     {
                         await DownloadAsync(file, lease.LeaseId, cancellationToken).ConfigureAwait(false);
+                        if (file == signatureEntry)
+                        {
+                            VerifySignature(answer, signatureEntry);
+                            verified = true;
+                        }
                     }
                 }
                 finally
@@ -81,6 +103,10 @@ public sealed class SignatureUpdater(
                     await center.ReleaseDownloadLeaseAsync(new DownloadLeaseRelease { ServerId = serverId, LeaseId = lease.LeaseId }, headers,
                         cancellationToken: CancellationToken.None).ConfigureAwait(false);
                 }
+            }
+            if (!verified)
+            {
+                VerifySignature(answer, signatureEntry);
             }
             await ApplyAsync(answer, cancellationToken).ConfigureAwait(false);
             _downloading = false;
@@ -126,6 +152,30 @@ public sealed class SignatureUpdater(
             {
                 throw new UpdateRefusedException($"the manifest of version {answer.TargetVersion} names an unusable file '{file.Name}'", unloadable: true);
             }
+        }
+    }
+
+    /// <summary>The signature file (already here) verifies under a trusted key and lists exactly the manifest's other files.</summary>
+    private void VerifySignature(UpdateCheckResponse answer, UpdateManifestEntry signatureEntry)
+    {
+        if (signatureEntry.Length > MaxSignatureFileBytes)
+        {
+            throw new UpdateRefusedException($"{UpdateSignatureFile.FileName} of version {answer.TargetVersion} is {signatureEntry.Length} bytes "
+                + $"(at most {MaxSignatureFileBytes})", unloadable: true);
+        }
+        try
+        {
+            var signature = UpdateSignatureFile.Verify(File.ReadAllText(files.PathOf(signatureEntry.Sha256)), trustedKeys);
+            var difference = UpdateSignatureFile.Difference(signature,
+                answer.Files.Where(f => f != signatureEntry).Select(f => new SignedUpdateFile(f.Name, f.Sha256, f.Length)));
+            if (difference is not null)
+            {
+                throw new UpdateSignatureException($"the manifest of version {answer.TargetVersion} is not the signed set: {difference}");
+            }
+        }
+        catch (UpdateSignatureException e)
+        {
+            throw new UpdateRefusedException($"version {answer.TargetVersion} refused: {e.Message}", unloadable: true);
         }
     }
 
@@ -175,7 +225,8 @@ public sealed class SignatureUpdater(
     {
         var staging = Path.Combine(files.Root, "staging");
         Recreate(staging);
-        foreach (var file in answer.Files)
+        var databaseFiles = answer.Files.Where(f => f.Name != UpdateSignatureFile.FileName).ToList();
+        foreach (var file in databaseFiles)
         {
             File.Copy(files.PathOf(file.Sha256), Path.Combine(staging, file.Name));
         }
@@ -196,14 +247,14 @@ public sealed class SignatureUpdater(
         {
             File.Copy(Path.Combine(directory, name), Path.Combine(backup, name));
         }
-        Swap(staging, directory, answer.Files.Select(f => f.Name).ToList(), current);
+        Swap(staging, directory, databaseFiles.Select(f => f.Name).ToList(), current);
         try
         {
             await reloader.ReloadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (EngineException e)
         {
-            Swap(backup, directory, current, answer.Files.Select(f => f.Name).ToList());
+            Swap(backup, directory, current, databaseFiles.Select(f => f.Name).ToList());
             await reloader.ReloadAsync(cancellationToken).ConfigureAwait(false);
             throw new UpdateRefusedException($"version {answer.TargetVersion} did not load into the serving engine: {e.Message}", unloadable: true);
         }

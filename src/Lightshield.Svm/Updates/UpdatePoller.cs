@@ -27,7 +27,8 @@ public sealed class UpdatePoller(IOptions<SvmOptions> options, ScanWorkers engin
         using var channel = GrpcChannels.Open(_options.Center, _options.CenterCertificateSha256);
         var headers = new Metadata { { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + _options.CenterToken } };
         var updater = new SignatureUpdater(new UpdateGateway.UpdateGatewayClient(channel), headers,
-            ScanServerIdentity.LoadOrCreate(_options.DataDirectory), new LocalUpdateFiles(_options.DataDirectory), engine, reloader, logger);
+            ScanServerIdentity.LoadOrCreate(_options.DataDirectory), new LocalUpdateFiles(_options.DataDirectory), engine, reloader,
+            [.. _options.TrustedUpdateKeys.Select(CredentialPublicKey.Parse)], logger);
         var interval = _options.UpdatePollInterval;
         // The first check comes after a random part of the interval too: a fleet restarted together spreads out.
         var next = interval * Random.Shared.NextDouble();

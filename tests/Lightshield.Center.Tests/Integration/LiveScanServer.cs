@@ -45,6 +45,7 @@ internal sealed class LiveScanServer : IAsyncDisposable
             ["Svm:CenterCertificateSha256"] = centerFingerprint,
             ["Svm:HypervisorHost"] = hypervisorHost,
             ["Svm:Segment"] = segment,
+            ["Svm:CenterUpdates"] = "false", // these tests are about scans and heartbeats; updates: Svm.Tests/Updates
             ["Svm:HeartbeatInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         });

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Updates;
+using Lightshield.Protocol.Updates;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,6 +57,7 @@ public abstract class UpdateMirrorTests<TDatabase>(CenterFixture<TDatabase> fixt
     [InlineData("tiny.cld", "is truncated")]
     [InlineData("daily.cdiff", "named DATABASE-VERSION.cdiff")]
     [InlineData("empty.ndb", "is empty")]
+    [InlineData("lightshield-update.sig", "is not a Lightshield update signature")]
     public async Task A_malformed_file_is_refused_with_a_clear_error_and_nothing_is_kept(string name, string expected)
     {
         var valid = UpdateFiles.Cvd("main", 62, 6_000_000, Built);
@@ -90,6 +94,30 @@ public abstract class UpdateMirrorTests<TDatabase>(CenterFixture<TDatabase> fixt
         var cdiff = Assert.Single(detail.Files, f => f.Format == "cdiff");
         Assert.Equal((27501, false), (cdiff.DatabaseVersion, cdiff.Distributed));
         Assert.Equal(1, detail.Version.FileCount);
+    }
+
+    [Fact]
+    public async Task A_signature_travels_with_its_set_outside_the_database_version_and_a_merged_import_drops_it()
+    {
+        var client = Center.Client(Center.ProviderToken);
+        var own = UpdateFiles.Hdb(Unique("signed"));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signature = Encoding.UTF8.GetBytes(UpdateSignatureFile.Sign([new SignedUpdateFile("provider.hdb", UpdateFiles.Sha256(own), own.Length)],
+            DateTimeOffset.UtcNow, key));
+
+        using var unsignedImport = await client.PostAsync("/api/v1/updates/versions?replace=true", UpdateFiles.Form(null, ("provider.hdb", own)));
+        var unsigned = await ReadAsync<UpdateVersionDetailResponse>(unsignedImport, HttpStatusCode.Created);
+        using var signedImport = await client.PostAsync("/api/v1/updates/versions?replace=true",
+            UpdateFiles.Form(null, ("provider.hdb", own), (UpdateSignatureFile.FileName, signature)));
+        var signed = await ReadAsync<UpdateVersionDetailResponse>(signedImport, HttpStatusCode.Created);
+        using var mergedImport = await client.PostAsync("/api/v1/updates/versions", UpdateFiles.Form(null, ("more.hdb", UpdateFiles.Hdb(Unique("more")))));
+        var merged = await ReadAsync<UpdateVersionDetailResponse>(mergedImport, HttpStatusCode.Created);
+
+        var file = Assert.Single(signed.Files, f => f.Name == UpdateSignatureFile.FileName);
+        Assert.Equal((UpdateFileNames.SignatureFormat, true), (file.Format, file.Distributed));
+        Assert.Equal((unsigned.Version.DatabaseVersion, 1), (signed.Version.DatabaseVersion, signed.Version.FileCount));
+        Assert.DoesNotContain(merged.Files, f => f.Name == UpdateSignatureFile.FileName);
+        Assert.Contains(merged.Files, f => f.Name == "provider.hdb");
     }
 
     [Fact]
