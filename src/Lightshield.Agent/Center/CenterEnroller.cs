@@ -63,14 +63,14 @@ public sealed partial class CenterEnroller(
         {
             var response = await center.Gateway.EnrolAsync(request, deadline: DateTime.UtcNow + CenterConnection.CallTimeout,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(response.Credential) || string.IsNullOrEmpty(response.AgentId))
+            if (string.IsNullOrEmpty(response.Credential) || string.IsNullOrEmpty(response.ScanCredential) || string.IsNullOrEmpty(response.AgentId))
             {
                 LogIncomplete(logger, agent.Center!);
                 return false;
             }
             store.Save(new EnrolmentRecord(response.AgentId, response.TenantId, response.Credential,
                 DateTimeOffset.FromUnixTimeMilliseconds(response.CredentialExpiresUnixMs),
-                response.QuarantinePublicKey.IsEmpty ? null : Convert.ToBase64String(response.QuarantinePublicKey.Span)));
+                response.QuarantinePublicKey.IsEmpty ? null : Convert.ToBase64String(response.QuarantinePublicKey.Span), response.ScanCredential));
             LogEnrolled(logger, agent.Center!, response.AgentId, response.TenantId);
             return true;
         }

@@ -33,7 +33,7 @@ public static class CenterHostingExtensions
             var enrolment = sp.GetRequiredService<EnrolmentStore>();
             return new ScanServerPool(sp.GetRequiredService<AssignmentFile>().Load() ?? options.ScanServers, options.FailoverTimeout,
                 options.PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>(),
-                () => enrolment.Credential);
+                () => enrolment.ScanCredential);
         });
         services.AddHostedService<CenterSyncService>();
         services.AddHostedService<CenterTaskRunner>();

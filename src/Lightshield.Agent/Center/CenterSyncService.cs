@@ -76,7 +76,7 @@ public sealed partial class CenterSyncService(
         await restores.MarkReportedAsync(restored, cancellationToken);
         if (answer.RenewedCredential.Length > 0)
         {
-            enrolment.Renew(answer.RenewedCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
+            enrolment.Renew(answer.RenewedCredential, answer.RenewedScanCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
             LogRenewed(logger, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
         }
         ApplyAssignment(answer);

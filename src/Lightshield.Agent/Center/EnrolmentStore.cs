@@ -3,9 +3,9 @@ using Lightshield.Agent.Storage;
 
 namespace Lightshield.Agent.Center;
 
-/// <summary>The agent's enrolment and current credential: read from the state directory at start, replaced (and
-/// written, 0600, atomically) when the agent enrols or the center renews the credential. Every call reads
-/// <see cref="Credential"/> anew, so a renewed credential is used at once.</summary>
+/// <summary>The agent's enrolment and current credentials (one for the center, one for scan servers): read from the
+/// state directory at start, replaced (and written, 0600, atomically) when the agent enrols or the center renews them.
+/// Every call reads <see cref="Credential"/> and <see cref="ScanCredential"/> anew, so renewed ones are used at once.</summary>
 public sealed class EnrolmentStore
 {
     public const string FileName = "enrolment.json";
@@ -27,8 +27,11 @@ public sealed class EnrolmentStore
 
     public EnrolmentRecord? Current => Volatile.Read(ref _current);
 
-    /// <summary>The credential to present, or null before enrolment.</summary>
+    /// <summary>The credential to present to the center, or null before enrolment.</summary>
     public string? Credential => Current?.Credential;
+
+    /// <summary>The credential to present to scan servers, or null before enrolment.</summary>
+    public string? ScanCredential => Current?.ScanCredential;
 
     public void Save(EnrolmentRecord enrolment)
     {
@@ -38,11 +41,12 @@ public sealed class EnrolmentStore
         _enrolled.TrySetResult();
     }
 
-    /// <summary>Stores a credential the center renewed.</summary>
-    public void Renew(string credential, DateTimeOffset expiresAt) =>
+    /// <summary>Stores the credentials the center renewed.</summary>
+    public void Renew(string credential, string scanCredential, DateTimeOffset expiresAt) =>
         Save((Current ?? throw new InvalidOperationException("a credential can be renewed only after enrolment")) with
         {
             Credential = credential,
+            ScanCredential = scanCredential,
             CredentialExpiresAt = expiresAt,
         });
 

@@ -3,17 +3,23 @@ using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Integration;
 
-/// <summary>Issues agent credentials with the center's newest signing key. An agent keeps one credential id for its
-/// life (renewals re-issue it with a new validity), so revoking the agent revokes every credential it was given.</summary>
+/// <summary>An agent's credential pair: one for the center and one for scan servers (<see cref="CredentialAudience"/>).</summary>
+public sealed record IssuedCredentials(string Center, string ScanServers, AgentClaims Claims);
+
+/// <summary>Issues agent credentials with the center's newest signing key, as a pair with one credential id: the center
+/// accepts only the first, scan servers only the second, so what an agent shows a scan server cannot be replayed here.
+/// An agent keeps one credential id for its life (renewals re-issue both with a new validity), so revoking the agent
+/// revokes every credential it was given.</summary>
 public sealed class AgentCredentials(CenterSigningKeys keys, IOptions<IntegrationOptions> options, TimeProvider time)
 {
-    public async Task<(string Credential, AgentClaims Claims)> IssueAsync(Guid credentialId, Guid agentId, Guid tenantId, string segment,
+    public async Task<IssuedCredentials> IssueAsync(Guid credentialId, Guid agentId, Guid tenantId, string segment,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var claims = new AgentClaims(credentialId, agentId, tenantId, segment, now, now + options.Value.CredentialLifetime);
+        var claims = new AgentClaims(credentialId, agentId, tenantId, segment, now, now + options.Value.CredentialLifetime, CredentialAudience.Center);
         var signingKeys = await keys.CurrentAsync(cancellationToken);
-        return (signingKeys.Signer.Issue(claims), claims);
+        return new IssuedCredentials(signingKeys.Signer.Issue(claims), signingKeys.Signer.Issue(claims with { Audience = CredentialAudience.ScanServers }),
+            claims);
     }
 
     /// <summary>True when a credential with these claims should be replaced at this sync.</summary>

@@ -96,8 +96,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             EnrolledAt = now,
             PublicKey = request.AgentPublicKey.Length > 0 ? request.AgentPublicKey.ToByteArray() : null,
         };
-        var (credential, claims) = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
-        agent.CredentialExpiresAt = claims.ExpiresAt;
+        var issued = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
+        agent.CredentialExpiresAt = issued.Claims.ExpiresAt;
         tenantDb.Agents.Add(agent);
         tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = ColumnText.Fit(request.OperatingSystem, 200) });
         await services.GetRequiredService<UsageMeter>().RecordContactAsync(agent, agent.Vcpus, now, cancellationToken);
@@ -112,8 +112,9 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         return new EnrolResponse
         {
             AgentId = agent.Id.ToString(),
-            Credential = credential,
-            CredentialExpiresUnixMs = claims.ExpiresAt.ToUnixTimeMilliseconds(),
+            Credential = issued.Center,
+            ScanCredential = issued.ScanServers,
+            CredentialExpiresUnixMs = issued.Claims.ExpiresAt.ToUnixTimeMilliseconds(),
             TenantId = agent.TenantId.ToString(),
             QuarantinePublicKey = await tenantDb.QuarantineKeys.Select(k => k.PublicKey).FirstOrDefaultAsync(cancellationToken) is { } key
                 ? ByteString.CopyFrom(key) : ByteString.Empty,

@@ -1,6 +1,6 @@
 namespace Lightshield.Center.Integration;
 
-/// <summary>A sync's credential part: a credential that expires soon is renewed (same credential id, new validity).</summary>
+/// <summary>A sync's credential part: a credential pair that expires soon is renewed (same credential id, new validity).</summary>
 public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Credential;
@@ -13,9 +13,10 @@ public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgent
         {
             return;
         }
-        var (renewed, claims) = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment, cancellationToken);
-        sync.Agent.CredentialExpiresAt = claims.ExpiresAt;
-        sync.Response.RenewedCredential = renewed;
-        sync.Response.RenewedCredentialExpiresUnixMs = claims.ExpiresAt.ToUnixTimeMilliseconds();
+        var renewed = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment, cancellationToken);
+        sync.Agent.CredentialExpiresAt = renewed.Claims.ExpiresAt;
+        sync.Response.RenewedCredential = renewed.Center;
+        sync.Response.RenewedScanCredential = renewed.ScanServers;
+        sync.Response.RenewedCredentialExpiresUnixMs = renewed.Claims.ExpiresAt.ToUnixTimeMilliseconds();
     }
 }

@@ -11,7 +11,7 @@ public sealed class SigningKeySet
         Signer = signer;
         Trusted = trusted;
         // Revocation is checked against the agent row by the center; this verifier checks signature and validity.
-        Verifier = new CredentialVerifier(trusted, time, new CredentialRevocations());
+        Verifier = new CredentialVerifier(trusted, time, new CredentialRevocations(), CredentialAudience.Center);
     }
 
     /// <summary>The newest key: it signs every credential issued now.</summary>

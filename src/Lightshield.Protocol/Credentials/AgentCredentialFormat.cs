@@ -33,6 +33,7 @@ public static class AgentCredentialFormat
             writer.WriteString("seg", claims.Segment);
             writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
             writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
+            writer.WriteString("aud", claims.Audience);
             writer.WriteEndObject();
         }
         var signedPart = Prefix + Base64Url.EncodeToString(json.ToArray());
@@ -73,7 +74,8 @@ public static class AgentCredentialFormat
                 root.GetProperty("tid").GetGuid(),
                 root.GetProperty("seg").GetString() ?? "",
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("iat").GetInt64()),
-                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()));
+                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()),
+                root.GetProperty("aud").GetString() ?? "");
             decoded = new DecodedCredential(root.GetProperty("kid").GetString() ?? "", claims,
                 Encoding.ASCII.GetBytes(signedPart), signature);
             failure = "";

@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 namespace Lightshield.Protocol.Credentials;
 
 /// <summary>
-/// Checks agent credentials offline: signature by a trusted center key, validity period (with a little clock
-/// skew), and the revocation list. Signature checks are remembered per credential string (bounded), so the hot
+/// Checks agent credentials offline: signature by a trusted center key, audience (a scan server accepts only
+/// credentials for scan servers, the center only those for itself), validity period (with a little clock skew), and
+/// the revocation list. Signature checks are remembered per credential string (bounded), so the hot
 /// path pays one dictionary look-up; expiry and revocation are checked on every call.
 /// </summary>
 public sealed class CredentialVerifier
@@ -16,11 +17,14 @@ public sealed class CredentialVerifier
     private readonly Dictionary<string, CredentialPublicKey> _trusted;
     private readonly TimeProvider _time;
     private readonly CredentialRevocations _revocations;
+    private readonly string _audience;
     private readonly ConcurrentDictionary<string, AgentClaims> _verified = new(StringComparer.Ordinal);
 
-    public CredentialVerifier(IEnumerable<CredentialPublicKey> trustedKeys, TimeProvider time, CredentialRevocations revocations)
+    public CredentialVerifier(IEnumerable<CredentialPublicKey> trustedKeys, TimeProvider time, CredentialRevocations revocations,
+        string audience = CredentialAudience.ScanServers)
     {
         ArgumentNullException.ThrowIfNull(trustedKeys);
+        _audience = audience;
         _trusted = trustedKeys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
         _time = time;
         _revocations = revocations;
@@ -45,6 +49,10 @@ public sealed class CredentialVerifier
                 _verified.Clear();
             }
             _verified[credential] = claims;
+        }
+        if (claims.Audience != _audience)
+        {
+            return CredentialCheck.Refused($"this is an agent credential for '{claims.Audience}', not for '{_audience}'");
         }
         var now = _time.GetUtcNow();
         if (now > claims.ExpiresAt + ClockSkew)

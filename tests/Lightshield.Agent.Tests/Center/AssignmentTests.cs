@@ -78,13 +78,14 @@ public sealed class AssignmentTests
         await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Count > 0, "a first sync");
         var first = Assert.Single(bed.Center.IssuedCredentials);
 
-        var renewed = bed.Center.IssueCredential();
-        bed.Center.RenewedCredential = renewed;
+        var pair = bed.Center.IssueCredentials();
+        var renewed = pair.Center;
+        bed.Center.RenewedCredentials = pair;
         await agent.WaitForAsync(bed.Center.AuthenticatedCalls, calls => calls.Any(c => c.Credential == renewed), "a call with the renewed credential");
         var syncs = bed.Center.Syncs.Count;
         await agent.WaitForAsync(bed.Center.Syncs, all => all.Count > syncs, "one more sync, so no call started before the renewal is still in flight");
         var stored = JsonSerializer.Deserialize<EnrolmentRecord>(await File.ReadAllTextAsync(Path.Combine(bed.State.Directory, EnrolmentStore.FileName)))!;
-        Assert.Equal(renewed, stored.Credential);
+        Assert.Equal((renewed, pair.ScanServers), (stored.Credential, stored.ScanCredential));
 
         // Once renewed, the old credential is not presented again; scans go through with the new one.
         var calls = bed.Center.AuthenticatedCalls.Count;

@@ -11,10 +11,10 @@ namespace Lightshield.Center.Tests.Integration;
 public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture) : IntegrationTest<TDatabase>(fixture)
     where TDatabase : TestDatabase, new()
 {
-    private async Task<CredentialCheck> VerifyWithPublishedKeysAsync(string credential)
+    private async Task<CredentialCheck> VerifyWithPublishedKeysAsync(string credential, string audience = CredentialAudience.Center)
     {
         var keys = (await Driver.CredentialKeysAsync()).Select(k => CredentialPublicKey.Parse(k.PublicKey));
-        return new CredentialVerifier(keys, Center.Time, new CredentialRevocations()).Verify(credential);
+        return new CredentialVerifier(keys, Center.Time, new CredentialRevocations(), audience).Verify(credential);
     }
 
     [Fact]
@@ -34,6 +34,11 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
         Assert.Equal(check.Claims.ExpiresAt.ToUnixTimeMilliseconds(), enrolled.CredentialExpiresUnixMs, 1000d);
         Assert.InRange(check.Claims.ExpiresAt - check.Claims.IssuedAt, TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1), TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
         Assert.Empty(enrolled.QuarantinePublicKey);
+        // Its twin for scan servers: the same credential id, segment and validity, for the other audience only.
+        var scan = await VerifyWithPublishedKeysAsync(enrolled.ScanCredential, CredentialAudience.ScanServers);
+        Assert.True(scan.IsValid, scan.Failure);
+        Assert.Equal(check.Claims with { Audience = CredentialAudience.ScanServers }, scan.Claims);
+        Assert.False((await VerifyWithPublishedKeysAsync(enrolled.ScanCredential)).IsValid);
 
         await using var scope = Center.Scope(TenantScope.ForTenant(tenant.Id));
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
@@ -158,6 +163,8 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
         var renewed = (await VerifyWithPublishedKeysAsync(renewal.RenewedCredential)).Claims!;
         var original = (await VerifyWithPublishedKeysAsync(enrolled.Credential)).Claims!;
         Assert.Equal(original.CredentialId, renewed.CredentialId);
+        var renewedScan = (await VerifyWithPublishedKeysAsync(renewal.RenewedScanCredential, CredentialAudience.ScanServers)).Claims!;
+        Assert.Equal(renewed with { Audience = CredentialAudience.ScanServers }, renewedScan);
         Assert.Empty((await Driver.SyncAsync(renewal.RenewedCredential)).RenewedCredential);
     }
 

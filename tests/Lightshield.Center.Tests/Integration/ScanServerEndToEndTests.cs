@@ -66,17 +66,24 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
         Assert.Equal(server.Address.ToString(), assigned.Address);
 
         // The scan server answers UNAVAILABLE until the center's keys arrived with a heartbeat answer.
-        await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.Credential) == StatusCode.OK,
+        await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.ScanCredential) == StatusCode.OK,
             "the scan server accepted the agent's credential");
         var content = System.Text.Encoding.ASCII.GetBytes(Eicar);
-        var outcome = await server.ClientWith(agent.Credential).ScanAsync(FileKey.Compute(content), () => new MemoryStream(content),
+        var outcome = await server.ClientWith(agent.ScanCredential).ScanAsync(FileKey.Compute(content), () => new MemoryStream(content),
             Protocol.Scan.Priority.OnAccess, "ignored: the tenant is the credential's");
         Assert.Equal(VerdictKind.Infected, outcome.Verdict?.Kind);
 
+        // Each credential opens only its audience: what the agent shows a scan server is refused at the center (a scan
+        // server that logs or leaks it cannot sync, report events or acknowledge restores as the agent), and back.
+        var replayed = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.ScanCredential));
+        Assert.Equal(StatusCode.Unauthenticated, replayed.StatusCode);
+        Assert.Contains("not for 'center'", replayed.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unauthenticated, await GetInfoStatusAsync(server, agent.Credential));
+
         await Driver.RevokeAgentAsync(tenant, agent.AgentId);
-        await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.Credential) == StatusCode.Unauthenticated,
+        await EventuallyAsync(async () => await GetInfoStatusAsync(server, agent.ScanCredential) == StatusCode.Unauthenticated,
             "the scan server refused the revoked agent after its next heartbeat");
-        var refused = await Assert.ThrowsAsync<RpcException>(() => server.ClientWith(agent.Credential).GetInfoAsync());
+        var refused = await Assert.ThrowsAsync<RpcException>(() => server.ClientWith(agent.ScanCredential).GetInfoAsync());
         Assert.Contains("revoked", refused.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -106,7 +113,7 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
 
         var after = (await Driver.SyncAsync(agent.Credential)).ScanServers.Select(s => s.Address).ToList();
         Assert.Equal([other.Address.ToString()], after);
-        await EventuallyAsync(async () => await GetInfoStatusAsync(other, agent.Credential) == StatusCode.OK,
+        await EventuallyAsync(async () => await GetInfoStatusAsync(other, agent.ScanCredential) == StatusCode.OK,
             "the remaining scan server serves the agent");
     }
 

@@ -26,12 +26,12 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     private readonly Lock _leaseLock = new();
     private readonly Dictionary<string, string> _leases = []; // lease id → task id
     private volatile PolicyAnswer? _policy;
-    private string? _renewedCredential;
+    private IssuedPair? _renewedCredentials;
 
     public FakeAgentGateway(TimeProvider time)
     {
         _time = time;
-        _verifier = new CredentialVerifier([SigningKey.PublicKey], time, new CredentialRevocations());
+        _verifier = new CredentialVerifier([SigningKey.PublicKey], time, new CredentialRevocations(), CredentialAudience.Center);
     }
 
     public CredentialSigningKey SigningKey { get; } = CredentialSigningKey.Generate();
@@ -56,6 +56,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     public Recorded<string> Releases { get; } = new();
 
+    /// <summary>The center credentials issued (each with a scan-server twin of the same id).</summary>
     public Recorded<string> IssuedCredentials { get; } = new();
 
     // What the center answers.
@@ -73,21 +74,23 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     public ConcurrentQueue<RestoreOrder> Restores { get; } = new();
 
-    /// <summary>Sent once, in the next sync answer, as a renewed credential.</summary>
-    public string? RenewedCredential
+    /// <summary>Sent once, in the next sync answer, as renewed credentials.</summary>
+    public IssuedPair? RenewedCredentials
     {
-        get => Volatile.Read(ref _renewedCredential);
-        set => Volatile.Write(ref _renewedCredential, value);
+        get => Volatile.Read(ref _renewedCredentials);
+        set => Volatile.Write(ref _renewedCredentials, value);
     }
 
     public void SetPolicy(long version, PolicyDocument policy) => _policy = new PolicyAnswer(version, PolicyJson.Serialize(policy));
 
-    public string IssueCredential()
+    /// <summary>As the center does: a credential for the center and its twin for scan servers, one credential id.</summary>
+    public IssuedPair IssueCredentials()
     {
         var now = _time.GetUtcNow();
-        var credential = SigningKey.Issue(new AgentClaims(Guid.NewGuid(), AgentId, TenantId, "default", now.AddMinutes(-1), now.AddHours(1)));
-        IssuedCredentials.Add(credential);
-        return credential;
+        var claims = new AgentClaims(Guid.NewGuid(), AgentId, TenantId, "default", now.AddMinutes(-1), now.AddHours(1), CredentialAudience.Center);
+        var pair = new IssuedPair(SigningKey.Issue(claims), SigningKey.Issue(claims with { Audience = CredentialAudience.ScanServers }));
+        IssuedCredentials.Add(pair.Center);
+        return pair;
     }
 
     /// <summary>What the tenant's center does for a restore: unwrap the item's data key with the tenant's private key
@@ -111,12 +114,13 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "the enrolment token is unknown, revoked or expired"));
         }
-        var credential = IssueCredential();
+        var credentials = IssueCredentials();
         return Task.FromResult(new EnrolResponse
         {
             AgentId = AgentId.ToString(),
             TenantId = TenantId.ToString(),
-            Credential = credential,
+            Credential = credentials.Center,
+            ScanCredential = credentials.ScanServers,
             CredentialExpiresUnixMs = _time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds(),
             QuarantinePublicKey = ByteString.CopyFrom(TenantPublicKeyDer()),
         });
@@ -145,9 +149,10 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         {
             response.Restores.Add(order);
         }
-        if (Interlocked.Exchange(ref _renewedCredential, null) is { } renewed)
+        if (Interlocked.Exchange(ref _renewedCredentials, null) is { } renewed)
         {
-            response.RenewedCredential = renewed;
+            response.RenewedCredential = renewed.Center;
+            response.RenewedScanCredential = renewed.ScanServers;
             response.RenewedCredentialExpiresUnixMs = _time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();
         }
         Syncs.Add(request);
@@ -233,3 +238,6 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     private sealed record PolicyAnswer(long Version, string Json);
 }
+
+/// <summary>An agent's credential pair.</summary>
+public sealed record IssuedPair(string Center, string ScanServers);
