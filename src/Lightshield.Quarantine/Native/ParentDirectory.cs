@@ -23,7 +23,13 @@ internal sealed class ParentDirectory : IDisposable
     /// <summary>Opens the directory holding <paramref name="fullPath"/> (absolute and normalised, see
     /// <see cref="System.IO.Path.GetFullPath(string)"/>) and returns the entry's name in it. Throws an
     /// <see cref="IOException"/> when a component is a symbolic link (ELOOP), missing or not a directory.</summary>
-    public static ParentDirectory Open(string fullPath, out string name)
+    public static ParentDirectory Open(string fullPath, out string name) => Open(fullPath, useOpenat2: true, out name);
+
+    /// <summary>The same walk as on a kernel without openat2: one <c>openat(O_NOFOLLOW | O_DIRECTORY)</c> per component
+    /// (for tests; <see cref="Open(string, out string)"/> falls back to it by itself).</summary>
+    internal static ParentDirectory OpenByComponents(string fullPath, out string name) => Open(fullPath, useOpenat2: false, out name);
+
+    private static ParentDirectory Open(string fullPath, bool useOpenat2, out string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(fullPath);
         if (!System.IO.Path.IsPathFullyQualified(fullPath) || System.IO.Path.GetFullPath(fullPath) != fullPath)
@@ -38,7 +44,7 @@ internal sealed class ParentDirectory : IDisposable
         }
         using var root = DirectoryCalls.OpenRoot();
         var relative = directory.TrimStart('/');
-        var handle = DirectoryCalls.TryOpenDirectoryBeneath(root, relative.Length == 0 ? "." : relative, directory)
+        var handle = (useOpenat2 ? DirectoryCalls.TryOpenDirectoryBeneath(root, relative.Length == 0 ? "." : relative, directory) : null)
             ?? WalkComponents(root, relative, directory);
         return new ParentDirectory(directory, handle);
     }
