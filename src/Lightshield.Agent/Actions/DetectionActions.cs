@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Events;
+using Lightshield.Agent.Files;
 using Lightshield.Agent.Quarantine;
 using Lightshield.Protocol.Policies;
 using Lightshield.Quarantine;
@@ -20,6 +21,7 @@ public sealed partial class DetectionActions
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AgentMetrics? _metrics;
+    private const string NotTheScannedFile = "the file changed or went away after it was scanned; it is scanned again when next opened";
     private QuarantineVault? _vault;
 
     public DetectionActions(IOptions<ActionOptions> options, IOptions<AgentOptions> agent, EffectivePolicy policy, EventOutbox outbox,
@@ -127,13 +129,12 @@ public sealed partial class DetectionActions
         {
             return ("quarantine-failed", null, "no quarantine key is configured (Actions:QuarantinePublicKeyFile) or received from the center");
         }
-        if (DetectedFile.CurrentIdentity(file.Path) != file.Identity)
-        {
-            return ("skipped", null, "the file changed or went away after it was scanned; it is scanned again when next opened");
-        }
         try
         {
-            var item = await vault.QuarantineAsync(file.Path, new QuarantineDetection(file.Names), cancellationToken);
+            if (await vault.QuarantineScannedAsync(file.Path, file.Identity, new QuarantineDetection(file.Names), cancellationToken) is not { } item)
+            {
+                return ("skipped", null, NotTheScannedFile);
+            }
             await AppendQuarantineItemAsync(vault, item, file.Path, cancellationToken);
             return ("quarantined", item.Id, null);
         }
@@ -161,15 +162,18 @@ public sealed partial class DetectionActions
         }), cancellationToken);
     }
 
+    /// <summary>Unlinks the file from its parent directory, opened without following any link, once the entry there is
+    /// checked to be the inode that was scanned (<see cref="FileEntry"/>); the path is never resolved again.</summary>
     private static (string Taken, string? Failure) Delete(DetectedFile file)
     {
-        if (DetectedFile.CurrentIdentity(file.Path) != file.Identity)
-        {
-            return ("skipped", "the file changed or went away after it was scanned; it is scanned again when next opened");
-        }
         try
         {
-            File.Delete(file.Path);
+            using var entry = FileEntry.Open(file.Path);
+            if (!entry.IsScanned(file.Identity))
+            {
+                return ("skipped", NotTheScannedFile);
+            }
+            entry.Remove(entry.Status!.Value);
             return ("deleted", null);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

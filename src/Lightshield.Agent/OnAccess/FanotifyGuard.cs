@@ -48,6 +48,10 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
         _options = options;
         _scope = new OnAccessScope(options);
         _logger = logger;
+        foreach (var refused in _scope.RefusedProcessExclusions)
+        {
+            OnAccessLog.ProcessExclusionRefused(logger, refused);
+        }
         _time = timeProvider ?? TimeProvider.System;
         _timeoutTicks = (long)(options.DecisionTimeout.TotalSeconds * _time.TimestampFrequency);
         _pending = new PendingPermissions(_time, OnDeadline);

@@ -45,7 +45,9 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
                 _ => AccessDecision.Allow,
             };
         }
-        var verdict = (await scanner.ScanAsync([request.Path], Priority.OnAccess, cancellationToken).ConfigureAwait(false))[0];
+        // The event's own descriptor is read, not the path: a file renamed over the path after the open cannot stand in
+        // for the one being opened, and the verdict (and index entry) belong to that inode.
+        var verdict = await scanner.ScanOpenedAsync(request.Path, request.File, Priority.OnAccess, cancellationToken).ConfigureAwait(false);
         if (verdict.IndexEntry is { } scanned)
         {
             await index.RecordAsync(scanned, CancellationToken.None).ConfigureAwait(false);

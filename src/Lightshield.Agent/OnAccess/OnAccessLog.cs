@@ -56,4 +56,7 @@ internal static partial class OnAccessLog
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Handling a fanotify event failed; the open was allowed")]
     public static partial void EventFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "On-access process exclusion ignored: {Reason}")]
+    public static partial void ProcessExclusionRefused(ILogger logger, string reason);
 }

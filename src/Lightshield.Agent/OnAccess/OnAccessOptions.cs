@@ -42,9 +42,10 @@ public sealed record OnAccessOptions
     /// segment, <c>**</c> spans segments (<c>/proc/**</c>, <c>**/*.log</c>). Default none.</summary>
     public IReadOnlyList<string> ExcludedPaths { get; init; } = [];
 
-    /// <summary>Processes whose opens are allowed without a decision: an absolute executable path or glob matched
-    /// against <c>/proc/PID/exe</c>, or a bare name matched against <c>/proc/PID/comm</c> and the executable's file
-    /// name. Default none.</summary>
+    /// <summary>Processes whose opens are allowed without a decision: absolute paths of executables owned by root and
+    /// writable by no one else (nor their directory), pinned by device and inode at start and matched against the file
+    /// <c>/proc/PID/exe</c> runs. Bare names and globs are ignored with a warning: any user can claim a name
+    /// (<c>prctl</c>) or a copy's path (<see cref="TrustedExecutables"/>). Default none.</summary>
     public IReadOnlyList<string> ExcludedProcesses { get; init; } = [];
 
     /// <summary>Decisions run at once; further events wait (their timeout runs while they wait). Default

@@ -7,8 +7,7 @@ internal sealed class OnAccessScope
 {
     private readonly string[] _protectedPaths;
     private readonly PathGlob[] _excludedPaths;
-    private readonly PathGlob[] _excludedExecutables;
-    private readonly HashSet<string> _excludedNames;
+    private readonly TrustedExecutables _excludedExecutables;
     private readonly (string Prefix, FailPolicy Policy)[] _failPolicies;
     private readonly FailPolicy _defaultFailPolicy;
     private readonly string[] _denyLimitExceeded;
@@ -17,8 +16,7 @@ internal sealed class OnAccessScope
     {
         _protectedPaths = [.. options.ProtectedPaths.Select(Canonical).Distinct(StringComparer.Ordinal)];
         _excludedPaths = [.. options.ExcludedPaths.Select(PathGlob.Parse)];
-        _excludedExecutables = [.. options.ExcludedProcesses.Where(IsPathPattern).Select(PathGlob.Parse)];
-        _excludedNames = new HashSet<string>(options.ExcludedProcesses.Where(p => !IsPathPattern(p)), StringComparer.Ordinal);
+        _excludedExecutables = new TrustedExecutables(options.ExcludedProcesses);
         // Longest prefix first, so the first match is the most specific rule.
         _failPolicies = [.. options.FailPolicies
             .Select(r => (Prefix: Canonical(r.PathPrefix), r.Policy))
@@ -43,7 +41,10 @@ internal sealed class OnAccessScope
     /// <summary>The normalized protected directories.</summary>
     public IReadOnlyList<string> ProtectedPaths => _protectedPaths;
 
-    public bool HasProcessExclusions => _excludedNames.Count > 0 || _excludedExecutables.Length > 0;
+    public bool HasProcessExclusions => _excludedExecutables.Any;
+
+    /// <summary>Process exclusions that exclude nothing, with the reason (see <see cref="TrustedExecutables"/>).</summary>
+    public IReadOnlyList<string> RefusedProcessExclusions => _excludedExecutables.Refused;
 
     public bool IsProtected(string path)
     {
@@ -69,29 +70,9 @@ internal sealed class OnAccessScope
         return false;
     }
 
-    public bool IsProcessExcluded(ProcessIdentity process)
-    {
-        if (process.Name is not null && _excludedNames.Contains(process.Name))
-        {
-            return true;
-        }
-        if (process.ExecutablePath is not { } executable)
-        {
-            return false;
-        }
-        if (_excludedNames.Count > 0 && _excludedNames.Contains(Path.GetFileName(executable)))
-        {
-            return true;
-        }
-        foreach (var glob in _excludedExecutables)
-        {
-            if (glob.IsMatch(executable))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>Whether the process runs one of the excluded executables (the same device and inode), whatever its
+    /// command name or the path it was started by.</summary>
+    public bool IsProcessExcluded(ProcessIdentity process) => _excludedExecutables.Contains(process);
 
     public FailPolicy FailPolicyFor(string path)
     {
@@ -108,6 +89,4 @@ internal sealed class OnAccessScope
     /// <summary>The directory as events will name it: symbolic links resolved when it exists.</summary>
     private static string Canonical(string directory) =>
         PathPrefix.Normalize(ProcPaths.RealPath(directory) ?? directory);
-
-    private static bool IsPathPattern(string process) => process.Contains('/', StringComparison.Ordinal);
 }

@@ -1,3 +1,5 @@
+using Lightshield.Agent.Files;
+using Lightshield.Agent.Index;
 using Lightshield.Quarantine;
 using Lightshield.Quarantine.Native;
 using Lightshield.Quarantine.Vault;
@@ -5,18 +7,22 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Agent.Quarantine;
 
-/// <summary>The file being quarantined, opened once without following a final symbolic link; the same open
-/// descriptor is read, checked for changes afterwards, and compared with what the path names before the unlink.</summary>
+/// <summary>The file being quarantined: its entry held through its parent directory (<see cref="FileEntry"/>, walked
+/// from <c>/</c> without following links) and opened once from there without following a final link; the same open
+/// descriptor is read and checked for changes afterwards, and the unlink acts on the same parent descriptor, after
+/// checking that the name still holds the inode that was read.</summary>
 internal sealed class QuarantineSource : IDisposable
 {
-    private QuarantineSource(string path, SafeFileHandle handle, FileStatus status)
+    private readonly FileEntry _entry;
+
+    private QuarantineSource(FileEntry entry, SafeFileHandle handle, FileStatus status)
     {
-        Path = path;
+        _entry = entry;
         Handle = handle;
         Status = status;
     }
 
-    public string Path { get; }
+    public string Path => _entry.Path;
 
     public SafeFileHandle Handle { get; }
 
@@ -25,27 +31,43 @@ internal sealed class QuarantineSource : IDisposable
     public QuarantinedFileMetadata Metadata =>
         new(Path, Status.UserId, Status.GroupId, Status.Mode, Status.ModifiedSeconds, Status.ModifiedNanoseconds);
 
-    public static QuarantineSource Open(string path)
+    /// <summary>Opens <paramref name="path"/>; with <paramref name="scanned"/>, returns null when the entry is no longer
+    /// the file that was scanned (it is left alone).</summary>
+    public static QuarantineSource? Open(string path, FileIdentity? scanned)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         try
         {
-            var named = UnixCalls.TryStatus(fullPath) ?? throw new QuarantineException($"{fullPath} does not exist");
-            if (!named.IsRegularFile)
-            {
-                throw new QuarantineException($"{fullPath} is a {named.TypeName}; only regular files are quarantined");
-            }
-            var handle = UnixCalls.OpenReadNoFollow(fullPath);
+            var entry = FileEntry.Open(fullPath);
             try
             {
-                var opened = UnixCalls.Status(handle, fullPath);
-                return opened.IsRegularFile && opened.IsSameFileAs(named)
-                    ? new QuarantineSource(fullPath, handle, opened)
-                    : throw new QuarantineException($"{fullPath} was replaced while it was being opened; it was not quarantined");
+                if (scanned is { } identity && !entry.IsScanned(identity))
+                {
+                    entry.Dispose();
+                    return null;
+                }
+                var named = entry.Status ?? throw new QuarantineException($"{fullPath} does not exist");
+                if (!named.IsRegularFile)
+                {
+                    throw new QuarantineException($"{fullPath} is a {named.TypeName}; only regular files are quarantined");
+                }
+                var handle = entry.Directory.OpenRead(entry.Name);
+                try
+                {
+                    var opened = UnixCalls.Status(handle, fullPath);
+                    return opened.IsRegularFile && opened.IsSameFileAs(named)
+                        ? new QuarantineSource(entry, handle, opened)
+                        : throw new QuarantineException($"{fullPath} was replaced while it was being opened; it was not quarantined");
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
             }
             catch
             {
-                handle.Dispose();
+                entry.Dispose();
                 throw;
             }
         }
@@ -65,16 +87,22 @@ internal sealed class QuarantineSource : IDisposable
         }
     }
 
-    /// <summary>Unlinks the path, provided it still names the file that was read.</summary>
+    /// <summary>Unlinks the entry from the directory it was opened in, provided it still names the file that was read.</summary>
     public void DeleteOriginal()
     {
-        var named = UnixCalls.TryStatus(Path);
-        if (named is not { } current || !current.IsSameFileAs(Status))
+        try
         {
-            throw new QuarantineException($"{Path} was moved or replaced while it was being quarantined");
+            _entry.Remove(Status);
         }
-        File.Delete(Path);
+        catch (IOException exception)
+        {
+            throw new QuarantineException($"{Path} was moved or replaced while it was being quarantined ({exception.Message})", exception);
+        }
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        Handle.Dispose();
+        _entry.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using Lightshield.Agent.Index;
 using Lightshield.Quarantine;
 using Lightshield.Quarantine.Vault;
 
@@ -5,9 +6,11 @@ namespace Lightshield.Agent.Quarantine;
 
 /// <summary>The agent's quarantine vault. It is given the tenant's <b>public</b> key only: it can put files in
 /// but cannot read them back; restoring needs the tenant's private key or one item's unwrapped data key.</summary>
-/// <remarks>A file is quarantined in this order, so it is never lost: open without following symbolic links →
-/// encrypt into a partial item file → fsync → check the file did not change while read → rename into the
-/// vault → fsync the directory → unlink the original (only if the path still names the file read). Any failure
+/// <remarks>A file is quarantined in this order, so it is never lost: open its parent directory by walking the path
+/// from <c>/</c> without following any symbolic link, then the file from that directory without following a final one
+/// (and check it is the inode that was scanned) → encrypt into a partial item file → fsync → check the file did not
+/// change while read → rename into the vault → fsync the directory → unlink the original from the same parent
+/// descriptor (only if the name there still holds the inode read; the path is never resolved again). Any failure
 /// before the unlink leaves the original in place and the vault without the item, and throws a
 /// <see cref="QuarantineException"/> saying why.</remarks>
 public sealed class QuarantineVault
@@ -31,7 +34,23 @@ public sealed class QuarantineVault
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(detection);
-        using var source = QuarantineSource.Open(path);
+        using var source = QuarantineSource.Open(path, scanned: null)!;
+        return await QuarantineAsync(source, detection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Quarantines the file that was scanned: null, and nothing done, when the entry at
+    /// <paramref name="path"/> is no longer <paramref name="scanned"/> (another inode, or changed since).</summary>
+    public async Task<QuarantineItem?> QuarantineScannedAsync(string path, FileIdentity scanned, QuarantineDetection detection,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(detection);
+        using var source = QuarantineSource.Open(path, scanned);
+        return source is null ? null : await QuarantineAsync(source, detection, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<QuarantineItem> QuarantineAsync(QuarantineSource source, QuarantineDetection detection, CancellationToken cancellationToken)
+    {
         var item = await _writer.AddAsync(source.Handle, source.Metadata, detection, source.EnsureUnchanged, cancellationToken).ConfigureAwait(false);
         try
         {

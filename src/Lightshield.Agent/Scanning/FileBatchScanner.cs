@@ -5,6 +5,7 @@ using Lightshield.Client;
 using Lightshield.Client.Content;
 using Lightshield.Client.Files;
 using Lightshield.Verdicts;
+using Microsoft.Win32.SafeHandles;
 using Priority = Lightshield.Protocol.Scan.Priority;
 
 namespace Lightshield.Agent.Scanning;
@@ -41,7 +42,21 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
     public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, CancellationToken cancellationToken) =>
         ScanAsync(paths, priority, force: false, cancellationToken);
 
-    public async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, bool force, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, bool force, CancellationToken cancellationToken) =>
+        ScanAsync(paths, descriptors: null, priority, force, cancellationToken);
+
+    /// <summary>Scans the file open as <paramref name="descriptor"/> (an intercepted open's, from fanotify): its identity
+    /// comes from <c>fstat</c> and its content from positional reads of that descriptor, so the verdict and the index
+    /// entry are those of the inode being opened, whatever <paramref name="path"/> names by now. The path is only the
+    /// index key and the name in messages. The descriptor must stay open until this returns.</summary>
+    public async Task<FileVerdict> ScanOpenedAsync(string path, SafeFileHandle descriptor, Priority priority, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return (await ScanAsync([path], [descriptor], priority, force: false, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    private async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, IReadOnlyList<SafeFileHandle>? descriptors, Priority priority,
+        bool force, CancellationToken cancellationToken)
     {
         var known = force ? new Dictionary<string, FileIndexEntry>() : await index.FindAsync(paths, cancellationToken).ConfigureAwait(false);
         var largest = maxFileSize?.Invoke() ?? long.MaxValue;
@@ -54,7 +69,9 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             for (var i = 0; i < paths.Count; i++)
             {
                 var path = paths[i];
-                if (!UnixFileStatus.TryGet(path, out var status) || status.Type != UnixFileType.Regular)
+                var descriptor = descriptors?[i];
+                var found = descriptor is null ? UnixFileStatus.TryGet(path, out var status) : UnixFileStatus.TryGet(descriptor, out status);
+                if (!found || status.Type != UnixFileType.Regular)
                 {
                     results[i] = new FileVerdict(path, null, status.Type == 0 ? "no such file" : "not a regular file", 0, false, null);
                     continue;
@@ -72,7 +89,9 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 }
                 try
                 {
-                    var read = await HashedFile.ReadAsync(path, limiter, arena, cancellationToken).ConfigureAwait(false);
+                    var read = descriptor is null
+                        ? await HashedFile.ReadAsync(path, limiter, arena, cancellationToken).ConfigureAwait(false)
+                        : await HashedFile.ReadAsync(descriptor, path, limiter, arena, cancellationToken).ConfigureAwait(false);
                     pending.Add((i, identity, read.Key, read));
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -103,7 +122,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                 {
                     // An unchanged file whose verdict the server no longer has (evicted) is read again now.
                     var read = group.Select(g => g.Read).FirstOrDefault(r => r is not null);
-                    var again = read is null ? await TryReadAsync(paths[group.First().Slot], token).ConfigureAwait(false) : null;
+                    var slot = group.First().Slot;
+                    var again = read is null ? await TryReadAsync(paths[slot], descriptors?[slot], token).ConfigureAwait(false) : null;
                     var outcome = (read ?? again) is { } content && content.Key == group.Key
                         ? await UploadAsync(content, priority, force, token).ConfigureAwait(false)
                         : (null, "file changed or unreadable while it was being scanned", false);
@@ -112,7 +132,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                         byKey[group.Key] = outcome;
                         if (again is not null)
                         {
-                            reread[group.First().Slot] = again.Key.Size;
+                            reread[slot] = again.Key.Size;
                         }
                     }
                 }).ConfigureAwait(false);
@@ -191,11 +211,13 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         }
     }
 
-    private async Task<HashedFile?> TryReadAsync(string path, CancellationToken cancellationToken)
+    private async Task<HashedFile?> TryReadAsync(string path, SafeFileHandle? descriptor, CancellationToken cancellationToken)
     {
         try
         {
-            return await HashedFile.ReadAsync(path, limiter, arena: null, cancellationToken).ConfigureAwait(false);
+            return descriptor is null
+                ? await HashedFile.ReadAsync(path, limiter, arena: null, cancellationToken).ConfigureAwait(false)
+                : await HashedFile.ReadAsync(descriptor, path, limiter, arena: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

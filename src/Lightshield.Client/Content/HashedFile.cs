@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Lightshield.Verdicts;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lightshield.Client.Content;
 
@@ -18,12 +19,15 @@ public sealed class HashedFile : IDisposable
     private readonly ArraySegment<byte> _content;
     private byte[]? _rented;
 
-    private HashedFile(string path, FileKey key, ArraySegment<byte> content, byte[]? rented = null)
+    private readonly SafeFileHandle? _descriptor;
+
+    private HashedFile(string path, FileKey key, ArraySegment<byte> content, byte[]? rented, SafeFileHandle? descriptor)
     {
         Path = path;
         Key = key;
         _content = content;
         _rented = rented;
+        _descriptor = descriptor;
     }
 
     public string Path { get; }
@@ -43,10 +47,26 @@ public sealed class HashedFile : IDisposable
     public static Task<HashedFile> ReadAsync(string path, ReadRateLimiter? limiter, CancellationToken cancellationToken) =>
         ReadAsync(path, limiter, arena: null, ownContent: true, cancellationToken);
 
+    /// <summary>Reads and hashes the file open as <paramref name="descriptor"/> (fanotify's, for an intercepted open) with
+    /// positional reads, never opening <paramref name="path"/> (used in messages only): the key is that inode's content,
+    /// whatever the path names by now. An upload reads the same descriptor again; it must stay open until then.</summary>
+    public static Task<HashedFile> ReadAsync(SafeFileHandle descriptor, string path, ReadRateLimiter? limiter, ContentArena? arena,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return ReadAsync(descriptor, path, limiter, arena, ownContent: false, keepDescriptor: true, cancellationToken);
+    }
+
     private static async Task<HashedFile> ReadAsync(string path, ReadRateLimiter? limiter, ContentArena? arena, bool ownContent,
         CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return await ReadAsync(handle, path, limiter, arena, ownContent, keepDescriptor: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<HashedFile> ReadAsync(SafeFileHandle handle, string path, ReadRateLimiter? limiter, ContentArena? arena, bool ownContent,
+        bool keepDescriptor, CancellationToken cancellationToken)
+    {
         var size = RandomAccess.GetLength(handle);
         var rented = ownContent && size <= KeepInMemoryLimit ? ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1)) : null;
         var content = rented is not null ? new ArraySegment<byte>(rented, 0, (int)size) : default;
@@ -65,7 +85,7 @@ public sealed class HashedFile : IDisposable
                     read += n;
                 }
                 var kept = content[..read];
-                return new HashedFile(path, FileKey.Compute(kept), kept, rented);
+                return new HashedFile(path, FileKey.Compute(kept), kept, rented, descriptor: null);
             }
             catch
             {
@@ -99,7 +119,7 @@ public sealed class HashedFile : IDisposable
                 hash.AppendData(buffer, 0, n);
                 offset += n;
             }
-            return new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), default);
+            return new HashedFile(path, FileKey.From(hash.GetHashAndReset(), offset), default, rented: null, keepDescriptor ? handle : null);
         }
         finally
         {
@@ -107,9 +127,10 @@ public sealed class HashedFile : IDisposable
         }
     }
 
-    /// <summary>The content for upload: from memory, or the file read again.</summary>
+    /// <summary>The content for upload: from memory, or the file read again (from the same descriptor when it was read from one).</summary>
     public Stream OpenContent() => _content.Array is { } array
         ? new MemoryStream(array, _content.Offset, _content.Count, writable: false)
+        : _descriptor is { } descriptor ? new DescriptorStream(descriptor)
         : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan);
 
     /// <summary>Returns a pooled array of its own, if any; content kept in a batch arena goes back with the arena.</summary>

@@ -196,12 +196,12 @@ public sealed class FanotifyGuardTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_ExcludedPathGlobOrProcessName_AllowedWithoutDecision()
+    public async Task Start_ExcludedPathGlobOrProcessExecutable_AllowedWithoutDecision()
     {
         var log = _mount.WriteFile("logs/app.log", "log line");
         var data = _mount.WriteFile("data/file.txt", "data");
         var decisions = 0;
-        var options = Options() with { ExcludedPaths = ["**/*.log"], ExcludedProcesses = ["cat"] };
+        var options = Options() with { ExcludedPaths = ["**/*.log"], ExcludedProcesses = ["/usr/bin/cat"] };
         await using var guard = StartGuard(options, (_, _) =>
         {
             Interlocked.Increment(ref decisions);

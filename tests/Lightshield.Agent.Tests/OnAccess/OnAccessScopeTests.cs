@@ -57,15 +57,57 @@ public sealed class OnAccessScopeTests
     public void FailPolicyFor_Path_LongestPrefixWins(string path, FailPolicy expected) =>
         Assert.Equal(expected, Scope.FailPolicyFor(path));
 
+    [Fact]
+    public void IsProcessExcluded_TheExcludedExecutablesInode_Matches()
+    {
+        var cat = CatIdentity();
+
+        Assert.True(ProcessScope.IsProcessExcluded(cat));
+        Assert.True(ProcessScope.IsProcessExcluded(cat with { Name = "renamed", ExecutablePath = "/tmp/anything" }));
+    }
+
     [Theory]
-    [InlineData("backupd", "/usr/sbin/backupd", true)]
-    [InlineData("backup-worker", "/usr/sbin/backupd", true)] // comm differs, executable name matches
-    [InlineData("indexer", "/opt/acme/bin/indexer", true)]
-    [InlineData("indexer", "/usr/bin/indexer", false)]
-    [InlineData(null, null, false)]
-    [InlineData("cat", "/usr/bin/cat", false)]
-    public void IsProcessExcluded_NameOrExecutable_Matches(string? name, string? executable, bool expected) =>
-        Assert.Equal(expected, Scope.IsProcessExcluded(new ProcessIdentity(name, executable)));
+    [InlineData("cat", "/usr/bin/cat")] // the name and path of the excluded executable, another inode: a copy
+    [InlineData("backupd", "/usr/sbin/backupd")] // a bare name in the configuration excludes nothing
+    [InlineData("indexer", "/opt/acme/bin/indexer")] // nor does a pattern
+    [InlineData(null, null)]
+    public void IsProcessExcluded_NameOrPathWithoutTheInode_DoesNotMatch(string? name, string? executable)
+    {
+        var other = CatIdentity() with { Name = name, ExecutablePath = executable, ExecutableInode = CatIdentity().ExecutableInode + 1 };
+
+        Assert.False(ProcessScope.IsProcessExcluded(other));
+        Assert.False(ProcessScope.IsProcessExcluded(new ProcessIdentity(name, executable)));
+    }
+
+    [Fact]
+    public void ProcessExclusions_NamePatternOrFileOthersCanWrite_AreRefusedWithTheReason()
+    {
+        var writable = Path.Combine(Path.GetTempPath(), $"lightshield-scope-{Guid.NewGuid():n}");
+        File.WriteAllText(writable, "#!/bin/sh\n");
+        try
+        {
+            File.SetUnixFileMode(writable, (UnixFileMode)Convert.ToInt32("777", 8));
+            var scope = new OnAccessScope(new OnAccessOptions { ProtectedPaths = ["/srv"], ExcludedProcesses = ["backupd", "/opt/*/bin/indexer", writable] });
+
+            Assert.False(scope.HasProcessExclusions);
+            Assert.Equal(3, scope.RefusedProcessExclusions.Count);
+            Assert.Contains(scope.RefusedProcessExclusions, reason => reason.StartsWith("'backupd': ", StringComparison.Ordinal));
+            Assert.Contains(scope.RefusedProcessExclusions, reason => reason.Contains("other users can write", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(writable);
+        }
+    }
+
+    private static readonly OnAccessScope ProcessScope = new(new OnAccessOptions { ProtectedPaths = ["/srv"], ExcludedProcesses = ["/usr/bin/cat"] });
+
+    /// <summary>What a process running <c>/usr/bin/cat</c> looks like (its executable's device and inode).</summary>
+    private static ProcessIdentity CatIdentity()
+    {
+        Assert.True(Lightshield.Client.Files.UnixFileStatus.TryGet(new FileInfo("/usr/bin/cat").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/usr/bin/cat", out var status));
+        return new ProcessIdentity("cat", "/usr/bin/cat", status.Device, status.Inode);
+    }
 
     [Fact]
     public void ProtectedPaths_TrailingSlash_Normalized() =>

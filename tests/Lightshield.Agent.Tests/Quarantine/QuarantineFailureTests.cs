@@ -95,6 +95,25 @@ public sealed class QuarantineFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task QuarantineAsync_DirectoryOfThePathIsASymbolicLink_IsRefusedAndLeavesTheFile()
+    {
+        var real = Path.Combine(_workspace.Root, "real");
+        Directory.CreateDirectory(real);
+        var path = Path.Combine(real, "eicar.com");
+        await File.WriteAllTextAsync(path, QuarantineWorkspace.Eicar);
+        var link = Path.Combine(_workspace.Root, "link");
+        File.CreateSymbolicLink(link, real);
+        var vault = _workspace.CreateVault();
+
+        var exception = await Assert.ThrowsAsync<QuarantineException>(() =>
+            vault.QuarantineAsync(Path.Combine(link, "eicar.com"), new QuarantineDetection("Eicar-Signature"), CancellationToken.None));
+
+        Assert.True(exception.Message.Contains("symbolic link", StringComparison.Ordinal), exception.Message);
+        Assert.Equal(QuarantineWorkspace.Eicar, await File.ReadAllTextAsync(path));
+        Assert.Empty(vault.List());
+    }
+
+    [Fact]
     public async Task QuarantineAsync_Fifo_IsRefusedWithoutBlocking()
     {
         var fifo = Path.Combine(_workspace.FilesDirectory, "pipe");

@@ -67,6 +67,30 @@ public sealed class FileBatchScannerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScanOpenedAsync_PathNowNamesAnotherFile_ScansAndUploadsTheOpenedInode()
+    {
+        var opened = Path.Combine(_tree, "opened.bin");
+        var content = RandomNumberGenerator.GetBytes(3 * 1024 * 1024); // beyond HashedFile.KeepInMemoryLimit: uploaded from the descriptor
+        await File.WriteAllBytesAsync(opened, content);
+        using var descriptor = File.OpenHandle(opened);
+        var other = Path.Combine(_tree, "other.txt");
+        await File.WriteAllTextAsync(other, Eicar);
+        File.Move(other, opened, overwrite: true); // the path now names another file; the descriptor still holds the first
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var scanner = new FileBatchScanner(pool, new FileIndex(_state.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+
+        var result = await scanner.ScanOpenedAsync(opened, descriptor, Priority.OnAccess, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.False(result.IsInfected);
+        Assert.True(result.Uploaded);
+        Assert.Equal(content.Length, result.BytesRead);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.IndexEntry!.Key.Sha256Hex());
+        Assert.Equal(content.Length, result.IndexEntry.Identity.Size);
+    }
+
+    [Fact]
     public async Task BatchLargerThanContentBudget_KeepsAtMostTheBudget_FilesBeyondItStillUploadedAndDetected()
     {
         const int budget = 64 * 1024;

@@ -27,6 +27,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    [LibraryImport(Library, EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int directoryFd, byte* path, int flags, uint mask, byte* buffer);
+
     [LibraryImport(Library, EntryPoint = "readlink", SetLastError = true)]
     public static partial nint ReadLink(byte* path, byte* buffer, nuint size);
 

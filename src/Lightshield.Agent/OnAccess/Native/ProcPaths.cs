@@ -25,6 +25,35 @@ internal static unsafe class ProcPaths
         return Format(link, "/proc/"u8, pid, "/exe"u8) ? ReadLink(link) : null;
     }
 
+    /// <summary>The device and inode of a process's executable: <c>statx</c> through the <c>/proc/PID/exe</c> link,
+    /// which names the file the process runs even when its path was renamed or replaced since. False when unreadable.</summary>
+    public static bool ReadExecutableIdentity(int pid, out ulong device, out ulong inode)
+    {
+        const int AtFdCwd = -100;
+        const uint StatxBasicStats = 0x7ff;
+        device = 0;
+        inode = 0;
+        Span<byte> link = stackalloc byte[48];
+        if (!Format(link, "/proc/"u8, pid, "/exe"u8))
+        {
+            return false;
+        }
+        var buffer = stackalloc byte[256];
+        int result;
+        fixed (byte* path = link)
+        {
+            result = LibC.Statx(AtFdCwd, path, 0, StatxBasicStats, buffer);
+        }
+        if (result != 0)
+        {
+            return false;
+        }
+        var status = new ReadOnlySpan<byte>(buffer, 256);
+        device = ((ulong)MemoryMarshal.Read<uint>(status[136..]) << 32) | MemoryMarshal.Read<uint>(status[140..]);
+        inode = MemoryMarshal.Read<ulong>(status[32..]);
+        return true;
+    }
+
     /// <summary>The command name of a process (<c>/proc/PID/comm</c>, at most 15 bytes), or null.</summary>
     public static string? ReadName(int pid)
     {
