@@ -31,7 +31,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         var admin = Driver.Client(tenant.AdminToken);
         const string host = "host-console";
         await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-            (await Driver.ScanServerTokenAsync()).Token, host, await Driver.SegmentNameAsync(segmentId));
+            Driver, host, await Driver.SegmentNameAsync(segmentId));
         using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret)))
         {
             Assert.Equal(HttpStatusCode.Created, key.StatusCode);
@@ -103,9 +103,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     [Fact]
     public async Task The_provider_creates_a_tenant_grants_it_a_licence_and_sees_billing_scan_servers_and_update_status()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat("default", "host-provider-view", load: 0.5, capacity: 8);
-        await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
+        await Driver.HeartbeatAsync(heartbeat);
 
         await using var tab = await browser.OpenAsync(center.RestAddress);
         await tab.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);

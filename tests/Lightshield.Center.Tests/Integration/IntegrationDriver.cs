@@ -20,6 +20,8 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
 
     public ScanServerGateway.ScanServerGatewayClient ScanServers { get; } = new(channel);
 
+    public UpdateGateway.UpdateGatewayClient Updates { get; } = new(channel);
+
     public HttpClient Client(string? token = null) => client(token);
 
     public HttpClient Provider => client(providerToken);
@@ -108,11 +110,20 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync()
+    /// <summary>A scan-server token bound to the server that sends <paramref name="heartbeat"/> (its id, host and segment).</summary>
+    public Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(ScanServerHeartbeat heartbeat) =>
+        ScanServerTokenAsync(heartbeat.ServerId, heartbeat.HypervisorHost, heartbeat.Segment);
+
+    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(string serverId, string hypervisorHost, string segment)
     {
-        using var response = await Provider.PostAsJsonAsync("/api/v1/scan-servers/tokens", new ScanServerTokenRequest(Unique("svm")));
+        using var response = await Provider.PostAsJsonAsync("/api/v1/scan-servers/tokens",
+            new ScanServerTokenRequest(Unique("svm"), serverId, hypervisorHost, segment));
         return await ReadAsync<ScanServerTokenCreatedResponse>(response, HttpStatusCode.Created);
     }
+
+    /// <summary>Sends <paramref name="heartbeat"/> with a new token bound to its server.</summary>
+    public async Task<HeartbeatResponse> HeartbeatAsync(ScanServerHeartbeat heartbeat) =>
+        await ScanServers.HeartbeatAsync(heartbeat, Bearer((await ScanServerTokenAsync(heartbeat)).Token));
 
     public async Task<IReadOnlyList<ScanServerResponse>> ListScanServersAsync()
     {

@@ -83,6 +83,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },

@@ -82,6 +82,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
