@@ -32,7 +32,16 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
         {
             var created = await SendAsync(HttpMethod.Post, "tenants", provider,
                 new { name = UpCredentials.TenantName, adminUserName = UpCredentials.TenantAdminUserName }, cancellationToken).ConfigureAwait(false);
-            credentials = credentials with { TenantAdminPassword = created.GetProperty("adminPassword").GetString() };
+            // The provider chose that password; the tenant's admin must replace it at its first sign-in, as a person would.
+            var chosen = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            await SendAsync(HttpMethod.Post, "auth/login", null, new
+            {
+                tenant = UpCredentials.TenantName,
+                userName = UpCredentials.TenantAdminUserName,
+                password = created.GetProperty("adminPassword").GetString(),
+                newPassword = chosen,
+            }, cancellationToken).ConfigureAwait(false);
+            credentials = credentials with { TenantAdminPassword = chosen };
             credentials.Save(dataDirectory);
         }
         if (credentials.TenantSecret is null)

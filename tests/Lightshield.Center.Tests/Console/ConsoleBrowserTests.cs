@@ -101,6 +101,34 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     }
 
     [Fact]
+    public async Task A_new_tenant_admin_must_replace_the_providers_password_at_the_first_console_sign_in()
+    {
+        var name = IntegrationDriver.Unique("first");
+        using var response = await Driver.Provider.PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, null, "UTC", "admin"));
+        var created = await IntegrationDriver.ReadAsync<TenantCreatedResponse>(response, HttpStatusCode.Created);
+
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.Page.GotoAsync("login");
+        await tab.Page.FillAsync("#tenant", name);
+        await tab.Page.FillAsync("#user", "admin");
+        await tab.Page.FillAsync("#password", created.AdminPassword);
+        await tab.Page.ClickAsync("#sign-in");
+        // No session yet: the form asks for a new password (and the current one again).
+        await Assertions.Expect(tab.Page.Locator("#login-problem")).ToContainTextAsync("choose a new one", new() { Timeout = 30_000 });
+        Assert.Equal(0, await tab.Page.Locator("#signed-in-as").CountAsync());
+        await tab.Page.FillAsync("#password", created.AdminPassword);
+        await tab.Page.FillAsync("#new-password", "chosen-in-the-console");
+        await tab.Page.FillAsync("#new-password-again", "chosen-in-the-console");
+        await tab.Page.ClickAsync("#sign-in");
+        await tab.Page.WaitForSelectorAsync("#signed-in-as", new() { Timeout = 30_000 });
+
+        using var old = await Driver.Client().PostAsJsonAsync("/api/v1/auth/login", new Lightshield.Center.Identity.LoginRequest(name, "admin", created.AdminPassword));
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        using var chosen = await Driver.Client().PostAsJsonAsync("/api/v1/auth/login", new Lightshield.Center.Identity.LoginRequest(name, "admin", "chosen-in-the-console"));
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+    }
+
+    [Fact]
     public async Task The_provider_creates_a_tenant_grants_it_a_licence_and_sees_billing_scan_servers_and_update_status()
     {
         var heartbeat = IntegrationDriver.Heartbeat("default", "host-provider-view", load: 0.5, capacity: 8);

@@ -36,6 +36,11 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
     /// <summary>Settings on top of the defaults, for a fixture that needs its own (for example a longer presence gap).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Services on top of the center's, for a fixture that needs its own (for example a log recorder).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -55,7 +60,11 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+            web.ConfigureTestServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+                ConfigureTestServices(services);
+            });
         });
         // A year-long API token, so that tests that advance the clock do not end the provider's session.
         using var created = await Client(await LoginAsync(null, AdminUserName, AdminPassword))
@@ -82,9 +91,9 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         return client;
     }
 
-    public async Task<string> LoginAsync(string? tenant, string userName, string password)
+    public async Task<string> LoginAsync(string? tenant, string userName, string password, string? newPassword = null)
     {
-        using var response = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(tenant, userName, password));
+        using var response = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(tenant, userName, password, newPassword));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"login of {userName} failed: {(int)response.StatusCode} {body}");
         return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
@@ -96,8 +105,10 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         using var response = await Client(ProviderToken).PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, null, "Europe/Berlin", "admin"));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var created = (await response.Content.ReadFromJsonAsync<TenantCreatedResponse>())!;
-        var token = await LoginAsync(name, created.AdminUserName, created.AdminPassword);
-        return new TestTenant(created.Tenant.Id, name, token, created.AdminPassword);
+        // The provider chose the first password: the tenant's admin replaces it at first sign-in.
+        var chosen = "chosen-" + created.AdminPassword;
+        var token = await LoginAsync(name, created.AdminUserName, created.AdminPassword, chosen);
+        return new TestTenant(created.Tenant.Id, name, token, chosen);
     }
 
     /// <summary>A DI scope of the running center bound to <paramref name="scope"/>.</summary>

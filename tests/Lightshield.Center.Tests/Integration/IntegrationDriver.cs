@@ -53,11 +53,14 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         var name = Unique("tenant");
         using var response = await Provider.PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, segmentId, "Europe/Berlin", "admin"));
         var created = await ReadAsync<TenantCreatedResponse>(response, HttpStatusCode.Created);
-        using var login = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(name, created.AdminUserName, created.AdminPassword));
+        // The provider chose the first password: the tenant's admin replaces it at first sign-in.
+        var chosen = "chosen-" + created.AdminPassword;
+        using var login = await Client().PostAsJsonAsync("/api/v1/auth/login",
+            new LoginRequest(name, created.AdminUserName, created.AdminPassword, chosen));
         var token = (await ReadAsync<LoginResponse>(login, HttpStatusCode.OK)).Token;
         using var group = await Client(token).PostAsJsonAsync("/api/v1/agent-groups", new AgentGroupRequest("servers", null));
         var groupId = (await ReadAsync<AgentGroupResponse>(group, HttpStatusCode.Created)).Id;
-        return new WorldTenant(created.Tenant.Id, name, token, groupId, created.AdminPassword);
+        return new WorldTenant(created.Tenant.Id, name, token, groupId, chosen);
     }
 
     /// <summary>The audit log <paramref name="token"/>'s scope sees (the tenant's, or the provider's own).</summary>

@@ -8,6 +8,29 @@ namespace Lightshield.Cli.Tests.Admin;
 public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCenter>
 {
     [Fact]
+    public async Task Login_WithTheProvidersOneTimePassword_RequiresANewOneOnTheSecondLine_AndThenOnlyTheNewOneWorks()
+    {
+        var provider = await center.ProviderShellAsync();
+        var name = "first-" + Guid.NewGuid().ToString("N")[..8];
+        var oneTime = (await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss")).GetProperty("adminPassword").GetString()!;
+        string[] login = ["login", "--center", center.Url, "--tenant", name, "--user", "boss", "--password-stdin"];
+
+        var refused = await center.Shell().RunWithInputAsync(oneTime + "\n", login);
+        Assert.Equal(ExitCodes.Error, refused.ExitCode);
+        Assert.Contains("new password", refused.Error, StringComparison.Ordinal);
+
+        var shell = center.Shell();
+        var changed = await shell.RunWithInputAsync(oneTime + "\nchosen-by-boss-at-first-sign-in\n", login);
+        Assert.Equal((ExitCodes.Clean, ""), (changed.ExitCode, changed.Error));
+        Assert.Contains("password changed", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("tenant-admin", changed.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Clean, (await shell.RunAsync("groups", "list")).ExitCode);
+
+        Assert.Equal(ExitCodes.Error, (await center.Shell().RunWithInputAsync(oneTime + "\n", login)).ExitCode);
+        Assert.Equal(ExitCodes.Clean, (await center.Shell().RunWithInputAsync("chosen-by-boss-at-first-sign-in\n", login)).ExitCode);
+    }
+
+    [Fact]
     public async Task Login_TenantsCreateAndList_ShowsTheTenantAsTableAndAsJson()
     {
         var shell = center.Shell();

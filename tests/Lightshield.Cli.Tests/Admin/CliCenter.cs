@@ -68,7 +68,7 @@ public sealed class CliCenter : IAsyncLifetime
         var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
         var tenant = Shell();
-        await tenant.LoginAsync(Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
+        await tenant.LoginAsync(Url, name, "boss", created.GetProperty("adminPassword").GetString()!, "chosen-by-the-tenant-admin");
         return tenant;
     }
 }

@@ -20,7 +20,7 @@ public sealed class EventListTests(CliCenter center) : IClassFixture<CliCenter>
         var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
         var tenant = center.Shell();
-        await tenant.LoginAsync(center.Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
+        await tenant.LoginAsync(center.Url, name, "boss", created.GetProperty("adminPassword").GetString()!, "chosen-by-the-tenant-admin");
         var groupId = (await tenant.JsonAsync("groups", "create", "--name", "web")).GetProperty("id").GetString()!;
         var token = (await tenant.JsonAsync("enrolment-tokens", "create", "--name", "t", "--group", groupId)).GetProperty("token").GetString();
         using var http = new HttpClient { BaseAddress = new Uri(center.Url) };
