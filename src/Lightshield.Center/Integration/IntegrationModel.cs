@@ -30,6 +30,11 @@ internal static class IntegrationModel
             token.Property(t => t.Segment).HasMaxLength(200);
             token.HasIndex(t => t.SecretHash).IsUnique();
         });
+        model.Entity<CredentialTombstone>(tombstone =>
+        {
+            tombstone.ToTable("credential_tombstones");
+            tombstone.HasKey(t => t.CredentialId);
+        });
         model.Entity<StoredSigningKey>(key =>
         {
             key.ToTable("credential_signing_keys");

@@ -121,6 +121,28 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     }
 
     [Fact]
+    public async Task Deleting_a_tenant_keeps_its_agents_credentials_on_the_revocation_list_until_they_expire()
+    {
+        var heartbeat = IntegrationDriver.Heartbeat("default", "host-1");
+        var token = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync(heartbeat)).Token);
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant);
+        var credentialId = CredentialIdOf(agent.Credential);
+        await Driver.SetTenantStateAsync(tenant, suspended: true);
+        Assert.Contains(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+
+        using (var deleted = await Driver.Provider.DeleteAsync($"/api/v1/tenants/{tenant.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        // The agent row is gone, but the credential it holds is still valid for days: scan servers must keep refusing it.
+        Assert.Contains(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+
+        Center.Time.Advance(TimeSpan.FromDays(7) + CredentialVerifier.ClockSkew + TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+    }
+
+    [Fact]
     public async Task Scan_server_rows_are_invisible_and_unwritable_in_a_tenant_scope_and_its_users_get_403()
     {
         var tenant = await Driver.CreateTenantAsync();

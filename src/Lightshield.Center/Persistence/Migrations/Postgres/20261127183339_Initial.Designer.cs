@@ -421,6 +421,23 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.ToTable("agent_status", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Integration.CredentialTombstone", b =>
+                {
+                    b.Property<Guid>("CredentialId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("credential_tombstones", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Integration.ScanServer", b =>
                 {
                     b.Property<string>("Id")

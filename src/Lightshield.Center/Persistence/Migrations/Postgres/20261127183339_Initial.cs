@@ -46,6 +46,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_tombstones",
+                columns: table => new
+                {
+                    CredentialId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_tombstones", x => x.CredentialId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "host_scan_slots",
                 columns: table => new
                 {
@@ -907,6 +920,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "credential_tombstones");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");

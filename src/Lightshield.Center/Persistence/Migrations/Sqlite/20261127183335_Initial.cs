@@ -45,6 +45,19 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_tombstones",
+                columns: table => new
+                {
+                    CredentialId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_tombstones", x => x.CredentialId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "host_scan_slots",
                 columns: table => new
                 {
@@ -906,6 +919,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "credential_tombstones");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");

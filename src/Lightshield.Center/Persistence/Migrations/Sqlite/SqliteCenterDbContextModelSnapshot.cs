@@ -413,6 +413,23 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("agent_status", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Integration.CredentialTombstone", b =>
+                {
+                    b.Property<Guid>("CredentialId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("credential_tombstones", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Integration.ScanServer", b =>
                 {
                     b.Property<string>("Id")
