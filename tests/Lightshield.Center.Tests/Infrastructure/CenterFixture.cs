@@ -5,6 +5,7 @@ using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -111,9 +112,30 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         return new TestTenant(created.Tenant.Id, name, token, chosen);
     }
 
+    /// <summary>Enrols an agent as an agent does (the service behind <c>AgentGateway.Enrol</c>; there is no REST enrolment).</summary>
+    public async Task<EnrolledAgent> EnrolAsync(string enrolmentToken, string hostName, string hypervisorHost = "hv-1", int vcpus = 2)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var enrolled = await scope.ServiceProvider.GetRequiredService<Lightshield.Center.Integration.AgentEnrolment>().EnrolAsync(new Protocol.Center.EnrolRequest
+        {
+            EnrolmentToken = enrolmentToken,
+            HostName = hostName,
+            HypervisorHost = hypervisorHost,
+            VirtualCpus = vcpus,
+        }, default);
+        var agentId = Guid.Parse(enrolled.AgentId);
+        await using var system = Scope(TenantScope.System);
+        var credentialId = await system.ServiceProvider.GetRequiredService<Lightshield.Center.Persistence.CenterDbContext>().Agents
+            .Where(a => a.Id == agentId).Select(a => a.CredentialId).SingleAsync();
+        return new EnrolledAgent(agentId, Guid.Parse(enrolled.TenantId), credentialId, enrolled.Credential);
+    }
+
     /// <summary>A DI scope of the running center bound to <paramref name="scope"/>.</summary>
     public AsyncServiceScope Scope(TenantScope scope) => Services.GetRequiredService<IServiceScopeFactory>().CreateScope(scope);
 }
+
+/// <summary>An agent enrolled by <see cref="CenterFixture{TDatabase}.EnrolAsync"/>: its row's ids and its signed credential.</summary>
+public sealed record EnrolledAgent(Guid AgentId, Guid TenantId, string CredentialId, string Credential);
 
 /// <summary>A tenant made by <see cref="CenterFixture{TDatabase}.CreateTenantAsync"/>.</summary>
 public sealed record TestTenant(Guid Id, string Name, string AdminToken, string AdminPassword);

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -194,13 +193,6 @@ public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCente
     /// <summary>A new tenant, and a shell signed in as its first tenant-admin.</summary>
     private Task<CliShell> CreateTenantAsync() => center.TenantShellAsync();
 
-    /// <summary>What an agent does: enrol with the token over the API. Returns the agent's id.</summary>
-    private async Task<string> EnrolAsync(string enrolmentToken)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(center.Url) };
-        using var response = await http.PostAsJsonAsync("/api/v1/agents/enrol",
-            new { enrolmentToken, hostName = "vm-1", hypervisorHost = "host-a", vcpus = 2 });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("agentId").GetString()!;
-    }
+    /// <summary>What an agent does: enrol with the token. Returns the agent's id.</summary>
+    private async Task<string> EnrolAsync(string enrolmentToken) => (await center.EnrolAsync(enrolmentToken, "vm-1")).AgentId;
 }
