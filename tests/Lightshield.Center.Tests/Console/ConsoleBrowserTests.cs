@@ -170,7 +170,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         var password = Regex.Match(created, @"password (\S+) \(shown only now\)").Groups[1].Value;
         await using (var tenantTab = await browser.OpenAsync(center.RestAddress))
         {
-            await tenantTab.SignInAsync(name, "admin", password);
+            // The provider chose that password: the tenant's admin replaces it at this first sign-in.
+            await tenantTab.SignInReplacingPasswordAsync(name, "admin", password, "the-tenant-admin-chose-this");
             await tenantTab.OpenAsync("licence", "#stat-licence-state");
             await Assertions.Expect(tenantTab.Page.Locator("#stat-vcpus")).ToContainTextAsync("0 / 24");
             await Assertions.Expect(tenantTab.Page.Locator("#stat-licence-state")).ToContainTextAsync("ok");
