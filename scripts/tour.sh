@@ -100,8 +100,10 @@ expect_status 0
 expect_text "granted licence"
 
 step "TENANT (alice) signs in, creates a group and an enrolment token; a first VM enrols"
-XDG_CONFIG_HOME="$work/alice" ./lightshield login --center "$center" --tenant tour-corp --user alice --password-stdin <<<"$alice_password" \
-  || fail "the new tenant's admin cannot sign in with the one-time password"
+# The provider chose that password: alice must replace it at her first sign-in (the second line is the new one).
+XDG_CONFIG_HOME="$work/alice" ./lightshield login --center "$center" --tenant tour-corp --user alice --password-stdin \
+  <<<"$alice_password"$'\n'"alice-chose-this-$alice_password" \
+  || fail "the new tenant's admin cannot sign in with the one-time password and choose her own"
 as alice groups create --name web
 expect_status 0
 as alice enrolment-tokens create --name fleet --group web --json

@@ -11,13 +11,19 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
 {
     /// <summary>Fills in what <paramref name="credentials"/> lacks, saving the file after each secret the center shows
     /// only once.</summary>
-    public async Task<UpCredentials> ProvisionAsync(UpCredentials credentials, CancellationToken cancellationToken)
+    public async Task<UpCredentials> ProvisionAsync(UpCredentials credentials, ScanServerSeat scanServer, CancellationToken cancellationToken)
     {
         var provider = await LoginAsync(null, UpCredentials.ProviderAdminUserName, credentials.ProviderAdminPassword, cancellationToken)
             .ConfigureAwait(false);
         if (credentials.ScanServerToken is null)
         {
-            var created = await SendAsync(HttpMethod.Post, "scan-servers/tokens", provider, new { name = "lightshield-up" }, cancellationToken)
+            var created = await SendAsync(HttpMethod.Post, "scan-servers/tokens", provider, new
+            {
+                name = "lightshield-up",
+                serverId = scanServer.ServerId,
+                hypervisorHost = scanServer.HypervisorHost,
+                segment = scanServer.Segment,
+            }, cancellationToken)
                 .ConfigureAwait(false);
             credentials = credentials with { ScanServerToken = created.GetProperty("token").GetString() };
             credentials.Save(dataDirectory);
@@ -26,7 +32,16 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
         {
             var created = await SendAsync(HttpMethod.Post, "tenants", provider,
                 new { name = UpCredentials.TenantName, adminUserName = UpCredentials.TenantAdminUserName }, cancellationToken).ConfigureAwait(false);
-            credentials = credentials with { TenantAdminPassword = created.GetProperty("adminPassword").GetString() };
+            // The provider chose that password; the tenant's admin must replace it at its first sign-in, as a person would.
+            var chosen = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            await SendAsync(HttpMethod.Post, "auth/login", null, new
+            {
+                tenant = UpCredentials.TenantName,
+                userName = UpCredentials.TenantAdminUserName,
+                password = created.GetProperty("adminPassword").GetString(),
+                newPassword = chosen,
+            }, cancellationToken).ConfigureAwait(false);
+            credentials = credentials with { TenantAdminPassword = chosen };
             credentials.Save(dataDirectory);
         }
         if (credentials.TenantSecret is null)
@@ -132,6 +147,13 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
             return text;
         }
     }
+}
+
+/// <summary>The one scan server of <c>lightshield up</c>, which its scan-server token is bound to.</summary>
+internal sealed record ScanServerSeat(string ServerId, string HypervisorHost, string Segment)
+{
+    /// <summary>The center's default segment, where the demo tenant lives.</summary>
+    public const string DefaultSegment = "default";
 }
 
 /// <summary>A failure of <c>lightshield up</c> with a message for the user.</summary>

@@ -6,6 +6,7 @@ using Lightshield.Agent.Center;
 using Lightshield.Agent.Hosting;
 using Lightshield.Center.Hosting;
 using Lightshield.Center.Integration;
+using Lightshield.Svm.Center;
 using Lightshield.Svm.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -128,21 +129,26 @@ internal sealed class UpStack : IAsyncDisposable
         // 2. The demo objects, through the REST API.
         _http = new HttpClient { BaseAddress = new Uri(rest, "api/v1/") };
         var provisioner = new DemoProvisioner(_http, data);
-        credentials = await provisioner.ProvisionAsync(credentials, cancellationToken).ConfigureAwait(false);
+        // The scan-server token is bound to the one scan server it is for: its id (created here, before the server's
+        // first start, in the file the server reads it from), host and segment.
+        var svmData = Path.Combine(data, "svm");
+        var seat = new ScanServerSeat(ScanServerIdentity.LoadOrCreate(svmData), Environment.MachineName, ScanServerSeat.DefaultSegment);
+        credentials = await provisioner.ProvisionAsync(credentials, seat, cancellationToken).ConfigureAwait(false);
 
         // 3. The scan server, registered with the center.
         var scanServer = ScanServerApp.Build([], new Dictionary<string, string?>
         {
             ["Svm:Listen"] = $"127.0.0.1:{_settings.Port(2)}",
             ["Svm:OpsListen"] = $"127.0.0.1:{_settings.Port(3)}",
-            ["Svm:DataDirectory"] = Path.Combine(data, "svm"),
+            ["Svm:DataDirectory"] = svmData,
             ["Svm:DatabaseDirectory"] = SeedSignatureDatabase(),
             ["Svm:Redis"] = _settings.Redis,
             ["Svm:VerdictKeyFile"] = _settings.Redis is null ? null : VerdictKeyFile(data),
             ["Svm:Center"] = grpc.ToString(),
             ["Svm:CenterToken"] = credentials.ScanServerToken,
             ["Svm:CenterCertificateSha256"] = fingerprint,
-            ["Svm:HypervisorHost"] = Environment.MachineName,
+            ["Svm:HypervisorHost"] = seat.HypervisorHost,
+            ["Svm:Segment"] = seat.Segment,
             // As a deployed scan server does: it follows the center's update mirror and rollouts, at a pace one machine
             // can watch (a deployment checks every few minutes).
             ["Svm:CenterUpdates"] = "true",

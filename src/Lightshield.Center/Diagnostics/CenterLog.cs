@@ -9,8 +9,8 @@ internal static partial class CenterLog
     public static partial void Migrated(ILogger logger, string provider, int applied, string migration);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-        Message = "Created the provider administrator '{UserName}' with the one-time password {Password} . Sign in (POST /api/v1/auth/login) and replace it; it is not shown again.")]
-    public static partial void BootstrapPasswordGenerated(ILogger logger, string userName, string password);
+        Message = "Created the provider administrator '{UserName}' with a one-time password, in {Path} (readable by this user only). Sign in with it; the center then asks for a new one. Delete the file afterwards.")]
+    public static partial void BootstrapPasswordGenerated(ILogger logger, string userName, string path);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Created the provider administrator '{UserName}' with the configured password")]
     public static partial void BootstrapPasswordConfigured(ILogger logger, string userName);

@@ -80,7 +80,7 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
         if (!Guid.TryParse(message.EventId, out var eventId) || eventId == Guid.Empty
             || !TypePattern().IsMatch(message.Type)
             || Encoding.UTF8.GetByteCount(message.PayloadJson) > MaxPayloadBytes
-            || !IsJsonObject(message.PayloadJson))
+            || !IsWellFormedPayload(message.PayloadJson))
         {
             return null;
         }
@@ -96,12 +96,30 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
         };
     }
 
-    private static bool IsJsonObject(string json)
+    /// <summary>Threat names an event may carry, and the longest one.</summary>
+    public const int MaxNames = 100;
+
+    public const int MaxNameLength = 500;
+
+    /// <summary>A JSON object whose <c>names</c>, when present, is an array of at most <see cref="MaxNames"/> strings: the
+    /// event lists, the console and the quarantine list read it as such, so anything else is refused here rather than
+    /// stored to break them later.</summary>
+    private static bool IsWellFormedPayload(string json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object;
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+            if (!root.TryGetProperty("names", out var names))
+            {
+                return true;
+            }
+            return names.ValueKind == JsonValueKind.Array && names.GetArrayLength() <= MaxNames
+                && names.EnumerateArray().All(n => n.ValueKind == JsonValueKind.String && n.GetString()!.Length <= MaxNameLength);
         }
         catch (JsonException)
         {

@@ -13,7 +13,7 @@ internal static class CenterHelp
           --Center:Database:Provider=sqlite|postgres default sqlite (DIR/center.db)
           --Center:Database:ConnectionString=...     required for postgres
           --Center:Bootstrap:AdminUserName=NAME      first provider administrator (default admin)
-          --Center:Bootstrap:AdminPassword=...       its password; default: a one-time password printed to the log once
+          --Center:Bootstrap:AdminPassword=...       its password; default: a one-time password in DATA/initial-admin-password
           --Center:LoginTokenLifetime=12:00:00       lifetime of tokens from POST /api/v1/auth/login
           --Center:Integration:GrpcListen=ADDR:PORT  gRPC for agents and scan servers (default 127.0.0.1:7501, TLS self-signed)
           --Center:Integration:Plaintext=true        no TLS on the gRPC endpoint (loopback only)

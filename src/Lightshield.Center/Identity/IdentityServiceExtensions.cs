@@ -1,6 +1,7 @@
 using Lightshield.Center.Api;
 using Lightshield.Center.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Identity;
 
@@ -16,6 +17,9 @@ public static class IdentityServiceExtensions
         services.TryAddScoped<CurrentTenantScope>();
         services.TryAddScoped<CurrentActor>();
         services.TryAddScoped<ProviderAdminBootstrap>();
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignInOptions>, SignInOptionsValidator>());
+        services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<PasswordSignIn>();
         services.AddAuthorization(Policies.Add);
         return builder;

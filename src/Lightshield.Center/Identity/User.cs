@@ -17,5 +17,9 @@ public sealed class User : ITenantOrProviderOwned
 
     public Role Role { get; set; }
 
+    /// <summary>Set when someone else chose the password (a provider creating a tenant's first admin): the user cannot
+    /// open a session before choosing a new one.</summary>
+    public bool MustChangePassword { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -25,7 +25,15 @@ internal static class IntegrationModel
             token.ToTable("scan_server_tokens");
             token.Property(t => t.Name).HasMaxLength(200);
             token.Property(t => t.SecretHash).HasMaxLength(64);
+            token.Property(t => t.ServerId).HasMaxLength(100);
+            token.Property(t => t.HypervisorHost).HasMaxLength(255);
+            token.Property(t => t.Segment).HasMaxLength(200);
             token.HasIndex(t => t.SecretHash).IsUnique();
+        });
+        model.Entity<CredentialTombstone>(tombstone =>
+        {
+            tombstone.ToTable("credential_tombstones");
+            tombstone.HasKey(t => t.CredentialId);
         });
         model.Entity<StoredSigningKey>(key =>
         {

@@ -54,7 +54,9 @@ public sealed class ScanServerAuthenticationInterceptor(IServiceScopeFactory sco
         var services = context.GetHttpContext().RequestServices;
         services.GetRequiredService<CurrentTenantScope>().Set(TenantScope.Provider);
         services.GetRequiredService<CurrentActor>().Name = $"scan-server-token:{token.Name}";
-        services.GetRequiredService<CurrentScanServerToken>().Id = token.Id;
+        var current = services.GetRequiredService<CurrentScanServerToken>();
+        current.Id = token.Id;
+        current.Binding = new ScanServerBinding(token.ServerId, token.HypervisorHost, token.Segment);
     }
 
     private static RpcException Unauthenticated(string detail) => new(new Status(StatusCode.Unauthenticated, detail));
@@ -64,4 +66,22 @@ public sealed class ScanServerAuthenticationInterceptor(IServiceScopeFactory sco
 public sealed class CurrentScanServerToken
 {
     public Guid? Id { get; set; }
+
+    /// <summary>The scan server the token was created for.</summary>
+    public ScanServerBinding? Binding { get; set; }
+
+    /// <summary>Refuses (<c>PERMISSION_DENIED</c>) a call that speaks for another scan server than the token's.</summary>
+    public ScanServerBinding RequireServer(string serverId)
+    {
+        var binding = Binding ?? throw new InvalidOperationException("The call was not authenticated.");
+        if (!string.Equals(serverId, binding.ServerId, StringComparison.Ordinal))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"this scan-server token was created for server '{binding.ServerId}', not '{serverId}'"));
+        }
+        return binding;
+    }
 }
+
+/// <summary>What a scan-server token was created for: the one server id, hypervisor host and segment it may declare.</summary>
+public sealed record ScanServerBinding(string ServerId, string HypervisorHost, string Segment);

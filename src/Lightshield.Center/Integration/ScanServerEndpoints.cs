@@ -26,7 +26,8 @@ internal static class ScanServerEndpoints
         tokens.MapGet("/", async (CenterDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await db.ScanServerTokens.AsNoTracking().ToListAsync(ct)).OrderBy(t => t.CreatedAt).Select(ScanServerTokenResponse.From)))
             .WithSummary("List scan-server tokens (secrets are never shown again).");
-        tokens.MapPost("/", CreateTokenAsync).WithSummary("Create a scan-server token (Svm:CenterToken); the secret is shown once.")
+        tokens.MapPost("/", CreateTokenAsync)
+            .WithSummary("Create a scan-server token (Svm:CenterToken) for one scan server (id, hypervisor host, segment); the secret is shown once.")
             .Produces<ScanServerTokenCreatedResponse>(StatusCodes.Status201Created);
         tokens.MapDelete("/{tokenId:guid}", RevokeTokenAsync).WithSummary("Revoke a scan-server token: its servers' heartbeats are refused.");
     }
@@ -49,16 +50,36 @@ internal static class ScanServerEndpoints
         {
             return ApiProblems.BadRequest(problem);
         }
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.ServerId) || request.ServerId.Length > 100)
+        {
+            problems.Add("'serverId' is required: the scan server's id (the 'server-id' file in its data directory), at most 100 characters");
+        }
+        if (string.IsNullOrWhiteSpace(request.HypervisorHost) || request.HypervisorHost.Length > 255)
+        {
+            problems.Add("'hypervisorHost' is required (the scan server's Svm:HypervisorHost), at most 255 characters");
+        }
+        if (string.IsNullOrWhiteSpace(request.Segment) || request.Segment.Length > 200)
+        {
+            problems.Add("'segment' is required (the scan server's Svm:Segment), at most 200 characters");
+        }
+        if (problems.Count > 0)
+        {
+            return ApiProblems.BadRequest(string.Join("; ", problems));
+        }
         var secret = SecretTokens.Create(ScanServerToken.Prefix);
         var token = new ScanServerToken
         {
             Id = Guid.NewGuid(),
             Name = request.Name!,
             SecretHash = SecretTokens.HashOf(secret),
+            ServerId = request.ServerId!,
+            HypervisorHost = request.HypervisorHost!,
+            Segment = request.Segment!,
             CreatedAt = time.GetUtcNow(),
         };
         db.ScanServerTokens.Add(token);
-        audit.Record("scan-server-token.create", $"scan-server-token/{token.Id}", new { token.Name });
+        audit.Record("scan-server-token.create", $"scan-server-token/{token.Id}", new { token.Name, token.ServerId, token.HypervisorHost, token.Segment });
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"{ApiEndpoints.Prefix}/scan-servers/tokens/{token.Id}",
             new ScanServerTokenCreatedResponse(ScanServerTokenResponse.From(token), secret));
@@ -91,11 +112,16 @@ public sealed record ScanServerResponse(string Id, string Address, string Certif
 /// <param name="Signing">True for the key that signs new credentials.</param>
 public sealed record CredentialKeyResponse(string KeyId, string PublicKey, bool Signing);
 
-public sealed record ScanServerTokenRequest(string? Name);
+/// <param name="ServerId">The one scan server the token speaks for: the id in its data directory's <c>server-id</c> file.</param>
+/// <param name="HypervisorHost">The one hypervisor host that server may declare (<c>Svm:HypervisorHost</c>).</param>
+/// <param name="Segment">The one segment that server may serve (<c>Svm:Segment</c>).</param>
+public sealed record ScanServerTokenRequest(string? Name, string? ServerId, string? HypervisorHost, string? Segment);
 
-public sealed record ScanServerTokenResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+public sealed record ScanServerTokenResponse(Guid Id, string Name, string ServerId, string HypervisorHost, string Segment,
+    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
-    public static ScanServerTokenResponse From(ScanServerToken token) => new(token.Id, token.Name, token.CreatedAt, token.RevokedAt);
+    public static ScanServerTokenResponse From(ScanServerToken token) =>
+        new(token.Id, token.Name, token.ServerId, token.HypervisorHost, token.Segment, token.CreatedAt, token.RevokedAt);
 }
 
 /// <param name="Token">The secret for <c>Svm:CenterToken</c>; shown only in this answer.</param>

@@ -23,6 +23,14 @@ public sealed class ScanServerGatewayService(
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", problems)));
         }
+        var binding = token.RequireServer(request.ServerId);
+        if (!string.Equals(request.HypervisorHost, binding.HypervisorHost, StringComparison.Ordinal)
+            || !string.Equals(request.Segment, binding.Segment, StringComparison.Ordinal))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"this scan-server token was created for hypervisor host '{binding.HypervisorHost}' in segment '{binding.Segment}', "
+                + $"not '{request.HypervisorHost}' in '{request.Segment}'"));
+        }
         var ct = context.CancellationToken;
         await registry.RecordHeartbeatAsync(request, token.Id ?? throw new InvalidOperationException("The call was not authenticated."), ct);
         var response = new HeartbeatResponse { HeartbeatIntervalSeconds = (int)options.Value.HeartbeatInterval.TotalSeconds };
@@ -39,10 +47,12 @@ public sealed class ScanServerGatewayService(
             problems.Add("'server_id' is required (at most 100 characters)");
         }
         // Port 0 is what a scan server announces before its listener is bound: not an address an agent can dial.
-        if (!Uri.TryCreate(heartbeat.Address, UriKind.Absolute, out var address) || address.Scheme is not ("https" or "http")
-            || address.Port == 0 || heartbeat.Address.Length > 500)
+        // Plain http only on loopback (one machine, tests): elsewhere agents' files and credentials would cross the network
+        // in clear text to whoever answers.
+        if (!Uri.TryCreate(heartbeat.Address, UriKind.Absolute, out var address) || address.Port == 0 || heartbeat.Address.Length > 500
+            || !(address.Scheme == "https" || (address.Scheme == "http" && address.IsLoopback)))
         {
-            problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address agents can dial");
+            problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address agents can dial (http:// only on loopback)");
         }
         if (heartbeat.CertificateSha256.Length > 100)
         {

@@ -59,6 +59,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
 
     public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
 
+    public DbSet<CredentialTombstone> CredentialTombstones => Set<CredentialTombstone>();
+
     public DbSet<AgentStatus> AgentStatuses => Set<AgentStatus>();
 
     public DbSet<TenantLicence> TenantLicences => Set<TenantLicence>();

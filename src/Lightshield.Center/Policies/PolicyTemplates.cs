@@ -14,7 +14,9 @@ public sealed class PolicyTemplates(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
-        var template = await db.PolicyTemplates.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        // The system scope sees every row: only the provider's own (TenantId null) is the template, never a row that
+        // claims a tenant.
+        var template = await db.PolicyTemplates.AsNoTracking().Where(t => t.TenantId == null).OrderBy(t => t.Id).FirstOrDefaultAsync(cancellationToken);
         return template?.Json ?? BuiltInDefault;
     }
 

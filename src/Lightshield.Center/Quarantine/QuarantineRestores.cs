@@ -82,7 +82,9 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
             using var document = JsonDocument.Parse(payloadJson);
             var root = document.RootElement;
             var itemId = root.GetProperty("itemId").GetString() ?? "";
-            if (!QuarantineItemId.IsValid(itemId))
+            var names = root.GetProperty("names");
+            if (!QuarantineItemId.IsValid(itemId) || names.ValueKind != JsonValueKind.Array
+                || names.EnumerateArray().Any(n => n.ValueKind != JsonValueKind.String))
             {
                 return null;
             }
@@ -92,7 +94,7 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
                 AgentId = agentId,
                 ItemId = itemId,
                 Path = ColumnText.Fit(root.GetProperty("path").GetString(), 4096),
-                NamesJson = root.GetProperty("names").GetRawText(),
+                NamesJson = names.GetRawText(),
                 Sha256 = ColumnText.Fit(root.GetProperty("sha256").GetString(), 64),
                 Size = root.GetProperty("size").GetInt64(),
                 QuarantinedAt = root.GetProperty("quarantinedAt").GetDateTimeOffset(),

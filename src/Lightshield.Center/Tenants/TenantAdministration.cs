@@ -60,6 +60,8 @@ public sealed class TenantAdministration(CenterDbContext db, AuditLog audit, Cur
                 UserName = adminUserName!,
                 PasswordHash = PasswordHasher.Hash(password),
                 Role = Role.TenantAdmin,
+                // The provider chose this password (and has seen it): the tenant's admin replaces it at first sign-in.
+                MustChangePassword = true,
                 CreatedAt = time.GetUtcNow(),
             };
             var tenantDb = services.GetRequiredService<CenterDbContext>();

@@ -1,6 +1,7 @@
 using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -46,7 +47,8 @@ internal static class TenantEndpoints
     private static async Task<IResult> SetStateAsync(Guid tenantId, TenantState state, TenantAdministration tenants, CancellationToken ct) =>
         ApiProblems.OkOrNotFound(await tenants.SetStateAsync(tenantId, state, ct), TenantResponse.From, "tenant", tenantId);
 
-    private static async Task<IResult> DeleteAsync(Guid tenantId, CenterDbContext db, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(Guid tenantId, CenterDbContext db, AuditLog audit, CredentialRevocationList revocations,
+        CancellationToken ct)
     {
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct);
         if (tenant is null)
@@ -57,6 +59,8 @@ internal static class TenantEndpoints
         {
             return ApiProblems.Conflict($"Tenant '{tenant.Name}' is active; suspend it before deleting it.");
         }
+        // Its agents' credentials stay refused by the scan servers until they expire, though the agents are gone.
+        await revocations.BuryTenantAsync(db, tenant.Id, ct);
         db.Tenants.Remove(tenant);
         audit.Record("tenant.delete", $"tenant/{tenant.Id}", new { tenant.Name });
         await db.SaveChangesAsync(ct);

@@ -7,7 +7,7 @@ namespace Lightshield.Center.Updates;
 
 /// <summary><c>UpdateGateway</c>: the wire face of <see cref="UpdateDistribution"/> for scan servers, authenticated by
 /// <see cref="ScanServerAuthenticationInterceptor"/> (provider scan-server token, provider scope).</summary>
-public sealed class UpdateGatewayService(UpdateDistribution distribution) : UpdateGateway.UpdateGatewayBase
+public sealed class UpdateGatewayService(UpdateDistribution distribution, CurrentScanServerToken token) : UpdateGateway.UpdateGatewayBase
 {
     public const int ChunkSize = 64 * 1024;
 
@@ -95,12 +95,15 @@ public sealed class UpdateGatewayService(UpdateDistribution distribution) : Upda
 
     private static long? NullIfZero(long value) => value == 0 ? null : value;
 
-    private static void CheckServerId(string serverId)
+    /// <summary>A well-formed id, and the one the call's token was created for: a token speaks for its own server's
+    /// update state and leases only.</summary>
+    private void CheckServerId(string serverId)
     {
         if (string.IsNullOrWhiteSpace(serverId) || serverId.Length > 100)
         {
             throw Invalid("'server_id' is required (at most 100 characters)");
         }
+        token.RequireServer(serverId);
     }
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));

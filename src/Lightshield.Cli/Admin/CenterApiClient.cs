@@ -51,7 +51,7 @@ public sealed class CenterApiClient : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? text : throw new AdminException(ProblemMessage.From(response.StatusCode, text, _connection.Token is not null));
+            return response.IsSuccessStatusCode ? text : throw Problem(response.StatusCode, text);
         }
     }
 
@@ -102,6 +102,9 @@ public sealed class CenterApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private AdminException Problem(System.Net.HttpStatusCode status, string text) =>
+        new(ProblemMessage.From(status, text, _connection.Token is not null)) { ProblemType = ProblemMessage.TypeOf(text) };
+
     /// <summary>The answer's JSON; <see cref="JsonValueKind.Undefined"/> for an empty answer (204).</summary>
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
@@ -124,7 +127,7 @@ public sealed class CenterApiClient : IDisposable
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new AdminException(ProblemMessage.From(response.StatusCode, text, _connection.Token is not null));
+                throw Problem(response.StatusCode, text);
             }
             if (string.IsNullOrWhiteSpace(text))
             {

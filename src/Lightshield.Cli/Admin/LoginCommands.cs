@@ -12,7 +12,11 @@ public static class LoginCommands
         var options = new AdminOptions();
         var tenant = new Option<string?>("--tenant") { Description = "The tenant's name (omit for a provider user)" };
         var user = new Option<string>("--user") { Description = "User name", Required = true };
-        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of asking" };
+        var passwordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the password from standard input instead of asking (and, when the center requires a change at first "
+                + "sign-in, the new password from the second line)",
+        };
         var command = new Command("login", "Sign in to a center; later admin commands use the stored URL and token") { tenant, user, passwordStdin };
         options.AddTo(command, withToken: false);
         command.SetAction((parse, cancellationToken) => AdminGroup.RunAsync(parse, options, environment, async run =>
@@ -25,8 +29,29 @@ public static class LoginCommands
                 throw new AdminException("no password given");
             }
             using var anonymous = new CenterApiClient(run.Connection with { Token = null });
-            var answer = await anonymous.PostAsync("auth/login",
-                new { tenant = parse.GetValue(tenant), userName = parse.GetValue(user), password }, cancellationToken).ConfigureAwait(false);
+            JsonElement answer;
+            var changed = false;
+            try
+            {
+                answer = await anonymous.PostAsync("auth/login",
+                    new { tenant = parse.GetValue(tenant), userName = parse.GetValue(user), password }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AdminException exception) when (exception.ProblemType == PasswordChangeRequired)
+            {
+                // Someone else chose this password (a new tenant's first admin): choose a new one, in the same sign-in.
+                var newPassword = parse.GetValue(passwordStdin)
+                    ? (await environment.StandardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.TrimEnd('\r')
+                    : NewPasswordFromTerminal(environment);
+                if (string.IsNullOrEmpty(newPassword))
+                {
+                    throw new AdminException("the center requires a new password at this first sign-in: with --password-stdin, give it on the "
+                        + "second line of standard input");
+                }
+                answer = await anonymous.PostAsync("auth/login",
+                    new { tenant = parse.GetValue(tenant), userName = parse.GetValue(user), password, newPassword }, cancellationToken)
+                    .ConfigureAwait(false);
+                changed = true;
+            }
             var token = answer.GetProperty("token").GetString()!;
             var login = new StoredLogin
             {
@@ -40,11 +65,21 @@ public static class LoginCommands
             };
             login.Save(environment.ConfigPath);
             var who = login.Tenant is null ? login.User : $"{login.User} of tenant {login.Tenant}";
-            run.Output.Message($"logged in to {login.Center} as {who} ({answer.GetProperty("role").GetString()}) until "
+            run.Output.Message($"{(changed ? "password changed; " : "")}logged in to {login.Center} as {who} ({answer.GetProperty("role").GetString()}) until "
                 + $"{Column.Format(answer.GetProperty("expiresAt"))} UTC; token stored in {environment.ConfigPath}", Redacted(answer));
             return ExitCodes.Clean;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>The problem type of a sign-in whose password must be changed first.</summary>
+    public const string PasswordChangeRequired = "urn:lightshield:password-change-required";
+
+    private static string NewPasswordFromTerminal(CliEnvironment environment)
+    {
+        var first = environment.ReadSecret("This password must be changed now. New password (at least 12 characters):");
+        var again = environment.ReadSecret("New password again:");
+        return first == again ? first : throw new AdminException("the two new passwords differ");
     }
 
     public static Command Logout(CliEnvironment environment)

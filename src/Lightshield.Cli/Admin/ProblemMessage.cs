@@ -26,6 +26,20 @@ public static class ProblemMessage
         return message.ToString();
     }
 
+    /// <summary>The problem's <c>type</c>, or null.</summary>
+    public static string? TypeOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? Text(document.RootElement, "type") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static (string? Detail, List<string> Errors) Parse(string body)
     {
         var errors = new List<string>();

@@ -31,7 +31,7 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         var admin = Driver.Client(tenant.AdminToken);
         const string host = "host-console";
         await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-            (await Driver.ScanServerTokenAsync()).Token, host, await Driver.SegmentNameAsync(segmentId));
+            Driver, host, await Driver.SegmentNameAsync(segmentId));
         using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret)))
         {
             Assert.Equal(HttpStatusCode.Created, key.StatusCode);
@@ -101,11 +101,38 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     }
 
     [Fact]
+    public async Task A_new_tenant_admin_must_replace_the_providers_password_at_the_first_console_sign_in()
+    {
+        var name = IntegrationDriver.Unique("first");
+        using var response = await Driver.Provider.PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, null, "UTC", "admin"));
+        var created = await IntegrationDriver.ReadAsync<TenantCreatedResponse>(response, HttpStatusCode.Created);
+
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.Page.GotoAsync("login");
+        await tab.Page.FillAsync("#tenant", name);
+        await tab.Page.FillAsync("#user", "admin");
+        await tab.Page.FillAsync("#password", created.AdminPassword);
+        await tab.Page.ClickAsync("#sign-in");
+        // No session yet: the form asks for a new password (and the current one again).
+        await Assertions.Expect(tab.Page.Locator("#login-problem")).ToContainTextAsync("choose a new one", new() { Timeout = 30_000 });
+        Assert.Equal(0, await tab.Page.Locator("#signed-in-as").CountAsync());
+        await tab.Page.FillAsync("#password", created.AdminPassword);
+        await tab.Page.FillAsync("#new-password", "chosen-in-the-console");
+        await tab.Page.FillAsync("#new-password-again", "chosen-in-the-console");
+        await tab.Page.ClickAsync("#sign-in");
+        await tab.Page.WaitForSelectorAsync("#signed-in-as", new() { Timeout = 30_000 });
+
+        using var old = await Driver.Client().PostAsJsonAsync("/api/v1/auth/login", new Lightshield.Center.Identity.LoginRequest(name, "admin", created.AdminPassword));
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        using var chosen = await Driver.Client().PostAsJsonAsync("/api/v1/auth/login", new Lightshield.Center.Identity.LoginRequest(name, "admin", "chosen-in-the-console"));
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+    }
+
+    [Fact]
     public async Task The_provider_creates_a_tenant_grants_it_a_licence_and_sees_billing_scan_servers_and_update_status()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat("default", "host-provider-view", load: 0.5, capacity: 8);
-        await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
+        await Driver.HeartbeatAsync(heartbeat);
 
         await using var tab = await browser.OpenAsync(center.RestAddress);
         await tab.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);
@@ -143,7 +170,8 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
         var password = Regex.Match(created, @"password (\S+) \(shown only now\)").Groups[1].Value;
         await using (var tenantTab = await browser.OpenAsync(center.RestAddress))
         {
-            await tenantTab.SignInAsync(name, "admin", password);
+            // The provider chose that password: the tenant's admin replaces it at this first sign-in.
+            await tenantTab.SignInReplacingPasswordAsync(name, "admin", password, "the-tenant-admin-chose-this");
             await tenantTab.OpenAsync("licence", "#stat-licence-state");
             await Assertions.Expect(tenantTab.Page.Locator("#stat-vcpus")).ToContainTextAsync("0 / 24");
             await Assertions.Expect(tenantTab.Page.Locator("#stat-licence-state")).ToContainTextAsync("ok");

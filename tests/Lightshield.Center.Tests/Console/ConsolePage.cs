@@ -43,6 +43,25 @@ public sealed class ConsolePage : IAsyncDisposable
         await Page.WaitForSelectorAsync("#signed-in-as");
     }
 
+    /// <summary>A first sign-in with a password someone else chose: the form asks for a new one (and the current one again).</summary>
+    public async Task SignInReplacingPasswordAsync(string? tenant, string userName, string password, string newPassword)
+    {
+        await Page.GotoAsync("login");
+        if (tenant is not null)
+        {
+            await Page.FillAsync("#tenant", tenant);
+        }
+        await Page.FillAsync("#user", userName);
+        await Page.FillAsync("#password", password);
+        await Page.ClickAsync("#sign-in");
+        await Page.WaitForSelectorAsync("#new-password", new() { Timeout = 30_000 });
+        await Page.FillAsync("#password", password);
+        await Page.FillAsync("#new-password", newPassword);
+        await Page.FillAsync("#new-password-again", newPassword);
+        await Page.ClickAsync("#sign-in");
+        await Page.WaitForSelectorAsync("#signed-in-as", new() { Timeout = 30_000 });
+    }
+
     /// <summary>Opens <paramref name="path"/> and waits for the interactive page to show <paramref name="selector"/>.</summary>
     public async Task<ILocator> OpenAsync(string path, string selector)
     {

@@ -101,10 +101,8 @@ public abstract class AuthenticationTests<TDatabase>(CenterFixture<TDatabase> fi
         {
             Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
         }
-        using (var enrol = await Center.Client().PostAsJsonAsync("/api/v1/agents/enrol", new EnrolRequest(enrolment.Token, "vm-1", "hv-1", 2)))
-        {
-            Assert.Equal(HttpStatusCode.Forbidden, enrol.StatusCode);
-        }
+        var enrol = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Center.EnrolAsync(enrolment.Token, "vm-1"));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, enrol.StatusCode);
         using (var delete = await provider.DeleteAsync($"/api/v1/tenants/{Guid.NewGuid()}"))
         {
             Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);

@@ -5,6 +5,7 @@ using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,11 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
     /// <summary>Settings on top of the defaults, for a fixture that needs its own (for example a longer presence gap).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Services on top of the center's, for a fixture that needs its own (for example a log recorder).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -55,7 +61,11 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+            web.ConfigureTestServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+                ConfigureTestServices(services);
+            });
         });
         // A year-long API token, so that tests that advance the clock do not end the provider's session.
         using var created = await Client(await LoginAsync(null, AdminUserName, AdminPassword))
@@ -82,9 +92,9 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         return client;
     }
 
-    public async Task<string> LoginAsync(string? tenant, string userName, string password)
+    public async Task<string> LoginAsync(string? tenant, string userName, string password, string? newPassword = null)
     {
-        using var response = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(tenant, userName, password));
+        using var response = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(tenant, userName, password, newPassword));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"login of {userName} failed: {(int)response.StatusCode} {body}");
         return (await response.Content.ReadFromJsonAsync<LoginResponse>())!.Token;
@@ -96,13 +106,36 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         using var response = await Client(ProviderToken).PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, null, "Europe/Berlin", "admin"));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var created = (await response.Content.ReadFromJsonAsync<TenantCreatedResponse>())!;
-        var token = await LoginAsync(name, created.AdminUserName, created.AdminPassword);
-        return new TestTenant(created.Tenant.Id, name, token, created.AdminPassword);
+        // The provider chose the first password: the tenant's admin replaces it at first sign-in.
+        var chosen = "chosen-" + created.AdminPassword;
+        var token = await LoginAsync(name, created.AdminUserName, created.AdminPassword, chosen);
+        return new TestTenant(created.Tenant.Id, name, token, chosen);
+    }
+
+    /// <summary>Enrols an agent as an agent does (the service behind <c>AgentGateway.Enrol</c>; there is no REST enrolment).</summary>
+    public async Task<EnrolledAgent> EnrolAsync(string enrolmentToken, string hostName, string hypervisorHost = "hv-1", int vcpus = 2)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var enrolled = await scope.ServiceProvider.GetRequiredService<Lightshield.Center.Integration.AgentEnrolment>().EnrolAsync(new Protocol.Center.EnrolRequest
+        {
+            EnrolmentToken = enrolmentToken,
+            HostName = hostName,
+            HypervisorHost = hypervisorHost,
+            VirtualCpus = vcpus,
+        }, default);
+        var agentId = Guid.Parse(enrolled.AgentId);
+        await using var system = Scope(TenantScope.System);
+        var credentialId = await system.ServiceProvider.GetRequiredService<Lightshield.Center.Persistence.CenterDbContext>().Agents
+            .Where(a => a.Id == agentId).Select(a => a.CredentialId).SingleAsync();
+        return new EnrolledAgent(agentId, Guid.Parse(enrolled.TenantId), credentialId, enrolled.Credential);
     }
 
     /// <summary>A DI scope of the running center bound to <paramref name="scope"/>.</summary>
     public AsyncServiceScope Scope(TenantScope scope) => Services.GetRequiredService<IServiceScopeFactory>().CreateScope(scope);
 }
+
+/// <summary>An agent enrolled by <see cref="CenterFixture{TDatabase}.EnrolAsync"/>: its row's ids and its signed credential.</summary>
+public sealed record EnrolledAgent(Guid AgentId, Guid TenantId, string CredentialId, string Credential);
 
 /// <summary>A tenant made by <see cref="CenterFixture{TDatabase}.CreateTenantAsync"/>.</summary>
 public sealed record TestTenant(Guid Id, string Name, string AdminToken, string AdminPassword);

@@ -63,7 +63,7 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
         var tenant = await Driver.CreateTenantAsync(segmentId);
         var admin = Driver.Client(tenant.AdminToken);
         await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-            (await Driver.ScanServerTokenAsync()).Token, Host, segment);
+            Driver, Host, segment);
         await EventuallyAsync(async () => (await Driver.ListScanServersAsync()).Any(s => s.Segment == segment && s.Health == "up"),
             "the scan server registered with the center");
 

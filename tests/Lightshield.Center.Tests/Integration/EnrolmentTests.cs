@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Grpc.Core;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
@@ -209,6 +211,19 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
 
         var again = await Driver.Agents.ReportEventsAsync(batch, IntegrationDriver.Bearer(enrolled.Credential));
         Assert.Equal((0, 1, 3), (again.Accepted, again.Duplicates, again.Rejected));
+    }
+
+    [Fact]
+    public async Task There_is_no_anonymous_rest_enrolment_a_valid_enrolment_token_opens_nothing_there()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var token = await Driver.EnrolmentTokenAsync(tenant);
+        using var response = await Driver.Client().PostAsJsonAsync("/api/v1/agents/enrol",
+            new { enrolmentToken = token, hostName = "vm-rest", hypervisorHost = "host-1", vcpus = 2 });
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.Unauthorized,
+            $"POST /api/v1/agents/enrol answered {(int)response.StatusCode}");
+        using var agents = await Driver.Client(tenant.AdminToken).GetAsync("/api/v1/agents");
+        Assert.DoesNotContain("vm-rest", await agents.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

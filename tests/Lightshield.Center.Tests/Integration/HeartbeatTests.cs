@@ -23,7 +23,7 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
             await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer("lss_not-a-token")));
         Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
 
-        var token = await Driver.ScanServerTokenAsync();
+        var token = await Driver.ScanServerTokenAsync(heartbeat);
         await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
         using (var revoked = await Driver.Provider.DeleteAsync($"/api/v1/scan-servers/tokens/{token.Info.Id}"))
         {
@@ -38,8 +38,8 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     [Fact]
     public async Task The_first_heartbeat_registers_the_server_later_ones_update_it_and_each_answer_carries_keys_and_interval()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat(IntegrationDriver.Unique("seg"), "host-4", load: 0.25, capacity: 8);
+        var token = await Driver.ScanServerTokenAsync(heartbeat);
 
         var answer = await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
         var registered = Assert.Single(await Driver.ListScanServersAsync(), s => s.Id == heartbeat.ServerId);
@@ -61,8 +61,8 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     [Fact]
     public async Task A_heartbeat_with_an_address_agents_cannot_dial_is_invalid_and_registers_nothing()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat(IntegrationDriver.Unique("seg"), "host-1");
+        var token = await Driver.ScanServerTokenAsync(heartbeat);
         heartbeat.Address = "http://127.0.0.1:0/";
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token)));
@@ -73,8 +73,8 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     [Fact]
     public async Task A_server_is_down_after_30_seconds_without_a_heartbeat_and_up_again_with_the_next()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var heartbeat = IntegrationDriver.Heartbeat(IntegrationDriver.Unique("seg"), "host-5");
+        var token = await Driver.ScanServerTokenAsync(heartbeat);
         await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token));
 
         // (The exact boundary is ScanServerAssignmentTests' business: PostgreSQL keeps microseconds, not ticks.)
@@ -90,7 +90,8 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
     [Fact]
     public async Task The_revocation_list_holds_revoked_agents_and_the_agents_of_suspended_tenants_only()
     {
-        var token = await Driver.ScanServerTokenAsync();
+        var heartbeat = IntegrationDriver.Heartbeat("default", "host-1");
+        var token = await Driver.ScanServerTokenAsync(heartbeat);
         var tenant = await Driver.CreateTenantAsync();
         var suspended = await Driver.CreateTenantAsync();
         var revokedAgent = await Driver.EnrolAsync(tenant);
@@ -99,7 +100,7 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
         await Driver.RevokeAgentAsync(tenant, revokedAgent.AgentId);
         await Driver.SetTenantStateAsync(suspended, suspended: true);
 
-        var listed = (await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-1"), IntegrationDriver.Bearer(token.Token)))
+        var listed = (await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token)))
             .RevokedCredentials.Select(Guid.Parse).ToHashSet();
 
         Assert.Contains(CredentialIdOf(revokedAgent.Credential), listed);
@@ -107,24 +108,45 @@ public abstract class HeartbeatTests<TDatabase>(CenterFixture<TDatabase> fixture
         Assert.DoesNotContain(CredentialIdOf(activeAgent.Credential), listed);
 
         await Driver.SetTenantStateAsync(suspended, suspended: false);
-        var afterResume = (await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-1"), IntegrationDriver.Bearer(token.Token)))
+        var afterResume = (await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token)))
             .RevokedCredentials.Select(Guid.Parse).ToHashSet();
         Assert.DoesNotContain(CredentialIdOf(agentOfSuspended.Credential), afterResume);
         Assert.Contains(CredentialIdOf(revokedAgent.Credential), afterResume);
 
         // Once the revoked credential has expired, scan servers refuse it anyway: it leaves the list.
         Center.Time.Advance(TimeSpan.FromDays(7) + CredentialVerifier.ClockSkew + TimeSpan.FromMinutes(1));
-        var afterExpiry = (await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-1"), IntegrationDriver.Bearer(token.Token)))
+        var afterExpiry = (await Driver.ScanServers.HeartbeatAsync(heartbeat, IntegrationDriver.Bearer(token.Token)))
             .RevokedCredentials.Select(Guid.Parse).ToHashSet();
         Assert.DoesNotContain(CredentialIdOf(revokedAgent.Credential), afterExpiry);
     }
 
     [Fact]
+    public async Task Deleting_a_tenant_keeps_its_agents_credentials_on_the_revocation_list_until_they_expire()
+    {
+        var heartbeat = IntegrationDriver.Heartbeat("default", "host-1");
+        var token = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync(heartbeat)).Token);
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant);
+        var credentialId = CredentialIdOf(agent.Credential);
+        await Driver.SetTenantStateAsync(tenant, suspended: true);
+        Assert.Contains(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+
+        using (var deleted = await Driver.Provider.DeleteAsync($"/api/v1/tenants/{tenant.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        // The agent row is gone, but the credential it holds is still valid for days: scan servers must keep refusing it.
+        Assert.Contains(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+
+        Center.Time.Advance(TimeSpan.FromDays(7) + CredentialVerifier.ClockSkew + TimeSpan.FromMinutes(1));
+        Assert.DoesNotContain(credentialId, (await Driver.ScanServers.HeartbeatAsync(heartbeat, token)).RevokedCredentials.Select(Guid.Parse));
+    }
+
+    [Fact]
     public async Task Scan_server_rows_are_invisible_and_unwritable_in_a_tenant_scope_and_its_users_get_403()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var tenant = await Driver.CreateTenantAsync();
-        await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-1"), IntegrationDriver.Bearer(token.Token));
+        await Driver.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-1"));
 
         await using (var provider = Center.Scope(TenantScope.Provider))
         {

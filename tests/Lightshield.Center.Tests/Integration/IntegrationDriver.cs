@@ -20,6 +20,8 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
 
     public ScanServerGateway.ScanServerGatewayClient ScanServers { get; } = new(channel);
 
+    public UpdateGateway.UpdateGatewayClient Updates { get; } = new(channel);
+
     public HttpClient Client(string? token = null) => client(token);
 
     public HttpClient Provider => client(providerToken);
@@ -51,11 +53,14 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         var name = Unique("tenant");
         using var response = await Provider.PostAsJsonAsync("/api/v1/tenants", new TenantRequest(name, segmentId, "Europe/Berlin", "admin"));
         var created = await ReadAsync<TenantCreatedResponse>(response, HttpStatusCode.Created);
-        using var login = await Client().PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(name, created.AdminUserName, created.AdminPassword));
+        // The provider chose the first password: the tenant's admin replaces it at first sign-in.
+        var chosen = "chosen-" + created.AdminPassword;
+        using var login = await Client().PostAsJsonAsync("/api/v1/auth/login",
+            new LoginRequest(name, created.AdminUserName, created.AdminPassword, chosen));
         var token = (await ReadAsync<LoginResponse>(login, HttpStatusCode.OK)).Token;
         using var group = await Client(token).PostAsJsonAsync("/api/v1/agent-groups", new AgentGroupRequest("servers", null));
         var groupId = (await ReadAsync<AgentGroupResponse>(group, HttpStatusCode.Created)).Id;
-        return new WorldTenant(created.Tenant.Id, name, token, groupId, created.AdminPassword);
+        return new WorldTenant(created.Tenant.Id, name, token, groupId, chosen);
     }
 
     /// <summary>The audit log <paramref name="token"/>'s scope sees (the tenant's, or the provider's own).</summary>
@@ -108,11 +113,20 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync()
+    /// <summary>A scan-server token bound to the server that sends <paramref name="heartbeat"/> (its id, host and segment).</summary>
+    public Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(ScanServerHeartbeat heartbeat) =>
+        ScanServerTokenAsync(heartbeat.ServerId, heartbeat.HypervisorHost, heartbeat.Segment);
+
+    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(string serverId, string hypervisorHost, string segment)
     {
-        using var response = await Provider.PostAsJsonAsync("/api/v1/scan-servers/tokens", new ScanServerTokenRequest(Unique("svm")));
+        using var response = await Provider.PostAsJsonAsync("/api/v1/scan-servers/tokens",
+            new ScanServerTokenRequest(Unique("svm"), serverId, hypervisorHost, segment));
         return await ReadAsync<ScanServerTokenCreatedResponse>(response, HttpStatusCode.Created);
     }
+
+    /// <summary>Sends <paramref name="heartbeat"/> with a new token bound to its server.</summary>
+    public async Task<HeartbeatResponse> HeartbeatAsync(ScanServerHeartbeat heartbeat) =>
+        await ScanServers.HeartbeatAsync(heartbeat, Bearer((await ScanServerTokenAsync(heartbeat)).Token));
 
     public async Task<IReadOnlyList<ScanServerResponse>> ListScanServersAsync()
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ScanServerApp = svm::Lightshield.Svm.Hosting.ScanServerApp;
 using ScanServerEndpoints = svm::Lightshield.Svm.Hosting.ScanServerEndpoints;
+using ScanServerIdentity = svm::Lightshield.Svm.Center.ScanServerIdentity;
 
 namespace Lightshield.Center.Tests.Integration;
 
@@ -29,9 +30,13 @@ internal sealed class LiveScanServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, string token, string hypervisorHost, string segment)
+    /// <summary>Starts a scan server with a token <paramref name="driver"/> creates for it (bound to its id, host and segment).</summary>
+    public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, IntegrationDriver driver, string hypervisorHost,
+        string segment)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-svm-live-");
+        var serverId = ScanServerIdentity.LoadOrCreate(data.FullName);
+        var token = (await driver.ScanServerTokenAsync(serverId, hypervisorHost, segment)).Token;
         var app = ScanServerApp.Build([], new Dictionary<string, string?>
         {
             ["Svm:Listen"] = "127.0.0.1:0",

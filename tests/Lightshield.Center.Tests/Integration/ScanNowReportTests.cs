@@ -89,7 +89,7 @@ public abstract class ScanNowReportTests<TDatabase>(MinuteSyncCenter<TDatabase> 
         var tenant = await Driver.CreateTenantAsync(segmentId);
         var admin = Driver.Client(tenant.AdminToken);
         await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-            (await Driver.ScanServerTokenAsync()).Token, Host, await Driver.SegmentNameAsync(segmentId));
+            Driver, Host, await Driver.SegmentNameAsync(segmentId));
         await UntilAsync(async () => (await Driver.ListScanServersAsync()).Any(s => s.HypervisorHost == Host && s.Health == "up"),
             "the scan server registered");
         var tree = Directory.CreateTempSubdirectory("lightshield-scan-now-");

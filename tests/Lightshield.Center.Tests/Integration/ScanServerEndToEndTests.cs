@@ -14,8 +14,8 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
 
     private IntegrationDriver Driver => center.Driver;
 
-    private async Task<LiveScanServer> StartScanServerAsync(string token, string host, string segment) =>
-        await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint, token, host, segment);
+    private async Task<LiveScanServer> StartScanServerAsync(string host, string segment) =>
+        await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint, Driver, host, segment);
 
     /// <summary>Polls until <paramref name="condition"/> holds (scan servers heartbeat every second on their own clock).</summary>
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
@@ -50,9 +50,8 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
     [Fact]
     public async Task A_scan_server_registers_gets_the_centers_keys_serves_an_enrolled_agent_and_refuses_it_once_revoked()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var (segment, tenant) = await SegmentWithTenantAsync();
-        await using var server = await StartScanServerAsync(token.Token, "host-e2e", segment);
+        await using var server = await StartScanServerAsync("host-e2e", segment);
 
         await EventuallyAsync(async () => (await Driver.ListScanServersAsync()).Any(s => s.Segment == segment && s.Health == "up"),
             "the scan server registered with the center");
@@ -90,10 +89,9 @@ public abstract class ScanServerEndToEndTests<TDatabase>(LiveCenter<TDatabase> c
     [Fact]
     public async Task When_the_assigned_scan_server_stops_heartbeating_sync_assigns_the_other_one_on_the_host_after_the_threshold()
     {
-        var token = await Driver.ScanServerTokenAsync();
         var (segment, tenant) = await SegmentWithTenantAsync();
-        await using var first = await StartScanServerAsync(token.Token, "host-f", segment);
-        await using var second = await StartScanServerAsync(token.Token, "host-f", segment);
+        await using var first = await StartScanServerAsync("host-f", segment);
+        await using var second = await StartScanServerAsync("host-f", segment);
         await EventuallyAsync(async () => (await Driver.ListScanServersAsync()).Count(s => s.Segment == segment && s.Health == "up") == 2,
             "both scan servers registered");
         var agent = await Driver.EnrolAsync(tenant, hypervisorHost: "host-f");

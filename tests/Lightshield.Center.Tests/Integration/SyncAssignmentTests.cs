@@ -10,7 +10,6 @@ public abstract class SyncAssignmentTests<TDatabase>(CenterFixture<TDatabase> fi
     [Fact]
     public async Task Sync_assigns_the_servers_of_the_tenants_segment_own_host_first_then_by_load_and_drops_a_silent_one()
     {
-        var token = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync()).Token);
         var segmentId = await Driver.CreateSegmentAsync();
         var segment = await Driver.SegmentNameAsync(segmentId);
         var tenant = await Driver.CreateTenantAsync(segmentId);
@@ -19,9 +18,11 @@ public abstract class SyncAssignmentTests<TDatabase>(CenterFixture<TDatabase> fi
         var idle = IntegrationDriver.Heartbeat(segment, "host-b", load: 0.0);
         var busy = IntegrationDriver.Heartbeat(segment, "host-c", load: 0.6);
         var otherSegmentLocal = IntegrationDriver.Heartbeat(IntegrationDriver.Unique("seg"), "host-a", load: 0.0);
+        var tokens = new Dictionary<string, Grpc.Core.Metadata>();
         foreach (var heartbeat in new[] { local, idle, busy, otherSegmentLocal })
         {
-            await Driver.ScanServers.HeartbeatAsync(heartbeat, token);
+            tokens[heartbeat.ServerId] = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync(heartbeat)).Token);
+            await Driver.ScanServers.HeartbeatAsync(heartbeat, tokens[heartbeat.ServerId]);
         }
 
         var sync = await Driver.SyncAsync(agent.Credential);
@@ -33,18 +34,17 @@ public abstract class SyncAssignmentTests<TDatabase>(CenterFixture<TDatabase> fi
 
         // The local server falls silent: after 30 s only the others are assigned, the least loaded first.
         Center.Time.Advance(TimeSpan.FromSeconds(31));
-        await Driver.ScanServers.HeartbeatAsync(idle, token);
-        await Driver.ScanServers.HeartbeatAsync(busy, token);
+        await Driver.ScanServers.HeartbeatAsync(idle, tokens[idle.ServerId]);
+        await Driver.ScanServers.HeartbeatAsync(busy, tokens[busy.ServerId]);
         Assert.Equal([idle.ServerId, busy.ServerId], (await Driver.SyncAsync(agent.Credential)).ScanServers.Select(s => s.ServerId));
     }
 
     [Fact]
     public async Task Agents_of_a_suspended_tenant_are_told_so_and_get_no_server()
     {
-        var token = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync()).Token);
         var tenant = await Driver.CreateTenantAsync();
         var agent = await Driver.EnrolAsync(tenant, hypervisorHost: "host-s");
-        await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-s"), token);
+        await Driver.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-s"));
         Assert.NotEmpty((await Driver.SyncAsync(agent.Credential)).ScanServers);
 
         await Driver.SetTenantStateAsync(tenant, suspended: true);

@@ -116,7 +116,8 @@ public abstract class LicensingTests<TDatabase>(CenterFixture<TDatabase> fixture
     [Fact]
     public async Task An_ended_licence_goes_to_grace_then_expired_with_events_while_the_agent_keeps_its_scan_servers()
     {
-        var serverToken = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync()).Token);
+        var serverHeartbeat = IntegrationDriver.Heartbeat("default", "host-x", id: "svm-x");
+        var serverToken = IntegrationDriver.Bearer((await Driver.ScanServerTokenAsync(serverHeartbeat)).Token);
         var tenant = await Driver.CreateTenantAsync();
         var tenantToken = await ApiTokenAsync(tenant);
         var start = Center.Time.GetUtcNow();
@@ -127,7 +128,7 @@ public abstract class LicensingTests<TDatabase>(CenterFixture<TDatabase> fixture
 
         async Task<SyncResponse> ServedSyncAsync()
         {
-            await Driver.ScanServers.HeartbeatAsync(IntegrationDriver.Heartbeat("default", "host-x", id: "svm-x"), serverToken);
+            await Driver.ScanServers.HeartbeatAsync(serverHeartbeat, serverToken);
             var sync = await Driver.SyncAsync(credential);
             credential = string.IsNullOrEmpty(sync.RenewedCredential) ? credential : sync.RenewedCredential;
             return sync;

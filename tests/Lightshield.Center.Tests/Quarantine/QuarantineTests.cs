@@ -33,8 +33,7 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
             .Content.ReadFromJsonAsync<AgentGroupResponse>())!;
         var enrolment = (await (await admin.PostAsJsonAsync("/api/v1/enrolment-tokens", new EnrolmentTokenRequest(Unique("e"), group.Id, null)))
             .Content.ReadFromJsonAsync<EnrolmentTokenCreatedResponse>())!;
-        var agent = (await (await Center.Client().PostAsJsonAsync("/api/v1/agents/enrol", new EnrolRequest(enrolment.Token, "vm-1", "hv-1", 2)))
-            .Content.ReadFromJsonAsync<EnrolResponse>())!;
+        var agent = await Center.EnrolAsync(enrolment.Token, "vm-1");
         var agentKey = RSA.Create(3072);
 
         var itemId = QuarantineItemId.New();

@@ -224,8 +224,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         var enrolment = (await (await client.PostAsJsonAsync("/api/v1/enrolment-tokens", new EnrolmentTokenRequest(Unique("enrol"), group.Id, null)))
             .Content.ReadFromJsonAsync<EnrolmentTokenCreatedResponse>())!;
         var hostName = Unique($"host-of-{tenant.Name}");
-        var agent = (await (await Center.Client().PostAsJsonAsync("/api/v1/agents/enrol", new EnrolRequest(enrolment.Token, hostName, "hv-1", 4)))
-            .Content.ReadFromJsonAsync<EnrolResponse>())!;
+        var agent = await Center.EnrolAsync(enrolment.Token, hostName, vcpus: 4);
         var userName = Unique($"operator-of-{tenant.Name}");
         var user = (await (await client.PostAsJsonAsync("/api/v1/users", new UserRequest(userName, Roles.TenantOperator, null)))
             .Content.ReadFromJsonAsync<UserCreatedResponse>())!;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,6 +6,29 @@ namespace Lightshield.Cli.Tests.Admin;
 /// <summary>The admin commands against a real center on loopback, through the same command tree as the binary.</summary>
 public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCenter>
 {
+    [Fact]
+    public async Task Login_WithTheProvidersOneTimePassword_RequiresANewOneOnTheSecondLine_AndThenOnlyTheNewOneWorks()
+    {
+        var provider = await center.ProviderShellAsync();
+        var name = "first-" + Guid.NewGuid().ToString("N")[..8];
+        var oneTime = (await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss")).GetProperty("adminPassword").GetString()!;
+        string[] login = ["login", "--center", center.Url, "--tenant", name, "--user", "boss", "--password-stdin"];
+
+        var refused = await center.Shell().RunWithInputAsync(oneTime + "\n", login);
+        Assert.Equal(ExitCodes.Error, refused.ExitCode);
+        Assert.Contains("new password", refused.Error, StringComparison.Ordinal);
+
+        var shell = center.Shell();
+        var changed = await shell.RunWithInputAsync(oneTime + "\nchosen-by-boss-at-first-sign-in\n", login);
+        Assert.Equal((ExitCodes.Clean, ""), (changed.ExitCode, changed.Error));
+        Assert.Contains("password changed", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("tenant-admin", changed.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Clean, (await shell.RunAsync("groups", "list")).ExitCode);
+
+        Assert.Equal(ExitCodes.Error, (await center.Shell().RunWithInputAsync(oneTime + "\n", login)).ExitCode);
+        Assert.Equal(ExitCodes.Clean, (await center.Shell().RunWithInputAsync("chosen-by-boss-at-first-sign-in\n", login)).ExitCode);
+    }
+
     [Fact]
     public async Task Login_TenantsCreateAndList_ShowsTheTenantAsTableAndAsJson()
     {
@@ -171,13 +193,6 @@ public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCente
     /// <summary>A new tenant, and a shell signed in as its first tenant-admin.</summary>
     private Task<CliShell> CreateTenantAsync() => center.TenantShellAsync();
 
-    /// <summary>What an agent does: enrol with the token over the API. Returns the agent's id.</summary>
-    private async Task<string> EnrolAsync(string enrolmentToken)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(center.Url) };
-        using var response = await http.PostAsJsonAsync("/api/v1/agents/enrol",
-            new { enrolmentToken, hostName = "vm-1", hypervisorHost = "host-a", vcpus = 2 });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("agentId").GetString()!;
-    }
+    /// <summary>What an agent does: enrol with the token. Returns the agent's id.</summary>
+    private async Task<string> EnrolAsync(string enrolmentToken) => (await center.EnrolAsync(enrolmentToken, "vm-1")).AgentId;
 }

@@ -50,6 +50,17 @@ public sealed class CliCenter : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
+    /// <summary>Enrols an agent as the center's gRPC gateway would (this center has no gRPC endpoint, and there is no REST
+    /// enrolment). Returns the agent's and its tenant's ids.</summary>
+    public async Task<(string AgentId, Guid TenantId)> EnrolAsync(string enrolmentToken, string hostName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var enrolled = await scope.ServiceProvider.GetRequiredService<Lightshield.Center.Integration.AgentEnrolment>().EnrolAsync(
+            new Lightshield.Protocol.Center.EnrolRequest { EnrolmentToken = enrolmentToken, HostName = hostName, HypervisorHost = "host-a", VirtualCpus = 2 },
+            default);
+        return (enrolled.AgentId, Guid.Parse(enrolled.TenantId));
+    }
+
     /// <summary>A shell of its own: its own stored-login file, no LIGHTSHIELD_* variables.</summary>
     public CliShell Shell() => new(Path.Combine(_directory, $"cli-{Guid.NewGuid():N}", "cli.json"));
 
@@ -68,7 +79,7 @@ public sealed class CliCenter : IAsyncLifetime
         var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
         var tenant = Shell();
-        await tenant.LoginAsync(Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
+        await tenant.LoginAsync(Url, name, "boss", created.GetProperty("adminPassword").GetString()!, "chosen-by-the-tenant-admin");
         return tenant;
     }
 }

@@ -34,10 +34,12 @@ public sealed class CliShell(string configPath)
         return JsonDocument.Parse(result.Output).RootElement.Clone();
     }
 
-    public async Task LoginAsync(string center, string? tenant, string user, string password)
+    /// <summary>Signs in; <paramref name="newPassword"/> answers the center's demand for a new password at a first sign-in
+    /// (second line of standard input).</summary>
+    public async Task LoginAsync(string center, string? tenant, string user, string password, string? newPassword = null)
     {
         string[] arguments = ["login", "--center", center, "--user", user, "--password-stdin", .. tenant is null ? Array.Empty<string>() : ["--tenant", tenant]];
-        var result = await RunWithInputAsync(password + "\n", arguments);
+        var result = await RunWithInputAsync(password + "\n" + (newPassword is null ? "" : newPassword + "\n"), arguments);
         Assert.True(result.ExitCode == ExitCodes.Clean, $"login of {user} exited {result.ExitCode}: {result.Error}");
     }
 }

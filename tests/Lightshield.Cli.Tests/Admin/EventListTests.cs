@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Lightshield.Center.Events;
 using Lightshield.Center.Tenancy;
@@ -20,15 +19,13 @@ public sealed class EventListTests(CliCenter center) : IClassFixture<CliCenter>
         var name = "tenant-" + Guid.NewGuid().ToString("N")[..8];
         var created = await provider.JsonAsync("tenants", "create", "--name", name, "--admin", "boss");
         var tenant = center.Shell();
-        await tenant.LoginAsync(center.Url, name, "boss", created.GetProperty("adminPassword").GetString()!);
+        await tenant.LoginAsync(center.Url, name, "boss", created.GetProperty("adminPassword").GetString()!, "chosen-by-the-tenant-admin");
         var groupId = (await tenant.JsonAsync("groups", "create", "--name", "web")).GetProperty("id").GetString()!;
         var token = (await tenant.JsonAsync("enrolment-tokens", "create", "--name", "t", "--group", groupId)).GetProperty("token").GetString();
-        using var http = new HttpClient { BaseAddress = new Uri(center.Url) };
-        using var enrolled = await http.PostAsJsonAsync("/api/v1/agents/enrol", new { enrolmentToken = token, hostName = "web-01", hypervisorHost = "host-a", vcpus = 2 });
-        var agent = await enrolled.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var (agentId, tenantId) = await center.EnrolAsync(token!, "web-01");
 
         // What the agent reports after quarantining a file: a detection and the vault item (with its wrapped key).
-        await IngestAsync(agent.GetProperty("tenantId").GetGuid(), agent.GetProperty("agentId").GetGuid(),
+        await IngestAsync(tenantId, Guid.Parse(agentId),
             Message("detection", new
             {
                 source = "on-demand",

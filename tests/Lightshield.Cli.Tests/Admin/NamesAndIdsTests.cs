@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace Lightshield.Cli.Tests.Admin;
 
 /// <summary>Every option or argument that names a tenant, group, agent, task or version takes its name or its id.</summary>
@@ -52,12 +49,5 @@ public sealed class NamesAndIdsTests(CliCenter center) : IClassFixture<CliCenter
         Assert.DoesNotContain(vmA, ambiguous.Error, StringComparison.Ordinal);
     }
 
-    private async Task<string> EnrolAsync(string enrolmentToken, string hostName)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(center.Url) };
-        using var response = await http.PostAsJsonAsync("/api/v1/agents/enrol",
-            new { enrolmentToken, hostName, hypervisorHost = "host-a", vcpus = 2 });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("agentId").GetString()!;
-    }
+    private async Task<string> EnrolAsync(string enrolmentToken, string hostName) => (await center.EnrolAsync(enrolmentToken, hostName)).AgentId;
 }

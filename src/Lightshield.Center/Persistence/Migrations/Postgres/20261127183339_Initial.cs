@@ -46,6 +46,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_tombstones",
+                columns: table => new
+                {
+                    CredentialId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_tombstones", x => x.CredentialId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "host_scan_slots",
                 columns: table => new
                 {
@@ -83,6 +96,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
@@ -426,6 +442,7 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     UserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     PasswordHash = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     Role = table.Column<int>(type: "integer", nullable: false),
+                    MustChangePassword = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -903,6 +920,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "credential_tombstones");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");

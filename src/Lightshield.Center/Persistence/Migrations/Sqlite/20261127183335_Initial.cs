@@ -45,6 +45,19 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "credential_tombstones",
+                columns: table => new
+                {
+                    CredentialId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_credential_tombstones", x => x.CredentialId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "host_scan_slots",
                 columns: table => new
                 {
@@ -82,6 +95,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -425,6 +441,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     UserName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    MustChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -902,6 +919,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "credential_tombstones");
 
             migrationBuilder.DropTable(
                 name: "enrolment_tokens");

@@ -333,6 +333,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -410,6 +413,23 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("agent_status", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Integration.CredentialTombstone", b =>
+                {
+                    b.Property<Guid>("CredentialId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("credential_tombstones", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Integration.ScanServer", b =>
                 {
                     b.Property<string>("Id")
@@ -477,6 +497,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("HypervisorHost")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -488,6 +513,16 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("SecretHash")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
