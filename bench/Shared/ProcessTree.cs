@@ -91,13 +91,16 @@ internal static class ProcessTree
         return found;
     }
 
-    private static long ProportionalBytes(int pid)
+    private static long ProportionalBytes(int pid) => KibibyteField($"/proc/{pid}/smaps_rollup", "Pss:");
+
+    /// <summary>A <c>Name:   N kB</c> line of a /proc file, in bytes; 0 once the process is gone.</summary>
+    public static long KibibyteField(string path, string field)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            foreach (var line in File.ReadLines(path))
             {
-                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
                 }

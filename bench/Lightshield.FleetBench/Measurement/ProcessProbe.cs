@@ -7,24 +7,7 @@ namespace Lightshield.FleetBench.Measurement;
 internal static class ProcessProbe
 {
     /// <summary>VmHWM (peak resident set) in bytes; 0 once the process is gone.</summary>
-    public static long PeakResidentBytes(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // exited between the check and the read
-        }
-        return 0;
-    }
+    public static long PeakResidentBytes(int pid) => ProcessTree.KibibyteField($"/proc/{pid}/status", "VmHWM:");
 
     /// <summary>Resets VmHWM to the current resident set (writing 5 to clear_refs), so that the next peak is the next
     /// scan's own.</summary>

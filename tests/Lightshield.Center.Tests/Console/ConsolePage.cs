@@ -32,19 +32,11 @@ public sealed class ConsolePage : IAsyncDisposable
     /// <summary>Signs in through the form; <paramref name="tenant"/> null for provider staff.</summary>
     public async Task SignInAsync(string? tenant, string userName, string password)
     {
-        await Page.GotoAsync("login");
-        if (tenant is not null)
-        {
-            await Page.FillAsync("#tenant", tenant);
-        }
-        await Page.FillAsync("#user", userName);
-        await Page.FillAsync("#password", password);
-        await Page.ClickAsync("#sign-in");
+        await SubmitSignInAsync(tenant, userName, password);
         await Page.WaitForSelectorAsync("#signed-in-as");
     }
 
-    /// <summary>A first sign-in with a password someone else chose: the form asks for a new one (and the current one again).</summary>
-    public async Task SignInReplacingPasswordAsync(string? tenant, string userName, string password, string newPassword)
+    private async Task SubmitSignInAsync(string? tenant, string userName, string password)
     {
         await Page.GotoAsync("login");
         if (tenant is not null)
@@ -54,6 +46,12 @@ public sealed class ConsolePage : IAsyncDisposable
         await Page.FillAsync("#user", userName);
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#sign-in");
+    }
+
+    /// <summary>A first sign-in with a password someone else chose: the form asks for a new one (and the current one again).</summary>
+    public async Task SignInReplacingPasswordAsync(string? tenant, string userName, string password, string newPassword)
+    {
+        await SubmitSignInAsync(tenant, userName, password);
         await Page.WaitForSelectorAsync("#new-password", new() { Timeout = 30_000 });
         await Page.FillAsync("#password", password);
         await Page.FillAsync("#new-password", newPassword);
