@@ -12,6 +12,11 @@ namespace Lightshield.Agent.Tests.Adversarial;
 public sealed class OnAccessAdversarialTests(AttackerUser attacker, ITestOutputHelper output)
 {
     private const int Attempts = 10_000;
+
+    /// <summary>Fewer attempts than this within the budget and the test says so rather than pass on too little: the path
+    /// judged by name let 344 of 10,000 infected opens through, so 2,000 would show it about 70 times.</summary>
+    private const int MinimumAttempts = 2_000;
+
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(50);
 
     [AdversarialFact]
@@ -47,6 +52,7 @@ public sealed class OnAccessAdversarialTests(AttackerUser attacker, ITestOutputH
         Assert.Equal(0, result.Infected);
         Assert.Equal(0, result.Other);
         Assert.True(result.Denied > 0, "no open was denied: the race never reached the agent");
-        Assert.True(result.Attempts >= Attempts, $"only {result.Attempts} of {Attempts} attempts within {Budget.TotalSeconds} s");
+        // The count depends on the machine's load (a shared CI machine made 5,978 in the budget); the defence does not.
+        Assert.True(result.Attempts >= MinimumAttempts, $"only {result.Attempts} attempts within {Budget.TotalSeconds} s (at least {MinimumAttempts})");
     }
 }
