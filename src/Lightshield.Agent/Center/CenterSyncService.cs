@@ -107,12 +107,15 @@ public sealed partial class CenterSyncService(
         {
             return;
         }
-        var endpoints = answer.ScanServers.Select(s => new ScanServerEndpoint
-        {
-            Address = new Uri(s.Address),
-            CertificateSha256 = s.CertificateSha256.Length > 0 ? s.CertificateSha256 : null,
-        }).ToList();
-        if (servers.Replace(endpoints))
+        // Plain http:// only on loopback, whoever says otherwise: content never crosses a network in clear.
+        var endpoints = answer.ScanServers.Select(s => (Sent: s, Address: ServerAddress.ParseAcceptable(s.Address)))
+            .Where(s => s.Address is not null || LogRefusedAddress(s.Sent.Address))
+            .Select(s => new ScanServerEndpoint
+            {
+                Address = s.Address!,
+                CertificateSha256 = s.Sent.CertificateSha256.Length > 0 ? s.Sent.CertificateSha256 : null,
+            }).ToList();
+        if (endpoints.Count > 0 && servers.Replace(endpoints))
         {
             assignments.Save(endpoints);
         }
@@ -143,4 +146,14 @@ public sealed partial class CenterSyncService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync with the center failed ({Reason}); the agent keeps its assignment and policy and tries again")]
     private static partial void LogUnreachable(ILogger logger, string reason);
+
+    /// <summary>Logs a scan-server address the agent will not dial; returns false so the entry is dropped.</summary>
+    private bool LogRefusedAddress(string address)
+    {
+        LogAddressRefused(logger, address);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The center assigned scan server '{Address}', which is not an https:// address (http:// only on loopback): ignored")]
+    private static partial void LogAddressRefused(ILogger logger, string address);
 }

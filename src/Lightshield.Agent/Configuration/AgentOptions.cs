@@ -65,9 +65,9 @@ public sealed record AgentOptions
         {
             errors.Add("Agent:ScanServers lists no scan server; add at least one { \"Address\": \"https://host:7443\" }, or set Agent:Center.");
         }
-        if (Center is not null && (!Center.IsAbsoluteUri || Center.Scheme is not ("https" or "http")))
+        if (Center is not null && !ServerAddress.IsAcceptable(Center))
         {
-            errors.Add($"Agent:Center '{Center}' is not an https:// address.");
+            errors.Add($"Agent:Center '{Center}' is not an https:// address (http:// only on loopback).");
         }
         if (string.IsNullOrWhiteSpace(HostName))
         {
@@ -77,8 +77,8 @@ public sealed record AgentOptions
         {
             errors.Add("Agent:HypervisorHost is empty.");
         }
-        errors.AddRange(ScanServers.Where(s => s.Address is null || !s.Address.IsAbsoluteUri || s.Address.Scheme is not ("https" or "http"))
-            .Select(s => $"Agent:ScanServers entry '{s.Address}' is not an https:// address."));
+        errors.AddRange(ScanServers.Where(s => !ServerAddress.IsAcceptable(s.Address))
+            .Select(s => $"Agent:ScanServers entry '{s.Address}' is not an https:// address (http:// only on loopback)."));
         if (string.IsNullOrWhiteSpace(Tenant))
         {
             errors.Add("Agent:Tenant is empty.");

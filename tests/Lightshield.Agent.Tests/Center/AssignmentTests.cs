@@ -46,6 +46,47 @@ public sealed class AssignmentTests
     }
 
     [Fact]
+    public async Task SyncAssignment_PlainHttpOffLoopbackAndGarbageAreIgnored_TheAgentScansThroughTheHttpsServer()
+    {
+        await using var bed = await CenterTestBed.StartAsync();
+        await File.WriteAllBytesAsync(Path.Combine(bed.Tree, "eicar.com"), TestSamples.Eicar());
+        bed.Center.Assignment =
+        [
+            // Preferred first: a center (or anything that speaks for it) pointing the agent at plaintext on a network.
+            new ScanServerAssignment { Address = "http://198.51.100.7:7443", HypervisorHost = CenterTestBed.HypervisorHost, ServerId = "svm-plain" },
+            new ScanServerAssignment { Address = "not an address", HypervisorHost = CenterTestBed.HypervisorHost, ServerId = "svm-garbage" },
+            new ScanServerAssignment { Address = bed.Server.Endpoint.Address.ToString(), HypervisorHost = CenterTestBed.HypervisorHost, ServerId = "svm-1" },
+        ];
+        bed.Center.SetPolicy(1, CenterTestBed.Policy());
+        var task = CenterTestBed.ScanTask(bed.Tree);
+        bed.Center.TasksOnce.Enqueue(task);
+        await using var agent = await bed.StartAgentAsync();
+
+        var done = await CenterTestBed.WaitForTaskAsync(agent, task.TaskId);
+
+        Assert.Equal((1, 0), (done.Infected, done.Errors));
+        Assert.DoesNotContain(bed.Center.Syncs, s => s.Health.ScanServer.Contains("198.51.100.7", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://svm.example:7443", true)]
+    [InlineData("http://127.0.0.1:7443", true)]
+    [InlineData("http://[::1]:7443", true)]
+    [InlineData("http://svm.example:7443", false)]
+    [InlineData("http://10.0.0.5:7443", false)]
+    [InlineData("ftp://svm.example", false)]
+    public void Options_PlainHttpIsAcceptedOnlyOnLoopback(string address, bool accepted)
+    {
+        var options = new Lightshield.Agent.Configuration.AgentOptions
+        {
+            ScanServers = [new Lightshield.Agent.Configuration.ScanServerEndpoint { Address = new Uri(address) }],
+            Center = new Uri(address),
+        };
+
+        Assert.Equal(accepted, !options.Validate().Any(e => e.Contains("not an https:// address", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task TenantSuspended_NoScanServerIsUsedUntilLifted()
     {
         await using var bed = await CenterTestBed.StartAsync();
