@@ -5,6 +5,7 @@ using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Transport;
 
 namespace Lightshield.Agent.Center;
 

@@ -1,3 +1,5 @@
+using Lightshield.Protocol.Transport;
+
 namespace Lightshield.Agent.Configuration;
 
 /// <summary>The agent's settings (section <c>Agent</c> of <c>/etc/lightshield/agent.json</c>, or

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Integration;
@@ -50,7 +51,7 @@ public sealed class ScanServerGatewayService(
         // Plain http only on loopback (one machine, tests): elsewhere agents' files and credentials would cross the network
         // in clear text to whoever answers.
         if (!Uri.TryCreate(heartbeat.Address, UriKind.Absolute, out var address) || address.Port == 0 || heartbeat.Address.Length > 500
-            || !(address.Scheme == "https" || (address.Scheme == "http" && address.IsLoopback)))
+            || !ServerAddress.IsAcceptable(address))
         {
             problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address agents can dial (http:// only on loopback)");
         }

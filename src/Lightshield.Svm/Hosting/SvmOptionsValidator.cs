@@ -1,5 +1,6 @@
 using System.Net;
 using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Svm.Hosting;
@@ -61,14 +62,12 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         }
         if (options.Center is not null)
         {
-            if (!options.Center.IsAbsoluteUri || options.Center.Scheme is not ("https" or "http"))
+            if (!ServerAddress.IsAcceptable(options.Center))
             {
-                errors.Add($"Svm:Center '{options.Center}' is not an https:// address.");
-            }
-            else if (options.Center.Scheme == "http" && !options.Center.IsLoopback)
-            {
-                errors.Add($"Svm:Center '{options.Center}': http:// is accepted only on loopback; a center elsewhere is reached over https:// "
-                    + "(its certificate pinned with Svm:CenterCertificateSha256).");
+                errors.Add(options.Center is { IsAbsoluteUri: true, Scheme: "http" }
+                    ? $"Svm:Center '{options.Center}': http:// is accepted only on loopback; a center elsewhere is reached over https:// "
+                        + "(its certificate pinned with Svm:CenterCertificateSha256)."
+                    : $"Svm:Center '{options.Center}' is not an https:// address.");
             }
             if (options.CenterUpdates && options.TrustedUpdateKeys.Count == 0)
             {

@@ -1,7 +1,8 @@
-namespace Lightshield.Agent.Configuration;
+namespace Lightshield.Protocol.Transport;
 
-/// <summary>Which addresses the agent dials: <c>https://</c> anywhere, plain <c>http://</c> only on loopback (one
-/// machine). Applied to its configuration and to every scan-server assignment the center sends.</summary>
+/// <summary>Which addresses Lightshield dials or hands out: <c>https://</c> anywhere, plain <c>http://</c> only on
+/// loopback (one machine). The agent applies it to its configuration and to every assignment, the scan server to its
+/// center, the center to the address a scan server announces.</summary>
 public static class ServerAddress
 {
     public static bool IsAcceptable(Uri? address) =>
