@@ -70,13 +70,12 @@ public sealed class SignatureUpdater(
             var signatureEntry = answer.Files.FirstOrDefault(f => f.Name == UpdateSignatureFile.FileName) ?? throw new UpdateRefusedException(
                 $"version {target} is not signed (no {UpdateSignatureFile.FileName}): import it with `lightshield updates import --sign-with KEY`",
                 unloadable: true);
-            var verified = files.Has(signatureEntry.Sha256, signatureEntry.Length);
-            if (verified)
+            // The signature first, so that a manifest it does not cover is refused before anything else is fetched.
+            var missing = answer.Files.Where(f => !files.Has(f.Sha256, f.Length)).OrderBy(f => f == signatureEntry ? 0 : 1).ToList();
+            if (!missing.Contains(signatureEntry))
             {
                 VerifySignature(answer, signatureEntry);
             }
-            // The signature first, so that a manifest it does not cover is refused before anything else is fetched.
-            var missing = answer.Files.Where(f => !files.Has(f.Sha256, f.Length)).OrderBy(f => f == signatureEntry ? 0 : 1).ToList();
             if (missing.Count > 0)
             {
                 _downloading = true;
@@ -94,7 +93,6 @@ public sealed class SignatureUpdater(
                         if (file == signatureEntry)
                         {
                             VerifySignature(answer, signatureEntry);
-                            verified = true;
                         }
                     }
                 }
@@ -103,10 +101,6 @@ public sealed class SignatureUpdater(
                     await center.ReleaseDownloadLeaseAsync(new DownloadLeaseRelease { ServerId = serverId, LeaseId = lease.LeaseId }, headers,
                         cancellationToken: CancellationToken.None).ConfigureAwait(false);
                 }
-            }
-            if (!verified)
-            {
-                VerifySignature(answer, signatureEntry);
             }
             await ApplyAsync(answer, cancellationToken).ConfigureAwait(false);
             _downloading = false;
