@@ -53,42 +53,42 @@ internal static class ProcessTree
     /// loaded once and forked). 0 for a process that is gone.</summary>
     public static long TreeProportionalBytes(int pid) => new[] { pid }.Concat(Descendants(pid)).Sum(ProportionalBytes);
 
-    /// <summary>The live descendants of <paramref name="pid"/>, from each process's parent in /proc/*/stat.</summary>
+    /// <summary>The live descendants of <paramref name="pid"/>, from each process's children as the kernel lists them
+    /// per thread (<c>/proc/PID/task/TID/children</c>): a few files per process of the tree, not every process's stat,
+    /// which the benchmarks read every 100 ms for each process they sample.</summary>
     public static IReadOnlyList<int> Descendants(int pid)
     {
-        var children = new Dictionary<int, List<int>>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var child))
-            {
-                continue;
-            }
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                if (!children.TryGetValue(parent, out var list))
-                {
-                    children[parent] = list = [];
-                }
-                list.Add(child);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // exited meanwhile
-            }
-        }
         var found = new List<int>();
         var pending = new Queue<int>([pid]);
         while (pending.TryDequeue(out var next))
         {
-            foreach (var child in children.GetValueOrDefault(next) ?? [])
+            foreach (var child in Children(next))
             {
                 found.Add(child);
                 pending.Enqueue(child);
             }
         }
         return found;
+    }
+
+    private static List<int> Children(int pid)
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                foreach (var child in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    children.Add(int.Parse(child, NumberStyles.None, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // exited meanwhile (a thread or the whole process): its children, if any, are listed under their new parent
+        }
+        return children;
     }
 
     private static long ProportionalBytes(int pid) => KibibyteField($"/proc/{pid}/smaps_rollup", "Pss:");
