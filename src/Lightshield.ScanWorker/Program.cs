@@ -4,5 +4,5 @@ namespace Lightshield.ScanWorker;
 /// that load both assemblies, such as <c>lightshield up</c> and the tests).</summary>
 internal static class Program
 {
-    public static Task<int> Main() => WorkerHost.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+    public static int Main() => WorkerHost.Run(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
 }

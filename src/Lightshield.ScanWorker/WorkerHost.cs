@@ -7,20 +7,22 @@ namespace Lightshield.ScanWorker;
 /// <summary>
 /// The worker's life: read the engine options, load the engine, confine the process (seccomp, see
 /// <see cref="SyscallFilter"/>), say ready, then scan what the server sends, several at once, until its input ends.
+/// Scans run on threads of their own, each reading its next frame and writing its verdict. No thread pool: a scan holds
+/// its thread for its whole length, and a read queued behind scans would leave the others idle.
 /// Exit codes: 0 input ended, 2 the engine could not be loaded, 3 the server sent something that is not a frame.
 /// </summary>
 internal static class WorkerHost
 {
-    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter log)
+    public static int Run(Stream input, Stream output, TextWriter log)
     {
-        var channel = new WorkerChannel(input, output);
+        using var channel = new WorkerChannel(input, output);
         var logger = new StderrLogger(log);
         WorkerStart start;
-        using (var first = await channel.ReadAsync(0, CancellationToken.None).ConfigureAwait(false))
+        using (var first = channel.Read(0))
         {
             if (first is not { Kind: WorkerMessageKind.Start })
             {
-                await log.WriteLineAsync("lightshield-scan-worker: expected a start message on standard input").ConfigureAwait(false);
+                log.WriteLine("lightshield-scan-worker: expected a start message on standard input");
                 return 3;
             }
             start = WorkerChannel.Header<WorkerStart>(first);
@@ -32,67 +34,70 @@ internal static class WorkerHost
         }
         catch (EngineException exception)
         {
-            await channel.WriteAsync(WorkerMessageKind.Failed, new WorkerFailed(exception.Message), default, CancellationToken.None)
-                .ConfigureAwait(false);
+            channel.Write(WorkerMessageKind.Failed, new WorkerFailed(exception.Message));
             return 2;
         }
         using (engine)
         {
             var confinement = SyscallFilter.Apply();
-            await channel.WriteAsync(WorkerMessageKind.Ready, new WorkerReady(engine.EngineVersion, engine.Profile.ToString(),
-                engine.ProfileDescription, engine.Database, confinement), default, CancellationToken.None).ConfigureAwait(false);
-            return await ServeAsync(channel, engine, start, log).ConfigureAwait(false);
+            channel.Write(WorkerMessageKind.Ready, new WorkerReady(engine.EngineVersion, engine.Profile.ToString(),
+                engine.ProfileDescription, engine.Database, confinement));
+            return Serve(channel, engine, Math.Max(1, start.Concurrency), start.Options.MaxFileSize, log);
         }
     }
 
-    private static async Task<int> ServeAsync(WorkerChannel channel, ScanEngine engine, WorkerStart start, TextWriter log)
+    /// <summary>Each of <paramref name="concurrency"/> threads takes the next frame (one reads at a time), scans it and
+    /// writes its verdict: no hand-over between a reading thread and a scanning one.</summary>
+    private static int Serve(WorkerChannel channel, ScanEngine engine, int concurrency, long maxFileSize, TextWriter log)
     {
-        using var slots = new SemaphoreSlim(Math.Max(1, start.Concurrency));
-        var running = new List<Task>();
-        try
+        var reading = new Lock();
+        var exitCode = 0;
+        void ScanEach()
         {
-            while (await channel.ReadAsync(start.Options.MaxFileSize, CancellationToken.None).ConfigureAwait(false) is { } frame)
+            try
             {
-                if (frame.Kind != WorkerMessageKind.Scan)
+                while (true)
                 {
-                    frame.Dispose();
-                    throw new InvalidDataException($"unexpected {frame.Kind} message");
-                }
-                var request = frame;
-                var scan = WorkerChannel.Header<WorkerScan>(request);
-                await slots.WaitAsync().ConfigureAwait(false);
-                running.RemoveAll(task => task.IsCompleted);
-                running.Add(Task.Run(async () =>
-                {
-                    try
+                    WorkerFrame? frame;
+                    lock (reading)
                     {
-                        Verdict verdict;
-                        using (request)
+                        frame = exitCode == 0 ? channel.Read(maxFileSize) : null;
+                    }
+                    if (frame is null)
+                    {
+                        return;
+                    }
+                    long id;
+                    Verdict verdict;
+                    using (frame)
+                    {
+                        if (frame.Kind != WorkerMessageKind.Scan)
                         {
-                            verdict = engine.Scan(request.Payload.Span);
+                            throw new InvalidDataException($"unexpected {frame.Kind} message");
                         }
-                        await channel.WriteAsync(WorkerMessageKind.Verdict, new WorkerVerdict(scan.Id, verdict), default, CancellationToken.None)
-                            .ConfigureAwait(false);
+                        id = WorkerChannel.Header<WorkerScan>(frame).Id;
+                        verdict = engine.Scan(frame.Payload.Span);
                     }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }));
+                    channel.Write(WorkerMessageKind.Verdict, new WorkerVerdict(id, verdict));
+                }
             }
-            await Task.WhenAll(running).ConfigureAwait(false);
-            return 0;
+            catch (InvalidDataException exception)
+            {
+                log.WriteLine($"lightshield-scan-worker: {exception.Message}");
+                exitCode = 3;
+                Environment.Exit(3); // the other threads may be blocked reading a stream that no longer makes sense
+            }
+            catch (IOException exception)
+            {
+                // The server went away (its end of a pipe is closed): nothing to answer to.
+                log.WriteLine($"lightshield-scan-worker: {exception.Message}");
+            }
         }
-        catch (InvalidDataException exception)
-        {
-            await log.WriteLineAsync($"lightshield-scan-worker: {exception.Message}").ConfigureAwait(false);
-            return 3;
-        }
-        catch (IOException exception)
-        {
-            // The server went away (its end of the pipe is closed): nothing to answer to.
-            await log.WriteLineAsync($"lightshield-scan-worker: {exception.Message}").ConfigureAwait(false);
-            return 0;
-        }
+        var scanners = Enumerable.Range(0, concurrency)
+            .Select(index => new Thread(ScanEach) { Name = $"scan-{index}" })
+            .ToList();
+        scanners.ForEach(thread => thread.Start());
+        scanners.ForEach(thread => thread.Join());
+        return exitCode;
     }
 }

@@ -10,29 +10,29 @@ namespace Lightshield.Engine.Workers;
 /// content but parses only frames the server wrote; the server parses the worker's frames as untrusted input (a
 /// compromised worker may write anything): sizes are bounded, a malformed frame ends the worker.
 /// </summary>
+/// <remarks>Each side reads on a thread of its own with blocking reads (<see cref="Read"/>): a pipe has no cheaper
+/// asynchronous read on Linux than a thread-pool thread blocked in <c>read</c>, and a reader that waits for the thread
+/// pool behind busy scans stalls every scan behind it. Reads are buffered, so a small frame costs one system call; a
+/// frame is written as its head in one call and its payload in another.</remarks>
 public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
 {
     /// <summary>Largest JSON header either side accepts.</summary>
     public const int MaxHeaderBytes = 1 << 20;
 
+    private const int PrefixBytes = 1 + 4;
+    private const int LengthBytes = 8;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Stream _input = new BufferedStream(input, 64 * 1024);
     private readonly SemaphoreSlim _writing = new(1, 1);
 
     /// <summary>Writes one frame; frames written from several threads do not interleave.</summary>
     public async Task WriteAsync<T>(WorkerMessageKind kind, T header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-        var prefix = new byte[1 + 4];
-        prefix[0] = (byte)kind;
-        BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(1), json.Length);
-        var length = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(length, payload.Length);
+        var head = Head(kind, header, payload.Length);
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await output.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(json, cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(length, cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync(head, cancellationToken).ConfigureAwait(false);
             if (!payload.IsEmpty)
             {
                 await output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
@@ -45,13 +45,29 @@ public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
         }
     }
 
-    /// <summary>Reads the next frame; null at the end of the stream. The payload (at most <paramref name="maxPayload"/>
-    /// bytes) is in a pooled array: return it with <see cref="WorkerFrame.Dispose"/>.</summary>
-    /// <exception cref="InvalidDataException">A malformed or oversized frame, or a stream cut inside one.</exception>
-    public async Task<WorkerFrame?> ReadAsync(long maxPayload, CancellationToken cancellationToken)
+    /// <summary>Writes one frame without a payload, blocking; frames written from several threads do not interleave.</summary>
+    public void Write<T>(WorkerMessageKind kind, T header)
     {
-        var prefix = new byte[5];
-        if (!await FillAsync(prefix, allowEnd: true, cancellationToken).ConfigureAwait(false))
+        var head = Head(kind, header, 0);
+        _writing.Wait();
+        try
+        {
+            output.Write(head);
+            output.Flush();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Reads the next frame, blocking; null at the end of the stream. The payload (at most
+    /// <paramref name="maxPayload"/> bytes) is in a pooled array: return it with <see cref="WorkerFrame.Dispose"/>.</summary>
+    /// <exception cref="InvalidDataException">A malformed or oversized frame, or a stream cut inside one.</exception>
+    public WorkerFrame? Read(long maxPayload)
+    {
+        Span<byte> prefix = stackalloc byte[PrefixBytes];
+        if (!Fill(prefix, allowEnd: true))
         {
             return null;
         }
@@ -60,15 +76,15 @@ public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
         {
             throw new InvalidDataException($"unknown message kind {prefix[0]}");
         }
-        var headerLength = BinaryPrimitives.ReadInt32LittleEndian(prefix.AsSpan(1));
+        var headerLength = BinaryPrimitives.ReadInt32LittleEndian(prefix[1..]);
         if (headerLength is < 0 or > MaxHeaderBytes)
         {
             throw new InvalidDataException($"header of {headerLength} bytes");
         }
         var header = new byte[headerLength];
-        await FillAsync(header, allowEnd: false, cancellationToken).ConfigureAwait(false);
-        var lengthBytes = new byte[8];
-        await FillAsync(lengthBytes, allowEnd: false, cancellationToken).ConfigureAwait(false);
+        Fill(header, allowEnd: false);
+        Span<byte> lengthBytes = stackalloc byte[LengthBytes];
+        Fill(lengthBytes, allowEnd: false);
         var payloadLength = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
         if (payloadLength < 0 || payloadLength > maxPayload || payloadLength > Array.MaxLength)
         {
@@ -77,7 +93,7 @@ public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
         var payload = payloadLength == 0 ? [] : ArrayPool<byte>.Shared.Rent((int)payloadLength);
         try
         {
-            await FillAsync(payload.AsMemory(0, (int)payloadLength), allowEnd: false, cancellationToken).ConfigureAwait(false);
+            Fill(payload.AsSpan(0, (int)payloadLength), allowEnd: false);
         }
         catch
         {
@@ -107,12 +123,24 @@ public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
 
     public void Dispose() => _writing.Dispose();
 
-    private async Task<bool> FillAsync(Memory<byte> buffer, bool allowEnd, CancellationToken cancellationToken)
+    /// <summary>Everything of a frame before its payload, in one buffer: one write.</summary>
+    private static byte[] Head<T>(WorkerMessageKind kind, T header, long payloadLength)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        var head = new byte[PrefixBytes + json.Length + LengthBytes];
+        head[0] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(1), json.Length);
+        json.CopyTo(head.AsSpan(PrefixBytes));
+        BinaryPrimitives.WriteInt64LittleEndian(head.AsSpan(PrefixBytes + json.Length), payloadLength);
+        return head;
+    }
+
+    private bool Fill(Span<byte> buffer, bool allowEnd)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await input.ReadAsync(buffer[read..], cancellationToken).ConfigureAwait(false);
+            var n = _input.Read(buffer[read..]);
             if (n == 0)
             {
                 return read == 0 && allowEnd ? false : throw new InvalidDataException("the stream ended inside a frame");

@@ -80,18 +80,24 @@ internal sealed class WorkerProcess : IAsyncDisposable
             SvmLog.WorkerSaid(logger, process.Id, line.Data);
         };
         process.BeginErrorReadLine();
+        PipeCapacity.TryEnlarge(process.StandardInput.BaseStream);
         var channel = new WorkerChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
+        var first = new TaskCompletionSource<WorkerFrame?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = new Thread(() => first.TrySetResult(ReadFirst(channel))) { Name = $"scan-worker-{process.Id}", IsBackground = true };
+        reader.Start();
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             await channel.WriteAsync(WorkerMessageKind.Start, new WorkerStart(options, concurrency), default, deadline.Token).ConfigureAwait(false);
-            using var answer = await channel.ReadAsync(0, deadline.Token).ConfigureAwait(false);
+            using var answer = await first.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
             switch (answer?.Kind)
             {
                 case WorkerMessageKind.Ready:
                     var worker = new WorkerProcess(process, channel, logger, WorkerChannel.Header<WorkerReady>(answer));
-                    worker.Begin();
+                    // The reader thread goes on reading answers; it stops when the process's output ends.
+                    reader = new Thread(worker.ReadAnswers) { Name = $"scan-worker-{process.Id}", IsBackground = true };
+                    reader.Start();
                     return worker;
                 case WorkerMessageKind.Failed:
                     throw new EngineException(WorkerChannel.Header<WorkerFailed>(answer).Reason);
@@ -116,6 +122,19 @@ internal sealed class WorkerProcess : IAsyncDisposable
             Kill(process);
             channel.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The worker's first frame (ready or failed), read on the reader thread; a broken one is the worker's failure.</summary>
+    private static WorkerFrame? ReadFirst(WorkerChannel channel)
+    {
+        try
+        {
+            return channel.Read(0);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            return null;
         }
     }
 
@@ -231,13 +250,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         _channel.Dispose();
     }
 
-    private void Begin() => _ = Task.Run(ReadAnswersAsync);
-
-    private async Task ReadAnswersAsync()
+    /// <summary>The reader thread's loop: answers until the worker's output ends, then every scan still owed fails.</summary>
+    private void ReadAnswers()
     {
         try
         {
-            while (await _channel.ReadAsync(0, CancellationToken.None).ConfigureAwait(false) is { } frame)
+            while (_channel.Read(0) is { } frame)
             {
                 using (frame)
                 {
@@ -262,12 +280,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is InvalidDataException or IOException)
+        catch (Exception exception)
         {
+            // Whatever the worker wrote, it must not end the server: this runs on a thread of its own, where an exception
+            // left unhandled would end the process.
             SvmLog.WorkerBrokeProtocol(_logger, _process.Id, exception.Message);
             Kill($"the scan worker broke the protocol ({exception.Message})");
         }
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _process.WaitForExit();
         var reason = _lostReason ?? Describe(_process);
         _lostReason = reason;
         foreach (var waiting in _pending.Values)
