@@ -40,10 +40,19 @@ internal static class WorkerHost
         using (engine)
         {
             var confinement = SyscallFilter.Apply();
+            WarmUp(engine);
             channel.Write(WorkerMessageKind.Ready, new WorkerReady(engine.EngineVersion, engine.Profile.ToString(),
                 engine.ProfileDescription, engine.Database, confinement));
             return Serve(channel, engine, Math.Max(1, start.Concurrency), start.Options.MaxFileSize, log);
         }
+    }
+
+    /// <summary>Compiles the scan path (the runtime's JIT) before the worker says it is ready, so that the first scans
+    /// after a start or a reload, on-access ones included, do not wait for it.</summary>
+    private static void WarmUp(ScanEngine engine)
+    {
+        var verdict = engine.Scan("Lightshield scan worker warm-up"u8);
+        _ = WorkerChannel.Serialize(new WorkerVerdict(0, verdict));
     }
 
     /// <summary>Each of <paramref name="concurrency"/> threads takes the next frame (one reads at a time), scans it and

@@ -123,10 +123,13 @@ public sealed class WorkerChannel(Stream input, Stream output) : IDisposable
 
     public void Dispose() => _writing.Dispose();
 
+    /// <summary>A header as it goes on the wire.</summary>
+    public static byte[] Serialize<T>(T header) => JsonSerializer.SerializeToUtf8Bytes(header, Json);
+
     /// <summary>Everything of a frame before its payload, in one buffer: one write.</summary>
     private static byte[] Head<T>(WorkerMessageKind kind, T header, long payloadLength)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        var json = Serialize(header);
         var head = new byte[PrefixBytes + json.Length + LengthBytes];
         head[0] = (byte)kind;
         BinaryPrimitives.WriteInt32LittleEndian(head.AsSpan(1), json.Length);

@@ -83,8 +83,9 @@ public static class ScanServerBuilderExtensions
             { DatabaseDirectory = svm.DatabaseDirectory };
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Lightshield.Svm");
             // Once, at start-up, like the engine load it replaces: the server does not serve without its engine.
-            var workers = ScanWorkers.StartAsync(engineOptions, sp.GetRequiredService<IOptions<WorkerOptions>>().Value,
-                sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.MaxConcurrentScans, sp.GetRequiredService<TimeProvider>(), logger,
+            var workerOptions = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            var threads = Math.Min(workerOptions.ScanThreads, sp.GetRequiredService<IOptions<AdmissionOptions>>().Value.MaxConcurrentScans);
+            var workers = ScanWorkers.StartAsync(engineOptions, workerOptions, threads, sp.GetRequiredService<TimeProvider>(), logger,
                 CancellationToken.None).GetAwaiter().GetResult();
             SvmLog.DatabaseLoaded(logger, workers.Database.Version, workers.Database.SignatureCount,
                 svm.DatabaseDirectory, workers.EngineVersion, workers.Profile.ToString());

@@ -31,6 +31,8 @@ internal static class ScanServerHelp
           --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
           --Svm:Admission:SharedScanWait=00:01:00   longest wait for another request's scan of the same content
                                            once it runs, before scanning the content itself
+          --Svm:Workers:ScanThreads=N      threads running libclamav in the sandboxed worker (default: cores); also
+                                           Sandbox, UserId, GroupId, StartTimeout, HangGrace, StrikesToRefuse
           --Svm:Engine:MaxFileSize=BYTES   largest file scanned (default 100 MiB); also MaxScanSize, MaxRecursion,
                                            MaxFiles, MaxScanTime, Heuristics, DetectPua, ScanArchives
         """;

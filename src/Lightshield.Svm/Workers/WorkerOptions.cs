@@ -28,6 +28,12 @@ public sealed record WorkerOptions
     /// <summary>The worker's binary. Default: <c>lightshield-scan-worker</c> beside the scan server's.</summary>
     public string? Path { get; init; }
 
+    /// <summary>Threads that run libclamav in the serving worker. Default: the number of cores. Scans admitted beyond it
+    /// (<c>Svm:Admission:MaxConcurrentScans</c>) wait in the worker's input, so that a thread that finishes a scan takes
+    /// the next one at once.</summary>
+    [Range(1, 1024)]
+    public int ScanThreads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Longest wait for a worker to load its engine (the official databases take tens of seconds). Default 10 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(10);
