@@ -2,7 +2,7 @@
 # The product tour: `./lightshield up` of this checkout, driven through the CLI and the REST API only, as the two
 # people who use it: the provider (a new tenant, its licence and an over-licence, a signature update rolled out canary
 # first, the scan servers per host, the month's billing) and a tenant (a group policy, a scan now followed to its end,
-# the detection only the new signature makes, a restore of the quarantined file with the tenant secret, the audit
+# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, the audit
 # chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
 # CI runs it on its clean checkout after the smoke. Exit code 0 when every step holds.
 set -euo pipefail
@@ -223,12 +223,17 @@ expect_text quarantined
 [[ ! -e $files/report.bin ]] || fail "report.bin is still in place"
 [[ -e $files/excluded/eicar.com ]] || fail "the excluded EICAR was touched"
 
-step "TENANT restores the quarantined file with the tenant secret and checks its bytes"
-api tenant GET "quarantine"
-[[ $http == 200 ]] || fail "quarantine list: HTTP $http"
+step "TENANT restores the quarantined file: the CLI opens the tenant key with the secret; the center never sees it"
+as tenant quarantine-items list --json
+expect_status 0
 item=$(field '[i for i in d if i["path"].endswith("/report.bin")][0]["id"]')
 api tenant POST "quarantine/$item/restore" "{\"secret\":\"$(credential tenantSecret)\"}"
-[[ $http == 202 ]] || fail "restore: HTTP $http"
+[[ $http == 400 ]] || fail "the center should refuse a restore request carrying the tenant secret: HTTP $http"
+TOUR_TENANT_SECRET=$(credential tenantSecret)
+export TOUR_TENANT_SECRET
+as tenant quarantine-items restore "$item" --secret-env TOUR_TENANT_SECRET
+expect_status 0
+expect_text "restore of $item ordered"
 wait_until 60 "the agent restores report.bin" test -e "$files/report.bin"
 cmp "$sample" "$files/report.bin" || fail "the restored bytes differ from the original"
 echo "    (report.bin restored, byte for byte)"

@@ -54,6 +54,10 @@ public static class CenterBuilderExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TenantIsolationExceptionHandler>();
+        // A request the endpoint cannot read (bad JSON, a field it refuses) is the client's error in every environment:
+        // in Development minimal APIs throw it instead of answering 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = e => e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddServerMetrics(InstrumentNames.MeterName);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         builder.ConfigureListener();

@@ -68,7 +68,7 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
             "the scan server registered with the center");
 
         // The quarantine key exists before enrolment, so the agent receives the tenant's public key.
-        using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret)))
+        using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey(Secret)))
         {
             Assert.Equal(HttpStatusCode.Created, key.StatusCode);
         }
@@ -137,7 +137,7 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
             Assert.Equal(("in-vault", enrolled.Id, (long)eicar.Length), (item.State, item.AgentId, item.Size));
             Assert.False(File.Exists(eicarPath));
 
-            using (var restore = await admin.PostAsJsonAsync($"/api/v1/quarantine/{item.Id}/restore", new QuarantineSecretRequest(Secret)))
+            using (var restore = await TenantSide.RestoreAsync(admin, item.Id, Secret))
             {
                 Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
             }

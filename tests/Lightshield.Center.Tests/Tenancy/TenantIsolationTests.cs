@@ -240,12 +240,17 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         var detectedPath = $"/home/{Unique($"detected-of-{tenant.Name}")}/invoice.pdf";
         await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
         {
+            // An agent key, so that a restore can be prepared for its items.
+            using var agentKey = System.Security.Cryptography.RSA.Create(2048);
+            var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+            (await db.Agents.SingleAsync(a => a.Id == agent.AgentId)).PublicKey = agentKey.ExportSubjectPublicKeyInfo();
+            await db.SaveChangesAsync();
             var ack = await scope.ServiceProvider.GetRequiredService<EventIngestion>().IngestAsync(agent.AgentId,
                 [new AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = "detection", PayloadJson = JsonSerializer.Serialize(new { path = detectedPath }) }],
                 CancellationToken.None);
             Assert.Equal(1, ack.Accepted);
         }
-        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest($"secret of {tenant.Name}"));
+        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey($"secret of {tenant.Name}"));
         Assert.True(quarantineKey.IsSuccessStatusCode, await quarantineKey.Content.ReadAsStringAsync());
         var quarantinedPath = $"/home/{Unique($"quarantined-of-{tenant.Name}")}/payroll.xlsx";
         Guid quarantineItemId;
