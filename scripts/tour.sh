@@ -224,13 +224,16 @@ expect_text quarantined
 [[ -e $files/excluded/eicar.com ]] || fail "the excluded EICAR was touched"
 
 step "TENANT restores the quarantined file: the CLI opens the tenant key with the secret; the center never sees it"
-as tenant quarantine-items list --json
+TOUR_TENANT_SECRET=$(credential tenantSecret)
+export TOUR_TENANT_SECRET
+as tenant quarantine-items list
+expect_text encrypted
+# The center holds the original paths sealed to the tenant key: the CLI opens them with the secret.
+as tenant quarantine-items list --secret-env TOUR_TENANT_SECRET --json
 expect_status 0
 item=$(field '[i for i in d if i["path"].endswith("/report.bin")][0]["id"]')
 api tenant POST "quarantine/$item/restore" "{\"secret\":\"$(credential tenantSecret)\"}"
 [[ $http == 400 ]] || fail "the center should refuse a restore request carrying the tenant secret: HTTP $http"
-TOUR_TENANT_SECRET=$(credential tenantSecret)
-export TOUR_TENANT_SECRET
 as tenant quarantine-items restore "$item" --secret-env TOUR_TENANT_SECRET
 expect_status 0
 expect_text "restore of $item ordered"

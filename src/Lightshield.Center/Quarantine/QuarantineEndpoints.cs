@@ -134,14 +134,16 @@ public sealed record QuarantineKeyResponse(string Fingerprint, string PublicKeyP
 }
 
 /// <param name="AgentHostName">The agent's host name (null in the answer to a restore).</param>
-public sealed record QuarantineItemResponse(Guid Id, Guid AgentId, string? AgentHostName, string ItemId, string Path, IReadOnlyList<string> Names,
+/// <param name="EncryptedPath">The original path sealed to the tenant key (base64, <see cref="QuarantinePathSeal"/>): the
+/// client opens it with the tenant secret; the center cannot.</param>
+public sealed record QuarantineItemResponse(Guid Id, Guid AgentId, string? AgentHostName, string ItemId, byte[] EncryptedPath, IReadOnlyList<string> Names,
     string Sha256, long Size, DateTimeOffset QuarantinedAt, string State, DateTimeOffset UpdatedAt)
 {
     public static QuarantineItemResponse From(QuarantineItemView view)
     {
         ArgumentNullException.ThrowIfNull(view);
         var item = view.Item;
-        return new(item.Id, item.AgentId, view.AgentHostName, item.ItemId, item.Path, view.Names, item.Sha256, item.Size, item.QuarantinedAt,
+        return new(item.Id, item.AgentId, view.AgentHostName, item.ItemId, item.EncryptedPath, view.Names, item.Sha256, item.Size, item.QuarantinedAt,
             view.State, item.UpdatedAt);
     }
 }

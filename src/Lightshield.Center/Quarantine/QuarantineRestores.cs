@@ -102,6 +102,15 @@ public sealed class QuarantineRestores(CenterDbContext db, TimeProvider time)
         await db.Agents.Where(a => a.Id == item.AgentId && a.RevokedAt == null).Select(a => a.PublicKey).FirstOrDefaultAsync(cancellationToken)
         ?? throw new QuarantineException("the agent holding this item is revoked or enrolled without a key, so it cannot receive a restore");
 
+    /// <summary>The agent's sealed path; a plaintext <c>path</c> is never read or stored.</summary>
+    private static byte[] SealedPath(JsonElement item)
+    {
+        var sealedPath = Convert.FromBase64String(item.GetProperty("encryptedPath").GetString() ?? "");
+        return QuarantinePathSeal.HasPlausibleSize(sealedPath.Length)
+            ? sealedPath
+            : throw new FormatException("the sealed path has an impossible size");
+    }
+
     private QuarantineItemRecord? Parse(Guid agentId, string payloadJson)
     {
         try
@@ -120,7 +129,7 @@ public sealed class QuarantineRestores(CenterDbContext db, TimeProvider time)
                 Id = Guid.NewGuid(),
                 AgentId = agentId,
                 ItemId = itemId,
-                Path = ColumnText.Fit(root.GetProperty("path").GetString(), 4096),
+                EncryptedPath = SealedPath(root),
                 NamesJson = names.GetRawText(),
                 Sha256 = ColumnText.Fit(root.GetProperty("sha256").GetString(), 64),
                 Size = root.GetProperty("size").GetInt64(),

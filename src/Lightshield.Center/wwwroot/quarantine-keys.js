@@ -2,7 +2,8 @@
 // page's password field, used here and never sent to the center (the Blazor page does not bind that field).
 // Formats are those of Lightshield.Quarantine: the private key is PEM "ENCRYPTED PRIVATE KEY" (PKCS#8, PBES2 with
 // PBKDF2-HMAC-SHA256 and AES-256-CBC); an item's data key is RSA-OAEP-SHA256 over "LSQK" || item id (16 bytes) ||
-// key; a restore key is RSA-OAEP-SHA256 to the agent over "LSRO" || item id (32 hex characters) || 0x00 || key.
+// key; a restore key is RSA-OAEP-SHA256 to the agent over "LSRO" || item id (32 hex characters) || 0x00 || key; an
+// original path is sealed as QuarantinePathSeal describes.
 "use strict";
 window.lightshieldQuarantine = (() => {
     const subtle = () => {
@@ -152,7 +153,57 @@ window.lightshieldQuarantine = (() => {
         return secret;
     }
 
+    // The original path sealed by the agent (QuarantinePathSeal): RSA-OAEP("LSQP" || item id || path key) || nonce ||
+    // AES-256-GCM(path) || tag. Only this page holds the opened path.
+    async function openPath(tenantKey, itemId, sealed) {
+        const block = tenantKey.algorithm.modulusLength / 8;
+        const bound = concat(text.encode("LSQP"), fromHex(itemId));
+        const wrap = new Uint8Array(await subtle().decrypt(oaep, tenantKey, sealed.subarray(0, block)));
+        try {
+            if (wrap.length !== bound.length + 32 || !sameBytes(wrap.subarray(0, bound.length), bound)) {
+                throw new Error("the sealed path does not belong to this item");
+            }
+            const pathKey = await subtle().importKey("raw", wrap.subarray(bound.length), "AES-GCM", false, ["decrypt"]);
+            const plain = await subtle().decrypt({ name: "AES-GCM", iv: sealed.subarray(block, block + 12), additionalData: bound, tagLength: 128 },
+                pathKey, sealed.subarray(block + 12));
+            return new TextDecoder("utf-8", { fatal: true }).decode(plain);
+        } finally {
+            wrap.fill(0);
+        }
+    }
+
+    // Paths are shown by attribute (td.item-path[data-path], CSS ::after), never as text Blazor renders: the page's
+    // server never learns them, and a row Blazor reuses for another item loses its path as soon as its seal changes.
+    let pathsKey = null;
+    async function openCell(cell) {
+        const sealed = cell.dataset.sealedPath;
+        if (!sealed || cell.dataset.openedFor === sealed) return;
+        delete cell.dataset.path;
+        delete cell.dataset.openedFor;
+        let path;
+        try {
+            path = await openPath(pathsKey, cell.dataset.itemId, fromBase64(sealed));
+        } catch {
+            path = "(cannot open: not sealed to this tenant key, or damaged)";
+        }
+        if (cell.dataset.sealedPath === sealed) {
+            cell.dataset.path = path;
+            cell.dataset.openedFor = sealed;
+            cell.title = path;
+        }
+    }
+    const openAll = () => document.querySelectorAll("td.item-path[data-sealed-path]").forEach(openCell);
+
     return {
+        // Opens the tenant key with the secret in the page's field and shows every sealed path on the page, now and as
+        // rows change. The key stays in this page only (a non-exportable CryptoKey) until it is closed or reloaded.
+        async unlockPaths(secretInputId, encryptedPrivateKeyPem) {
+            pathsKey = await unlock(encryptedPrivateKeyPem, takeSecret(secretInputId));
+            openAll();
+            new MutationObserver(openAll).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-sealed-path"] });
+            return true;
+        },
+
         // material: { encryptedPrivateKeyPem, itemId, wrappedDataKey (base64), agentPublicKey (base64 DER SPKI) }.
         // Returns the restore key for the agent, base64.
         async restoreKeyForAgent(secretInputId, material) {

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lightshield.Quarantine;
 
 namespace Lightshield.Cli.Admin;
@@ -19,18 +21,28 @@ public static class QuarantineItemCommands
     public static System.CommandLine.Command Create(CliEnvironment environment)
     {
         var group = new AdminGroup("quarantine-items", "Quarantined files of my agents, and their restore (the tenant secret stays here)", environment);
-        group.List("List quarantined files, newest first", "quarantine?pageSize=500", Columns);
-        var id = AdminGroup.IdArgument(Item);
         var secret = new TenantSecretInput();
+        group.Add("list", "List quarantined files, newest first; with the tenant secret, their original paths (opened here)", secret.Options, async run =>
+        {
+            var items = JsonNode.Parse((await run.Api.GetAsync("quarantine?pageSize=500", run.CancellationToken).ConfigureAwait(false)).GetRawText())!
+                .AsArray();
+            using var tenantKey = secret.Given(run) ? await OpenTenantKeyAsync(run, secret.Read(run)).ConfigureAwait(false) : null;
+            foreach (var item in items.OfType<JsonObject>())
+            {
+                item["path"] = tenantKey is null ? "encrypted" : OpenPath(tenantKey, item);
+            }
+            run.Output.List(JsonSerializer.SerializeToElement(items), Columns);
+            return ExitCodes.Clean;
+        });
+        var id = AdminGroup.IdArgument(Item);
         group.Add("restore", "Order the restore of a file: its key is unwrapped here and sent to the center wrapped to the agent only",
             [id, .. secret.Options], async run =>
             {
                 var itemId = await run.IdAsync(Item, id).ConfigureAwait(false);
                 var material = await run.Api.GetAsync(AdminGroup.Path("quarantine/{0}/restore-material", itemId), run.CancellationToken)
                     .ConfigureAwait(false);
-                var privateKeyPem = (await run.Api.GetAsync("quarantine/key/private", run.CancellationToken).ConfigureAwait(false))
-                    .GetProperty("encryptedPrivateKeyPem").GetString()!;
-                var agentWrappedKey = RestoreKey(material, privateKeyPem, secret.Read(run));
+                using var tenantKey = await OpenTenantKeyAsync(run, secret.Read(run)).ConfigureAwait(false);
+                var agentWrappedKey = RestoreKey(material, tenantKey);
                 var answer = await run.Api.PostAsync(AdminGroup.Path("quarantine/{0}/restore", itemId), new { agentWrappedKey },
                     run.CancellationToken).ConfigureAwait(false);
                 run.Output.Result($"restore of {itemId} ordered: the agent restores the file at its next sync", answer, answer, Columns);
@@ -41,12 +53,38 @@ public static class QuarantineItemCommands
         return group.Command;
     }
 
-    /// <summary>The item's data key, unwrapped with the tenant key (opened here with the secret) and wrapped to the agent.</summary>
-    private static byte[] RestoreKey(System.Text.Json.JsonElement material, string privateKeyPem, string secret)
+    /// <summary>The tenant's private key from the center, opened here with the secret.</summary>
+    private static async Task<QuarantinePrivateKey> OpenTenantKeyAsync(AdminInvocation run, string secret)
+    {
+        var pem = (await run.Api.GetAsync("quarantine/key/private", run.CancellationToken).ConfigureAwait(false))
+            .GetProperty("encryptedPrivateKeyPem").GetString()!;
+        try
+        {
+            return QuarantineKeys.ImportPrivateKeyPem(pem, secret);
+        }
+        catch (QuarantineException e)
+        {
+            throw new AdminException(e.Message, e);
+        }
+    }
+
+    private static string OpenPath(QuarantinePrivateKey tenantKey, JsonObject item)
     {
         try
         {
-            using var tenantKey = QuarantineKeys.ImportPrivateKeyPem(privateKeyPem, secret);
+            return QuarantinePathSeal.Open(tenantKey, (string)item["itemId"]!, Convert.FromBase64String((string)item["encryptedPath"]!));
+        }
+        catch (Exception e) when (e is QuarantineException or FormatException or InvalidOperationException)
+        {
+            return $"? ({e.Message})";
+        }
+    }
+
+    /// <summary>The item's data key, unwrapped with the tenant key and wrapped to the agent.</summary>
+    private static byte[] RestoreKey(JsonElement material, QuarantinePrivateKey tenantKey)
+    {
+        try
+        {
             var wrapped = new QuarantineWrappedKey(material.GetProperty("itemId").GetString()!, material.GetProperty("keyFingerprint").GetString()!,
                 material.GetProperty("wrappedDataKey").GetBytesFromBase64());
             return RestoreKeyWrap.Rewrap(tenantKey, wrapped, material.GetProperty("agentPublicKey").GetBytesFromBase64());

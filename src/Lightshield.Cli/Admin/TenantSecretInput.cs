@@ -16,6 +16,9 @@ internal sealed class TenantSecretInput
 
     public IEnumerable<Symbol> Options => [Environment, File];
 
+    /// <summary>Whether the command was told where the secret is (a command where it is optional does not prompt).</summary>
+    public bool Given(AdminInvocation run) => run.Value(Environment) is not null || run.Value(File) is not null;
+
     public string Read(AdminInvocation run, int minimumLength = 1)
     {
         string? secret;

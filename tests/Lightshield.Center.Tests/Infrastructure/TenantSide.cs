@@ -26,6 +26,16 @@ public static class TenantSide
             material.AgentPublicKey);
     }
 
+    /// <summary>The original path of every listed item, opened here with the tenant secret, by record id.</summary>
+    public static async Task<Dictionary<Guid, string>> OpenPathsAsync(HttpClient admin, string secret)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var privateKey = (await admin.GetFromJsonAsync<QuarantinePrivateKeyResponse>("/api/v1/quarantine/key/private"))!;
+        using var tenantKey = QuarantineKeys.ImportPrivateKeyPem(privateKey.EncryptedPrivateKeyPem, secret);
+        var items = (await admin.GetFromJsonAsync<List<QuarantineItemResponse>>("/api/v1/quarantine"))!;
+        return items.ToDictionary(i => i.Id, i => QuarantinePathSeal.Open(tenantKey, i.ItemId, i.EncryptedPath));
+    }
+
     /// <summary>Orders the restore of item <paramref name="recordId"/> as the CLI does.</summary>
     public static async Task<HttpResponseMessage> RestoreAsync(HttpClient admin, Guid recordId, string secret)
     {

@@ -46,7 +46,7 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
         var payload = JsonSerializer.Serialize(new
         {
             itemId,
-            path = "/home/alice/invoice.pdf",
+            encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(QuarantineKeys.ImportPublicKeyPem(key.PublicKeyPem), itemId, "/home/alice/invoice.pdf")),
             names = new[] { "Eicar-Signature" },
             sha256 = new string('c', 64),
             size = 68,

@@ -159,7 +159,7 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
     }
 
     [Fact]
-    public async Task The_console_restores_in_the_browser_and_neither_the_secret_nor_a_data_key_leaves_it()
+    public async Task The_console_opens_paths_and_restores_in_the_browser_and_neither_the_secret_a_data_key_nor_a_path_leaves_it()
     {
         var tenant = await Driver.CreateTenantAsync();
         using var world = await WorldAsync(tenant, TenantSide.NewKey(Secret));
@@ -182,7 +182,15 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
             }
         };
         await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
-        var row = await tab.OpenUntilAsync("quarantine", $"#quarantine-table tr:has(td.item-path:text-is('{world.Path}'))", "the item is listed");
+        await tab.OpenUntilAsync("quarantine", "#quarantine-table td.item-path[data-sealed-path]", "the item is listed");
+        await Assertions.Expect(tab.Page.Locator("#quarantine-table td.item-path")).ToHaveTextAsync("encrypted");
+        await tab.Page.Locator("#paths-secret").FillAsync(wrongSecret);
+        await tab.Page.ClickAsync("#unlock-paths");
+        await Assertions.Expect(tab.Page.Locator("#unlock-error")).ToContainTextAsync("wrong tenant secret");
+        await tab.Page.Locator("#paths-secret").FillAsync(Secret);
+        await tab.Page.ClickAsync("#unlock-paths");
+        var row = tab.Page.Locator($"#quarantine-table tr:has(td.item-path[data-path='{world.Path}'])");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
 
         await row.Locator("button.restore").ClickAsync();
         await tab.Page.Locator("#tenant-secret").FillAsync(wrongSecret);
@@ -207,7 +215,39 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
         Assert.DoesNotContain(wrongSecret, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(world.DataKey), everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexString(world.DataKey), everything, StringComparison.OrdinalIgnoreCase);
+        // The path opened in the page stays in the page, and the center holds it only sealed.
+        Assert.DoesNotContain(world.Path, everything, StringComparison.Ordinal);
         Assert.False(await DatabaseContainsAsync(Secret), "the tenant secret reached the center's database");
+        Assert.False(await DatabaseContainsAsync(world.Path), "the original path reached the center's database in clear");
+    }
+
+    [Fact]
+    public async Task A_quarantine_item_reported_with_its_path_in_clear_is_refused_at_ingestion()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant);
+        var path = $"/home/{IntegrationDriver.Unique("bob")}/salaries.xlsx";
+        var batch = new Lightshield.Protocol.Center.EventBatch();
+        batch.Events.Add(new AgentEventMessage
+        {
+            EventId = Guid.NewGuid().ToString(),
+            Type = QuarantineRestores.ItemEventType,
+            PayloadJson = JsonSerializer.Serialize(new
+            {
+                itemId = QuarantineItemId.New(),
+                path,
+                encryptedPath = Convert.ToBase64String(new byte[384 + 28]),
+                names = new[] { "x" },
+                sha256 = new string('a', 64),
+                size = 1,
+                quarantinedAt = DateTimeOffset.UtcNow,
+                wrappedDataKey = Convert.ToBase64String(new byte[384]),
+                keyFingerprint = new string('b', 64),
+            }),
+        });
+        var ack = await Driver.Agents.ReportEventsAsync(batch, IntegrationDriver.Bearer(agent.Credential));
+        Assert.Equal((0, 1), (ack.Accepted, ack.Rejected));
+        Assert.False(await DatabaseContainsAsync(path), "a quarantined file's path was stored in clear");
     }
 
     /// <summary>A tenant with the uploaded key, an agent enrolled with its own RSA key, and one vault item whose data key
@@ -236,7 +276,7 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
         var payload = JsonSerializer.Serialize(new
         {
             itemId,
-            path,
+            encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(tenantKey, itemId, path)),
             names = new[] { "Eicar-Signature" },
             sha256 = new string('c', 64),
             size = 68,

@@ -15,6 +15,7 @@ using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Policies;
+using Lightshield.Quarantine;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -250,16 +251,18 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
                 CancellationToken.None);
             Assert.Equal(1, ack.Accepted);
         }
-        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey($"secret of {tenant.Name}"));
+        var keyUpload = TenantSide.NewKey($"secret of {tenant.Name}");
+        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", keyUpload);
         Assert.True(quarantineKey.IsSuccessStatusCode, await quarantineKey.Content.ReadAsStringAsync());
         var quarantinedPath = $"/home/{Unique($"quarantined-of-{tenant.Name}")}/payroll.xlsx";
         Guid quarantineItemId;
         await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
         {
+            var itemId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
             var payload = JsonSerializer.Serialize(new
             {
-                itemId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
-                path = quarantinedPath,
+                itemId,
+                encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(QuarantineKeys.ImportPublicKeyPem(keyUpload.PublicKeyPem!), itemId, quarantinedPath)),
                 names = new[] { "Eicar-Signature" },
                 sha256 = new string('a', 64),
                 size = 68,

@@ -18,6 +18,7 @@ namespace Lightshield.Cli.Tests.Admin;
 public sealed class QuarantineRestoreAdversarialTests(CliCenter center) : IClassFixture<CliCenter>, IDisposable
 {
     private const string Secret = "the tenant secret, kept in a file of the tenant";
+    private const string OriginalPath = "/srv/www/invoice.pdf.exe";
     private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("lightshield-cli-secret-");
 
     [Fact]
@@ -36,8 +37,13 @@ public sealed class QuarantineRestoreAdversarialTests(CliCenter center) : IClass
         var itemId = QuarantineItemId.New();
         var dataKey = RandomNumberGenerator.GetBytes(QuarantineKeys.DataKeySize);
         await RecordItemAsync(tenantId, agentId, itemId, QuarantineKeys.WrapDataKey(tenantKey, QuarantineItemId.ToBytes(itemId), dataKey),
-            tenantKey.Fingerprint);
-        var recordId = (await tenant.JsonAsync("quarantine-items", "list")).EnumerateArray().Single().GetProperty("id").GetString()!;
+            QuarantinePathSeal.Seal(tenantKey, itemId, OriginalPath), tenantKey.Fingerprint);
+        var sealedList = await tenant.RunAsync("quarantine-items", "list");
+        Assert.Contains("encrypted", sealedList.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(OriginalPath, sealedList.Output, StringComparison.Ordinal);
+        var listed = (await tenant.JsonAsync("quarantine-items", "list", "--secret-file", secretFile)).EnumerateArray().Single();
+        Assert.Equal(OriginalPath, listed.GetProperty("path").GetString());
+        var recordId = listed.GetProperty("id").GetString()!;
 
         var wrong = await tenant.RunAsync("quarantine-items", "restore", recordId[..8], "--secret-file", Write("wrong", "not the tenant secret\n"));
         Assert.Equal(ExitCodes.Error, wrong.ExitCode);
@@ -54,6 +60,7 @@ public sealed class QuarantineRestoreAdversarialTests(CliCenter center) : IClass
         byte[] everything = [.. database, .. File.Exists(wal) ? await File.ReadAllBytesAsync(wal) : []];
         Assert.True(everything.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Secret)) < 0, "the tenant secret reached the center's database");
         Assert.True(everything.AsSpan().IndexOf(dataKey) < 0, "a data key in clear reached the center's database");
+        Assert.True(everything.AsSpan().IndexOf(Encoding.UTF8.GetBytes(OriginalPath)) < 0, "the original path reached the center's database in clear");
     }
 
     public void Dispose() => _files.Delete(recursive: true);
@@ -79,13 +86,13 @@ public sealed class QuarantineRestoreAdversarialTests(CliCenter center) : IClass
         return (Guid.Parse(enrolled.AgentId), Guid.Parse(enrolled.TenantId));
     }
 
-    private async Task RecordItemAsync(Guid tenantId, Guid agentId, string itemId, byte[] wrappedDataKey, string fingerprint)
+    private async Task RecordItemAsync(Guid tenantId, Guid agentId, string itemId, byte[] wrappedDataKey, byte[] sealedPath, string fingerprint)
     {
         await using var scope = center.Services.GetRequiredService<IServiceScopeFactory>().CreateScope(TenantScope.ForTenant(tenantId));
         var payload = JsonSerializer.Serialize(new
         {
             itemId,
-            path = "/srv/www/invoice.pdf.exe",
+            encryptedPath = Convert.ToBase64String(sealedPath),
             names = new[] { "Eicar-Test-Signature" },
             sha256 = new string('a', 64),
             size = 68,
