@@ -104,6 +104,19 @@ public static class CenterBuilderExtensions
                 Bootstrap = options.Bootstrap with { AdminPassword = options.Bootstrap.AdminPassword is null ? null : "***" },
             };
             CenterLog.EffectiveOptions(logger, JsonSerializer.Serialize(redacted));
-            kestrel.Listen(IPEndPoint.Parse(options.Listen));
+            kestrel.Listen(IPEndPoint.Parse(options.Listen), listen =>
+            {
+                if (options.Plaintext)
+                {
+                    CenterLog.RestPlaintext(logger, options.Listen);
+                    return;
+                }
+                // The gRPC endpoint's certificate, so that a client pins one fingerprint for the whole center.
+                var integration = services.GetRequiredService<IOptions<IntegrationOptions>>().Value;
+                var certificate = SelfSignedCertificate.LoadOrCreate(integration.CertificatePath, integration.CertificatePassword, options.DataDirectory,
+                    IntegrationServiceExtensions.SelfSignedFileName, "lightshield-center", out var path);
+                CenterLog.RestCertificate(logger, options.Listen, path, SelfSignedCertificate.Fingerprint(certificate));
+                listen.UseHttps(certificate);
+            });
         });
 }
