@@ -94,6 +94,31 @@ window.lightshieldQuarantine = (() => {
         return { salt: octets(pbkdf2[0]), iterations: integer(pbkdf2[1]), iv: octets(iv), ciphertext: octets(data) };
     }
 
+    // A minimal DER writer for the one structure the console writes: EncryptedPrivateKeyInfo (PBES2).
+    function tlv(tag, ...parts) {
+        const body = concat(...parts);
+        const n = body.length;
+        const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+        return concat(new Uint8Array([tag, ...length]), body);
+    }
+    function oidDer(dotted) {
+        const [a, b, ...rest] = dotted.split(".").map(Number);
+        const bytes = [40 * a + b];
+        for (const arc of rest) {
+            const groups = [arc & 0x7f];
+            for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) groups.unshift((v & 0x7f) | 0x80);
+            bytes.push(...groups);
+        }
+        return tlv(0x06, new Uint8Array(bytes));
+    }
+    function integerDer(value) {
+        const bytes = [];
+        for (let v = value; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+        if (bytes.length === 0 || bytes[0] & 0x80) bytes.unshift(0);
+        return tlv(0x02, new Uint8Array(bytes));
+    }
+    const pem = (label, der) => `-----BEGIN ${label}-----\n${toBase64(der).match(/.{1,64}/g).join("\n")}\n-----END ${label}-----\n`;
+
     async function passwordKey(secret, salt, iterations, usage) {
         const base = await subtle().importKey("raw", text.encode(secret), "PBKDF2", false, ["deriveKey"]);
         return subtle().deriveKey({ name: "PBKDF2", salt, iterations, hash: "SHA-256" }, base, { name: "AES-CBC", length: 256 }, false, [usage]);
@@ -101,6 +126,7 @@ window.lightshieldQuarantine = (() => {
 
     // The tenant's private key, opened with the secret (an RSA-OAEP-SHA256 CryptoKey that cannot be exported).
     async function unlock(encryptedPrivateKeyPem, secret) {
+        subtle(); // outside the try below: "no secure context" must not read as a wrong secret
         const key = readEncryptedPrivateKey(encryptedPrivateKeyPem);
         let pkcs8;
         try {
@@ -194,7 +220,41 @@ window.lightshieldQuarantine = (() => {
     }
     const openAll = () => document.querySelectorAll("td.item-path[data-sealed-path]").forEach(openCell);
 
+    // A new tenant key pair: RSA-OAEP 3072 (SHA-256), the private key encrypted with the secret as .NET's
+    // ImportFromEncryptedPem reads it (PBES2: PBKDF2-HMAC-SHA256, 600,000 rounds, AES-256-CBC).
+    async function newKeyPair(secret) {
+        const pair = await subtle().generateKey({ name: "RSA-OAEP", modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+            true, ["encrypt", "decrypt"]);
+        const spki = new Uint8Array(await subtle().exportKey("spki", pair.publicKey));
+        const pkcs8 = new Uint8Array(await subtle().exportKey("pkcs8", pair.privateKey));
+        try {
+            const salt = crypto.getRandomValues(new Uint8Array(16));
+            const iv = crypto.getRandomValues(new Uint8Array(16));
+            const iterations = 600000;
+            const aes = await passwordKey(secret, salt, iterations, "encrypt");
+            const ciphertext = new Uint8Array(await subtle().encrypt({ name: "AES-CBC", iv }, aes, pkcs8));
+            const info = tlv(0x30,
+                tlv(0x30, oidDer(oids.pbes2), tlv(0x30,
+                    tlv(0x30, oidDer(oids.pbkdf2), tlv(0x30, tlv(0x04, salt), integerDer(iterations), tlv(0x30, oidDer(oids.hmacSha256), new Uint8Array([5, 0])))),
+                    tlv(0x30, oidDer(oids.aes256Cbc), tlv(0x04, iv)))),
+                tlv(0x04, ciphertext));
+            return { publicKeyPem: pem("PUBLIC KEY", spki), encryptedPrivateKeyPem: pem("ENCRYPTED PRIVATE KEY", info) };
+        } finally {
+            pkcs8.fill(0);
+        }
+    }
+
     return {
+        // Makes the tenant's key pair in the browser from the secret typed twice; the center gets the public key and
+        // the private key already encrypted.
+        async createKey(secretInputId, againInputId, minimumLength) {
+            const secret = takeSecret(secretInputId);
+            const again = takeSecret(againInputId);
+            if (secret !== again) throw new Error("the two secrets differ");
+            if (secret.length < minimumLength) throw new Error(`the tenant secret must have at least ${minimumLength} characters`);
+            return await newKeyPair(secret);
+        },
+
         // Opens the tenant key with the secret in the page's field and shows every sealed path on the page, now and as
         // rows change. The key stays in this page only (a non-exportable CryptoKey) until it is closed or reloaded.
         async unlockPaths(secretInputId, encryptedPrivateKeyPem) {

@@ -166,21 +166,7 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
         const string wrongSecret = "a wrong guess at the tenant secret";
 
         await using var tab = await browser.OpenAsync(center.RestAddress);
-        var sent = new List<string>();
-        tab.Page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
-        {
-            lock (sent)
-            {
-                sent.Add(frame.Text ?? Encoding.UTF8.GetString(frame.Binary ?? []));
-            }
-        };
-        tab.Page.Request += (_, request) =>
-        {
-            lock (sent)
-            {
-                sent.Add(request.Url + " " + request.PostData);
-            }
-        };
+        var sent = Capture(tab.Page);
         await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
         await tab.OpenUntilAsync("quarantine", "#quarantine-table td.item-path[data-sealed-path]", "the item is listed");
         await Assertions.Expect(tab.Page.Locator("#quarantine-table td.item-path")).ToHaveTextAsync("encrypted");
@@ -222,6 +208,41 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
     }
 
     [Fact]
+    public async Task The_console_makes_the_key_pair_in_the_browser_and_the_center_gets_only_what_it_cannot_open()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        var sent = Capture(tab.Page);
+        await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
+        await tab.OpenAsync("quarantine", "#create-key");
+        await tab.Page.Locator("#new-secret").FillAsync(Secret);
+        await tab.Page.Locator("#new-secret-again").FillAsync(Secret + " but mistyped");
+        await tab.Page.ClickAsync("#create-key-button");
+        await Assertions.Expect(tab.Page.Locator("#create-key-error")).ToContainTextAsync("differ");
+        await tab.Page.Locator("#new-secret").FillAsync(Secret);
+        await tab.Page.Locator("#new-secret-again").FillAsync(Secret);
+        await tab.Page.ClickAsync("#create-key-button");
+        await Assertions.Expect(tab.Page.Locator("#unlock-paths")).ToBeVisibleAsync();
+
+        // What the browser wrote is what .NET reads (ImportFromEncryptedPem) with the secret, and nothing else opens it.
+        var admin = Driver.Client(tenant.AdminToken);
+        var key = (await admin.GetFromJsonAsync<QuarantineKeyResponse>("/api/v1/quarantine/key"))!;
+        var privateKey = (await admin.GetFromJsonAsync<QuarantinePrivateKeyResponse>("/api/v1/quarantine/key/private"))!;
+        using (var opened = QuarantineKeys.ImportPrivateKeyPem(privateKey.EncryptedPrivateKeyPem, Secret))
+        {
+            Assert.Equal(key.Fingerprint, opened.Fingerprint);
+            Assert.Equal(3072, opened.PublicKey.KeySize);
+        }
+        Assert.Throws<QuarantineException>(() => QuarantineKeys.ImportPrivateKeyPem(privateKey.EncryptedPrivateKeyPem, Secret + "!"));
+        lock (sent)
+        {
+            Assert.DoesNotContain(sent, frame => frame.Contains(Secret, StringComparison.Ordinal));
+            Assert.Contains(sent, frame => frame.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal));
+        }
+        Assert.False(await DatabaseContainsAsync(Secret), "the tenant secret reached the center's database");
+    }
+
+    [Fact]
     public async Task A_quarantine_item_reported_with_its_path_in_clear_is_refused_at_ingestion()
     {
         var tenant = await Driver.CreateTenantAsync();
@@ -248,6 +269,28 @@ public sealed class TenantSecretAdversarialTests(LiveCenter<SqliteTestDatabase> 
         var ack = await Driver.Agents.ReportEventsAsync(batch, IntegrationDriver.Bearer(agent.Credential));
         Assert.Equal((0, 1), (ack.Accepted, ack.Rejected));
         Assert.False(await DatabaseContainsAsync(path), "a quarantined file's path was stored in clear");
+    }
+
+    /// <summary>Everything <paramref name="page"/> sends from now on: WebSocket frames (the console's connection) and
+    /// requests with their bodies. Lock the list to read it.</summary>
+    private static List<string> Capture(IPage page)
+    {
+        var sent = new List<string>();
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        {
+            lock (sent)
+            {
+                sent.Add(frame.Text ?? Encoding.UTF8.GetString(frame.Binary ?? []));
+            }
+        };
+        page.Request += (_, request) =>
+        {
+            lock (sent)
+            {
+                sent.Add(request.Url + " " + request.PostData);
+            }
+        };
+        return sent;
     }
 
     /// <summary>A tenant with the uploaded key, an agent enrolled with its own RSA key, and one vault item whose data key
