@@ -67,7 +67,7 @@ public sealed class RestTlsAdversarialTests(TlsLiveCenter center, ConsoleBrowser
         await using var tab = await browser.OpenAsync(center.RestAddress, acceptSelfSignedCertificate: true);
         var tenant = await center.Driver.CreateTenantAsync();
         await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
-        await tab.OpenAsync("quarantine", "#unlock-paths");
+        await tab.OpenAsync("quarantine", "#create-key");
         var session = Assert.Single(await tab.Page.Context.CookiesAsync(), c => c.Name == "lightshield.console");
         Assert.True(session.Secure, "the console's session cookie is not Secure over TLS");
         Assert.True(session.HttpOnly);
