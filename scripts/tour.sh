@@ -2,7 +2,7 @@
 # The product tour: `./lightshield up` of this checkout, driven through the CLI and the REST API only, as the two
 # people who use it: the provider (a new tenant, its licence and an over-licence, a signature update rolled out canary
 # first, the scan servers per host, the month's billing) and a tenant (a group policy, a scan now followed to its end,
-# the detection only the new signature makes, a restore of the quarantined file with the tenant secret, the audit
+# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, the audit
 # chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
 # CI runs it on its clean checkout after the smoke. Exit code 0 when every step holds.
 set -euo pipefail
@@ -213,22 +213,31 @@ as tenant tasks show "${task:0:8}" --json >/dev/null
 
 step "TENANT sees the detection that only the new signature makes; the file is quarantined"
 detected() {
-  out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield events list --type detection --search report.bin 2>&1)
+  out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield events list --type detection --search Lightshield.Tour.Sample 2>&1)
   grep -q Lightshield.Tour.Sample <<<"$out"
 }
 wait_until 60 "the detection event reaches the center" detected
-as tenant events list --type detection --search report.bin
+# A quarantined file's path reaches the center only sealed to the tenant key: the detection is found by its name.
+as tenant events list --type detection --search Lightshield.Tour.Sample
 expect_text "Lightshield.Tour.Sample.UNOFFICIAL"
 expect_text quarantined
 [[ ! -e $files/report.bin ]] || fail "report.bin is still in place"
 [[ -e $files/excluded/eicar.com ]] || fail "the excluded EICAR was touched"
 
-step "TENANT restores the quarantined file with the tenant secret and checks its bytes"
-api tenant GET "quarantine"
-[[ $http == 200 ]] || fail "quarantine list: HTTP $http"
+step "TENANT restores the quarantined file: the CLI opens the tenant key with the secret; the center never sees it"
+TOUR_TENANT_SECRET=$(credential tenantSecret)
+export TOUR_TENANT_SECRET
+as tenant quarantine-items list
+expect_text encrypted
+# The center holds the original paths sealed to the tenant key: the CLI opens them with the secret.
+as tenant quarantine-items list --secret-env TOUR_TENANT_SECRET --json
+expect_status 0
 item=$(field '[i for i in d if i["path"].endswith("/report.bin")][0]["id"]')
 api tenant POST "quarantine/$item/restore" "{\"secret\":\"$(credential tenantSecret)\"}"
-[[ $http == 202 ]] || fail "restore: HTTP $http"
+[[ $http == 400 ]] || fail "the center should refuse a restore request carrying the tenant secret: HTTP $http"
+as tenant quarantine-items restore "$item" --secret-env TOUR_TENANT_SECRET
+expect_status 0
+expect_text "restore of $item ordered"
 wait_until 60 "the agent restores report.bin" test -e "$files/report.bin"
 cmp "$sample" "$files/report.bin" || fail "the restored bytes differ from the original"
 echo "    (report.bin restored, byte for byte)"

@@ -26,6 +26,9 @@ public static class QuarantineKeys
     /// <summary>PBKDF2-HMAC-SHA256 iterations for an encrypted private key (OWASP 2023 recommendation).</summary>
     public const int DefaultPbkdf2Iterations = 600_000;
 
+    /// <summary>The shortest tenant secret the CLI and the console accept for a new key (the center never sees it).</summary>
+    public const int MinimumSecretLength = 12;
+
     private static ReadOnlySpan<byte> WrapMagic => "LSQK"u8;
 
     public static QuarantinePrivateKey Generate() => new(RSA.Create(KeySize));

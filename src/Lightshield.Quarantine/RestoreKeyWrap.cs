@@ -4,10 +4,11 @@ using System.Text;
 namespace Lightshield.Quarantine;
 
 /// <summary>
-/// How a restore order carries one vault item's data key from the tenant's center to the agent: RSA-OAEP-SHA256 to
-/// the agent's own public key (sent at enrolment), over <c>"LSRO" || item id (UTF-8) || 0x00 || data key</c>. Only
-/// that agent can read it, the center's database never holds the key in clear, and a key wrapped for one item is
-/// refused for another.
+/// How a restore order carries one vault item's data key from the tenant to the agent: RSA-OAEP-SHA256 to the
+/// agent's own public key (sent at enrolment), over <c>"LSRO" || item id (UTF-8) || 0x00 || data key</c>. The tenant
+/// makes it on its own side (<see cref="Rewrap"/> in the CLI; the console does the same with WebCrypto in the browser,
+/// <c>wwwroot/quarantine-keys.js</c>) and the center only relays it: only that agent can read it, the center never
+/// holds the key in clear, and a key wrapped for one item is refused for another.
 /// </summary>
 public static class RestoreKeyWrap
 {
@@ -43,6 +44,46 @@ public static class RestoreKeyWrap
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>The tenant's side of a restore: unwraps <paramref name="item"/>'s data key with the tenant private key
+    /// (checking the item binding) and wraps it again to the agent. The data key exists in clear only inside this call.</summary>
+    public static byte[] Rewrap(QuarantinePrivateKey tenantKey, QuarantineWrappedKey item, ReadOnlySpan<byte> agentPublicKey)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var dataKey = QuarantineKeys.UnwrapDataKey(item, tenantKey);
+        try
+        {
+            return Wrap(agentPublicKey, item.ItemId, dataKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>What the center can check of a wrap it cannot open: the agent key is an RSA key of at least
+    /// <see cref="MinimumAgentKeySize"/> bits and <paramref name="wrapped"/> is exactly one RSA block of that key.
+    /// A <see cref="FormatException"/> otherwise. (The item binding inside is checked by the agent.)</summary>
+    public static void CheckShape(ReadOnlySpan<byte> agentPublicKey, ReadOnlySpan<byte> wrapped)
+    {
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportSubjectPublicKeyInfo(agentPublicKey, out _);
+        }
+        catch (CryptographicException e)
+        {
+            throw new FormatException("the agent public key is not an RSA SubjectPublicKeyInfo", e);
+        }
+        if (rsa.KeySize < MinimumAgentKeySize)
+        {
+            throw new FormatException($"the agent public key has {rsa.KeySize} bits; at least {MinimumAgentKeySize} are required");
+        }
+        if (wrapped.Length != rsa.KeySize / 8)
+        {
+            throw new FormatException($"a key wrapped to this agent is {rsa.KeySize / 8} bytes, not {wrapped.Length}");
         }
     }
 

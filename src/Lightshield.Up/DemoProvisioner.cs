@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lightshield.Quarantine;
 
 namespace Lightshield.Up;
 
@@ -49,8 +50,14 @@ internal sealed class DemoProvisioner(HttpClient http, string dataDirectory)
             // Before the agent enrols, so that it receives the tenant's quarantine public key.
             var admin = await LoginAsync(UpCredentials.TenantName, UpCredentials.TenantAdminUserName, credentials.TenantAdminPassword!,
                 cancellationToken).ConfigureAwait(false);
+            // Made here, as the CLI does: the center receives the public key and the private key encrypted with the secret.
             var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
-            await SendAsync(HttpMethod.Post, "quarantine/key", admin, new { secret }, cancellationToken).ConfigureAwait(false);
+            using var key = QuarantineKeys.Generate();
+            await SendAsync(HttpMethod.Post, "quarantine/key", admin, new
+            {
+                publicKeyPem = QuarantineKeys.ExportPublicKeyPem(key.PublicKey),
+                encryptedPrivateKeyPem = QuarantineKeys.ExportPrivateKeyPem(key, secret),
+            }, cancellationToken).ConfigureAwait(false);
             credentials = credentials with { TenantSecret = secret };
             credentials.Save(dataDirectory);
         }

@@ -106,6 +106,8 @@ internal sealed class UpStack : IAsyncDisposable
         var center = CenterApp.Build([], new Dictionary<string, string?>
         {
             ["Center:Listen"] = $"127.0.0.1:{_settings.Port(0)}",
+            // Loopback only, as the browser and the CLI on this machine reach it.
+            ["Center:Plaintext"] = "true",
             ["Center:DataDirectory"] = Path.Combine(data, "center"),
             ["Center:Database:Provider"] = DatabaseProviders.Sqlite,
             ["Center:Bootstrap:AdminUserName"] = UpCredentials.ProviderAdminUserName,

@@ -107,7 +107,8 @@ public sealed partial class DetectionActions
         await _outbox.AppendAsync("detection", JsonSerializer.Serialize(new
         {
             source = file.Source,
-            path = file.Path,
+            // A quarantined file's path goes to the center only sealed to the tenant key, in its quarantine-item event.
+            path = itemId is null ? file.Path : null,
             names = file.Names,
             sha256 = file.Sha256,
             databaseVersion = file.DatabaseVersion,
@@ -144,15 +145,15 @@ public sealed partial class DetectionActions
         }
     }
 
-    /// <summary>What the tenant's center keeps to list the item and to restore it: the data key is wrapped to the
-    /// tenant's public key, so only the tenant (with its secret) can unwrap it.</summary>
+    /// <summary>What the tenant's center keeps to list the item and to restore it: the data key and the original path
+    /// are sealed to the tenant's public key, so only the tenant (with its secret) can open them.</summary>
     private async Task AppendQuarantineItemAsync(QuarantineVault vault, QuarantineItem item, string originalPath, CancellationToken cancellationToken)
     {
         var wrapped = vault.ReadWrappedDataKey(item.Id);
         await _outbox.AppendAsync("quarantine-item", JsonSerializer.Serialize(new
         {
             itemId = item.Id,
-            path = originalPath,
+            encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(vault.PublicKey, item.Id, originalPath)),
             names = item.Detections,
             sha256 = item.Sha256,
             size = item.Size,

@@ -59,7 +59,7 @@ public sealed partial class RestoreOrders(
         {
             itemId = order.ItemId,
             outcome = failure is null ? "restored" : "failed",
-            path,
+            // No path: the center holds a quarantined file's path only sealed to the tenant key.
             failure,
         }), cancellationToken);
     }

@@ -25,6 +25,13 @@ internal static partial class CenterLog
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "gRPC endpoint (agents, scan servers) {Address}; TLS certificate {Path} SHA-256 {Fingerprint} (pin it with Svm:CenterCertificateSha256)")]
     public static partial void GrpcCertificate(ILogger logger, string address, string path, string fingerprint);
 
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information,
+        Message = "REST API and console https://{Address}; TLS certificate {Path} SHA-256 {Fingerprint} (pin it: lightshield login --center-cert-sha256)")]
+    public static partial void RestCertificate(ILogger logger, string address, string path, string fingerprint);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "REST API and console http://{Address} without TLS (loopback only)")]
+    public static partial void RestPlaintext(ILogger logger, string address);
+
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "gRPC endpoint (agents, scan servers) {Address} without TLS (loopback only)")]
     public static partial void GrpcPlaintext(ILogger logger, string address);
 

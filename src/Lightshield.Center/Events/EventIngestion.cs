@@ -80,7 +80,7 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
         if (!Guid.TryParse(message.EventId, out var eventId) || eventId == Guid.Empty
             || !TypePattern().IsMatch(message.Type)
             || Encoding.UTF8.GetByteCount(message.PayloadJson) > MaxPayloadBytes
-            || !IsWellFormedPayload(message.PayloadJson))
+            || !IsWellFormedPayload(message.Type, message.PayloadJson))
         {
             return null;
         }
@@ -103,14 +103,15 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
 
     /// <summary>A JSON object whose <c>names</c>, when present, is an array of at most <see cref="MaxNames"/> strings: the
     /// event lists, the console and the quarantine list read it as such, so anything else is refused here rather than
-    /// stored to break them later.</summary>
-    private static bool IsWellFormedPayload(string json)
+    /// stored to break them later. A quarantine item carrying its path in clear is refused too: the center keeps a
+    /// quarantined file's path only sealed to the tenant key (<c>encryptedPath</c>).</summary>
+    private static bool IsWellFormedPayload(string type, string json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object || (type == Quarantine.QuarantineRestores.ItemEventType && root.TryGetProperty("path", out _)))
             {
                 return false;
             }

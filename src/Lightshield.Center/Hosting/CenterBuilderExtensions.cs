@@ -54,6 +54,10 @@ public static class CenterBuilderExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<TenantIsolationExceptionHandler>();
+        // A request the endpoint cannot read (bad JSON, a field it refuses) is the client's error in every environment:
+        // in Development minimal APIs throw it instead of answering 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = e => e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddServerMetrics(InstrumentNames.MeterName);
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
         builder.ConfigureListener();
@@ -100,6 +104,19 @@ public static class CenterBuilderExtensions
                 Bootstrap = options.Bootstrap with { AdminPassword = options.Bootstrap.AdminPassword is null ? null : "***" },
             };
             CenterLog.EffectiveOptions(logger, JsonSerializer.Serialize(redacted));
-            kestrel.Listen(IPEndPoint.Parse(options.Listen));
+            kestrel.Listen(IPEndPoint.Parse(options.Listen), listen =>
+            {
+                if (options.Plaintext)
+                {
+                    CenterLog.RestPlaintext(logger, options.Listen);
+                    return;
+                }
+                // The gRPC endpoint's certificate, so that a client pins one fingerprint for the whole center.
+                var integration = services.GetRequiredService<IOptions<IntegrationOptions>>().Value;
+                var certificate = SelfSignedCertificate.LoadOrCreate(integration.CertificatePath, integration.CertificatePassword, options.DataDirectory,
+                    IntegrationServiceExtensions.SelfSignedFileName, "lightshield-center", out var path);
+                CenterLog.RestCertificate(logger, options.Listen, path, SelfSignedCertificate.Fingerprint(certificate));
+                listen.UseHttps(certificate);
+            });
         });
 }

@@ -17,6 +17,8 @@ internal static class CenterHelp
           --Center:LoginTokenLifetime=12:00:00       lifetime of tokens from POST /api/v1/auth/login
           --Center:Integration:GrpcListen=ADDR:PORT  gRPC for agents and scan servers (default 127.0.0.1:7501, TLS self-signed)
           --Center:Integration:Plaintext=true        no TLS on the gRPC endpoint (loopback only)
+          --Center:Plaintext=true                    no TLS on the REST API and console (loopback only; default TLS,
+                                                     the gRPC endpoint's certificate)
           --Center:Integration:DownAfter=00:00:30    a scan server silent for longer is down
           --Center:Integration:CredentialLifetime=7.00:00:00   validity of agent credentials
 

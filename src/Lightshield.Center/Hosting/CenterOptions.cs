@@ -9,6 +9,11 @@ public sealed record CenterOptions
     /// <summary>HTTP endpoint of the REST API, <c>address:port</c>. Default <c>127.0.0.1:7500</c>; port 0 picks a free port.</summary>
     public string Listen { get; init; } = "127.0.0.1:7500";
 
+    /// <summary>Serve the REST API and the console over plain HTTP instead of TLS. Default false: TLS with the center's
+    /// self-signed certificate (the gRPC endpoint's, so clients pin one fingerprint) or <c>Center:Integration:CertificatePath</c>.
+    /// Allowed only on a loopback <see cref="Listen"/> address (tests, <c>lightshield up</c>).</summary>
+    public bool Plaintext { get; init; }
+
     /// <summary>Where the center keeps its files (the SQLite database by default). Default
     /// <c>~/.local/share/lightshield/center</c>.</summary>
     public string DataDirectory { get; init; } = Path.Combine(

@@ -12,9 +12,13 @@ public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
     public ValidateOptionsResult Validate(string? name, CenterOptions options)
     {
         var errors = new List<string>();
-        if (!IPEndPoint.TryParse(options.Listen, out _))
+        if (!IPEndPoint.TryParse(options.Listen, out var listen))
         {
             errors.Add($"Center:Listen '{options.Listen}' is not an address:port such as 127.0.0.1:7500.");
+        }
+        else if (options.Plaintext && !IPAddress.IsLoopback(listen.Address))
+        {
+            errors.Add($"Center:Plaintext is only allowed on a loopback address; {options.Listen} is not. Use TLS (the default).");
         }
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {

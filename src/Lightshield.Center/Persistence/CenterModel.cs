@@ -133,7 +133,6 @@ internal static class CenterModel
             item.HasIndex(i => new { i.TenantId, i.AgentId, i.ItemId }).IsUnique();
             item.HasIndex(i => new { i.AgentId, i.State });
             item.Property(i => i.ItemId).HasMaxLength(32);
-            item.Property(i => i.Path).HasMaxLength(4096);
             item.Property(i => i.Sha256).HasMaxLength(64);
             item.Property(i => i.KeyFingerprint).HasMaxLength(64);
             item.HasOne<Agent>().WithMany().HasForeignKey(i => i.AgentId).OnDelete(DeleteBehavior.Cascade);

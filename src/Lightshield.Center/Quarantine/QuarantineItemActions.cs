@@ -9,17 +9,25 @@ namespace Lightshield.Center.Quarantine;
 /// Items outside the current scope are simply not found.</summary>
 public sealed class QuarantineItemActions(CenterDbContext db, QuarantineRestores restores, AuditLog audit, TimeProvider time)
 {
-    /// <summary>Orders the restore with the tenant secret (used for this call only, never stored). Null when the item is
-    /// not found; throws <see cref="QuarantineException"/> for a wrong secret or an agent that cannot receive it.</summary>
-    public async Task<QuarantineItemRecord?> RestoreAsync(Guid itemId, string? secret, CancellationToken cancellationToken)
+    /// <summary>What the tenant's client needs to make the restore key of an item (null when not found); a
+    /// <see cref="QuarantineException"/> when the item cannot be restored.</summary>
+    public async Task<QuarantineRestoreMaterial?> RestoreMaterialAsync(Guid itemId, CancellationToken cancellationToken)
+    {
+        var item = await db.QuarantineItems.AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, cancellationToken);
+        return item is null ? null : await restores.MaterialAsync(item, cancellationToken);
+    }
+
+    /// <summary>Orders the restore with the item's data key as the tenant wrapped it to the agent. Null when the item is
+    /// not found; throws <see cref="QuarantineException"/> for a wrap of the wrong shape or an item or agent that cannot
+    /// be restored to.</summary>
+    public async Task<QuarantineItemRecord?> RestoreAsync(Guid itemId, byte[]? agentWrappedKey, CancellationToken cancellationToken)
     {
         var item = await db.QuarantineItems.FirstOrDefaultAsync(i => i.Id == itemId && i.State != QuarantineItemState.Deleted, cancellationToken);
         if (item is null)
         {
             return null;
         }
-        TenantQuarantineKeys.CheckSecret(secret);
-        await restores.RequestRestoreAsync(item, secret!, cancellationToken);
+        await restores.RequestRestoreAsync(item, agentWrappedKey, cancellationToken);
         audit.Record("quarantine.restore", $"quarantine/{item.Id}", new { item.AgentId, item.ItemId });
         await db.SaveChangesAsync(cancellationToken);
         return item;

@@ -15,7 +15,9 @@ public sealed class QuarantineItemRecord : ITenantOwned
     /// <summary>The vault's item id (32 hex digits).</summary>
     public required string ItemId { get; set; }
 
-    public required string Path { get; set; }
+    /// <summary>The original path sealed to the tenant key by the agent (<see cref="Lightshield.Quarantine.QuarantinePathSeal"/>):
+    /// the center never holds it in clear, so it cannot search or filter by path.</summary>
+    public required byte[] EncryptedPath { get; set; }
 
     /// <summary>JSON array of detection names.</summary>
     public required string NamesJson { get; set; }

@@ -7,11 +7,12 @@ using Wire = Lightshield.Protocol.Center;
 namespace Lightshield.Center.Quarantine;
 
 /// <summary>
-/// Vault items as agents report them (<c>quarantine-item</c> events), and restores: the tenant's secret unlocks its
-/// private key for one request, the item's data key is unwrapped and wrapped again to the owning agent's own key,
-/// and the agent receives that with its next sync. Works in the current (tenant or agent) scope.
+/// Vault items as agents report them (<c>quarantine-item</c> events), and restores: the tenant's client unwraps the
+/// item's data key on its own side and wraps it again to the owning agent's key; the center relays that to the agent
+/// with its next sync. The center never holds the tenant secret or a data key in clear. Works in the current (tenant
+/// or agent) scope.
 /// </summary>
-public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys keys, TimeProvider time)
+public sealed class QuarantineRestores(CenterDbContext db, TimeProvider time)
 {
     public const string ItemEventType = "quarantine-item";
 
@@ -56,23 +57,58 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Orders the restore of <paramref name="item"/> (tracked by this context); the caller saves.</summary>
-    public async Task RequestRestoreAsync(QuarantineItemRecord item, string secret, CancellationToken cancellationToken)
+    /// <summary>What the tenant's client needs to make the restore key of <paramref name="item"/> on its own side:
+    /// the item's data key wrapped to the tenant key, and the public key of the agent holding the item.</summary>
+    public async Task<QuarantineRestoreMaterial> MaterialAsync(QuarantineItemRecord item, CancellationToken cancellationToken)
     {
-        var agentKey = await db.Agents.Where(a => a.Id == item.AgentId && a.RevokedAt == null).Select(a => a.PublicKey).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new QuarantineException("the agent holding this item is revoked or enrolled without a key, so it cannot receive a restore");
-        using var privateKey = await keys.UnlockAsync(secret, cancellationToken);
-        var dataKey = QuarantineKeys.UnwrapDataKey(new QuarantineWrappedKey(item.ItemId, item.KeyFingerprint, item.WrappedDataKey), privateKey);
+        CheckRestorable(item);
+        var agentKey = await AgentKeyAsync(item, cancellationToken);
+        return new QuarantineRestoreMaterial(item.Id, item.ItemId, item.KeyFingerprint, item.WrappedDataKey, agentKey);
+    }
+
+    /// <summary>Orders the restore of <paramref name="item"/> (tracked by this context) with a data key the tenant wrapped
+    /// to the agent (<see cref="RestoreKeyWrap"/>); the caller saves. The center cannot open that wrap: it checks its
+    /// shape, and the agent checks that it is this item's.</summary>
+    public async Task RequestRestoreAsync(QuarantineItemRecord item, byte[]? agentWrappedKey, CancellationToken cancellationToken)
+    {
+        CheckRestorable(item);
+        var agentKey = await AgentKeyAsync(item, cancellationToken);
+        if (agentWrappedKey is null)
+        {
+            throw new QuarantineException("agentWrappedKey is required: the item's data key wrapped to the agent's public key");
+        }
         try
         {
-            item.RestoreKeyForAgent = RestoreKeyWrap.Wrap(agentKey, item.ItemId, dataKey);
+            RestoreKeyWrap.CheckShape(agentKey, agentWrappedKey);
         }
-        finally
+        catch (FormatException e)
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            throw new QuarantineException(e.Message.TrimEnd('.'), e);
         }
+        item.RestoreKeyForAgent = agentWrappedKey;
         item.State = QuarantineItemState.RestoreRequested;
         item.UpdatedAt = time.GetUtcNow();
+    }
+
+    private static void CheckRestorable(QuarantineItemRecord item)
+    {
+        if (item.State is not (QuarantineItemState.InVault or QuarantineItemState.RestoreRequested) || item.WrappedDataKey.Length == 0)
+        {
+            throw new QuarantineException($"the item is {QuarantineItemStates.Name(item.State)}, so it cannot be restored");
+        }
+    }
+
+    private async Task<byte[]> AgentKeyAsync(QuarantineItemRecord item, CancellationToken cancellationToken) =>
+        await db.Agents.Where(a => a.Id == item.AgentId && a.RevokedAt == null).Select(a => a.PublicKey).FirstOrDefaultAsync(cancellationToken)
+        ?? throw new QuarantineException("the agent holding this item is revoked or enrolled without a key, so it cannot receive a restore");
+
+    /// <summary>The agent's sealed path; a plaintext <c>path</c> is never read or stored.</summary>
+    private static byte[] SealedPath(JsonElement item)
+    {
+        var sealedPath = Convert.FromBase64String(item.GetProperty("encryptedPath").GetString() ?? "");
+        return QuarantinePathSeal.HasPlausibleSize(sealedPath.Length)
+            ? sealedPath
+            : throw new FormatException("the sealed path has an impossible size");
     }
 
     private QuarantineItemRecord? Parse(Guid agentId, string payloadJson)
@@ -93,7 +129,7 @@ public sealed class QuarantineRestores(CenterDbContext db, TenantQuarantineKeys 
                 Id = Guid.NewGuid(),
                 AgentId = agentId,
                 ItemId = itemId,
-                Path = ColumnText.Fit(root.GetProperty("path").GetString(), 4096),
+                EncryptedPath = SealedPath(root),
                 NamesJson = names.GetRawText(),
                 Sha256 = ColumnText.Fit(root.GetProperty("sha256").GetString(), 64),
                 Size = root.GetProperty("size").GetInt64(),

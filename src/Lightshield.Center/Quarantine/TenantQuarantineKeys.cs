@@ -4,46 +4,32 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Quarantine;
 
-/// <summary>The current tenant's quarantine key: created once with a tenant secret, unlocked with it for a restore.</summary>
+/// <summary>The current tenant's quarantine key. The tenant's client makes the pair and encrypts the private key with
+/// the tenant secret on its own side; the center stores the public key and that encrypted PEM, and has no way to open it.</summary>
 public sealed class TenantQuarantineKeys(CenterDbContext db, TimeProvider time)
 {
-    public const int MinimumSecretLength = 12;
-
     public Task<TenantQuarantineKey?> GetAsync(CancellationToken cancellationToken) =>
         db.QuarantineKeys.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Creates the key pair; null when the tenant has one already (a new key would orphan every vault item).</summary>
-    public async Task<TenantQuarantineKey?> CreateAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>Stores an uploaded key pair; null when the tenant has one already (a new key would orphan every vault
+    /// item). A <see cref="QuarantineException"/> when the public key is not RSA-3072 or larger or the private key is
+    /// not an encrypted PKCS#8 PEM of the accepted form (<see cref="EncryptedPrivateKeyPem"/>).</summary>
+    public async Task<TenantQuarantineKey?> CreateAsync(string? publicKeyPem, string? encryptedPrivateKeyPem, CancellationToken cancellationToken)
     {
-        CheckSecret(secret);
+        var publicKey = QuarantineKeys.ImportPublicKeyPem(publicKeyPem ?? throw new QuarantineException("publicKeyPem is required"));
+        EncryptedPrivateKeyPem.Check(encryptedPrivateKeyPem);
         if (await db.QuarantineKeys.AnyAsync(cancellationToken))
         {
             return null;
         }
-        using var privateKey = QuarantineKeys.Generate();
         var key = new TenantQuarantineKey
         {
-            PublicKey = privateKey.PublicKey.ExportSubjectPublicKeyInfo(),
-            Fingerprint = privateKey.Fingerprint,
-            EncryptedPrivateKeyPem = QuarantineKeys.ExportPrivateKeyPem(privateKey, secret),
+            PublicKey = publicKey.ExportSubjectPublicKeyInfo(),
+            Fingerprint = publicKey.Fingerprint,
+            EncryptedPrivateKeyPem = encryptedPrivateKeyPem!,
             CreatedAt = time.GetUtcNow(),
         };
         db.QuarantineKeys.Add(key);
         return key;
-    }
-
-    /// <summary>The private key, decrypted with <paramref name="secret"/>; a <see cref="QuarantineException"/> for a wrong secret.</summary>
-    public async Task<QuarantinePrivateKey> UnlockAsync(string secret, CancellationToken cancellationToken)
-    {
-        var key = await GetAsync(cancellationToken) ?? throw new QuarantineException("this tenant has no quarantine key yet");
-        return QuarantineKeys.ImportPrivateKeyPem(key.EncryptedPrivateKeyPem, secret);
-    }
-
-    public static void CheckSecret(string? secret)
-    {
-        if (string.IsNullOrEmpty(secret) || secret.Length < MinimumSecretLength)
-        {
-            throw new QuarantineException($"the tenant secret must have at least {MinimumSecretLength} characters");
-        }
     }
 }

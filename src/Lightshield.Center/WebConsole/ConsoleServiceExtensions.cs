@@ -51,7 +51,8 @@ public static class ConsoleServiceExtensions
             cookie.Cookie.Name = "lightshield.console";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Served over TLS (the default) the cookie is Secure; over loopback HTTP (Center:Plaintext) it could not be.
+            cookie.Cookie.SecurePolicy = center.Value.Plaintext ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
             cookie.LoginPath = LoginPath;
             cookie.AccessDeniedPath = "/denied";
             cookie.ExpireTimeSpan = center.Value.LoginTokenLifetime;

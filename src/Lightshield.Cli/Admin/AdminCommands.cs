@@ -20,6 +20,8 @@ public static class AdminCommands
         PolicyCommands.Create(environment),
         TaskCommands.Create(environment),
         EventCommands.Create(environment),
+        QuarantineKeyCommands.Create(environment),
+        QuarantineItemCommands.Create(environment),
         AuditCommands.Create(environment),
         UpdateCommands.Create(environment),
         LicenceCommands.Create(environment),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lightshield.Agent.Center;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Policies;
+using Lightshield.Quarantine;
 using Lightshield.Testing;
 
 namespace Lightshield.Agent.Tests.Center;
@@ -55,12 +56,15 @@ public sealed class PolicyTests
         Assert.False(File.Exists(sample));
         await agent.WaitForAsync(bed.Center.Events, events => events.Any(e => e.Type == "quarantine-item"), "the quarantine-item event");
         var item = JsonDocument.Parse(bed.Center.Events.Single(e => e.Type == "quarantine-item").PayloadJson).RootElement;
-        Assert.Equal(sample, item.GetProperty("path").GetString());
+        Assert.False(item.TryGetProperty("path", out _), "the original path must reach the center only sealed");
+        Assert.Equal(sample, QuarantinePathSeal.Open(bed.Center.TenantQuarantineKey, item.GetProperty("itemId").GetString()!,
+            Convert.FromBase64String(item.GetProperty("encryptedPath").GetString()!)));
         Assert.Equal(bed.Center.TenantQuarantineKey.Fingerprint, item.GetProperty("keyFingerprint").GetString());
         Assert.Equal(68, item.GetProperty("size").GetInt64());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(TestSamples.Eicar())), item.GetProperty("sha256").GetString());
         var detection = JsonDocument.Parse(bed.Center.Events.Single(e => e.Type == "detection").PayloadJson).RootElement;
         Assert.Equal("quarantined", detection.GetProperty("taken").GetString());
         Assert.Equal(item.GetProperty("itemId").GetString(), detection.GetProperty("quarantineItem").GetString());
+        Assert.Equal(JsonValueKind.Null, detection.GetProperty("path").ValueKind);
     }
 }

@@ -31,10 +31,11 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies) with one page on <paramref name="console"/>.</summary>
-    public async Task<ConsolePage> OpenAsync(Uri console)
+    public async Task<ConsolePage> OpenAsync(Uri console, bool acceptSelfSignedCertificate = false)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
+            IgnoreHTTPSErrors = acceptSelfSignedCertificate,
             BaseURL = console.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 860 },
         });

@@ -37,4 +37,16 @@ public sealed class CenterOptionsValidatorTests
         var result = new CenterOptionsValidator().Validate(null, new CenterOptions { Database = new DatabaseOptions { Provider = "mysql" } });
         Assert.Contains(result.Failures!, f => f.Contains("'mysql' is not supported", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("0.0.0.0:7500", false)]
+    [InlineData("192.0.2.10:7500", false)]
+    [InlineData("127.0.0.1:7500", true)]
+    [InlineData("[::1]:7500", true)]
+    public void Plain_http_for_the_api_and_console_is_allowed_only_on_loopback(string listen, bool allowed)
+    {
+        var result = new CenterOptionsValidator().Validate(null, new CenterOptions { Listen = listen, Plaintext = true });
+        Assert.Equal(allowed, result.Succeeded);
+        Assert.True(new CenterOptionsValidator().Validate(null, new CenterOptions { Listen = listen }).Succeeded, "TLS is valid everywhere");
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Events;
 using Lightshield.Center.Quarantine;
@@ -68,7 +69,7 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
             "the scan server registered with the center");
 
         // The quarantine key exists before enrolment, so the agent receives the tenant's public key.
-        using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret)))
+        using (var key = await admin.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey(Secret)))
         {
             Assert.Equal(HttpStatusCode.Created, key.StatusCode);
         }
@@ -128,27 +129,53 @@ public abstract class AgentEndToEndTests<TDatabase>(LiveCenter<TDatabase> center
             Assert.Equal(occurrence, run.NotBefore);
 
             var detection = await EventuallyAsync(async () => (await GetAsync<EventPage>(admin, "/api/v1/events?type=detection")).Events
-                .SingleOrDefault(e => e.Payload.GetProperty("path").GetString() == eicarPath), "the detection event reached the center", agent);
+                .SingleOrDefault(), "the detection event reached the center", agent);
             Assert.Equal(enrolled.Id, detection.AgentId);
+            // A quarantined file's path reaches the center only sealed, in its quarantine item.
+            Assert.Equal(JsonValueKind.Null, detection.Payload.GetProperty("path").ValueKind);
             Assert.Equal("quarantine", detection.Payload.GetProperty("action").GetString());
 
             var item = await EventuallyAsync(async () => (await GetAsync<List<QuarantineItemResponse>>(admin, "/api/v1/quarantine"))
-                .SingleOrDefault(i => i.Path == eicarPath), "the quarantine item reached the center", agent);
+                .SingleOrDefault(), "the quarantine item reached the center", agent);
+            // The center holds the original path only sealed to the tenant key; the tenant's side opens it.
+            Assert.Equal(eicarPath, (await TenantSide.OpenPathsAsync(admin, Secret))[item.Id]);
             Assert.Equal(("in-vault", enrolled.Id, (long)eicar.Length), (item.State, item.AgentId, item.Size));
             Assert.False(File.Exists(eicarPath));
 
-            using (var restore = await admin.PostAsJsonAsync($"/api/v1/quarantine/{item.Id}/restore", new QuarantineSecretRequest(Secret)))
+            using (var restore = await TenantSide.RestoreAsync(admin, item.Id, Secret))
             {
                 Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
             }
             await EventuallyAsync(async () => (await GetAsync<QuarantineItemResponse>(admin, $"/api/v1/quarantine/{item.Id}")).State == "restored",
                 "the center recorded the restore", agent);
             Assert.Equal(eicar, await File.ReadAllBytesAsync(eicarPath));
+            if (center.Database is SqliteTestDatabase sqlite)
+            {
+                Assert.False(await FileContainsAsync(sqlite.FilePath, eicarPath),
+                    "a quarantined file's path reached the center's database in clear");
+            }
         }
         finally
         {
             tree.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Whether the database file or its write-ahead log holds <paramref name="text"/> (UTF-8).</summary>
+    private static async Task<bool> FileContainsAsync(string path, string text)
+    {
+        var needle = Encoding.UTF8.GetBytes(text);
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            if (copy.ToArray().AsSpan().IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
 

@@ -18,7 +18,7 @@ public abstract class EventNamesAdversarialTests<TDatabase>(CenterFixture<TDatab
     private static object Item(object names) => new
     {
         itemId = QuarantineItemId.New(),
-        path = "/srv/www/invoice.pdf",
+        encryptedPath = Convert.ToBase64String(new byte[384 + 28]),
         names,
         sha256 = new string('c', 64),
         size = 68,

@@ -55,6 +55,7 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
         var settings = new Dictionary<string, string?>
         {
             ["Center:Listen"] = "127.0.0.1:0",
+            ["Center:Plaintext"] = "true",
             ["Center:Integration:GrpcListen"] = "127.0.0.1:0",
             ["Center:Integration:HeartbeatInterval"] = "00:00:01",
             // Real agents (end-to-end tests) sync every second; the other tests call Sync themselves.
@@ -78,7 +79,7 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
         GrpcAddress = endpoints.GrpcAddress;
         CertificateFingerprint = endpoints.CertificateFingerprint ?? throw new InvalidOperationException("The gRPC endpoint has no TLS.");
         RestAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+            .Single(a => new Uri(a).Port != GrpcAddress.Port));
         using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, AdminUserName, AdminPassword));
         var providerToken = (await IntegrationDriver.ReadAsync<LoginResponse>(login, System.Net.HttpStatusCode.OK)).Token;
         _driver = new IntegrationDriver(Client, GrpcChannels.Open(GrpcAddress, CertificateFingerprint), providerToken);
@@ -101,7 +102,13 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
 
     private HttpClient Client(string? token)
     {
-        var client = new HttpClient { BaseAddress = RestAddress };
+        // Over TLS (Center:Plaintext false) the REST API has the gRPC endpoint's certificate: pinned like it.
+        var handler = new SocketsHttpHandler();
+        if (RestAddress.Scheme == Uri.UriSchemeHttps)
+        {
+            handler.SslOptions = CertificatePin.Options(CertificatePin.TryParse(CertificateFingerprint)!);
+        }
+        var client = new HttpClient(handler) { BaseAddress = RestAddress };
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -25,7 +25,7 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
     {
         var tenant = await Center.CreateTenantAsync(Unique("quarantine"));
         var admin = Center.Client(tenant.AdminToken);
-        using var created = await admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest(Secret));
+        using var created = await admin.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey(Secret));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var key = (await created.Content.ReadFromJsonAsync<QuarantineKeyResponse>())!;
 
@@ -46,7 +46,7 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
         var payload = JsonSerializer.Serialize(new
         {
             itemId,
-            path = "/home/alice/invoice.pdf",
+            encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(QuarantineKeys.ImportPublicKeyPem(key.PublicKeyPem), itemId, "/home/alice/invoice.pdf")),
             names = new[] { "Eicar-Signature" },
             sha256 = new string('c', 64),
             size = 68,
@@ -91,16 +91,13 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
     }
 
     [Fact]
-    public async Task Restore_with_the_secret_hands_the_agent_the_data_key_wrapped_to_its_own_key_only()
+    public async Task A_restore_made_on_the_tenants_side_hands_the_agent_the_data_key_wrapped_to_its_own_key_only()
     {
         var world = await WorldAsync();
         using var agentKey = world.AgentKey;
-        using (var wrong = await world.Admin.PostAsJsonAsync($"/api/v1/quarantine/{world.ItemRecordId}/restore", new QuarantineSecretRequest("not the secret at all")))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-            Assert.Contains("wrong passphrase", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-        using (var restore = await world.Admin.PostAsJsonAsync($"/api/v1/quarantine/{world.ItemRecordId}/restore", new QuarantineSecretRequest(Secret)))
+        // A wrong secret fails on the tenant's side, before anything is sent.
+        await Assert.ThrowsAsync<QuarantineException>(() => TenantSide.RestoreKeyAsync(world.Admin, world.ItemRecordId, "not the secret at all"));
+        using (var restore = await TenantSide.RestoreAsync(world.Admin, world.ItemRecordId, Secret))
         {
             Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
         }
@@ -124,7 +121,7 @@ public abstract class QuarantineTests<TDatabase>(CenterFixture<TDatabase> fixtur
     {
         var world = await WorldAsync();
         world.AgentKey.Dispose();
-        using var second = await world.Admin.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest("another secret entirely"));
+        using var second = await world.Admin.PostAsJsonAsync("/api/v1/quarantine/key", TenantSide.NewKey("another secret entirely"));
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
     }
 

@@ -15,6 +15,7 @@ using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Protocol.Policies;
+using Lightshield.Quarantine;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -240,21 +241,28 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         var detectedPath = $"/home/{Unique($"detected-of-{tenant.Name}")}/invoice.pdf";
         await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
         {
+            // An agent key, so that a restore can be prepared for its items.
+            using var agentKey = System.Security.Cryptography.RSA.Create(2048);
+            var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+            (await db.Agents.SingleAsync(a => a.Id == agent.AgentId)).PublicKey = agentKey.ExportSubjectPublicKeyInfo();
+            await db.SaveChangesAsync();
             var ack = await scope.ServiceProvider.GetRequiredService<EventIngestion>().IngestAsync(agent.AgentId,
                 [new AgentEventMessage { EventId = Guid.NewGuid().ToString(), Type = "detection", PayloadJson = JsonSerializer.Serialize(new { path = detectedPath }) }],
                 CancellationToken.None);
             Assert.Equal(1, ack.Accepted);
         }
-        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", new QuarantineSecretRequest($"secret of {tenant.Name}"));
+        var keyUpload = TenantSide.NewKey($"secret of {tenant.Name}");
+        using var quarantineKey = await client.PostAsJsonAsync("/api/v1/quarantine/key", keyUpload);
         Assert.True(quarantineKey.IsSuccessStatusCode, await quarantineKey.Content.ReadAsStringAsync());
         var quarantinedPath = $"/home/{Unique($"quarantined-of-{tenant.Name}")}/payroll.xlsx";
         Guid quarantineItemId;
         await using (var scope = Center.Scope(TenantScope.ForTenant(tenant.Id)))
         {
+            var itemId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
             var payload = JsonSerializer.Serialize(new
             {
-                itemId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
-                path = quarantinedPath,
+                itemId,
+                encryptedPath = Convert.ToBase64String(QuarantinePathSeal.Seal(QuarantineKeys.ImportPublicKeyPem(keyUpload.PublicKeyPem!), itemId, quarantinedPath)),
                 names = new[] { "Eicar-Signature" },
                 sha256 = new string('a', 64),
                 size = 68,

@@ -29,6 +29,7 @@ public sealed class CliCenter : IAsyncLifetime
         _app = CenterApp.Build([], new Dictionary<string, string?>
         {
             ["Center:Listen"] = "127.0.0.1:0",
+            ["Center:Plaintext"] = "true",
             ["Center:DataDirectory"] = _directory,
             ["Center:Bootstrap:AdminUserName"] = AdminUserName,
             ["Center:Bootstrap:AdminPassword"] = AdminPassword,

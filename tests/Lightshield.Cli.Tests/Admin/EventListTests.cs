@@ -38,7 +38,7 @@ public sealed class EventListTests(CliCenter center) : IClassFixture<CliCenter>
             Message("quarantine-item", new
             {
                 itemId = new string('b', 32),
-                path = "/srv/www/invoice.pdf.exe",
+                encryptedPath = Convert.ToBase64String(new byte[384 + 28]),
                 names = new[] { "Win.Trojan.Invoice" },
                 sha256 = new string('a', 64),
                 size = 42,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lightshield.Quarantine;
 using Lightshield.Up;
 
 namespace Lightshield.EndToEnd.Tests.Up;
@@ -49,7 +50,12 @@ public sealed class UpCommandTests : IDisposable
             // The demo: the agent scans the planted EICAR file and quarantines it, so the console has something to show.
             var demoEicar = Path.Combine(ready.DemoFiles, "invoice.com");
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (!(await GetAsync(http, ready, tenantAdmin, "quarantine")).EnumerateArray().Any(i => i.GetProperty("path").GetString() == demoEicar))
+            // Paths are sealed to the tenant key: opened here with the tenant secret, as the CLI and the console do.
+            using var tenantKey = QuarantineKeys.ImportPrivateKeyPem(
+                (await GetAsync(http, ready, tenantAdmin, "quarantine/key/private")).GetProperty("encryptedPrivateKeyPem").GetString()!,
+                ready.Credentials.TenantSecret);
+            while (!(await GetAsync(http, ready, tenantAdmin, "quarantine")).EnumerateArray().Any(i =>
+                QuarantinePathSeal.Open(tenantKey, i.GetProperty("itemId").GetString()!, i.GetProperty("encryptedPath").GetBytesFromBase64()) == demoEicar))
             {
                 Assert.True(DateTime.UtcNow < deadline, "the demo EICAR file was not quarantined within 90 s");
                 await Task.Delay(200);

@@ -674,10 +674,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("Path")
+                    b.Property<byte[]>("EncryptedPath")
                         .IsRequired()
-                        .HasMaxLength(4096)
-                        .HasColumnType("character varying(4096)");
+                        .HasColumnType("bytea");
 
                     b.Property<DateTimeOffset>("QuarantinedAt")
                         .HasColumnType("timestamp with time zone");

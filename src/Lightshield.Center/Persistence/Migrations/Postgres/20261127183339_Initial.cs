@@ -671,7 +671,7 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     AgentId = table.Column<Guid>(type: "uuid", nullable: false),
                     ItemId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Path = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
+                    EncryptedPath = table.Column<byte[]>(type: "bytea", nullable: false),
                     NamesJson = table.Column<string>(type: "text", nullable: false),
                     Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Size = table.Column<long>(type: "bigint", nullable: false),

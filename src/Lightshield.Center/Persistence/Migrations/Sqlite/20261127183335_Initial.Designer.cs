@@ -669,10 +669,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Path")
+                    b.Property<byte[]>("EncryptedPath")
                         .IsRequired()
-                        .HasMaxLength(4096)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("QuarantinedAt")
                         .HasColumnType("INTEGER");

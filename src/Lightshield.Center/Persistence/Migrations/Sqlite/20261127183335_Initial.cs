@@ -670,7 +670,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ItemId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Path = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    EncryptedPath = table.Column<byte[]>(type: "BLOB", nullable: false),
                     NamesJson = table.Column<string>(type: "TEXT", nullable: false),
                     Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Size = table.Column<long>(type: "INTEGER", nullable: false),
