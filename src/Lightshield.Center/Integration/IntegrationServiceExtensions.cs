@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lightshield.Center.Api;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Hosting;
+using Lightshield.Protocol.Credentials;
 using Lightshield.ServiceDefaults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ public static class IntegrationServiceExtensions
         services.TryAddSingleton<IntegrationEndpoints>();
         services.TryAddSingleton<CredentialRevocationList>();
         services.TryAddSingleton<AgentCredentials>();
+        services.TryAddSingleton(sp => new ProofVerifier(CredentialAudience.Center, sp.GetRequiredService<TimeProvider>()));
         services.TryAddScoped<CurrentAgent>();
         services.TryAddScoped<CurrentScanServerToken>();
         services.TryAddScoped<AgentEnrolment>();

@@ -34,6 +34,10 @@ public static class AgentCredentialFormat
             writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
             writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
             writer.WriteString("aud", claims.Audience);
+            if (claims.KeyThumbprint is not null)
+            {
+                writer.WriteString("cnf", claims.KeyThumbprint);
+            }
             writer.WriteEndObject();
         }
         var signedPart = Prefix + Base64Url.EncodeToString(json.ToArray());
@@ -75,7 +79,8 @@ public static class AgentCredentialFormat
                 root.GetProperty("seg").GetString() ?? "",
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("iat").GetInt64()),
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()),
-                root.GetProperty("aud").GetString() ?? "");
+                root.GetProperty("aud").GetString() ?? "",
+                root.TryGetProperty("cnf", out var confirmation) ? confirmation.GetString() : null);
             decoded = new DecodedCredential(root.GetProperty("kid").GetString() ?? "", claims,
                 Encoding.ASCII.GetBytes(signedPart), signature);
             failure = "";
