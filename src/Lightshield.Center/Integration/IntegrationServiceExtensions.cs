@@ -34,6 +34,7 @@ public static class IntegrationServiceExtensions
         services.TryAddScoped<CurrentScanServerToken>();
         services.TryAddScoped<AgentEnrolment>();
         services.TryAddScoped<ScanServerRegistry>();
+        services.TryAddSingleton<ServedAgentsReport>();
         services.TryAddScoped<ScanServerQueries>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, AssignmentSync>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, CredentialRenewalSync>());

@@ -17,11 +17,14 @@ public sealed class AgentAuthenticator
     private readonly TrustedCredentialKeys _keys;
     private readonly string _segment;
     private readonly ProofVerifier _proofs;
+    private readonly ServedAgents _served;
     private readonly ILogger<AgentAuthenticator> _logger;
 
-    public AgentAuthenticator(IOptions<SvmOptions> options, TrustedCredentialKeys keys, TimeProvider time, ILogger<AgentAuthenticator> logger)
+    public AgentAuthenticator(IOptions<SvmOptions> options, TrustedCredentialKeys keys, ServedAgents served, TimeProvider time,
+        ILogger<AgentAuthenticator> logger)
     {
         _keys = keys;
+        _served = served;
         _proofs = new ProofVerifier(CredentialAudience.ScanServers, time);
         _segment = options.Value.Segment;
         _logger = logger;
@@ -63,6 +66,7 @@ public sealed class AgentAuthenticator
                 $"this scan server serves segment '{_segment}', the agent belongs to segment '{check.Claims.Segment}'");
         }
         context.UserState[typeof(AgentClaims)] = check.Claims;
+        _served.Record(check.Claims.AgentId);
     }
 
     /// <summary>The tenant of an authenticated call; without authentication (loopback only) the declared one.</summary>

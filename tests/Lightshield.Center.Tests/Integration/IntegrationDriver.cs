@@ -109,6 +109,17 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
     public async Task<SyncResponse> SyncAsync(string credential, HealthReport? health = null) =>
         await Agents.SyncAsync(new SyncRequest { Health = health ?? new HealthReport { VirtualCpus = 2 } }, Bearer(credential));
 
+    /// <summary>A full scan the tenant's admin starts now on <paramref name="agentIds"/>: the task id their leases name.</summary>
+    public async Task<string> FullScanAsync(WorldTenant tenant, params string[] agentIds)
+    {
+        using var response = await Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/tasks",
+            new Lightshield.Center.ScanTasks.TaskRequest("full-scan", [], [.. agentIds.Select(Guid.Parse)], null, Force: false));
+        return (await ReadAsync<Lightshield.Center.ScanTasks.TaskResponse>(response, HttpStatusCode.Created)).Id.ToString();
+    }
+
+    public async Task<ScanLeaseResponse> AcquireLeaseAsync(EnrolResponse agent, string taskId) =>
+        await Agents.AcquireScanLeaseAsync(new ScanLeaseRequest { TaskId = taskId }, Bearer(agent.Credential));
+
     public async Task RevokeAgentAsync(WorldTenant tenant, string agentId)
     {
         using var response = await Client(tenant.AdminToken).PostAsync($"/api/v1/agents/{agentId}/revoke", null);
