@@ -2,8 +2,10 @@ using Grpc.Core;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
+using Lightshield.Svm.Security;
 using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Testing.Credentials;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Svm.Tests.Security;
 
@@ -34,10 +36,13 @@ public sealed class ProofOfPossessionAdversarialTests : IAsyncLifetime
     }
 
     /// <summary>A scan credential of a victim agent whose proof key is <see cref="TestAgentKey.Shared"/>.</summary>
-    private string VictimCredential(string audience = CredentialAudience.ScanServers)
+    private string VictimCredential() => VictimCredential(out _);
+
+    private string VictimCredential(out Guid agentId)
     {
         var now = DateTimeOffset.UtcNow;
-        return _center.Issue(new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "default", now, now.AddHours(1), audience,
+        agentId = Guid.NewGuid();
+        return _center.Issue(new AgentClaims(Guid.NewGuid(), agentId, Guid.NewGuid(), "default", now, now.AddHours(1), CredentialAudience.ScanServers,
             TestAgentKey.Thumbprint));
     }
 
@@ -56,9 +61,9 @@ public sealed class ProofOfPossessionAdversarialTests : IAsyncLifetime
         PossessionProof.Create(key ?? TestAgentKey.Shared, audience, method, credential, at ?? DateTimeOffset.UtcNow);
 
     [Fact]
-    public async Task The_victims_own_proof_is_accepted()
+    public async Task The_victims_own_proof_is_accepted_and_reported_as_served()
     {
-        var credential = VictimCredential();
+        var credential = VictimCredential(out var victim);
         var headers = new Metadata
         {
             { AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + credential },
@@ -66,6 +71,7 @@ public sealed class ProofOfPossessionAdversarialTests : IAsyncLifetime
         };
         var info = await new ScanService.ScanServiceClient(_bare).GetInfoAsync(new GetInfoRequest(), headers);
         Assert.NotEmpty(info.DatabaseVersion);
+        Assert.Contains(victim, _server.Services.GetRequiredService<ServedAgents>().Take());
     }
 
     [Fact]
@@ -77,13 +83,15 @@ public sealed class ProofOfPossessionAdversarialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_copied_credential_with_a_proof_by_the_thiefs_own_key_is_refused()
+    public async Task A_copied_credential_with_a_proof_by_the_thiefs_own_key_is_refused_and_not_reported_as_served()
     {
         using var thief = ProofKey.Generate();
-        var credential = VictimCredential();
+        var credential = VictimCredential(out var victim);
         var refused = await GetInfoRefusedAsync(credential, ProofFor(credential, GetInfoMethod, key: thief));
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains("a key the credential does not name", refused.Status.Detail, StringComparison.Ordinal);
+        // The center takes an agent's host and metering from what scan servers report serving: a refused call is not service.
+        Assert.DoesNotContain(victim, _server.Services.GetRequiredService<ServedAgents>().Take());
     }
 
     [Fact]
