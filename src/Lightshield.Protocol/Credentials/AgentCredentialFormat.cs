@@ -45,6 +45,12 @@ public static class AgentCredentialFormat
         return signedPart + "." + Base64Url.EncodeToString(signature);
     }
 
+    /// <summary>Whether a credential names a proof key (<c>cnf</c>), read WITHOUT checking its signature: only for an agent
+    /// deciding about its own stored credential (one issued before proofs opens nothing and must be replaced), never to
+    /// trust anything.</summary>
+    public static bool NamesProofKey(string credential) =>
+        TryDecode(credential, out var decoded, out _) && !string.IsNullOrEmpty(decoded.Claims.KeyThumbprint);
+
     /// <summary>Splits and parses a credential without checking its signature; <paramref name="failure"/> says why not.</summary>
     internal static bool TryDecode(string credential, out DecodedCredential decoded, out string failure)
     {
