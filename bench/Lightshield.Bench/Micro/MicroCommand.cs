@@ -9,7 +9,7 @@ internal static class MicroCommand
     {
         var command = new Command("micro", """
             BenchmarkDotNet micro-benchmarks ([MemoryDiagnoser], short runs, in process): key hashing (4 KiB, 1 MiB) and
-            L1 look-up batches. Arguments after `micro` go to BenchmarkDotNet (default: --filter '*'), e.g.
+            L1 look-up batches, proof of possession per call. Arguments after `micro` go to BenchmarkDotNet (default: --filter '*'), e.g.
             micro --filter '*KeyHashing*'.
             """)
         {

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Lightshield.Agent.Configuration;
 using Lightshield.Protocol.Center;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Agent.Center;
 
 /// <summary>The agent's channel to its center (dialled by the agent; the certificate pinned when configured). Every
-/// call but Enrol carries the agent credential as <c>authorization: Bearer ...</c>.</summary>
+/// call but Enrol carries the agent credential as <c>authorization: Bearer ...</c> and a proof of possession of the
+/// agent's proof key, added by the channel's <see cref="PossessionProofInterceptor"/>.</summary>
 public sealed class CenterConnection : IDisposable
 {
     /// <summary>Longest wait for one answer of the center.</summary>
@@ -18,13 +20,13 @@ public sealed class CenterConnection : IDisposable
     private readonly GrpcChannel _channel;
     private readonly EnrolmentStore _enrolment;
 
-    public CenterConnection(IOptions<AgentOptions> options, EnrolmentStore enrolment)
+    public CenterConnection(IOptions<AgentOptions> options, EnrolmentStore enrolment, ProofKey proofKey, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var center = options.Value.Center ?? throw new InvalidOperationException("Agent:Center is not set");
         _channel = GrpcChannels.Open(center, options.Value.CenterCertificateSha256);
         _enrolment = enrolment;
-        Gateway = new AgentGateway.AgentGatewayClient(_channel);
+        Gateway = new AgentGateway.AgentGatewayClient(_channel.Intercept(new PossessionProofInterceptor(proofKey, CredentialAudience.Center, time)));
     }
 
     public AgentGateway.AgentGatewayClient Gateway { get; }

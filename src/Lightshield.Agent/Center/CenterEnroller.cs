@@ -4,18 +4,20 @@ using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Health;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Quarantine;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Agent.Center;
 
-/// <summary>Trades the tenant's enrolment token for the agent's own credential, once: with its own public key, host
+/// <summary>Trades the tenant's enrolment token for the agent's own credential, once: with its own public keys (restore, proof), host
 /// name, hypervisor host, vCPUs, group and OS. A refused token is logged as an error saying what to fix and retried
 /// with a growing pause (the token file is read again at each attempt); the agent never exits over it.</summary>
 public sealed partial class CenterEnroller(
     CenterConnection center,
     EnrolmentStore store,
     AgentKeyPair keys,
+    ProofKey proofKey,
     IOptions<AgentOptions> options,
     IOptions<ActionOptions> actions,
     TimeProvider time,
@@ -58,6 +60,7 @@ public sealed partial class CenterEnroller(
             OperatingSystem = SystemFacts.OperatingSystem(),
             QuarantineKeyId = ConfiguredQuarantineKeyId() ?? "",
             AgentPublicKey = ByteString.CopyFrom(keys.PublicKey),
+            AgentProofKey = ByteString.CopyFrom(proofKey.PublicKeyInfo),
         };
         try
         {

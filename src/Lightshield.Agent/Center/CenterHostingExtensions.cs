@@ -1,6 +1,7 @@
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Scanning;
+using Lightshield.Protocol.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public static class CenterHostingExtensions
         var services = builder.Services;
         services.TryAddSingleton(sp => new EnrolmentStore(StateDirectory(sp)));
         services.TryAddSingleton(sp => AgentKeyPair.LoadOrCreate(StateDirectory(sp)));
+        services.TryAddSingleton(sp => AgentProofKeyFile.LoadOrCreate(StateDirectory(sp)));
         services.TryAddSingleton(sp => new AssignmentFile(StateDirectory(sp)));
         services.TryAddSingleton<CenterConnection>();
         services.TryAddSingleton<CenterEnroller>();
@@ -33,7 +35,7 @@ public static class CenterHostingExtensions
             var enrolment = sp.GetRequiredService<EnrolmentStore>();
             return new ScanServerPool(sp.GetRequiredService<AssignmentFile>().Load() ?? options.ScanServers, options.FailoverTimeout,
                 options.PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>(),
-                () => enrolment.ScanCredential);
+                () => enrolment.ScanCredential, sp.GetRequiredService<ProofKey>());
         });
         services.AddHostedService<CenterSyncService>();
         services.AddHostedService<CenterTaskRunner>();

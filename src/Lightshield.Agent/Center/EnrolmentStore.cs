@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lightshield.Agent.Storage;
+using Lightshield.Protocol.Credentials;
 
 namespace Lightshield.Agent.Center;
 
@@ -10,6 +11,9 @@ public sealed class EnrolmentStore
 {
     public const string FileName = "enrolment.json";
 
+    /// <summary>Where an enrolment from before proof of possession is moved: its credentials open nothing any more.</summary>
+    public const string SupersededFileName = "enrolment.before-proof.json";
+
     private readonly string _path;
     private readonly TaskCompletionSource _enrolled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EnrolmentRecord? _current;
@@ -19,9 +23,19 @@ public sealed class EnrolmentStore
         _path = Path.Combine(stateDirectory, FileName);
         if (PrivateFile.ReadAllTextOrNull(_path) is { } json)
         {
-            _current = JsonSerializer.Deserialize<EnrolmentRecord>(json)
+            var stored = JsonSerializer.Deserialize<EnrolmentRecord>(json)
                 ?? throw new InvalidDataException($"{_path} is empty; delete it to enrol again");
-            _enrolled.TrySetResult();
+            if (AgentCredentialFormat.NamesProofKey(stored.Credential))
+            {
+                _current = stored;
+                _enrolled.TrySetResult();
+            }
+            else
+            {
+                // Credentials issued before proof of possession bind no key and are refused everywhere: the agent enrols
+                // again with its enrolment token (the old agent stays at the center until an administrator revokes it).
+                File.Move(_path, Path.Combine(stateDirectory, SupersededFileName), overwrite: true);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Lightshield.Agent.Configuration;
 using Lightshield.Client;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
 
@@ -17,6 +19,7 @@ public sealed partial class ScanServerPool : IDisposable
 {
     private static readonly TimeSpan RetiredChannelLifetime = TimeSpan.FromMinutes(5);
     private readonly Func<string?>? _credential;
+    private readonly ProofKey? _proofKey;
     private readonly TimeSpan _failoverTimeout;
     private readonly TimeSpan _preferredRetryInterval;
     private readonly TimeProvider _time;
@@ -31,9 +34,10 @@ public sealed partial class ScanServerPool : IDisposable
 
     /// <summary>A pool of <paramref name="endpoints"/> in order of preference, which may be empty only when a
     /// <paramref name="credential"/> is given (an agent of a center, waiting for its first assignment). The credential is
-    /// sent with every call and asked for each time, so a renewed one is used at once.</summary>
+    /// sent with every call and asked for each time, so a renewed one is used at once; with a <paramref name="proofKey"/>,
+    /// each call also proves possession of it.</summary>
     public ScanServerPool(IReadOnlyList<ScanServerEndpoint> endpoints, TimeSpan failoverTimeout, TimeSpan preferredRetryInterval,
-        TimeProvider time, ILogger<ScanServerPool> logger, Func<string?>? credential = null)
+        TimeProvider time, ILogger<ScanServerPool> logger, Func<string?>? credential = null, ProofKey? proofKey = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints.Count == 0 && credential is null)
@@ -41,7 +45,8 @@ public sealed partial class ScanServerPool : IDisposable
             throw new ArgumentException("At least one scan server is needed.", nameof(endpoints));
         }
         _credential = credential;
-        _set = ServerSet.Open(endpoints, credential, time);
+        _proofKey = proofKey;
+        _set = ServerSet.Open(endpoints, credential, proofKey, time);
         _failoverTimeout = failoverTimeout;
         _preferredRetryInterval = preferredRetryInterval;
         _time = time;
@@ -98,7 +103,7 @@ public sealed partial class ScanServerPool : IDisposable
                 return false;
             }
             var old = _set;
-            _set = ServerSet.Open([.. endpoints], _credential, _time);
+            _set = ServerSet.Open([.. endpoints], _credential, _proofKey, _time);
             _current = 0;
             _lastAnswer = _time.GetUtcNow();
             _lastPreferredProbe = _lastAnswer;
@@ -252,12 +257,16 @@ public sealed partial class ScanServerPool : IDisposable
 
         public ScanServerClient[] Clients { get; } = clients;
 
-        public static ServerSet Open(IReadOnlyList<ScanServerEndpoint> endpoints, Func<string?>? credential, TimeProvider time)
+        public static ServerSet Open(IReadOnlyList<ScanServerEndpoint> endpoints, Func<string?>? credential, ProofKey? proofKey, TimeProvider time)
         {
             GrpcChannel[] channels = [.. endpoints.Select(e => GrpcChannels.Open(e.Address, e.CertificateSha256))];
-            return new ServerSet(endpoints, channels,
-                [.. channels.Select(c => new ScanServerClient(new ScanService.ScanServiceClient(c), credential, time))]);
+            return new ServerSet(endpoints, channels, [.. channels.Select(c => new ScanServerClient(Service(c, proofKey, time), credential, time))]);
         }
+
+        private static ScanService.ScanServiceClient Service(GrpcChannel channel, ProofKey? proofKey, TimeProvider time) =>
+            proofKey is null
+                ? new ScanService.ScanServiceClient(channel)
+                : new ScanService.ScanServiceClient(channel.Intercept(new PossessionProofInterceptor(proofKey, CredentialAudience.ScanServers, time)));
 
         public void Dispose()
         {

@@ -13,11 +13,12 @@ namespace Lightshield.Center.Integration;
 /// <summary>
 /// Authenticates every <c>AgentGateway</c> call except <c>Enrol</c> by its agent credential before the handler runs:
 /// signature by one of the center's keys and validity (<see cref="CredentialVerifier"/>), then the agent's row (it
-/// exists, belongs to the credential's tenant, holds this credential id and is not revoked) and its tenant (active;
+/// exists, belongs to the credential's tenant, holds this credential id and is not revoked), the call's proof of
+/// possession of the key the credential names (<see cref="ProofVerifier"/>), and its tenant (active;
 /// a suspended tenant's agent may still <c>Sync</c> to learn that it is suspended). Then it binds the call to the
 /// agent's tenant scope, so everything the handler reads or writes is that tenant's by construction.
 /// </summary>
-public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, IServiceScopeFactory scopes) : Interceptor
+public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, ProofVerifier proofs, IServiceScopeFactory scopes) : Interceptor
 {
     private static readonly string EnrolMethod = $"/{AgentGateway.Descriptor.FullName}/Enrol";
     private static readonly string SyncMethod = $"/{AgentGateway.Descriptor.FullName}/Sync";
@@ -70,6 +71,10 @@ public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, IServ
                 : check.Failure!);
         }
         var claims = check.Claims!;
+        if (proofs.Check(claims, credential!, context.Method, context.RequestHeaders.GetValue(PossessionProof.MetadataKey)) is { } refused)
+        {
+            throw Unauthenticated(refused);
+        }
 
         // Which tenant the agent belongs to is what is being established: the look-up runs in a system scope.
         AuthenticatedAgent agent;

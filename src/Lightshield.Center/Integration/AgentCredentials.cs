@@ -12,11 +12,15 @@ public sealed record IssuedCredentials(string Center, string ScanServers, AgentC
 /// revokes every credential it was given.</summary>
 public sealed class AgentCredentials(CenterSigningKeys keys, IOptions<IntegrationOptions> options, TimeProvider time)
 {
-    public async Task<IssuedCredentials> IssueAsync(Guid credentialId, Guid agentId, Guid tenantId, string segment,
+    /// <param name="keyThumbprint">The agent's proof key (<see cref="KeyThumbprint"/>): both credentials open nothing
+    /// without a proof signed by it.</param>
+    public async Task<IssuedCredentials> IssueAsync(Guid credentialId, Guid agentId, Guid tenantId, string segment, string keyThumbprint,
         CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(keyThumbprint);
         var now = time.GetUtcNow();
-        var claims = new AgentClaims(credentialId, agentId, tenantId, segment, now, now + options.Value.CredentialLifetime, CredentialAudience.Center);
+        var claims = new AgentClaims(credentialId, agentId, tenantId, segment, now, now + options.Value.CredentialLifetime, CredentialAudience.Center,
+            keyThumbprint);
         var signingKeys = await keys.CurrentAsync(cancellationToken);
         return new IssuedCredentials(signingKeys.Signer.Issue(claims), signingKeys.Signer.Issue(claims with { Audience = CredentialAudience.ScanServers }),
             claims);

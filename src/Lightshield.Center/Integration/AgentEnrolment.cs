@@ -9,6 +9,7 @@ using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
 using EnrolRequest = Lightshield.Protocol.Center.EnrolRequest;
@@ -39,6 +40,9 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             request.Group.Length > 200 ? "'group' must have at most 200 characters" : null,
             request.AgentPublicKey.Length > 0 && !IsUsableAgentKey(request.AgentPublicKey.Span)
                 ? $"'agent_public_key' must be an RSA SubjectPublicKeyInfo of at least {RestoreKeyWrap.MinimumAgentKeySize} bits" : null,
+            !KeyThumbprint.IsProofKey(request.AgentProofKey.Span)
+                ? "'agent_proof_key' must be an ECDSA P-256 SubjectPublicKeyInfo: every agent call proves possession of it (update the agent)"
+                : null,
         }.OfType<string>().ToList();
         if (problems.Count > 0)
         {
@@ -96,7 +100,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             EnrolledAt = now,
             PublicKey = request.AgentPublicKey.Length > 0 ? request.AgentPublicKey.ToByteArray() : null,
         };
-        var issued = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment, cancellationToken);
+        var issued = await credentials.IssueAsync(credentialId, agent.Id, agent.TenantId, segment,
+            KeyThumbprint.Of(request.AgentProofKey.Span), cancellationToken);
         agent.CredentialExpiresAt = issued.Claims.ExpiresAt;
         tenantDb.Agents.Add(agent);
         tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = ColumnText.Fit(request.OperatingSystem, 200) });

@@ -3,6 +3,7 @@ using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
+using Lightshield.Center.ScanTasks;
 using Lightshield.Center.Scheduling;
 using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class AgentGatewayService(
     CenterDbContext db,
     IEnumerable<IAgentSyncContributor> contributors,
     HostScanLeases leases,
+    AgentTaskOwnership tasks,
     EventIngestion events,
     QuarantineRestores restores,
     CenterMetrics metrics,
@@ -98,6 +100,11 @@ public sealed class AgentGatewayService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"'task_id' is required (at most {MaxTaskIdLength} characters)"));
         }
         var caller = current.Agent;
+        // A lease is for a run of the agent's own: made-up or another agent's task ids would let one VM take a host's slots.
+        if (!await tasks.HasOpenRunAsync(caller.AgentId, request.TaskId, context.CancellationToken))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "'task_id' is not an unfinished task of this agent"));
+        }
         var lease = await leases.AcquireAsync(caller.HypervisorHost, caller.AgentId, request.TaskId, context.CancellationToken);
         return lease.Granted
             ? new ScanLeaseResponse { Granted = true, LeaseId = lease.LeaseId.ToString(), ExpiresUnixMs = lease.ExpiresAt.ToUnixTimeMilliseconds() }

@@ -1,6 +1,7 @@
 namespace Lightshield.Center.Integration;
 
-/// <summary>A sync's credential part: a credential pair that expires soon is renewed (same credential id, new validity).</summary>
+/// <summary>A sync's credential part: a credential pair that expires soon is renewed (same credential id and proof key, new
+/// validity). The sync itself was proven with that key, so renewal never binds a key the caller does not hold.</summary>
 public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Credential;
@@ -13,7 +14,8 @@ public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgent
         {
             return;
         }
-        var renewed = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment, cancellationToken);
+        var renewed = await credentials.IssueAsync(caller.Claims.CredentialId, caller.AgentId, caller.TenantId, caller.Segment,
+            caller.Claims.KeyThumbprint!, cancellationToken);
         sync.Agent.CredentialExpiresAt = renewed.Claims.ExpiresAt;
         sync.Response.RenewedCredential = renewed.Center;
         sync.Response.RenewedScanCredential = renewed.ScanServers;

@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Integration;
 
-/// <summary><c>ScanServerGateway.Heartbeat</c>: registers or updates the scan server and answers with the center's
+/// <summary><c>ScanServerGateway.Heartbeat</c>: registers or updates the scan server, applies its report of the agents it
+/// served (<see cref="ServedAgentsReport"/>) and answers with the center's
 /// trusted credential keys, the revocation list and the heartbeat interval. Authenticated by
 /// <see cref="ScanServerAuthenticationInterceptor"/>.</summary>
 public sealed class ScanServerGatewayService(
     ScanServerRegistry registry,
+    ServedAgentsReport served,
     CurrentScanServerToken token,
     CenterSigningKeys keys,
     CredentialRevocationList revocations,
@@ -34,6 +36,7 @@ public sealed class ScanServerGatewayService(
         }
         var ct = context.CancellationToken;
         await registry.RecordHeartbeatAsync(request, token.Id ?? throw new InvalidOperationException("The call was not authenticated."), ct);
+        await served.ApplyAsync(request.ServerId, request.HypervisorHost, request.Segment, request.ServedAgentIds, ct);
         var response = new HeartbeatResponse { HeartbeatIntervalSeconds = (int)options.Value.HeartbeatInterval.TotalSeconds };
         response.TrustedCredentialKeys.AddRange((await keys.CurrentAsync(ct)).Trusted.Select(k => k.Encoded));
         response.RevokedCredentials.AddRange((await revocations.CurrentAsync(ct)).Select(id => id.ToString()));
@@ -54,6 +57,10 @@ public sealed class ScanServerGatewayService(
             || !ServerAddress.IsAcceptable(address))
         {
             problems.Add($"'address' '{heartbeat.Address}' is not an https://host:port address agents can dial (http:// only on loopback)");
+        }
+        if (heartbeat.ServedAgentIds.Count > ServedAgentsReport.MaxAgents)
+        {
+            problems.Add($"'served_agent_ids' has more than {ServedAgentsReport.MaxAgents} ids");
         }
         if (heartbeat.CertificateSha256.Length > 100)
         {

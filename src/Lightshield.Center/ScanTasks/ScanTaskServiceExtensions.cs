@@ -15,6 +15,7 @@ public static class ScanTaskServiceExtensions
         services.TryAddScoped<TaskDispatch>();
         services.TryAddScoped<TaskQueries>();
         services.TryAddScoped<AgentTaskFeed>();
+        services.TryAddScoped<AgentTaskOwnership>();
         services.TryAddSingleton<ScheduledScanPlanner>();
         services.AddHostedService<ScheduledScanService>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, TaskSync>());

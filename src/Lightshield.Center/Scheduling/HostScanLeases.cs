@@ -6,8 +6,9 @@ namespace Lightshield.Center.Scheduling;
 
 /// <summary>
 /// At most <see cref="SchedulingOptions.MaxFullScansPerHost"/> full scans per hypervisor host: an agent needs a lease
-/// before a full scan starts, renews it by asking again while it runs, and releases it when done. Works against the
-/// shared database, so any number of center instances enforce one cap.
+/// before a full scan starts, renews it by asking again while it runs, and releases it when done. An agent holds at most
+/// one lease at a time (on any host): a slot is taken only when the agent holds no other unexpired one, in the same
+/// conditional UPDATE. Works against the shared database, so any number of center instances enforce one cap.
 /// </summary>
 public sealed class HostScanLeases(CenterDbContext db, IOptions<SchedulingOptions> options, TimeProvider time)
 {
@@ -54,7 +55,8 @@ public sealed class HostScanLeases(CenterDbContext db, IOptions<SchedulingOption
         for (var slot = 0; slot < _options.MaxFullScansPerHost; slot++)
         {
             var taken = await db.HostScanSlots
-                .Where(s => s.HypervisorHost == hypervisorHost && s.Slot == slot && s.ExpiresAtUnixMs <= nowMs)
+                .Where(s => s.HypervisorHost == hypervisorHost && s.Slot == slot && s.ExpiresAtUnixMs <= nowMs
+                    && !db.HostScanSlots.Any(held => held.AgentId == agentId && held.ExpiresAtUnixMs > nowMs))
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(s => s.LeaseId, leaseId)
                     .SetProperty(s => s.AgentId, agentId)

@@ -34,12 +34,22 @@ public static class AgentCredentialFormat
             writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
             writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
             writer.WriteString("aud", claims.Audience);
+            if (claims.KeyThumbprint is not null)
+            {
+                writer.WriteString("cnf", claims.KeyThumbprint);
+            }
             writer.WriteEndObject();
         }
         var signedPart = Prefix + Base64Url.EncodeToString(json.ToArray());
         var signature = sign(Encoding.ASCII.GetBytes(signedPart));
         return signedPart + "." + Base64Url.EncodeToString(signature);
     }
+
+    /// <summary>Whether a credential names a proof key (<c>cnf</c>), read WITHOUT checking its signature: only for an agent
+    /// deciding about its own stored credential (one issued before proofs opens nothing and must be replaced), never to
+    /// trust anything.</summary>
+    public static bool NamesProofKey(string credential) =>
+        TryDecode(credential, out var decoded, out _) && !string.IsNullOrEmpty(decoded.Claims.KeyThumbprint);
 
     /// <summary>Splits and parses a credential without checking its signature; <paramref name="failure"/> says why not.</summary>
     internal static bool TryDecode(string credential, out DecodedCredential decoded, out string failure)
@@ -75,7 +85,8 @@ public static class AgentCredentialFormat
                 root.GetProperty("seg").GetString() ?? "",
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("iat").GetInt64()),
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()),
-                root.GetProperty("aud").GetString() ?? "");
+                root.GetProperty("aud").GetString() ?? "",
+                root.TryGetProperty("cnf", out var confirmation) ? confirmation.GetString() : null);
             decoded = new DecodedCredential(root.GetProperty("kid").GetString() ?? "", claims,
                 Encoding.ASCII.GetBytes(signedPart), signature);
             failure = "";

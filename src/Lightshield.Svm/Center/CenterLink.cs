@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Svm.Center;
 
 /// <summary>
-/// Registers with the center and heartbeats (host, segment, capacity, load, engine and database version), and takes
+/// Registers with the center and heartbeats (host, segment, capacity, load, engine and database version, the agents it
+/// served since the last answered heartbeat), and takes
 /// the center's credential keys and revocation list from each answer. When the center is unreachable the scan server
 /// keeps serving with what it last received: the scan path never waits for the center.
 /// </summary>
@@ -24,6 +25,7 @@ public sealed class CenterLink(
     IOptions<AdmissionOptions> admissionOptions,
     TrustedCredentialKeys keys,
     CredentialRevocations revocations,
+    ServedAgents served,
     TimeProvider time,
     ILogger<CenterLink> logger) : BackgroundService
 {
@@ -48,9 +50,10 @@ public sealed class CenterLink(
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var heartbeat = Heartbeat(serverId);
             try
             {
-                var response = await client.HeartbeatAsync(Heartbeat(serverId), headers,
+                var response = await client.HeartbeatAsync(heartbeat, headers,
                     deadline: DateTime.UtcNow + interval, cancellationToken: stoppingToken).ConfigureAwait(false);
                 Apply(response);
                 if (response.HeartbeatIntervalSeconds is > 0 and <= 20)
@@ -62,6 +65,7 @@ public sealed class CenterLink(
             }
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
+                served.Return(heartbeat.ServedAgentIds.Select(Guid.Parse));
                 failures++;
                 SvmLog.CenterUnreachable(logger, _options.Center.ToString(), e.Status.StatusCode.ToString(), e.Status.Detail, failures);
             }
@@ -87,6 +91,7 @@ public sealed class CenterLink(
             Load = (double)(admission.Running + waiting) / capacity,
             EngineVersion = engine.EngineVersion,
             DatabaseVersion = engine.Database.Version,
+            ServedAgentIds = { served.Take().Select(id => id.ToString()) },
         };
     }
 

@@ -7,19 +7,25 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Svm.Security;
 
 /// <summary>
-/// Identifies the caller of every gRPC call by its agent credential, never by its address: the one place the scan
-/// server decides who is calling. The verified claims travel in the call's user state; <see cref="TenantOf"/> is how
+/// Identifies the caller of every gRPC call by its agent credential and the call's proof of possession of the key that
+/// credential names (<see cref="ProofVerifier"/>), never by its address: the one place the scan server decides who is
+/// calling. The verified claims travel in the call's user state; <see cref="TenantOf"/> is how
 /// the scan path learns the tenant.
 /// </summary>
 public sealed class AgentAuthenticator
 {
     private readonly TrustedCredentialKeys _keys;
     private readonly string _segment;
+    private readonly ProofVerifier _proofs;
+    private readonly ServedAgents _served;
     private readonly ILogger<AgentAuthenticator> _logger;
 
-    public AgentAuthenticator(IOptions<SvmOptions> options, TrustedCredentialKeys keys, ILogger<AgentAuthenticator> logger)
+    public AgentAuthenticator(IOptions<SvmOptions> options, TrustedCredentialKeys keys, ServedAgents served, TimeProvider time,
+        ILogger<AgentAuthenticator> logger)
     {
         _keys = keys;
+        _served = served;
+        _proofs = new ProofVerifier(CredentialAudience.ScanServers, time);
         _segment = options.Value.Segment;
         _logger = logger;
         if (!Required)
@@ -44,10 +50,15 @@ public sealed class AgentAuthenticator
         {
             Refuse(context, StatusCode.Unavailable, "this scan server has not received the center's credential keys yet");
         }
-        var check = verifier!.Verify(CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey)));
+        var credential = CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey));
+        var check = verifier!.Verify(credential);
         if (!check.IsValid)
         {
             Refuse(context, StatusCode.Unauthenticated, check.Failure!);
+        }
+        if (_proofs.Check(check.Claims!, credential!, context.Method, context.RequestHeaders.GetValue(PossessionProof.MetadataKey)) is { } refused)
+        {
+            Refuse(context, StatusCode.Unauthenticated, refused);
         }
         if (!string.Equals(check.Claims!.Segment, _segment, StringComparison.Ordinal))
         {
@@ -55,6 +66,7 @@ public sealed class AgentAuthenticator
                 $"this scan server serves segment '{_segment}', the agent belongs to segment '{check.Claims.Segment}'");
         }
         context.UserState[typeof(AgentClaims)] = check.Claims;
+        _served.Record(check.Claims.AgentId);
     }
 
     /// <summary>The tenant of an authenticated call; without authentication (loopback only) the declared one.</summary>

@@ -55,4 +55,29 @@ public sealed class EnrolmentTests
         Assert.False(File.Exists(Path.Combine(bed.State.Directory, EnrolmentStore.FileName)));
         Assert.Empty(bed.Center.Syncs);
     }
+
+    [Fact]
+    public async Task Enrol_StoredCredentialFromBeforeProofs_IsSetAsideAndTheAgentEnrolsAgainWithItsProofKey()
+    {
+        await using var bed = await CenterTestBed.StartAsync();
+        // What an agent of an older version stored: a credential that names no proof key, refused everywhere now.
+        var now = DateTimeOffset.UtcNow;
+        var old = bed.Center.SigningKey.Issue(new Lightshield.Protocol.Credentials.AgentClaims(Guid.NewGuid(), bed.Center.AgentId,
+            bed.Center.TenantId, "default", now, now.AddHours(1), Lightshield.Protocol.Credentials.CredentialAudience.Center));
+        var enrolment = Path.Combine(bed.State.Directory, EnrolmentStore.FileName);
+        await File.WriteAllTextAsync(enrolment, JsonSerializer.Serialize(new EnrolmentRecord(bed.Center.AgentId.ToString(),
+            bed.Center.TenantId.ToString(), old, now.AddHours(1), null, old)));
+
+        await using var agent = await bed.StartAgentAsync();
+        await agent.WaitForAsync(bed.Center.Syncs, syncs => syncs.Count > 0, "a first sync after enrolling again");
+
+        var request = Assert.Single(bed.Center.Enrolments);
+        var proofKey = Lightshield.Protocol.Credentials.ProofKey.FromPem(
+            await File.ReadAllTextAsync(Path.Combine(bed.State.Directory, AgentProofKeyFile.FileName)));
+        Assert.Equal(proofKey.PublicKeyInfo, request.AgentProofKey.ToByteArray());
+        Assert.True(File.Exists(Path.Combine(bed.State.Directory, EnrolmentStore.SupersededFileName)));
+        var stored = JsonSerializer.Deserialize<EnrolmentRecord>(await File.ReadAllTextAsync(enrolment))!;
+        Assert.NotEqual(old, stored.Credential);
+        Assert.DoesNotContain(bed.Center.AuthenticatedCalls, c => c.Credential == old);
+    }
 }

@@ -122,6 +122,7 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
             HostName = hostName,
             HypervisorHost = hypervisorHost,
             VirtualCpus = vcpus,
+            AgentProofKey = Google.Protobuf.ByteString.CopyFrom(Lightshield.Testing.Credentials.TestAgentKey.Shared.PublicKeyInfo),
         }, default);
         var agentId = Guid.Parse(enrolled.AgentId);
         await using var system = Scope(TenantScope.System);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Lightshield.Center.Agents;
@@ -8,15 +9,21 @@ using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Tenants;
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Credentials;
+using Lightshield.Testing.Credentials;
 using EnrolRequest = Lightshield.Protocol.Center.EnrolRequest;
 using EnrolResponse = Lightshield.Protocol.Center.EnrolResponse;
 
 namespace Lightshield.Center.Tests.Integration;
 
 /// <summary>Drives a running center the way operators (REST) and agents or scan servers (gRPC) do.</summary>
-internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcChannel channel, string providerToken)
+internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcChannel channel, string providerToken, TimeProvider time)
 {
-    public AgentGateway.AgentGatewayClient Agents { get; } = new(channel);
+    /// <summary>Calls that carry a credential also prove possession of the test agents' key, as an agent's channel does.</summary>
+    public AgentGateway.AgentGatewayClient Agents { get; } = new(TestAgentKey.Proving(channel.CreateCallInvoker(), CredentialAudience.Center, time));
+
+    /// <summary>The agent gateway without proofs: what someone who copied a credential, but not the key, can call.</summary>
+    public AgentGateway.AgentGatewayClient BareAgents { get; } = new(channel);
 
     public ScanServerGateway.ScanServerGatewayClient ScanServers { get; } = new(channel);
 
@@ -87,6 +94,7 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         HypervisorHost = hypervisorHost,
         VirtualCpus = 2,
         OperatingSystem = "Debian 13",
+        AgentProofKey = ByteString.CopyFrom(TestAgentKey.Shared.PublicKeyInfo),
     };
 
     public async Task<IReadOnlyList<CredentialKeyResponse>> CredentialKeysAsync()
@@ -100,6 +108,17 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
 
     public async Task<SyncResponse> SyncAsync(string credential, HealthReport? health = null) =>
         await Agents.SyncAsync(new SyncRequest { Health = health ?? new HealthReport { VirtualCpus = 2 } }, Bearer(credential));
+
+    /// <summary>A full scan the tenant's admin starts now on <paramref name="agentIds"/>: the task id their leases name.</summary>
+    public async Task<string> FullScanAsync(WorldTenant tenant, params string[] agentIds)
+    {
+        using var response = await Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/tasks",
+            new Lightshield.Center.ScanTasks.TaskRequest("full-scan", [], [.. agentIds.Select(Guid.Parse)], null, Force: false));
+        return (await ReadAsync<Lightshield.Center.ScanTasks.TaskResponse>(response, HttpStatusCode.Created)).Id.ToString();
+    }
+
+    public async Task<ScanLeaseResponse> AcquireLeaseAsync(EnrolResponse agent, string taskId) =>
+        await Agents.AcquireScanLeaseAsync(new ScanLeaseRequest { TaskId = taskId }, Bearer(agent.Credential));
 
     public async Task RevokeAgentAsync(WorldTenant tenant, string agentId)
     {

@@ -12,5 +12,5 @@ public abstract class IntegrationTest<TDatabase>(CenterFixture<TDatabase> fixtur
 
     internal IntegrationDriver Driver => _driver ??= new IntegrationDriver(Center.Client,
         GrpcChannel.ForAddress(Center.Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Center.Factory.Server.CreateHandler() }),
-        Center.ProviderToken);
+        Center.ProviderToken, Center.Time);
 }

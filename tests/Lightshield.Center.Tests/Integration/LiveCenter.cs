@@ -82,7 +82,7 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
             .Single(a => new Uri(a).Port != GrpcAddress.Port));
         using var login = await Client(null).PostAsJsonAsync("/api/v1/auth/login", new LoginRequest(null, AdminUserName, AdminPassword));
         var providerToken = (await IntegrationDriver.ReadAsync<LoginResponse>(login, System.Net.HttpStatusCode.OK)).Token;
-        _driver = new IntegrationDriver(Client, GrpcChannels.Open(GrpcAddress, CertificateFingerprint), providerToken);
+        _driver = new IntegrationDriver(Client, GrpcChannels.Open(GrpcAddress, CertificateFingerprint), providerToken, Time);
     }
 
     public async Task DisposeAsync()

@@ -1,10 +1,14 @@
 extern alias svm;
 using Grpc.Net.Client;
 using Lightshield.Client;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
+using Lightshield.Testing.Credentials;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using svm::Lightshield.Svm.Hosting;
 using ScanServerApp = svm::Lightshield.Svm.Hosting.ScanServerApp;
 using ScanServerEndpoints = svm::Lightshield.Svm.Hosting.ScanServerEndpoints;
 using ScanServerIdentity = svm::Lightshield.Svm.Center.ScanServerIdentity;
@@ -30,14 +34,16 @@ internal sealed class LiveScanServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts a scan server with a token <paramref name="driver"/> creates for it (bound to its id, host and segment).</summary>
+    /// <summary>Starts a scan server with a token <paramref name="driver"/> creates for it (bound to its id, host and segment).
+    /// With <paramref name="time"/> it runs on that clock: an agent on a fake clock that moves minutes ahead dates its proofs
+    /// of possession by it, and a scan server on the real clock would rightly refuse them.</summary>
     public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, IntegrationDriver driver, string hypervisorHost,
-        string segment)
+        string segment, TimeProvider? time = null)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-svm-live-");
         var serverId = ScanServerIdentity.LoadOrCreate(data.FullName);
         var token = (await driver.ScanServerTokenAsync(serverId, hypervisorHost, segment)).Token;
-        var app = ScanServerApp.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Svm:Listen"] = "127.0.0.1:0",
             ["Svm:Plaintext"] = "true",
@@ -53,13 +59,26 @@ internal sealed class LiveScanServer : IAsyncDisposable
             ["Svm:CenterUpdates"] = "false", // these tests are about scans and heartbeats; updates: Svm.Tests/Updates
             ["Svm:HeartbeatInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        var app = time is null ? ScanServerApp.Build([], settings) : BuildOnClock(settings, time);
         await app.StartAsync();
         return new LiveScanServer(app, data);
     }
 
+    private static WebApplication BuildOnClock(Dictionary<string, string?> settings, TimeProvider time)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(time);
+        builder.AddScanServer();
+        var app = builder.Build();
+        app.MapScanServer();
+        return app;
+    }
+
     /// <summary>A client of this scan server that presents <paramref name="credential"/>.</summary>
-    public ScanServerClient ClientWith(string credential) => new(new ScanService.ScanServiceClient(_channel), () => credential);
+    public ScanServerClient ClientWith(string credential) =>
+        new(new ScanService.ScanServiceClient(TestAgentKey.Proving(_channel.CreateCallInvoker(), CredentialAudience.ScanServers)), () => credential);
 
     /// <summary>Stops the server: it no longer answers or heartbeats.</summary>
     public async Task StopAsync()

@@ -89,9 +89,13 @@ public abstract class ScanNowReportTests<TDatabase>(MinuteSyncCenter<TDatabase> 
         var tenant = await Driver.CreateTenantAsync(segmentId);
         var admin = Driver.Client(tenant.AdminToken);
         await using var server = await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint,
-            Driver, Host, await Driver.SegmentNameAsync(segmentId));
-        await UntilAsync(async () => (await Driver.ListScanServersAsync()).Any(s => s.HypervisorHost == Host && s.Health == "up"),
-            "the scan server registered");
+            Driver, Host, await Driver.SegmentNameAsync(segmentId), center.Time);
+        // The scan server heartbeats on the shared clock: it moves a second at a time until the first one lands.
+        await UntilAsync(async () =>
+        {
+            center.Time.Advance(TimeSpan.FromSeconds(1));
+            return (await Driver.ListScanServersAsync()).Any(s => s.HypervisorHost == Host && s.Health == "up");
+        }, "the scan server registered");
         var tree = Directory.CreateTempSubdirectory("lightshield-scan-now-");
         try
         {

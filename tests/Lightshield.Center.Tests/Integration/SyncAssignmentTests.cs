@@ -65,8 +65,8 @@ public abstract class SyncAssignmentTests<TDatabase>(CenterFixture<TDatabase> fi
         }
         var elsewhere = await Driver.EnrolAsync(tenant, hypervisorHost: IntegrationDriver.Unique("host"));
 
-        async Task<ScanLeaseResponse> AcquireAsync(EnrolResponse agent) =>
-            await Driver.Agents.AcquireScanLeaseAsync(new ScanLeaseRequest { TaskId = "full-1" }, IntegrationDriver.Bearer(agent.Credential));
+        var task = await Driver.FullScanAsync(tenant, [.. agents.Append(elsewhere).Select(a => a.AgentId)]);
+        async Task<ScanLeaseResponse> AcquireAsync(EnrolResponse agent) => await Driver.AcquireLeaseAsync(agent, task);
 
         var first = await AcquireAsync(agents[0]);
         var second = await AcquireAsync(agents[1]);

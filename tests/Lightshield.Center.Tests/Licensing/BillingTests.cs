@@ -18,7 +18,7 @@ public abstract class BillingTests<TDatabase>(BillingFixture<TDatabase> fixture)
 {
     private readonly IntegrationDriver _driver = new(fixture.Client,
         GrpcChannel.ForAddress(fixture.Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.Factory.Server.CreateHandler() }),
-        fixture.ProviderToken);
+        fixture.ProviderToken, fixture.Time);
 
     [Fact]
     public async Task Agents_of_2_4_and_8_vcpus_joining_and_leaving_over_a_month_give_the_exact_vcpu_hours_peak_and_overage()

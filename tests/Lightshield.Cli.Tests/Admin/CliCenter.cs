@@ -57,7 +57,14 @@ public sealed class CliCenter : IAsyncLifetime
     {
         await using var scope = Services.CreateAsyncScope();
         var enrolled = await scope.ServiceProvider.GetRequiredService<Lightshield.Center.Integration.AgentEnrolment>().EnrolAsync(
-            new Lightshield.Protocol.Center.EnrolRequest { EnrolmentToken = enrolmentToken, HostName = hostName, HypervisorHost = "host-a", VirtualCpus = 2 },
+            new Lightshield.Protocol.Center.EnrolRequest
+            {
+                EnrolmentToken = enrolmentToken,
+                HostName = hostName,
+                HypervisorHost = "host-a",
+                VirtualCpus = 2,
+                AgentProofKey = Google.Protobuf.ByteString.CopyFrom(Lightshield.Protocol.Credentials.ProofKey.Generate().PublicKeyInfo)
+            },
             default);
         return (enrolled.AgentId, Guid.Parse(enrolled.TenantId));
     }

@@ -6,6 +6,7 @@ using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Svm.Workers;
 using Lightshield.Testing;
 using Lightshield.Testing.Center;
+using Lightshield.Testing.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Svm.Tests.Center;
@@ -46,7 +47,7 @@ public sealed class CenterLinkTests : IAsyncLifetime
     private ScanServerClient ClientFor(out AgentClaims claims)
     {
         var now = _clock.GetUtcNow();
-        claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "personal-data", now, now.AddHours(1));
+        claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "personal-data", now, now.AddHours(1), KeyThumbprint: TestAgentKey.Thumbprint);
         var credential = _signingKey.Issue(claims);
         return new ScanServerClient(_server.Raw, () => credential);
     }

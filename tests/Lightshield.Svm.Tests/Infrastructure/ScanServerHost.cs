@@ -1,9 +1,11 @@
 using Grpc.Net.Client;
 using Lightshield.Client;
+using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Protocol.Transport;
 using Lightshield.Svm.Hosting;
 using Lightshield.Testing;
+using Lightshield.Testing.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +25,8 @@ internal sealed class ScanServerHost : IAsyncDisposable
         _data = data;
         Endpoints = app.Services.GetRequiredService<ScanServerEndpoints>();
         _channel = GrpcChannels.Open(Endpoints.GrpcAddress);
-        Raw = new ScanService.ScanServiceClient(_channel);
+        // Calls that carry a credential prove possession of the test agents' key, as an agent's channel does.
+        Raw = new ScanService.ScanServiceClient(TestAgentKey.Proving(_channel.CreateCallInvoker(), CredentialAudience.ScanServers));
         Client = new ScanServerClient(Raw);
     }
 

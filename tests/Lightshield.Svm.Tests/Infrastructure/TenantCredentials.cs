@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Lightshield.Client;
 using Lightshield.Protocol.Credentials;
+using Lightshield.Testing.Credentials;
 
 namespace Lightshield.Svm.Tests.Infrastructure;
 
@@ -18,7 +19,8 @@ internal sealed class TenantCredentials : IDisposable
     public (string Credential, string Tenant) Issue(string segment = "default")
     {
         var now = DateTimeOffset.UtcNow;
-        var claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), segment, now, now.AddHours(1));
+        var claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), segment, now, now.AddHours(1),
+            KeyThumbprint: TestAgentKey.Thumbprint);
         return (_center.Issue(claims), claims.TenantKey);
     }
 

@@ -6,6 +6,7 @@ using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Hosting;
 using Lightshield.Svm.Tests.Infrastructure;
 using Lightshield.Testing;
+using Lightshield.Testing.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
@@ -34,7 +35,7 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     private string Issue(string segment, out AgentClaims claims)
     {
         var now = DateTimeOffset.UtcNow;
-        claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), segment, now, now.AddHours(1));
+        claims = new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), segment, now, now.AddHours(1), KeyThumbprint: TestAgentKey.Thumbprint);
         return _center.Issue(claims);
     }
 
@@ -100,7 +101,8 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     {
         using var attacker = CredentialSigningKey.Generate();
         var now = DateTimeOffset.UtcNow;
-        var forged = attacker.Issue(new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "personal-data", now, now.AddHours(1)));
+        var forged = attacker.Issue(new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "personal-data", now, now.AddHours(1),
+            KeyThumbprint: TestAgentKey.Thumbprint));
         var error = await Assert.ThrowsAsync<RpcException>(() => ClientWith(forged).GetInfoAsync());
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
 
@@ -112,7 +114,9 @@ public sealed class AgentAuthenticationTests : IAsyncLifetime
     public void TenantOf_AuthenticatedCall_IsTheCredentialsTenantNotTheDeclaredOne()
     {
         var authenticator = _server.Services.GetRequiredService<Lightshield.Svm.Security.AgentAuthenticator>();
-        var context = new TestCallContext(AgentCredentialFormat.Scheme + Issue("personal-data", out var claims));
+        var credential = Issue("personal-data", out var claims);
+        var context = new TestCallContext(AgentCredentialFormat.Scheme + credential, PossessionProof.Create(TestAgentKey.Shared,
+            CredentialAudience.ScanServers, TestCallContext.TestMethod, credential, DateTimeOffset.UtcNow));
         authenticator.Authenticate(context);
         Assert.Equal(claims.TenantId.ToString("N"), Lightshield.Svm.Security.AgentAuthenticator.TenantOf(context, "someone-else"));
     }

@@ -2,6 +2,7 @@ using Lightshield.Client;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Tests.Infrastructure;
+using Lightshield.Testing.Credentials;
 using FileKey = Lightshield.Verdicts.FileKey;
 using VerdictKind = Lightshield.Verdicts.VerdictKind;
 
@@ -80,7 +81,8 @@ public sealed class SharingWithoutOracleTests : IAsyncLifetime
     private ScanServerClient Tenant()
     {
         var now = DateTimeOffset.UtcNow;
-        var credential = _center.Issue(new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "default", now, now.AddHours(1)));
+        var credential = _center.Issue(new AgentClaims(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "default", now, now.AddHours(1),
+            KeyThumbprint: TestAgentKey.Thumbprint));
         return new ScanServerClient(_server.Raw, () => credential);
     }
 

@@ -23,6 +23,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     private readonly TimeProvider _time;
     private readonly CredentialVerifier _verifier;
+    private readonly ProofVerifier _proofs;
     private readonly Lock _leaseLock = new();
     private readonly Dictionary<string, string> _leases = []; // lease id → task id
     private volatile PolicyAnswer? _policy;
@@ -32,6 +33,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     {
         _time = time;
         _verifier = new CredentialVerifier([SigningKey.PublicKey], time, new CredentialRevocations(), CredentialAudience.Center);
+        _proofs = new ProofVerifier(CredentialAudience.Center, time);
     }
 
     public CredentialSigningKey SigningKey { get; } = CredentialSigningKey.Generate();
@@ -83,11 +85,14 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     public void SetPolicy(long version, PolicyDocument policy) => _policy = new PolicyAnswer(version, PolicyJson.Serialize(policy));
 
-    /// <summary>As the center does: a credential for the center and its twin for scan servers, one credential id.</summary>
+    /// <summary>As the center does: a credential for the center and its twin for scan servers, one credential id, both bound
+    /// to the proof key the agent enrolled with.</summary>
     public IssuedPair IssueCredentials()
     {
         var now = _time.GetUtcNow();
-        var claims = new AgentClaims(Guid.NewGuid(), AgentId, TenantId, "default", now.AddMinutes(-1), now.AddHours(1), CredentialAudience.Center);
+        var proofKey = Enrolments.Last().AgentProofKey;
+        var claims = new AgentClaims(Guid.NewGuid(), AgentId, TenantId, "default", now.AddMinutes(-1), now.AddHours(1), CredentialAudience.Center,
+            KeyThumbprint.Of(proofKey.Span));
         var pair = new IssuedPair(SigningKey.Issue(claims), SigningKey.Issue(claims with { Audience = CredentialAudience.ScanServers }));
         IssuedCredentials.Add(pair.Center);
         return pair;
@@ -226,6 +231,11 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         if (!check.IsValid)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, check.Failure!));
+        }
+        // As the center: the call proves possession of the key the credential names.
+        if (_proofs.Check(check.Claims!, credential!, context.Method, context.RequestHeaders.GetValue(PossessionProof.MetadataKey)) is { } refused)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, refused));
         }
         AuthenticatedCalls.Add((method, credential!));
     }
