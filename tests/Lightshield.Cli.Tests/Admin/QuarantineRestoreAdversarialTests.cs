@@ -82,6 +82,7 @@ public sealed class QuarantineRestoreAdversarialTests(CliCenter center) : IClass
             HypervisorHost = "host-a",
             VirtualCpus = 2,
             AgentPublicKey = ByteString.CopyFrom(agentKey.ExportSubjectPublicKeyInfo()),
+            AgentProofKey = ByteString.CopyFrom(Lightshield.Protocol.Credentials.ProofKey.Generate().PublicKeyInfo),
         }, default);
         return (Guid.Parse(enrolled.AgentId), Guid.Parse(enrolled.TenantId));
     }
