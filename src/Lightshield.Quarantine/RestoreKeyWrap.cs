@@ -23,19 +23,7 @@ public static class RestoreKeyWrap
         {
             throw new ArgumentException($"a data key is {DataKeySize} bytes, not {dataKey.Length}", nameof(dataKey));
         }
-        using var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportSubjectPublicKeyInfo(agentPublicKey, out _);
-        }
-        catch (CryptographicException e)
-        {
-            throw new FormatException("the agent public key is not an RSA SubjectPublicKeyInfo", e);
-        }
-        if (rsa.KeySize < MinimumAgentKeySize)
-        {
-            throw new FormatException($"the agent public key has {rsa.KeySize} bits; at least {MinimumAgentKeySize} are required");
-        }
+        using var rsa = ImportAgentKey(agentPublicKey);
         var plaintext = Plaintext(itemId, dataKey);
         try
         {
@@ -68,23 +56,34 @@ public static class RestoreKeyWrap
     /// A <see cref="FormatException"/> otherwise. (The item binding inside is checked by the agent.)</summary>
     public static void CheckShape(ReadOnlySpan<byte> agentPublicKey, ReadOnlySpan<byte> wrapped)
     {
-        using var rsa = RSA.Create();
+        using var rsa = ImportAgentKey(agentPublicKey);
+        if (wrapped.Length != rsa.KeySize / 8)
+        {
+            throw new FormatException($"a key wrapped to this agent is {rsa.KeySize / 8} bytes, not {wrapped.Length}");
+        }
+    }
+
+    /// <summary>The agent's RSA public key (SubjectPublicKeyInfo) of at least <see cref="MinimumAgentKeySize"/> bits; a
+    /// <see cref="FormatException"/> otherwise.</summary>
+    private static RSA ImportAgentKey(ReadOnlySpan<byte> agentPublicKey)
+    {
+        var rsa = RSA.Create();
         try
         {
             rsa.ImportSubjectPublicKeyInfo(agentPublicKey, out _);
         }
         catch (CryptographicException e)
         {
+            rsa.Dispose();
             throw new FormatException("the agent public key is not an RSA SubjectPublicKeyInfo", e);
         }
         if (rsa.KeySize < MinimumAgentKeySize)
         {
-            throw new FormatException($"the agent public key has {rsa.KeySize} bits; at least {MinimumAgentKeySize} are required");
+            var bits = rsa.KeySize;
+            rsa.Dispose();
+            throw new FormatException($"the agent public key has {bits} bits; at least {MinimumAgentKeySize} are required");
         }
-        if (wrapped.Length != rsa.KeySize / 8)
-        {
-            throw new FormatException($"a key wrapped to this agent is {rsa.KeySize / 8} bytes, not {wrapped.Length}");
-        }
+        return rsa;
     }
 
     /// <summary>The data key of <paramref name="itemId"/>; a <see cref="CryptographicException"/> for another agent's
