@@ -21,7 +21,7 @@ internal static class OpenLatencyBenchmark
         print(" ".join(map(str, times)))
         """;
 
-    public static async Task RunAsync(int opens, int rounds, CancellationToken cancellationToken)
+    public static async Task RunAsync(int opens, int rounds, string markScope, CancellationToken cancellationToken)
     {
         var root = Directory.CreateTempSubdirectory("lightshield-bench-open-").FullName;
         await RunChildAsync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", root]);
@@ -29,9 +29,14 @@ internal static class OpenLatencyBenchmark
         {
             var inside = Write(root, "protected/small.txt", "a small file, scanned once and then cached"u8.ToArray());
             var outside = Write(root, "unprotected/small.txt", "a small file, scanned once and then cached"u8.ToArray());
+            var alias = Path.Combine(root, "alias");
+            Directory.CreateDirectory(alias);
+            await RunChildAsync("mount", ["--bind", Path.GetDirectoryName(inside)!, alias]);
+            var aliased = Path.Combine(alias, Path.GetFileName(inside));
             var off = new List<double>();
             var filtered = new List<double>();
             var cached = new List<double>();
+            var throughAlias = new List<double>();
             var first = new List<double>();
             await using var server = await ServerProcess.StartAsync(BenchPaths.StarterDatabase, tls: false, cancellationToken);
             for (var round = 0; round < rounds; round++)
@@ -44,6 +49,7 @@ internal static class OpenLatencyBenchmark
                         $"Agent:ScanServers:0:Address={server.Address}",
                         $"Agent:StateDirectory={state.FullName}",
                         "OnAccess:Enabled=true",
+                        $"OnAccess:MarkScope={markScope}",
                         $"OnAccess:ProtectedPaths:0={Path.GetDirectoryName(inside)}",
                         "Logging:LogLevel:Default=Warning",
                         "Logging:LogLevel:Lightshield.Agent.OnAccess=Information",
@@ -55,6 +61,7 @@ internal static class OpenLatencyBenchmark
                         _ = await TimeOpensAsync(inside, 1); // scanned now; cached from here on
                         filtered.AddRange(await TimeOpensAsync(outside, opens));
                         cached.AddRange(await TimeOpensAsync(inside, opens));
+                        throughAlias.AddRange(await TimeOpensAsync(aliased, opens));
                     }
                 }
                 finally
@@ -64,26 +71,28 @@ internal static class OpenLatencyBenchmark
                 }
                 off.AddRange(await TimeOpensAsync(inside, opens / 2));
             }
-            Report(off, filtered, cached, first);
+            Report(off, filtered, cached, throughAlias, first);
         }
         finally
         {
-            await RunChildAsync("umount", [root]);
+            await RunChildAsync("umount", ["--recursive", root]);
             Directory.Delete(root, recursive: true);
         }
     }
 
-    private static void Report(List<double> off, List<double> filtered, List<double> cached, List<double> first)
+    private static void Report(List<double> off, List<double> filtered, List<double> cached, List<double> throughAlias, List<double> first)
     {
         off.Sort();
         filtered.Sort();
         cached.Sort();
+        throughAlias.Sort();
         first.Sort();
         var (p50, p99) = (Stats.Percentile(off, 50), Stats.Percentile(off, 99));
         var table = new MarkdownTable("open() of a small file", "opens", "p50 µs", "p99 µs", "added p50 µs", "added p99 µs", "p50 ratio", "p99 ratio");
         Row("agent off (before start and after stop)", off);
         Row("agent on, file outside the protected directory", filtered);
         Row("agent on, file protected, verdict cached", cached);
+        Row("agent on, the same file through a bind mount", throughAlias);
         Row("agent on, first open of a new 1 KiB file", first);
         Console.WriteLine();
         Console.WriteLine(table);

@@ -9,14 +9,21 @@ internal static class OpenLatencyCommand
     {
         var opens = new Option<int>("--opens") { Description = "Timed opens per mode and round", DefaultValueFactory = _ => 2000 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each starts and stops the agent once", DefaultValueFactory = _ => 3 };
+        var markScope = new Option<string>("--mark-scope")
+        {
+            Description = "The agent's OnAccess:MarkScope: Filesystem (the default) or Mount",
+            DefaultValueFactory = _ => "Filesystem",
+        };
+        markScope.AcceptOnlyFromAmong("Filesystem", "Mount");
         var command = new Command("open-latency", """
             Latency that on-access protection adds to open(2), as root: a child process (python3) times each open of a
             small file on a fresh tmpfs, with the agent off (before its start and after its stop), and with the real
             lightshield-agent protecting the directory (file outside it: the filter only; file inside it and already
-            scanned: the cached-verdict path). Also the first open of a new file (read, look-up, upload, scan).
+            scanned: the cached-verdict path; the same file through a bind mount of the directory, which file-system marks
+            see and name again from the file's handle). Also the first open of a new file (read, look-up, upload, scan).
             """)
         {
-            opens, rounds,
+            opens, rounds, markScope,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -27,7 +34,7 @@ internal static class OpenLatencyCommand
             }
             Console.WriteLine($"command: {Format.CommandLine("open-latency", parse.Tokens.Skip(1).Select(t => t.Value))}");
             Console.WriteLine($"{Format.LoadAverage()} ({Environment.ProcessorCount} cores)");
-            await OpenLatencyBenchmark.RunAsync(parse.GetValue(opens), parse.GetValue(rounds), cancellationToken);
+            await OpenLatencyBenchmark.RunAsync(parse.GetValue(opens), parse.GetValue(rounds), parse.GetValue(markScope)!, cancellationToken);
             Console.WriteLine($"{Format.LoadAverage()} at the end");
             return 0;
         });

@@ -44,7 +44,7 @@ public sealed partial class FanotifyGuard
         PermissionEvent? permission = null;
         try
         {
-            var path = ProcPaths.ReadDescriptorPath(fd);
+            var path = _views!.PathOf(fd);
             if (path is null || !_scope.IsProtected(path) || _scope.IsPathExcluded(path))
             {
                 Interlocked.Increment(ref _counters.Excluded);
@@ -84,7 +84,7 @@ public sealed partial class FanotifyGuard
                 Interlocked.Increment(ref _counters.OwnProcessSkips);
                 return;
             }
-            var path = ProcPaths.ReadDescriptorPath(metadata.Fd);
+            var path = _views!.PathOf(metadata.Fd);
             if (path is null || !_scope.IsProtected(path) || _scope.IsPathExcluded(path)
                 // The writer may exit at any moment: look at it now, not on the hook's queue.
                 || (_scope.HasProcessExclusions && _scope.IsProcessExcluded(ProcessIdentity.Read(metadata.Pid))))

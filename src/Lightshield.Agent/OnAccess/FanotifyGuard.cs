@@ -28,6 +28,7 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
     private readonly int _ownProcessId = Environment.ProcessId;
     private readonly FanotifyEventCallback _onEvent;
     private FanotifyGroup? _group;
+    private AgentMountViews? _views;
     private Func<OnAccessRequest, CancellationToken, ValueTask<AccessDecision>>? _decide;
     private CloseWriteQueue? _closeWrites;
     private Task _closeWriteRun = Task.CompletedTask;
@@ -88,6 +89,7 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
         try
         {
             _group = FanotifyGroup.Open(_options.UnlimitedQueue, OnReadError);
+            _views = AgentMountViews.Open(_scope.ProtectedPaths);
             var watchCloseWrite = _options.ScanAfterCloseWrite && afterCloseWrite is not null;
             if (watchCloseWrite)
             {
@@ -96,12 +98,9 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
             }
             StartThreads();
             var mask = (_options.Mode == OnAccessMode.ExecOnly ? FanOpenExecPerm : FanOpenPerm) | (watchCloseWrite ? FanCloseWrite : 0);
-            foreach (var path in _scope.ProtectedPaths)
-            {
-                _group.Mark(path, _options.MarkScope, mask);
-            }
+            var scopes = _scope.ProtectedPaths.Select(path => Mark(path, mask)).Distinct().ToArray();
             Volatile.Write(ref _running, 1);
-            OnAccessLog.Started(_logger, string.Join(", ", _scope.ProtectedPaths), _options.Mode, _options.MarkScope,
+            OnAccessLog.Started(_logger, string.Join(", ", _scope.ProtectedPaths), _options.Mode, string.Join(" and ", scopes),
                 _options.DecisionTimeout.TotalMilliseconds, watchCloseWrite, _options.MaxConcurrentDecisions);
         }
         catch
@@ -109,6 +108,26 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
             DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
+    }
+
+    /// <summary>Marks the file system of <paramref name="path"/>, or its mount where the kernel or the file system
+    /// refuses file-system marks (before Linux 4.20, btrfs subvolumes, overlayfs). Returns the scope marked.</summary>
+    private OnAccessMarkScope Mark(string path, ulong mask)
+    {
+        if (_options.MarkScope == OnAccessMarkScope.Filesystem)
+        {
+            try
+            {
+                _group!.Mark(path, OnAccessMarkScope.Filesystem, mask);
+                return OnAccessMarkScope.Filesystem;
+            }
+            catch (FanotifyException refused) when (refused.Errno is Einval or Exdev or Eopnotsupp or Enodev)
+            {
+                OnAccessLog.FilesystemMarkRefused(_logger, path, refused.Message);
+            }
+        }
+        _group!.Mark(path, OnAccessMarkScope.Mount, mask);
+        return OnAccessMarkScope.Mount;
     }
 
     /// <summary>Stops reading, answers every pending open with allow, and closes the group (the kernel then allows
@@ -142,6 +161,7 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
             group.Dispose();
             OnAccessLog.Stopped(_logger, released, Statistics);
         }
+        _views?.Dispose();
         _pending.Dispose();
         _stopping.Dispose();
     }
@@ -162,6 +182,7 @@ public sealed partial class FanotifyGuard : IAsyncDisposable
         _ = _scope.FailPolicyFor("/");
         _ = _scope.IsProcessExcluded(ProcessIdentity.Read(_ownProcessId));
         _ = ProcPaths.ReadDescriptorPath(0);
+        _views!.WarmUp();
         _ = FanotifyEventParser.Parse(ReadOnlySpan<byte>.Empty, _onEvent);
         _ = _group!.Respond(FanNoFd, AccessDecision.Allow); // EINVAL: resolves write(2)
         _ = LibC.Close(FanNoFd); // EBADF: resolves close(2)

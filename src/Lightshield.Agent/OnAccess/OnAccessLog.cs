@@ -4,7 +4,7 @@ internal static partial class OnAccessLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "On-access protection started: {Paths} ({Mode}, {Scope} marks, decision timeout {TimeoutMs} ms, scan after close-write {CloseWrite}, {Workers} decision workers)")]
-    public static partial void Started(ILogger logger, string paths, OnAccessMode mode, OnAccessMarkScope scope, double timeoutMs, bool closeWrite, int workers);
+    public static partial void Started(ILogger logger, string paths, OnAccessMode mode, string scope, double timeoutMs, bool closeWrite, int workers);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
         Message = "On-access protection stopped; {Released} pending opens released with allow; {Statistics}")]
@@ -59,4 +59,8 @@ internal static partial class OnAccessLog
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "On-access process exclusion ignored: {Reason}")]
     public static partial void ProcessExclusionRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning,
+        Message = "On-access: {Path} is marked by mount, not by file system ({Reason}): opens of it through a bind mount or another mount namespace are not seen")]
+    public static partial void FilesystemMarkRefused(ILogger logger, string path, string reason);
 }

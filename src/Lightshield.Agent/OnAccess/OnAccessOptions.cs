@@ -16,8 +16,10 @@ public sealed record OnAccessOptions
     /// <summary>Which opens are intercepted. Default <see cref="OnAccessMode.Open"/>.</summary>
     public OnAccessMode Mode { get; init; } = OnAccessMode.Open;
 
-    /// <summary>Mount marks or file-system marks. Default <see cref="OnAccessMarkScope.Mount"/>.</summary>
-    public OnAccessMarkScope MarkScope { get; init; } = OnAccessMarkScope.Mount;
+    /// <summary>File-system marks (falling back to the mount, with a warning, where the kernel or the file system
+    /// refuses them) or mount marks only. Default <see cref="OnAccessMarkScope.Filesystem"/>: a bind mount or another
+    /// mount namespace's view of a protected directory is then covered too.</summary>
+    public OnAccessMarkScope MarkScope { get; init; } = OnAccessMarkScope.Filesystem;
 
     /// <summary>Report files written and closed (<c>FAN_CLOSE_WRITE</c>) to the post-close scan hook. Default true.</summary>
     public bool ScanAfterCloseWrite { get; init; } = true;

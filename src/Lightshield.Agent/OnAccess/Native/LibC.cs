@@ -30,6 +30,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int directoryFd, byte* path, int flags, uint mask, byte* buffer);
 
+    [LibraryImport(Library, EntryPoint = "name_to_handle_at", SetLastError = true)]
+    public static partial int NameToHandleAt(int directoryFd, byte* path, byte* handle, int* mountId, int flags);
+
+    [LibraryImport(Library, EntryPoint = "open_by_handle_at", SetLastError = true)]
+    public static partial int OpenByHandleAt(int mountFd, byte* handle, int flags);
+
     [LibraryImport(Library, EntryPoint = "readlink", SetLastError = true)]
     public static partial nint ReadLink(byte* path, byte* buffer, nuint size);
 
