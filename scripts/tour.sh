@@ -58,7 +58,7 @@ start_vm() {
   local host=$1 token=$2
   LIGHTSHIELD_Agent__Center="https://127.0.0.1:$((port_base + 1))" \
     LIGHTSHIELD_Agent__CenterCertificateSha256="$center_fingerprint" \
-    LIGHTSHIELD_Agent__EnrolmentToken="$token" LIGHTSHIELD_Agent__HostName="$host" \
+    LIGHTSHIELD_Agent__EnrolmentToken="$token" LIGHTSHIELD_Agent__HostName="$host" LIGHTSHIELD_Agent__InstanceId="$host-instance" \
     LIGHTSHIELD_Agent__HypervisorHost="$(hostname)" LIGHTSHIELD_Agent__StateDirectory="$work/$host" \
     LIGHTSHIELD_OnAccess__Enabled=false \
     dotnet .build/Lightshield.Up/lightshield-agent.dll >"$work/$host.log" 2>&1 &
@@ -98,6 +98,14 @@ step "PROVIDER grants the tenant a licence of $vcpus vCPUs (one VM's worth)"
 as provider licences grant --tenant tour-corp --vcpus "$vcpus" --valid-days 30
 expect_status 0
 expect_text "granted licence"
+
+step "PROVIDER imports its cloud's VM inventory: tour-vm-1's instance, of tour-corp, with its $vcpus vCPUs"
+printf 'instance_id,tenant,vcpus\ntour-vm-1-instance,tour-corp,%s\n' "$vcpus" >"$work/inventory.csv"
+as provider inventory import "$work/inventory.csv"
+expect_status 0
+expect_text "1 added"
+as provider inventory list --tenant tour-corp
+expect_text tour-vm-1-instance
 
 step "TENANT (alice) signs in, creates a group and an enrolment token; a first VM enrols"
 # The provider chose that password: alice must replace it at her first sign-in (the second line is the new one).

@@ -56,6 +56,7 @@ public sealed partial class CenterEnroller(
             HostName = agent.HostName,
             HypervisorHost = agent.HypervisorHost,
             VirtualCpus = SystemFacts.VirtualCpus(),
+            InstanceId = InstanceIdentity.Of(agent.InstanceId),
             Group = agent.Group ?? "",
             OperatingSystem = SystemFacts.OperatingSystem(),
             QuarantineKeyId = ConfiguredQuarantineKeyId() ?? "",

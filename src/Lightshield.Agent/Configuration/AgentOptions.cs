@@ -35,6 +35,11 @@ public sealed record AgentOptions
     /// Default the machine name.</summary>
     public string HypervisorHost { get; init; } = Environment.MachineName;
 
+    /// <summary>The VM's instance id as the cloud platform knows it, sent at enrolment so the center takes the vCPUs
+    /// from the provider's inventory. Default: the DMI product UUID the hypervisor gives the guest
+    /// (<c>/sys/class/dmi/id/product_uuid</c>), none where there is none.</summary>
+    public string? InstanceId { get; init; }
+
     /// <summary>The agent group to enrol in; none = the tenant's default group.</summary>
     public string? Group { get; init; }
 
@@ -74,6 +79,10 @@ public sealed record AgentOptions
         if (string.IsNullOrWhiteSpace(HostName))
         {
             errors.Add("Agent:HostName is empty.");
+        }
+        if (InstanceId is { Length: > 0 } instance && !Protocol.Center.InstanceIds.IsValid(instance.Trim()))
+        {
+            errors.Add($"Agent:InstanceId must be at most {Protocol.Center.InstanceIds.MaxLength} letters, digits, '.', '_', ':' or '-'.");
         }
         if (string.IsNullOrWhiteSpace(HypervisorHost))
         {

@@ -16,7 +16,12 @@ public sealed class Agent : ITenantOwned
     /// <summary>The hypervisor host the VM runs on, for scan-server assignment.</summary>
     public required string HypervisorHost { get; set; }
 
+    /// <summary>vCPUs billed: the provider's inventory's when the agent is bound to an instance of it, else what the VM
+    /// declares.</summary>
     public int Vcpus { get; set; }
+
+    /// <summary>The inventory instance this agent is bound to (one agent per instance), or null.</summary>
+    public string? InventoryInstanceId { get; set; }
 
     /// <summary>Id of the per-agent credential issued at enrolment.</summary>
     public required string CredentialId { get; set; }

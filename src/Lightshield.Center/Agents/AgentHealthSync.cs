@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Lightshield.Center.Agents;
 
 /// <summary>A sync's health part: the agent was seen now, and what it reports (OS, disks, on-access, its scan server)
-/// replaces its status row; its vCPUs go on the agent row. Also for a suspended tenant's agents.</summary>
+/// replaces its status row; its vCPUs go on the agent row unless the provider's inventory gives them. Also for a suspended tenant's agents.</summary>
 public sealed class AgentHealthSync(CenterDbContext db) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Health;
@@ -27,7 +27,7 @@ public sealed class AgentHealthSync(CenterDbContext db) : IAgentSyncContributor
         {
             return;
         }
-        if (health.VirtualCpus is >= 1 and <= 4096)
+        if (agent.InventoryInstanceId is null && health.VirtualCpus is >= 1 and <= 4096)
         {
             agent.Vcpus = health.VirtualCpus;
         }

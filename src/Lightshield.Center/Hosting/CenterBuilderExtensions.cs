@@ -7,6 +7,7 @@ using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Inventory;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Quarantine;
@@ -49,6 +50,7 @@ public static class CenterBuilderExtensions
         builder.AddIntegration();
         builder.AddUpdates();
         builder.AddLicensing();
+        builder.AddInventory();
         builder.AddBilling();
         builder.AddConsole();
 
@@ -87,6 +89,7 @@ public static class CenterBuilderExtensions
         app.MapUpdates();
         app.MapAudit();
         app.MapLicensing();
+        app.MapInventory();
         app.MapBilling();
         app.MapConsole();
         return app;

@@ -5,13 +5,16 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Identity;
+using Lightshield.Center.Inventory;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tenants;
+using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Quarantine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using EnrolRequest = Lightshield.Protocol.Center.EnrolRequest;
 using EnrolResponse = Lightshield.Protocol.Center.EnrolResponse;
 
@@ -23,8 +26,8 @@ namespace Lightshield.Center.Integration;
 /// tenant's scope, with an audit entry. Nothing about the caller's address is kept or used: two VMs with the same
 /// address are two agents, told apart by their credentials only.
 /// </summary>
-public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, CenterMetrics metrics, TimeProvider time,
-    ILogger<AgentEnrolment> logger)
+public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, ProviderInventory inventory,
+    IOptions<InventoryOptions> inventoryOptions, CenterMetrics metrics, TimeProvider time, ILogger<AgentEnrolment> logger)
 {
     private const int MaxVcpus = 4096;
 
@@ -38,6 +41,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             CheckName("hypervisor_host", request.HypervisorHost, 255),
             request.VirtualCpus is < 1 or > MaxVcpus ? $"'virtual_cpus' must be between 1 and {MaxVcpus}" : null,
             request.Group.Length > 200 ? "'group' must have at most 200 characters" : null,
+            request.InstanceId.Length > 0 && !InstanceIds.IsValid(request.InstanceId.Trim())
+                ? $"'instance_id' must be at most {InstanceIds.MaxLength} letters, digits, '.', '_', ':' or '-'" : null,
             request.AgentPublicKey.Length > 0 && !IsUsableAgentKey(request.AgentPublicKey.Span)
                 ? $"'agent_public_key' must be an RSA SubjectPublicKeyInfo of at least {RestoreKeyWrap.MinimumAgentKeySize} bits" : null,
             !KeyThumbprint.IsProofKey(request.AgentProofKey.Span)
@@ -87,6 +92,7 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             groupId = await tenantDb.AgentGroups.Where(g => g.Name == request.Group).Select(g => (Guid?)g.Id).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"the tenant has no agent group '{request.Group}'"));
         }
+        var instance = await BindInstanceAsync(request, token.TenantId, tenantDb, cancellationToken);
         var credentialId = Guid.NewGuid();
         var agent = new Agent
         {
@@ -95,7 +101,8 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             GroupId = groupId,
             HostName = request.HostName,
             HypervisorHost = request.HypervisorHost,
-            Vcpus = request.VirtualCpus,
+            Vcpus = instance?.Vcpus ?? request.VirtualCpus,
+            InventoryInstanceId = instance?.InstanceId,
             CredentialId = credentialId.ToString("N"),
             EnrolledAt = now,
             PublicKey = request.AgentPublicKey.Length > 0 ? request.AgentPublicKey.ToByteArray() : null,
@@ -107,8 +114,15 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
         tenantDb.AgentStatuses.Add(new AgentStatus { AgentId = agent.Id, LastSeenAt = now, OperatingSystem = ColumnText.Fit(request.OperatingSystem, 200) });
         await services.GetRequiredService<UsageMeter>().RecordContactAsync(agent, agent.Vcpus, now, cancellationToken);
         services.GetRequiredService<AuditLog>().Record("agent.enrol", $"agent/{agent.Id}",
-            new { agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.GroupId, agent.CredentialId, enrolmentToken = token.Id });
-        await tenantDb.SaveChangesAsync(cancellationToken);
+            new { agent.HostName, agent.HypervisorHost, agent.Vcpus, agent.InventoryInstanceId, agent.GroupId, agent.CredentialId, enrolmentToken = token.Id });
+        try
+        {
+            await tenantDb.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (instance is not null)
+        {
+            throw InstanceTaken(instance.InstanceId); // another VM claiming the same instance won the race
+        }
         // Enrolment beyond the licence is allowed (protection first) and never silent: the state turns over-licence,
         // with its event, now.
         await services.GetRequiredService<LicenceEvaluator>().EvaluateAsync(agent.TenantId, cancellationToken);
@@ -125,6 +139,39 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
                 ? ByteString.CopyFrom(key) : ByteString.Empty,
         };
     }
+
+    /// <summary>The inventory instance the VM names, if the provider lists it for this tenant: the agent takes its
+    /// vCPUs and is the one agent bound to it. A VM that copies another's instance id while that VM's agent is enrolled is
+    /// refused; a revoked agent frees its instance.</summary>
+    private async Task<InventoryInstance?> BindInstanceAsync(EnrolRequest request, Guid tenantId, CenterDbContext tenantDb,
+        CancellationToken cancellationToken)
+    {
+        var instanceId = InstanceIds.Normalize(request.InstanceId);
+        var instance = instanceId.Length > 0 ? await inventory.FindAsync(instanceId, tenantId, cancellationToken) : null;
+        if (instance is null)
+        {
+            return inventoryOptions.Value.Required
+                ? throw new RpcException(new Status(StatusCode.PermissionDenied, instanceId.Length == 0
+                    ? "this VM sent no instance id, and the provider enrols only VMs of its inventory (set Agent:InstanceId)"
+                    : $"the provider's inventory does not list instance '{instanceId}' for this tenant: the provider must add it before this VM can enrol"))
+                : null;
+        }
+        var holder = await tenantDb.Agents.FirstOrDefaultAsync(a => a.InventoryInstanceId == instance.InstanceId, cancellationToken);
+        if (holder is { RevokedAt: null })
+        {
+            throw InstanceTaken(instance.InstanceId, holder);
+        }
+        if (holder is not null)
+        {
+            holder.InventoryInstanceId = null;
+            await tenantDb.SaveChangesAsync(cancellationToken);
+        }
+        return instance;
+    }
+
+    private static RpcException InstanceTaken(string instanceId, Agent? holder = null) =>
+        new(new Status(StatusCode.AlreadyExists, $"instance '{instanceId}' is already enrolled"
+            + (holder is null ? "" : $" as agent {holder.Id} ({holder.HostName})") + ": revoke that agent before enrolling this VM again"));
 
     private static string? CheckName(string field, string value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? $"'{field}' is required"

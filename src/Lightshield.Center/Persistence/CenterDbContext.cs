@@ -4,6 +4,7 @@ using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Inventory;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
@@ -70,6 +71,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<AgentPresence> AgentPresences => Set<AgentPresence>();
 
     public DbSet<UsageHour> UsageHours => Set<UsageHour>();
+
+    public DbSet<InventoryInstance> InventoryInstances => Set<InventoryInstance>();
 
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;

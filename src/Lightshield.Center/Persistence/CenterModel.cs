@@ -4,6 +4,7 @@ using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
+using Lightshield.Center.Inventory;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
@@ -79,6 +80,8 @@ internal static class CenterModel
             agent.Property(a => a.CredentialId).HasMaxLength(100);
             agent.HasIndex(a => a.CredentialId).IsUnique();
             agent.HasIndex(a => a.TenantId);
+            agent.Property(a => a.InventoryInstanceId).HasMaxLength(Protocol.Center.InstanceIds.MaxLength);
+            agent.HasIndex(a => a.InventoryInstanceId).IsUnique();
             agent.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
             agent.HasOne<AgentGroup>().WithMany().HasForeignKey(a => a.GroupId).OnDelete(DeleteBehavior.NoAction);
         });
@@ -148,6 +151,7 @@ internal static class CenterModel
         IntegrationModel.Configure(model);
         UpdateModel.Configure(model);
         LicensingModel.Configure(model);
+        InventoryModel.Configure(model);
         BillingModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {

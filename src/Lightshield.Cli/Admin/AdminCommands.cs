@@ -26,5 +26,6 @@ public static class AdminCommands
         UpdateCommands.Create(environment),
         LicenceCommands.Create(environment),
         BillingCommands.Create(environment),
+        InventoryCommands.Create(environment),
     ];
 }

@@ -52,6 +52,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<string>("InventoryInstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<byte[]>("PublicKey")
                         .HasColumnType("bytea");
 
@@ -70,6 +74,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("GroupId");
+
+                    b.HasIndex("InventoryInstanceId")
+                        .IsUnique();
 
                     b.HasIndex("TenantId");
 
@@ -561,6 +568,33 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.ToTable("credential_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Inventory.InventoryInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("integer");
+
+                    b.HasKey("InstanceId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("inventory_instances", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicence", b =>
                 {
                     b.Property<Guid>("Id")
@@ -657,6 +691,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<Guid>("AgentId")
                         .HasColumnType("uuid");
 
+                    b.Property<byte[]>("EncryptedPath")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -670,10 +708,6 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<string>("NamesJson")
                         .IsRequired()
                         .HasColumnType("text");
-
-                    b.Property<byte[]>("EncryptedPath")
-                        .IsRequired()
-                        .HasColumnType("bytea");
 
                     b.Property<DateTimeOffset>("QuarantinedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1283,6 +1317,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Integration.AgentStatus", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Inventory.InventoryInstance", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -47,6 +47,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("InventoryInstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("PublicKey")
                         .HasColumnType("BLOB");
 
@@ -65,6 +69,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("GroupId");
+
+                    b.HasIndex("InventoryInstanceId")
+                        .IsUnique();
 
                     b.HasIndex("TenantId");
 
@@ -556,6 +563,33 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("credential_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Inventory.InventoryInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("inventory_instances", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Licensing.TenantLicence", b =>
                 {
                     b.Property<Guid>("Id")
@@ -652,6 +686,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<Guid>("AgentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("EncryptedPath")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -665,10 +703,6 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("NamesJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("EncryptedPath")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
 
                     b.Property<long>("QuarantinedAt")
                         .HasColumnType("INTEGER");
@@ -1272,6 +1306,15 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Integration.AgentStatus", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Inventory.InventoryInstance", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
