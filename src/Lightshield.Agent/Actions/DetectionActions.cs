@@ -103,7 +103,7 @@ public sealed partial class DetectionActions
                 break;
         }
         _metrics?.Detected(file.Source);
-        LogDetection(_logger, file.Source, file.Path, string.Join(", ", file.Names), taken, failure);
+        LogDetection(_logger, file.Source, file.Path, string.Join(", ", file.Names), failure is null ? taken : $"{taken} ({failure})");
         await _outbox.AppendAsync("detection", JsonSerializer.Serialize(new
         {
             source = file.Source,
@@ -183,6 +183,6 @@ public sealed partial class DetectionActions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Detection ({Source}): {Path}: {Names}; {Taken} {Failure}")]
-    private static partial void LogDetection(ILogger logger, string source, string path, string names, string taken, string? failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Detection ({Source}): {Path}: {Names}; {Taken}")]
+    private static partial void LogDetection(ILogger logger, string source, string path, string names, string taken);
 }
