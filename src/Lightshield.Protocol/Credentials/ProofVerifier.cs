@@ -17,13 +17,16 @@ public sealed class ProofVerifier
     private readonly string _audience;
     private readonly TimeProvider _time;
     private readonly ProofReplayCache _replays;
+    private readonly int _replayKeyCapacity;
 
-    public ProofVerifier(string audience, TimeProvider time, int replayCapacity = ProofReplayCache.DefaultCapacity)
+    public ProofVerifier(string audience, TimeProvider time, int replayCapacity = ProofReplayCache.DefaultCapacity,
+        int replayKeyCapacity = ProofReplayCache.DefaultKeyCapacity)
     {
         _audience = audience;
         _time = time;
+        _replayKeyCapacity = replayKeyCapacity;
         // A proof can be accepted until its time + Window, and its time may be up to Window ahead of the clock.
-        _replays = new ProofReplayCache(time, Window * 2, replayCapacity);
+        _replays = new ProofReplayCache(time, Window * 2, replayCapacity, replayKeyCapacity);
     }
 
     /// <summary>Null when the proof is good; otherwise why the call is refused. <paramref name="claims"/> are those of
@@ -58,10 +61,12 @@ public sealed class ProofVerifier
         {
             return "the proof of possession does not match this call (another method, audience or credential)";
         }
-        return _replays.TryRemember(parsed.Nonce) switch
+        return _replays.TryRemember(parsed.Nonce, claims.KeyThumbprint) switch
         {
             ProofReplayOutcome.Fresh => null,
             ProofReplayOutcome.Replayed => "the proof of possession was already used (a replay)",
+            ProofReplayOutcome.KeyFull => $"this agent made more than {_replayKeyCapacity:N0} calls within {(Window * 2).TotalMinutes:0} minutes; "
+                                          + "try again shortly",
             _ => "too many calls in the proof window; try again shortly",
         };
     }

@@ -32,8 +32,8 @@ public sealed class PossessionProofAdversarialTests : IDisposable
         return (credential, check.Claims!);
     }
 
-    private ProofVerifier Verifier(int replayCapacity = ProofReplayCache.DefaultCapacity) =>
-        new(CredentialAudience.ScanServers, _time, replayCapacity);
+    private ProofVerifier Verifier(int replayCapacity = ProofReplayCache.DefaultCapacity, int replayKeyCapacity = ProofReplayCache.DefaultKeyCapacity) =>
+        new(CredentialAudience.ScanServers, _time, replayCapacity, replayKeyCapacity);
 
     private string Proof(ProofKey key, string credential, string method = Method, string audience = CredentialAudience.ScanServers,
         DateTimeOffset? at = null) => PossessionProof.Create(key, audience, method, credential, at ?? _time.GetUtcNow());
@@ -145,5 +145,25 @@ public sealed class PossessionProofAdversarialTests : IDisposable
         // Once the window has passed, room is made again.
         _time.Advance(ProofVerifier.Window * 2);
         Assert.Null(verifier.Check(claims, credential, Method, Proof(_agentKey, credential)));
+    }
+
+    [Fact]
+    public void One_agent_flooding_calls_is_refused_alone_and_the_cache_keeps_room_for_the_others()
+    {
+        var (flooder, flooderClaims) = Issue();
+        using var otherKey = ProofKey.Generate();
+        var (other, otherClaims) = Issue(otherKey.Thumbprint);
+        var verifier = Verifier(replayCapacity: 10, replayKeyCapacity: 4);
+
+        var refusals = Enumerable.Range(0, 50).Select(_ => verifier.Check(flooderClaims, flooder, Method, Proof(_agentKey, flooder))).ToList();
+
+        Assert.Equal(4, refusals.Count(r => r is null));
+        Assert.All(refusals.Where(r => r is not null), r => Assert.Contains("this agent made more than 4 calls", r, StringComparison.Ordinal));
+        for (var call = 0; call < 4; call++)
+        {
+            Assert.Null(verifier.Check(otherClaims, other, Method, Proof(otherKey, other)));
+        }
+        _time.Advance(ProofVerifier.Window * 2);
+        Assert.Null(verifier.Check(flooderClaims, flooder, Method, Proof(_agentKey, flooder)));
     }
 }
