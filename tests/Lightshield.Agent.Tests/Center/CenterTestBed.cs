@@ -53,9 +53,10 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ReadRateMegabytesPerSecond = 0,
         };
 
-    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken)
+    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken, IReadOnlyDictionary<string, string?>? more = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var agent = await InProcessAgent.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Agent:Center"] = _center.Address.ToString(),
             ["Agent:EnrolmentToken"] = token,
@@ -63,7 +64,12 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ["Agent:Group"] = "web-servers",
             ["Agent:StateDirectory"] = State.Directory,
             ["Agent:ReadRateMegabytesPerSecond"] = "0",
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var agent = await InProcessAgent.StartAsync(settings, services);
         _agents.Add(agent);
         return agent;
     }
