@@ -111,7 +111,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
                 current.Count, listing.Sha256);
             return true;
         }
-        catch (NftablesException exception)
+        catch (Exception exception) when (exception is NftablesException or System.Text.Json.JsonException or IOException)
         {
             Volatile.Write(ref _status, _status with { State = "failed" });
             LogFailed(logger, exception.Message);

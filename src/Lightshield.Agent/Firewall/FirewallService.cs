@@ -40,9 +40,16 @@ public sealed partial class FirewallService(
         using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (enforcer.Check() is { } drift)
+            try
             {
-                await events.AppendAsync(DriftEvent, JsonSerializer.Serialize(new { expected = drift.Expected, found = drift.Found }), stoppingToken);
+                if (enforcer.Check() is { } drift)
+                {
+                    await events.AppendAsync(DriftEvent, JsonSerializer.Serialize(new { expected = drift.Expected, found = drift.Found }), stoppingToken);
+                }
+            }
+            catch (Exception exception) when (exception is NftablesException or Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                LogCheckFailed(logger, exception.Message);
             }
         }
     }
@@ -76,6 +83,9 @@ public sealed partial class FirewallService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Firewall disabled in the agent's configuration (Firewall:Enabled=false): the policy's firewall part is not applied")]
     private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firewall check failed; the next check tries again: {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent stopping: firewall table inet lightshield keeps enforcing (Firewall:KeepEnforcingOnStop)")]
     private static partial void LogKept(ILogger logger);

@@ -18,7 +18,7 @@ public sealed class FirewallTable(INftables nftables)
         {
             return FirewallListing.Parse(nftables.Run(FirewallRuleset.ListCommand));
         }
-        catch (NftablesException)
+        catch (Exception exception) when (exception is NftablesException or System.Text.Json.JsonException)
         {
             return null;
         }

@@ -104,6 +104,36 @@ public sealed class FirewallNamespaceTests : IDisposable
         Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22), "anything in");
     }
 
+    [FirewallFact]
+    public async Task EveryKindOfRule_IsAcceptedByNftables_InBothModes()
+    {
+        const string Rules = """
+            "zones":{"office":["192.0.2.0/24","2001:db8::/32"],"vault":["203.0.113.7"]},
+            "rules":[
+              {"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22","2200-2210"],"remoteAddresses":["office","10.0.0.0/8"],"action":"allow"},
+              {"name":"ping","direction":"inbound","protocol":"icmp","icmpTypes":["echo-request","timestamp-request"],"action":"allow"},
+              {"name":"ping6","direction":"inbound","protocol":"icmpv6","icmpTypes":["echo-request"],"remoteAddresses":["2001:db8::/32"],"action":"reject"},
+              {"name":"dns","direction":"outbound","protocol":"udp","remotePorts":["53"],"localAddresses":["10.0.0.0/8"],"action":"allow"},
+              {"name":"backup","direction":"outbound","protocol":"tcp","remotePorts":["873"],"remoteAddresses":["vault"],"user":"nobody","group":"nogroup","action":"reject"},
+              {"name":"uid 0 log","direction":"outbound","user":"0","action":"log"},
+              {"name":"any in","direction":"inbound","remoteAddresses":["::/0"],"action":"deny"},
+              {"name":"udp reject","direction":"inbound","protocol":"udp","localPorts":["9999"],"action":"reject"}]
+            """;
+        var enforcer = Enforcer(("center", new Uri("https://[2001:db8::10]:8443")));
+        foreach (var mode in new[] { "enforcing", "monitor" })
+        {
+            Assert.True(enforcer.Apply(Policy($$"""{"mode":"{{mode}}","defaultInbound":"reject","defaultOutbound":"allow",{{Rules}}}""")),
+                $"nftables refused the {mode} table");
+            Assert.Equal(mode, enforcer.Status.State);
+        }
+        var listing = _net.Nft("list", "table", "inet", "lightshield");
+        Assert.Contains("ip6 daddr 2001:db8::10 tcp dport 8443 accept comment \"channel: center [2001:db8::10]:8443\"", listing, StringComparison.Ordinal);
+        Assert.Contains("meta skuid 65534 meta skgid 65534", listing, StringComparison.Ordinal);
+        Assert.True(enforcer.Apply(Policy("""{"mode":"off"}""")));
+        Assert.DoesNotContain("lightshield", _net.Nft("list", "tables"), StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
     public void Dispose()
     {
         _nftables?.Dispose();
