@@ -27,14 +27,18 @@ internal sealed class CenterTestBed : IAsyncDisposable
 
     public LocalScanServer Server { get; }
 
+    /// <summary>Where the fake center answers (h2c on loopback).</summary>
+    public Uri CenterAddress => _center.Address;
+
     public TempState State { get; } = new();
 
     public string Tree { get; } = Directory.CreateTempSubdirectory("lightshield-center-tree-").FullName;
 
-    public static async Task<CenterTestBed> StartAsync()
+    /// <param name="tlsScanServer">Whether the scan server serves TLS (to be reached from off loopback through a relay).</param>
+    public static async Task<CenterTestBed> StartAsync(bool tlsScanServer = false)
     {
         var center = await FakeCenter.StartAsync();
-        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.Agents.SigningKey.PublicKey.Encoded));
+        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.Agents.SigningKey.PublicKey.Encoded, tlsScanServer));
     }
 
     /// <summary>The center assigns the scan server to the agent.</summary>
