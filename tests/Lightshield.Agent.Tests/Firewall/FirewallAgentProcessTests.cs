@@ -51,7 +51,7 @@ public sealed class FirewallAgentProcessTests
             Assert.Fail($"{exception.Message}\nagent output:\n{agent.Output}");
         }
         Assert.Contains("table inet lightshield", net.Nft("list", "tables"), StringComparison.Ordinal);
-        Assert.False(await VethPair.ConnectsAsync(net.Vm, net.PeerAddress, 7000), "anything else is denied");
+        Assert.False(await VethPair.ConnectsAsync(net.Vm, net.PeerAddress, 7000, VethPair.Blocked), "anything else is denied");
 
         await agent.StopAsync();
         Assert.DoesNotContain("lightshield", net.Nft("list", "tables"), StringComparison.Ordinal);

@@ -35,7 +35,7 @@ public sealed class FirewallNamespaceTests : IDisposable
             """)));
 
         Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22));
-        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
         enforcer.Check();
         Assert.True(enforcer.Status.Counters["no telnet"].Packets > 0);
         Assert.Equal("enforcing", enforcer.Status.State);
@@ -51,7 +51,7 @@ public sealed class FirewallNamespaceTests : IDisposable
             """)));
 
         Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 8080));
-        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerSecondAddress, 8080));
+        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerSecondAddress, 8080, VethPair.Blocked));
     }
 
     [FirewallFact]
@@ -78,7 +78,7 @@ public sealed class FirewallNamespaceTests : IDisposable
             """)));
 
         Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
-        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 24) is false, "nothing listens on 24: refused, not dropped");
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 24, VethPair.Blocked) is false, "nothing listens on 24: refused, not dropped");
         enforcer.Check();
         Assert.Equal("monitor", enforcer.Status.State);
         Assert.True(enforcer.Status.Counters["no telnet"].Packets > 0);
@@ -100,8 +100,8 @@ public sealed class FirewallNamespaceTests : IDisposable
 
         Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 8443), "center");
         Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerSecondAddress, 9443), "scan server");
-        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 7000), "anything else out");
-        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22), "anything in");
+        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 7000, VethPair.Blocked), "anything else out");
+        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22, VethPair.Blocked), "anything in");
     }
 
     [FirewallFact]
@@ -146,5 +146,5 @@ public sealed class FirewallNamespaceTests : IDisposable
         new(_nftables, new AgentChannels(() => channels), new LocalAccounts(), NullLogger<FirewallEnforcer>.Instance);
 
     private Task<(int ExitCode, string Output)> ConnectAsAsync(string user) => Task.Run(() => VethPair.Exec(_net.VmName, "setpriv", $"--reuid={user}", "--regid=" + (user == "root" ? "root" : "nogroup"),
-        "--clear-groups", "timeout", "2", "bash", "-c", $"exec 3<>/dev/tcp/{_net.PeerAddress}/8080"));
+        "--clear-groups", "timeout", "5", "bash", "-c", $"exec 3<>/dev/tcp/{_net.PeerAddress}/8080"));
 }

@@ -15,7 +15,7 @@ namespace Lightshield.Agent.Tests.Firewall;
 /// table of the tenant's own that must never change.</summary>
 public sealed class FirewallServiceNamespaceTests : IDisposable
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly VethPair _net;
     private readonly NamespacedNftables _nftables;
     private readonly TempState _state;
@@ -46,14 +46,14 @@ public sealed class FirewallServiceNamespaceTests : IDisposable
         try
         {
             await UntilAsync(() => enforcer.Status.State == "enforcing");
-            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
 
             _net.Nft("flush", "ruleset");
             var flushed = Stopwatch.StartNew();
             await UntilAsync(() => new FirewallTable(_nftables).List() is not null);
-            Assert.True(flushed.Elapsed < Interval + TimeSpan.FromMilliseconds(300), $"repaired after {flushed.Elapsed}");
+            Assert.True(flushed.Elapsed < Interval + TimeSpan.FromMilliseconds(500), $"repaired after {flushed.Elapsed}");
             await UntilAsync(async () => (await events.PendingAsync()).Any(e => e.Type == FirewallService.DriftEvent));
-            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
             Assert.Equal(1, enforcer.Status.Repairs);
             Assert.True(_log.Contains(LogLevel.Warning, "was changed or removed by someone else (now no table)"), _log.ToString());
         }
@@ -129,7 +129,7 @@ public sealed class FirewallServiceNamespaceTests : IDisposable
             Assert.Equal(1, policy.Current.Version);
             Assert.Equal(good, enforcer.Status.RulesSha256);
             Assert.Equal(good, new FirewallTable(_nftables).List()!.Sha256);
-            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
             Assert.True(_log.Contains(LogLevel.Error, "localPorts entry \"22; flush ruleset\" is not a port"), _log.ToString());
             Assert.True(_log.Contains(LogLevel.Error, "firewall.rules has 3000 rules; at most 2000"), _log.ToString());
             Assert.True(_log.Contains(LogLevel.Error, "not a policy document"), _log.ToString());
@@ -153,7 +153,7 @@ public sealed class FirewallServiceNamespaceTests : IDisposable
         try
         {
             await UntilAsync(() => enforcer.Status.State == "enforcing");
-            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+            Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
         }
         finally
         {

@@ -17,8 +17,9 @@ internal sealed class VethPair : IDisposable
 
     public VethPair()
     {
+        RemoveLeftovers();
         var n = Interlocked.Increment(ref _next) + (Environment.ProcessId % 200);
-        var tag = $"{Environment.ProcessId % 100000}x{n}";
+        var tag = $"{Environment.ProcessId}x{n}";
         VmName = $"lsfw-vm-{tag}";
         PeerName = $"lsfw-peer-{tag}";
         var subnet = n % 250;
@@ -37,6 +38,8 @@ internal sealed class VethPair : IDisposable
             {
                 Ip("-n", ns, "link", "set", dev, "up");
             }
+            WaitUntilUp(VmName, "veth0");
+            WaitUntilUp(PeerName, "veth1");
             Vm = new NamespaceThread(VmName);
             Peer = new NamespaceThread(PeerName);
         }
@@ -88,11 +91,15 @@ internal sealed class VethPair : IDisposable
         });
     }
 
-    /// <summary>Whether a TCP connection from a namespace completes within <paramref name="timeout"/> (default 1 s).</summary>
+    /// <summary>How long a connection that should be blocked is given: a dropped SYN never completes.</summary>
+    public static TimeSpan Blocked { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether a TCP connection from a namespace completes within <paramref name="timeout"/> (default 3 s: a
+    /// first SYN lost on a busy machine is sent again after 1 s).</summary>
     public static async Task<bool> ConnectsAsync(NamespaceThread from, IPAddress address, int port, TimeSpan? timeout = null)
     {
         using var socket = from.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(1));
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(3));
         try
         {
             await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token);
@@ -150,6 +157,40 @@ internal sealed class VethPair : IDisposable
             }
         }
         _stop.Dispose();
+    }
+
+    /// <summary>Namespaces of test processes that are gone (a test abandoned at its timeout does not dispose).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var path in Directory.Exists("/var/run/netns") ? Directory.GetFiles("/var/run/netns", "lsfw-*") : [])
+        {
+            var name = Path.GetFileName(path);
+            var tag = name[(name.LastIndexOf('-') + 1)..];
+            if (int.TryParse(tag.AsSpan(0, Math.Max(0, tag.IndexOf('x', StringComparison.Ordinal))), out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Ip("netns", "del", name);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>`ip link set up` returns before the veth carries traffic; a SYN sent before that is lost.</summary>
+    private static void WaitUntilUp(string ns, string device)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Exec(ns, "cat", $"/sys/class/net/{device}/operstate").Output.StartsWith("up", StringComparison.Ordinal))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                throw new InvalidOperationException($"{device} in {ns} is not up after 5 s");
+            }
+            Thread.Sleep(20);
+        }
     }
 
     private static void Ip(params string[] arguments)
