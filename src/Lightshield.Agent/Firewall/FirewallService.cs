@@ -34,10 +34,11 @@ public sealed partial class FirewallService(
         }
         policy.Changed += OnPolicyChanged;
         _started = true;
+        // The first check is one interval after the start, whatever the first apply costs.
+        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         var current = policy.Current.Version > 0 ? policy.Current.Firewall
             : PolicyFile.Load(agent.Value.StateDirectory)?.Policy.Firewall ?? policy.Current.Firewall;
         enforcer.Apply(current);
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
