@@ -4,7 +4,7 @@
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-scripts/ensure-packages.sh libclamav12 bubblewrap clamav clamav-testfiles redis-server python3 postgresql chromium
+scripts/ensure-packages.sh libclamav12 bubblewrap clamav clamav-testfiles redis-server python3 postgresql chromium libnftables1 nftables iproute2 util-linux
 
 work="$(mktemp -d /tmp/lightshield-test.XXXXXX)"
 pg_dir=""

@@ -15,5 +15,6 @@ var root = new RootCommand("""
     MicroCommand.Create(),
     AgentFootprintCommand.Create(),
     OpenLatencyCommand.Create(),
+    FirewallCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

@@ -228,6 +228,8 @@ internal sealed class UpStack : IAsyncDisposable
             ["Agent:Tenant"] = UpCredentials.TenantName,
             ["Agent:StateDirectory"] = Path.Combine(_settings.DataDirectory, "agent"),
             ["OnAccess:Enabled"] = _settings.OnAccessPath is null ? "false" : "true",
+            // nftables needs CAP_NET_ADMIN; without root the demo's firewall stays off and the agent says so once at start.
+            ["Firewall:Enabled"] = Environment.IsPrivilegedProcess ? "true" : "false",
             ["Logging:LogLevel:Default"] = _settings.LogLevel,
         };
         if (_settings.OnAccessPath is not null)

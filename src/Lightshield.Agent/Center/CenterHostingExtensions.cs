@@ -1,5 +1,6 @@
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
+using Lightshield.Agent.Firewall;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,7 +25,8 @@ public static class CenterHostingExtensions
         services.TryAddSingleton<CenterConnection>();
         services.TryAddSingleton<CenterEnroller>();
         services.TryAddSingleton(sp => new PolicyApplier(sp.GetRequiredService<EffectivePolicy>(), StateDirectory(sp),
-            sp.GetRequiredService<ILogger<PolicyApplier>>()));
+            sp.GetRequiredService<ILogger<PolicyApplier>>(),
+            sp.GetService<IOptions<FirewallOptions>>()?.Value.Enabled == true ? sp.GetService<FirewallEnforcer>() : null));
         services.TryAddSingleton<CenterTaskBook>();
         services.TryAddSingleton<CenterProgress>();
         services.TryAddSingleton<RestoreOrders>();

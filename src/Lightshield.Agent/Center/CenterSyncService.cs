@@ -2,6 +2,7 @@ using Grpc.Core;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Diagnostics;
+using Lightshield.Agent.Firewall;
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Center;
@@ -29,7 +30,8 @@ public sealed partial class CenterSyncService(
     HealthProbe health,
     TimeProvider time,
     ILogger<CenterSyncService> logger,
-    AgentMetrics? metrics = null) : BackgroundService
+    AgentMetrics? metrics = null,
+    FirewallEnforcer? firewall = null) : BackgroundService
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
 
@@ -66,6 +68,10 @@ public sealed partial class CenterSyncService(
     private async Task<TimeSpan> SyncAsync(CancellationToken cancellationToken)
     {
         var request = new SyncRequest { Health = ToWire(await health.TakeAsync(cancellationToken)), PolicyVersion = policy.Version };
+        if (firewall is not null)
+        {
+            AddFirewall(request.Health, firewall.Status);
+        }
         var (reports, finalIds) = await progress.TakeAsync(cancellationToken);
         request.Progress.AddRange(reports);
         var restored = await restores.UnreportedAsync(cancellationToken);
@@ -135,6 +141,15 @@ public sealed partial class CenterSyncService(
         ScanServerReachable = snapshot.ScanServerReachable,
         DatabaseVersion = snapshot.DatabaseVersion ?? "",
     };
+
+    private static void AddFirewall(HealthReport report, FirewallStatus status)
+    {
+        report.FirewallState = status.State;
+        report.FirewallRulesSha256 = status.RulesSha256;
+        report.FirewallRepairs = status.Repairs;
+        report.FirewallCounters.AddRange(status.Counters.OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new FirewallRuleCounter { Rule = c.Key, Packets = c.Value.Packets, Bytes = c.Value.Bytes }));
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The center renewed the agent credential (valid until {ExpiresAt:u})")]
     private static partial void LogRenewed(ILogger logger, DateTimeOffset expiresAt);

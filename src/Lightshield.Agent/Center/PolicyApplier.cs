@@ -1,12 +1,14 @@
 using Lightshield.Agent.Configuration;
+using Lightshield.Agent.Firewall;
 using Lightshield.Protocol.Policies;
 
 namespace Lightshield.Agent.Center;
 
 /// <summary>Applies a policy the center sent: validated, stored, then live for what can change while the agent runs
 /// (on-demand exclusions and full-scan paths, read rate, maximum file size, the infected action); on-access settings
-/// at the next start (<see cref="OnAccessPolicySettings"/>). An invalid policy is logged and not applied.</summary>
-public sealed partial class PolicyApplier(EffectivePolicy policy, string stateDirectory, ILogger<PolicyApplier> logger)
+/// at the next start (<see cref="OnAccessPolicySettings"/>), the firewall at once. An invalid policy, or one whose
+/// firewall rules aim at the agent's own channels, is logged and not applied: the last good one stays.</summary>
+public sealed partial class PolicyApplier(EffectivePolicy policy, string stateDirectory, ILogger<PolicyApplier> logger, FirewallEnforcer? firewall = null)
 {
     private readonly OnAccessPolicy? _onAccessAtStart = PolicyFile.Load(stateDirectory)?.Policy.OnAccess;
 
@@ -32,6 +34,11 @@ public sealed partial class PolicyApplier(EffectivePolicy policy, string stateDi
         catch (PolicyException exception)
         {
             LogInvalid(logger, version, string.Join("; ", exception.Errors));
+            return false;
+        }
+        if (firewall?.Refusals(document.Firewall) is { Count: > 0 } refusals)
+        {
+            LogInvalid(logger, version, string.Join("; ", refusals));
             return false;
         }
         PolicyFile.Save(stateDirectory, version, policyJson);

@@ -18,7 +18,7 @@ public sealed class EffectivePolicy
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(actions);
         _current = new Settings(0, new PathExclusions(agent.Exclusions), ["/"], (long)(agent.ReadRateMegabytesPerSecond * 1024 * 1024),
-            long.MaxValue, actions.OnAccess, actions.OnDemand);
+            long.MaxValue, actions.OnAccess, actions.OnDemand, new FirewallPolicy());
     }
 
     public Settings Current => Volatile.Read(ref _current);
@@ -34,7 +34,8 @@ public sealed class EffectivePolicy
         ArgumentNullException.ThrowIfNull(policy);
         var settings = new Settings(version, new PathExclusions(policy.OnDemand.ExcludedPaths), policy.OnDemand.Paths,
             policy.ReadRateMegabytesPerSecond * 1024L * 1024L, policy.MaxFileSizeBytes,
-            policy.InfectedAction == DetectionAction.Report ? DetectionAction.Deny : policy.InfectedAction, policy.InfectedAction);
+            policy.InfectedAction == DetectionAction.Report ? DetectionAction.Deny : policy.InfectedAction, policy.InfectedAction,
+            policy.Firewall ?? new FirewallPolicy());
         Volatile.Write(ref _current, settings);
         Changed?.Invoke(settings);
         return settings;
@@ -47,6 +48,7 @@ public sealed class EffectivePolicy
     /// <param name="MaxFileSizeBytes">Larger files are reported as not scanned.</param>
     /// <param name="OnAccessAction">Action for detections on access.</param>
     /// <param name="OnDemandAction">Action for detections of on-demand, scheduled and memory scans.</param>
+    /// <param name="Firewall">The agent's nftables table; off without a center policy.</param>
     public sealed record Settings(
         long Version,
         PathExclusions OnDemandExclusions,
@@ -54,5 +56,6 @@ public sealed class EffectivePolicy
         long ReadRateBytesPerSecond,
         long MaxFileSizeBytes,
         DetectionAction OnAccessAction,
-        DetectionAction OnDemandAction);
+        DetectionAction OnDemandAction,
+        FirewallPolicy Firewall);
 }

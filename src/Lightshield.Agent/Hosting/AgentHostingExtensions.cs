@@ -3,6 +3,7 @@ using Lightshield.Agent.Center;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Events;
+using Lightshield.Agent.Firewall;
 using Lightshield.Agent.Health;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Jobs;
@@ -63,6 +64,7 @@ public static class AgentHostingExtensions
         }
         builder.AddDetectionActions();
         builder.AddOnAccessProtection();
+        builder.AddFirewall();
         builder.Services.AddHostedService<JobWorker>();
         builder.Services.AddHostedService<EventDeliveryService>();
         return builder;

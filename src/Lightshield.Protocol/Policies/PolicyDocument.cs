@@ -1,8 +1,8 @@
 namespace Lightshield.Protocol.Policies;
 
 /// <summary>
-/// What a tenant decides for a group of its agents: on-access protection, on-demand scope, actions, limits and
-/// schedules. The center validates and versions it; agents fetch the version they need and apply it. Its JSON form
+/// What a tenant decides for a group of its agents: on-access protection, on-demand scope, actions, limits,
+/// schedules and the firewall. The center validates and versions it; agents fetch the version they need and apply it. Its JSON form
 /// (<see cref="PolicyJson"/>) is the same over the REST API and to agents.
 /// </summary>
 public sealed record PolicyDocument
@@ -21,6 +21,9 @@ public sealed record PolicyDocument
     public int ReadRateMegabytesPerSecond { get; init; } = 50;
 
     public IReadOnlyList<ScanSchedule> Schedules { get; init; } = [];
+
+    /// <summary>The agent's nftables table; off by default.</summary>
+    public FirewallPolicy Firewall { get; init; } = new();
 
     /// <summary>Every problem with this policy, as messages naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => PolicyValidation.Validate(this);

@@ -67,6 +67,7 @@ internal static class PolicyValidation
                 errors.Add($"schedules[{schedule.Name}].spreadMinutes must be between 0 and 1440, not {schedule.SpreadMinutes}.");
             }
         }
+        FirewallValidation.Validate(errors, policy.Firewall);
         return errors;
     }
 

@@ -27,14 +27,18 @@ internal sealed class CenterTestBed : IAsyncDisposable
 
     public LocalScanServer Server { get; }
 
+    /// <summary>Where the fake center answers (h2c on loopback).</summary>
+    public Uri CenterAddress => _center.Address;
+
     public TempState State { get; } = new();
 
     public string Tree { get; } = Directory.CreateTempSubdirectory("lightshield-center-tree-").FullName;
 
-    public static async Task<CenterTestBed> StartAsync()
+    /// <param name="tlsScanServer">Whether the scan server serves TLS (to be reached from off loopback through a relay).</param>
+    public static async Task<CenterTestBed> StartAsync(bool tlsScanServer = false)
     {
         var center = await FakeCenter.StartAsync();
-        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.Agents.SigningKey.PublicKey.Encoded));
+        return new CenterTestBed(center, await LocalScanServer.StartAsync(center.Agents.SigningKey.PublicKey.Encoded, tlsScanServer));
     }
 
     /// <summary>The center assigns the scan server to the agent.</summary>
@@ -53,9 +57,10 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ReadRateMegabytesPerSecond = 0,
         };
 
-    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken)
+    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken, IReadOnlyDictionary<string, string?>? more = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var agent = await InProcessAgent.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Agent:Center"] = _center.Address.ToString(),
             ["Agent:EnrolmentToken"] = token,
@@ -63,7 +68,12 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ["Agent:Group"] = "web-servers",
             ["Agent:StateDirectory"] = State.Directory,
             ["Agent:ReadRateMegabytesPerSecond"] = "0",
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var agent = await InProcessAgent.StartAsync(settings, services);
         _agents.Add(agent);
         return agent;
     }

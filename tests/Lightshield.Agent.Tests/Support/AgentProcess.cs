@@ -23,10 +23,18 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>What the agent wrote so far (stdout and stderr).</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts the agent with <paramref name="settings"/> (<c>Section:Key=value</c>).</summary>
-    public static AgentProcess Start(IEnumerable<string> settings)
+    /// <summary>Starts the agent with <paramref name="settings"/> (<c>Section:Key=value</c>), inside the network namespace
+    /// <paramref name="networkNamespace"/> when one is given (<c>ip netns exec</c> execs the agent: same process id).</summary>
+    public static AgentProcess Start(IEnumerable<string> settings, string? networkNamespace = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
         start.ArgumentList.Add(Binary());
         foreach (var setting in settings)
         {

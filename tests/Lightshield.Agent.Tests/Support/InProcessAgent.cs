@@ -30,12 +30,15 @@ internal sealed class InProcessAgent : IAsyncDisposable
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<InProcessAgent> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">The agent's configuration.</param>
+    /// <param name="services">Services registered before the agent's own, which then keep them (the agent registers with TryAdd).</param>
+    public static async Task<InProcessAgent> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         var log = new RecordingLoggerProvider();
         builder.Logging.AddProvider(log);
+        services?.Invoke(builder.Services);
         builder.AddLightshieldAgent();
         var host = builder.Build();
         await host.StartAsync();

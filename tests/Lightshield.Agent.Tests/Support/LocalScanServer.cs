@@ -16,7 +16,8 @@ internal sealed class LocalScanServer : IAsyncDisposable
     {
         _app = app;
         _data = data;
-        Endpoint = new ScanServerEndpoint { Address = app.Services.GetRequiredService<ScanServerEndpoints>().GrpcAddress };
+        var endpoints = app.Services.GetRequiredService<ScanServerEndpoints>();
+        Endpoint = new ScanServerEndpoint { Address = endpoints.GrpcAddress, CertificateSha256 = endpoints.CertificateFingerprint };
     }
 
     public ScanServerEndpoint Endpoint { get; }
@@ -25,13 +26,15 @@ internal sealed class LocalScanServer : IAsyncDisposable
 
     /// <summary>With <paramref name="trustedCredentialKey"/> (a center's credential public key, base64), the server
     /// refuses every call without a credential signed by that key.</summary>
-    public static async Task<LocalScanServer> StartAsync(string? trustedCredentialKey)
+    /// <param name="trustedCredentialKey">See above.</param>
+    /// <param name="tls">Serve TLS with the server's self-signed certificate (<see cref="Endpoint"/> carries its fingerprint).</param>
+    public static async Task<LocalScanServer> StartAsync(string? trustedCredentialKey, bool tls = false)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-agent-svm-").FullName;
         var settings = new Dictionary<string, string?>
         {
             ["Svm:Listen"] = "127.0.0.1:0",
-            ["Svm:Plaintext"] = "true",
+            ["Svm:Plaintext"] = tls ? "false" : "true",
             ["Svm:OpsListen"] = "",
             ["Svm:WatchDatabase"] = "false",
             ["Svm:DataDirectory"] = data,

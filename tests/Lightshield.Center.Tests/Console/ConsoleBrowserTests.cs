@@ -105,6 +105,44 @@ public sealed class ConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, C
     }
 
     [Fact]
+    public async Task A_tenant_admin_edits_the_firewall_section_sees_every_error_at_once_then_the_rules_in_order()
+    {
+        var tenant = await Driver.CreateTenantAsync(await Driver.CreateSegmentAsync());
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
+        await tab.OpenAsync($"groups/{tenant.GroupId}", "#policy-json");
+        await Assertions.Expect(tab.Page.Locator("#firewall-mode")).ToHaveTextAsync("off");
+
+        await tab.Page.Locator("#policy-json").FillAsync("""
+            {"firewall":{"mode":"enforce","defaultInbound":"drop","rules":[
+              {"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22-"],"action":"allow"},
+              {"name":"ssh","direction":"in","action":"deny"}]}}
+            """);
+        await tab.Page.ClickAsync("#save-policy");
+        var errors = tab.Page.Locator(".policy-error");
+        await Assertions.Expect(errors).ToHaveCountAsync(5);
+        var shown = string.Join("\n", await errors.AllInnerTextsAsync());
+        Assert.Contains("firewall.mode must be one of enforcing, monitor, off, not \"enforce\".", shown, StringComparison.Ordinal);
+        Assert.Contains("firewall.defaultInbound must be one of allow, deny, reject, not \"drop\".", shown, StringComparison.Ordinal);
+        Assert.Contains("firewall.rules[0] \"ssh\".localPorts entry \"22-\" is not a port", shown, StringComparison.Ordinal);
+        Assert.Contains("firewall.rules[1].name \"ssh\" is used by an earlier rule", shown, StringComparison.Ordinal);
+        Assert.Contains("firewall.rules[1] \"ssh\".direction must be one of inbound, outbound, not \"in\".", shown, StringComparison.Ordinal);
+        await Assertions.Expect(tab.Page.Locator("#firewall-mode")).ToHaveTextAsync("off");
+
+        await tab.Page.Locator("#policy-json").FillAsync("""
+            {"firewall":{"mode":"monitor","defaultInbound":"deny","zones":{"office":["192.0.2.0/24"]},"rules":[
+              {"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22"],"remoteAddresses":["office"],"action":"allow"},
+              {"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"reject"}]}}
+            """);
+        await tab.Page.ClickAsync("#save-policy");
+        await Assertions.Expect(tab.Page.Locator("#firewall-mode")).ToHaveTextAsync("monitor");
+        await Assertions.Expect(errors).ToHaveCountAsync(0);
+        await Assertions.Expect(tab.Page.Locator("#firewall-rules .rule-name")).ToHaveTextAsync(["ssh", "no telnet"]);
+        await Assertions.Expect(tab.Page.Locator("#firewall-zones")).ToContainTextAsync("office = 192.0.2.0/24");
+        await tab.ScreenshotAsync("policy-firewall");
+    }
+
+    [Fact]
     public async Task A_new_tenant_admin_must_replace_the_providers_password_at_the_first_console_sign_in()
     {
         var name = IntegrationDriver.Unique("first");

@@ -114,6 +114,42 @@ public sealed class AdminCommandTests(CliCenter center) : IClassFixture<CliCente
     }
 
     [Fact]
+    public async Task PolicySet_FirewallSection_ListsEveryFirewallErrorAtOnce_ThenAcceptsTheFixedRules()
+    {
+        var tenant = await CreateTenantAsync();
+        var groupId = (await tenant.JsonAsync("groups", "create", "--name", "fw")).GetProperty("id").GetString()!;
+        var policy = JsonNode.Parse((await tenant.JsonAsync("policy", "show", groupId)).GetProperty("policy").GetRawText())!;
+        policy["firewall"] = JsonNode.Parse("""
+            {"mode":"enforcing","defaultInbound":"drop",
+             "rules":[{"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22-"],"remoteAddresses":["office"],"action":"allow"},
+                      {"name":"backup","direction":"inbound","protocol":"tcp","user":"backup","action":"deny"}]}
+            """);
+        var file = Path.Combine(Path.GetDirectoryName(tenant.ConfigPath)!, "firewall.json");
+        await File.WriteAllTextAsync(file, policy.ToJsonString());
+
+        var set = await tenant.RunAsync("policy", "set", groupId, "--file", file);
+
+        Assert.Equal(ExitCodes.Error, set.ExitCode);
+        Assert.Contains("  - firewall.defaultInbound must be one of allow, deny, reject, not \"drop\".", set.Error, StringComparison.Ordinal);
+        Assert.Contains("  - firewall.rules[0] \"ssh\".localPorts entry \"22-\" is not a port", set.Error, StringComparison.Ordinal);
+        Assert.Contains("  - firewall.rules[0] \"ssh\".remoteAddresses entry \"office\" is neither", set.Error, StringComparison.Ordinal);
+        Assert.Contains("  - firewall.rules[1] \"backup\".user applies to outbound rules only", set.Error, StringComparison.Ordinal);
+        Assert.Equal(1, (await tenant.JsonAsync("policy", "show", groupId)).GetProperty("version").GetInt64());
+
+        policy["firewall"] = JsonNode.Parse("""
+            {"mode":"enforcing","defaultInbound":"deny","zones":{"office":["192.0.2.0/24"]},
+             "rules":[{"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22"],"remoteAddresses":["office"],"action":"allow"},
+                      {"name":"backup","direction":"outbound","protocol":"tcp","user":"backup","action":"deny"}]}
+            """);
+        await File.WriteAllTextAsync(file, policy.ToJsonString());
+        var valid = await tenant.RunAsync("policy", "set", groupId, "--file", file);
+        Assert.Equal((ExitCodes.Clean, ""), (valid.ExitCode, valid.Error));
+        var shown = (await tenant.JsonAsync("policy", "show", groupId)).GetProperty("policy").GetProperty("firewall");
+        Assert.Equal("192.0.2.0/24", shown.GetProperty("zones").GetProperty("office")[0].GetString());
+        Assert.Equal("backup", shown.GetProperty("rules")[1].GetProperty("user").GetString());
+    }
+
+    [Fact]
     public async Task TasksStart_OnAGroupWithAnAgent_CreatesATaskWithARunOnTheAgent()
     {
         var tenant = await CreateTenantAsync();

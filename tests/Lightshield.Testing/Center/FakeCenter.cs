@@ -48,7 +48,12 @@ public sealed class FakeCenter : IAsyncDisposable
         builder.Services.AddSingleton(Agents);
         builder.Services.AddSingleton(ScanServers);
         builder.Services.AddSingleton(Updates);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // A TLS-terminating relay (the firewall tests reach the center from a network namespace) forwards https calls.
+            k.AllowAlternateSchemes = true;
+            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
+        });
         var app = builder.Build();
         app.MapGrpcService<FakeAgentGateway>();
         app.MapGrpcService<FakeScanServerGateway>();

@@ -1,0 +1,12 @@
+namespace Lightshield.Agent.Firewall;
+
+/// <summary>The firewall as the agent last saw it, for health reports.</summary>
+/// <param name="State"><c>off</c>, <c>monitor</c>, <c>enforcing</c>, <c>drifted</c> (repaired at the last check) or
+/// <c>failed</c> (nftables refused; the previous table, if any, stays).</param>
+/// <param name="RulesSha256">Hash of the applied table's normalised listing; empty when off.</param>
+/// <param name="Counters">Hits per tenant rule name, plus the two defaults.</param>
+/// <param name="Repairs">Drift repairs since the agent started.</param>
+public sealed record FirewallStatus(string State, string RulesSha256, IReadOnlyDictionary<string, RuleCounter> Counters, int Repairs = 0)
+{
+    public static FirewallStatus Off { get; } = new("off", "", new Dictionary<string, RuleCounter>());
+}

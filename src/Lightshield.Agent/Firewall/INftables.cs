@@ -1,0 +1,10 @@
+namespace Lightshield.Agent.Firewall;
+
+/// <summary>One nftables command batch in libnftables' JSON form, run as one transaction; returns the JSON output
+/// (listings), or throws <see cref="NftablesException"/> with nftables' own message.</summary>
+public interface INftables
+{
+    string Run(string json);
+}
+
+public sealed class NftablesException(string message) : Exception(message);

@@ -1,0 +1,150 @@
+using Lightshield.Agent.Firewall;
+using Lightshield.Protocol.Policies;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lightshield.Agent.Tests.Firewall;
+
+/// <summary>The agent's firewall applied in a network namespace, with traffic from a peer namespace over a veth pair.</summary>
+public sealed class FirewallNamespaceTests : IDisposable
+{
+    private readonly VethPair _net;
+    private readonly NamespacedNftables _nftables;
+
+    public FirewallNamespaceTests()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            _net = null!;
+            _nftables = null!;
+            return;
+        }
+        _net = new VethPair();
+        _nftables = new NamespacedNftables(_net.Vm);
+    }
+
+    [FirewallFact]
+    public async Task DenyInboundTcp23_BlocksThePeer_WhileTcp22Works()
+    {
+        _net.Listen(_net.Vm, _net.VmAddress, 22);
+        _net.Listen(_net.Vm, _net.VmAddress, 23);
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23), "telnet port reachable before the policy");
+
+        var enforcer = Enforcer();
+        Assert.True(enforcer.Apply(Policy("""
+            {"mode":"enforcing","rules":[{"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"deny"}]}
+            """)));
+
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22));
+        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
+        enforcer.Check();
+        Assert.True(enforcer.Status.Counters["no telnet"].Packets > 0);
+        Assert.Equal("enforcing", enforcer.Status.State);
+    }
+
+    [FirewallFact]
+    public async Task OutboundDenyOfAnAddress_BlocksThatAddressOnly()
+    {
+        _net.Listen(_net.Peer, _net.PeerAddress, 8080);
+        _net.Listen(_net.Peer, _net.PeerSecondAddress, 8080);
+        Assert.True(Enforcer().Apply(Policy($$"""
+            {"mode":"enforcing","rules":[{"name":"block one host","direction":"outbound","remoteAddresses":["{{_net.PeerSecondAddress}}"],"action":"deny"}]}
+            """)));
+
+        Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 8080));
+        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerSecondAddress, 8080, VethPair.Blocked));
+    }
+
+    [FirewallFact]
+    public async Task UserScopedRule_AppliesOnlyToThatUser()
+    {
+        _net.Listen(_net.Peer, _net.PeerAddress, 8080);
+        Assert.True(Enforcer().Apply(Policy("""
+            {"mode":"enforcing","rules":[{"name":"nobody stays home","direction":"outbound","protocol":"tcp","remotePorts":["8080"],"user":"nobody","action":"reject"}]}
+            """)));
+
+        Assert.Equal(0, (await ConnectAsAsync("root")).ExitCode);
+        var nobody = await ConnectAsAsync("nobody");
+        Assert.NotEqual(0, nobody.ExitCode);
+        Assert.Contains("refused", nobody.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [FirewallFact]
+    public async Task MonitorMode_CountsAndLogsWhatItWouldDeny_ButDropsNothing()
+    {
+        _net.Listen(_net.Vm, _net.VmAddress, 23);
+        var enforcer = Enforcer();
+        Assert.True(enforcer.Apply(Policy("""
+            {"mode":"monitor","defaultInbound":"deny","rules":[{"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"deny"}]}
+            """)));
+
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23));
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 24, VethPair.Blocked) is false, "nothing listens on 24: refused, not dropped");
+        enforcer.Check();
+        Assert.Equal("monitor", enforcer.Status.State);
+        Assert.True(enforcer.Status.Counters["no telnet"].Packets > 0);
+        Assert.True(enforcer.Status.Counters[FirewallRuleset.DefaultInbound].Packets > 0);
+        var listing = _net.Nft("list", "table", "inet", "lightshield");
+        Assert.Contains("log prefix \"lightshield would-deny r0 \" accept comment \"rule 0\"", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain(" drop", listing, StringComparison.Ordinal);
+    }
+
+    [FirewallFact]
+    public async Task DenyAll_StillLetsTheAgentReachItsCenterAndScanServer()
+    {
+        _net.Listen(_net.Peer, _net.PeerAddress, 8443);
+        _net.Listen(_net.Peer, _net.PeerSecondAddress, 9443);
+        _net.Listen(_net.Peer, _net.PeerAddress, 7000);
+        _net.Listen(_net.Vm, _net.VmAddress, 22);
+        var enforcer = Enforcer(("center", new Uri($"https://{_net.PeerAddress}:8443")), ("scan server", new Uri($"https://{_net.PeerSecondAddress}:9443")));
+        Assert.True(enforcer.Apply(Policy("""{"mode":"enforcing","defaultInbound":"deny","defaultOutbound":"deny"}""")));
+
+        Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 8443), "center");
+        Assert.True(await VethPair.ConnectsAsync(_net.Vm, _net.PeerSecondAddress, 9443), "scan server");
+        Assert.False(await VethPair.ConnectsAsync(_net.Vm, _net.PeerAddress, 7000, VethPair.Blocked), "anything else out");
+        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 22, VethPair.Blocked), "anything in");
+    }
+
+    [FirewallFact]
+    public async Task EveryKindOfRule_IsAcceptedByNftables_InBothModes()
+    {
+        const string Rules = """
+            "zones":{"office":["192.0.2.0/24","2001:db8::/32"],"vault":["203.0.113.7"]},
+            "rules":[
+              {"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22","2200-2210"],"remoteAddresses":["office","10.0.0.0/8"],"action":"allow"},
+              {"name":"ping","direction":"inbound","protocol":"icmp","icmpTypes":["echo-request","timestamp-request"],"action":"allow"},
+              {"name":"ping6","direction":"inbound","protocol":"icmpv6","icmpTypes":["echo-request"],"remoteAddresses":["2001:db8::/32"],"action":"reject"},
+              {"name":"dns","direction":"outbound","protocol":"udp","remotePorts":["53"],"localAddresses":["10.0.0.0/8"],"action":"allow"},
+              {"name":"backup","direction":"outbound","protocol":"tcp","remotePorts":["873"],"remoteAddresses":["vault"],"user":"nobody","group":"nogroup","action":"reject"},
+              {"name":"uid 0 log","direction":"outbound","user":"0","action":"log"},
+              {"name":"any in","direction":"inbound","remoteAddresses":["::/0"],"action":"deny"},
+              {"name":"udp reject","direction":"inbound","protocol":"udp","localPorts":["9999"],"action":"reject"}]
+            """;
+        var enforcer = Enforcer(("center", new Uri("https://[2001:db8::10]:8443")));
+        foreach (var mode in new[] { "enforcing", "monitor" })
+        {
+            Assert.True(enforcer.Apply(Policy($$"""{"mode":"{{mode}}","defaultInbound":"reject","defaultOutbound":"allow",{{Rules}}}""")),
+                $"nftables refused the {mode} table");
+            Assert.Equal(mode, enforcer.Status.State);
+        }
+        var listing = _net.Nft("list", "table", "inet", "lightshield");
+        Assert.Contains("ip6 daddr 2001:db8::10 tcp dport 8443 accept comment \"channel: center [2001:db8::10]:8443\"", listing, StringComparison.Ordinal);
+        Assert.Contains("meta skuid 65534 meta skgid 65534", listing, StringComparison.Ordinal);
+        Assert.True(enforcer.Apply(Policy("""{"mode":"off"}""")));
+        Assert.DoesNotContain("lightshield", _net.Nft("list", "tables"), StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _nftables?.Dispose();
+        _net?.Dispose();
+    }
+
+    internal static FirewallPolicy Policy(string firewallJson) => PolicyJson.Parse($"{{\"firewall\":{firewallJson}}}").Firewall;
+
+    private FirewallEnforcer Enforcer(params (string Purpose, Uri Address)[] channels) =>
+        new(_nftables, new AgentChannels(() => channels), new LocalAccounts(), NullLogger<FirewallEnforcer>.Instance);
+
+    private Task<(int ExitCode, string Output)> ConnectAsAsync(string user) => Task.Run(() => VethPair.Exec(_net.VmName, "setpriv", $"--reuid={user}", "--regid=" + (user == "root" ? "root" : "nogroup"),
+        "--clear-groups", "timeout", "5", "bash", "-c", $"exec 3<>/dev/tcp/{_net.PeerAddress}/8080"));
+}

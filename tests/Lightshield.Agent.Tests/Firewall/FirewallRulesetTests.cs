@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.Json;
+using Lightshield.Agent.Firewall;
+using Lightshield.Protocol.Policies;
+
+namespace Lightshield.Agent.Tests.Firewall;
+
+/// <summary>The policy-to-nftables translation and the channel check, without a kernel.</summary>
+public sealed class FirewallRulesetTests
+{
+    private static readonly AgentChannel Center = new("center", IPAddress.Parse("192.0.2.10"), 8443);
+
+    [Fact]
+    public void Compile_ReplacesOnlyTheAgentsTable_InOneBatch()
+    {
+        var compiled = FirewallRuleset.Compile(Policy("""{"mode":"enforcing","rules":[{"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22"],"action":"allow"}]}"""),
+            [Center], new LocalAccounts());
+        var commands = JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray().ToList();
+        Assert.Equal(["add", "delete", "add"], commands.Take(3).Select(c => c.EnumerateObject().Single().Name));
+        Assert.All(commands, c =>
+        {
+            var body = c.EnumerateObject().Single().Value.EnumerateObject().Single().Value;
+            Assert.Equal("inet", body.GetProperty("family").GetString());
+            Assert.Equal("lightshield", body.TryGetProperty("table", out var table) ? table.GetString() : body.GetProperty("name").GetString());
+        });
+        Assert.DoesNotContain(commands, c => c.TryGetProperty("flush", out _));
+        Assert.Equal(["ssh"], compiled.RuleNames);
+    }
+
+    [Fact]
+    public void Compile_PutsTheChannelsBeforeTheTenantsRules()
+    {
+        var compiled = FirewallRuleset.Compile(Policy("""{"mode":"enforcing","defaultOutbound":"deny","rules":[{"name":"all out","direction":"outbound","action":"deny"}]}"""),
+            [Center], new LocalAccounts());
+        var comments = JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(c => c.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out _)).Select(c => c.GetProperty("add").GetProperty("rule"))
+            .Where(r => r.GetProperty("chain").GetString() == "output").Select(r => r.GetProperty("comment").GetString()).ToList();
+        Assert.True(comments.IndexOf("channel: center 192.0.2.10:8443") < comments.IndexOf("rule 0"));
+        Assert.Equal(FirewallRuleset.DefaultOutbound, comments[^1]);
+    }
+
+    [Fact]
+    public void Compile_MixedFamilies_BecomeOneRulePerFamily_UnderOneCounterName()
+    {
+        var compiled = FirewallRuleset.Compile(Policy("""
+            {"mode":"enforcing","zones":{"office":["192.0.2.0/24","2001:db8::/32"]},
+             "rules":[{"name":"office","direction":"inbound","remoteAddresses":["office"],"action":"allow"}]}
+            """), [], new LocalAccounts());
+        Assert.Equal(2, JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray()
+            .Count(c => c.GetProperty(c.EnumerateObject().Single().Name).TryGetProperty("rule", out var r) && r.GetProperty("comment").GetString() == "rule 0"));
+    }
+
+    [Fact]
+    public void Compile_SkipsARuleForAUserThisVmDoesNotHave()
+    {
+        var compiled = FirewallRuleset.Compile(Policy("""{"mode":"enforcing","rules":[{"name":"ghost","direction":"outbound","user":"no-such-user-here","action":"deny"}]}"""),
+            [], new LocalAccounts());
+        Assert.Contains("no user \"no-such-user-here\"", Assert.Single(compiled.Skipped), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"rule 0\"", compiled.Commands, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChannelCheck_RefusesARuleAimedAtTheCenter_ButNotABroadOne()
+    {
+        var errors = FirewallChannelCheck.Errors(Policy("""
+            {"mode":"enforcing","rules":[
+              {"name":"cut mgmt","direction":"outbound","remoteAddresses":["192.0.2.0/24"],"action":"deny"},
+              {"name":"other port","direction":"outbound","protocol":"tcp","remoteAddresses":["192.0.2.10"],"remotePorts":["22"],"action":"deny"},
+              {"name":"everything","direction":"outbound","action":"deny"},
+              {"name":"world","direction":"outbound","remoteAddresses":["0.0.0.0/0"],"action":"reject"}]}
+            """), [Center], new LocalAccounts());
+        var error = Assert.Single(errors);
+        Assert.StartsWith("firewall.rules[0] \"cut mgmt\" would deny the agent's channel to its center 192.0.2.10:8443", error, StringComparison.Ordinal);
+    }
+
+    internal static FirewallPolicy Policy(string firewallJson) => PolicyJson.Parse($"{{\"firewall\":{firewallJson}}}").Firewall;
+}
