@@ -27,6 +27,7 @@ public sealed partial class CenterSyncService(
     RestoreOrders restores,
     DetectionActions actions,
     HealthProbe health,
+    ClockSkew clock,
     TimeProvider time,
     ILogger<CenterSyncService> logger,
     AgentMetrics? metrics = null) : BackgroundService
@@ -71,7 +72,9 @@ public sealed partial class CenterSyncService(
         var restored = await restores.UnreportedAsync(cancellationToken);
         request.CompletedRestores.AddRange(restored);
 
+        var sentAt = time.GetUtcNow();
         var answer = await center.Gateway.SyncAsync(request, center.Authorized(cancellationToken));
+        clock.Measure(sentAt, time.GetUtcNow(), answer.CenterTimeUnixMs);
 
         await tasks.MarkFinalReportedAsync(finalIds, cancellationToken);
         await restores.MarkReportedAsync(restored, cancellationToken);
@@ -122,7 +125,7 @@ public sealed partial class CenterSyncService(
         }
     }
 
-    private static HealthReport ToWire(HealthSnapshot snapshot) => new()
+    private static HealthReport ToWire(HealthSnapshot snapshot) => new HealthReport
     {
         OperatingSystem = snapshot.OperatingSystem,
         Kernel = snapshot.Kernel,
@@ -134,7 +137,7 @@ public sealed partial class CenterSyncService(
         ScanServer = snapshot.ScanServer?.ToString() ?? "",
         ScanServerReachable = snapshot.ScanServerReachable,
         DatabaseVersion = snapshot.DatabaseVersion ?? "",
-    };
+    }.WithOsHealth(snapshot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The center renewed the agent credential (valid until {ExpiresAt:u})")]
     private static partial void LogRenewed(ILogger logger, DateTimeOffset expiresAt);

@@ -149,6 +149,7 @@ internal static class CenterModel
         UpdateModel.Configure(model);
         LicensingModel.Configure(model);
         BillingModel.Configure(model);
+        Health.HealthModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

@@ -22,6 +22,9 @@ public sealed record PolicyDocument
 
     public IReadOnlyList<ScanSchedule> Schedules { get; init; } = [];
 
+    /// <summary>When the center calls an agent of the group amber or red (agents do not use it).</summary>
+    public HealthThresholds Health { get; init; } = new();
+
     /// <summary>Every problem with this policy, as messages naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => PolicyValidation.Validate(this);
 }

@@ -67,6 +67,7 @@ internal static class PolicyValidation
                 errors.Add($"schedules[{schedule.Name}].spreadMinutes must be between 0 and 1440, not {schedule.SpreadMinutes}.");
             }
         }
+        errors.AddRange((policy.Health ?? new HealthThresholds()).Validate());
         return errors;
     }
 
