@@ -26,7 +26,7 @@ public static class FailedUnits
     {
         ArgumentNullException.ThrowIfNull(output);
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' ', 2)[0].TrimStart('●', '*', ' '))
+            .Select(line => line.TrimStart('●', '*', ' ').Split(' ', 2)[0])
             .Where(unit => unit.Length > 0)];
     }
 }

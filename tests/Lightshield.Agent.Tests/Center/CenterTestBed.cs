@@ -53,9 +53,9 @@ internal sealed class CenterTestBed : IAsyncDisposable
             ReadRateMegabytesPerSecond = 0,
         };
 
-    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken)
+    public async Task<InProcessAgent> StartAgentAsync(string token = FakeAgentGateway.GoodToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var agent = await InProcessAgent.StartAsync(new Dictionary<string, string?>
+        var agent = await InProcessAgent.StartAsync(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Agent:Center"] = _center.Address.ToString(),
             ["Agent:EnrolmentToken"] = token,
