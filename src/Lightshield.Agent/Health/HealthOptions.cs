@@ -18,6 +18,9 @@ public sealed record HealthOptions
     /// CPU). Default one hour; 1 minute to 1 day.</summary>
     public TimeSpan PendingUpdatesInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>When the first check runs after the agent starts, ±50 % at random. Default 2 minutes; 0 to 1 hour.</summary>
+    public TimeSpan PendingUpdatesFirstCheck { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest a health command (systemctl, apt-get, dnf) may run before it is killed. Default 60 s; 1 s to
     /// 10 min.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -37,6 +40,10 @@ public sealed record HealthOptions
         if (PendingUpdatesInterval < TimeSpan.FromMinutes(1) || PendingUpdatesInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"Health:PendingUpdatesInterval must be between 00:01:00 and 1.00:00:00, not {PendingUpdatesInterval}.");
+        }
+        if (PendingUpdatesFirstCheck < TimeSpan.Zero || PendingUpdatesFirstCheck > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Health:PendingUpdatesFirstCheck must be between 00:00:00 and 01:00:00, not {PendingUpdatesFirstCheck}.");
         }
         if (CommandTimeout < TimeSpan.FromSeconds(1) || CommandTimeout > TimeSpan.FromMinutes(10))
         {

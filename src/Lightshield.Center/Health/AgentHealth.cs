@@ -51,5 +51,6 @@ public sealed class AgentHealth : ITenantOwned
 /// <summary>One file system of a VM as reported.</summary>
 public sealed record FileSystemHealth(string MountPoint, string Type, long TotalBytes, long FreeBytes)
 {
-    public double FreePercent => TotalBytes > 0 ? 100.0 * FreeBytes / TotalBytes : 100;
+    /// <summary>To a tenth of a percent, as people read it.</summary>
+    public double FreePercent => TotalBytes > 0 ? Math.Round(100.0 * FreeBytes / TotalBytes, 1) : 100;
 }

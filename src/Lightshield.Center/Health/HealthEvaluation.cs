@@ -49,7 +49,7 @@ public static class HealthEvaluation
         }
         foreach (var fileSystem in facts.FileSystems)
         {
-            var free = fileSystem.FreePercent;
+            var free = fileSystem.TotalBytes > 0 ? 100.0 * fileSystem.FreeBytes / fileSystem.TotalBytes : 100;
             var level = thresholds.DiskFreeRedPercent > 0 && free < thresholds.DiskFreeRedPercent ? HealthLevel.Red
                 : thresholds.DiskFreeAmberPercent > 0 && free < thresholds.DiskFreeAmberPercent ? HealthLevel.Amber : HealthLevel.Green;
             Flag(reasons, "disk", level, string.Create(CultureInfo.InvariantCulture, $"{fileSystem.MountPoint} has {free:0.#} % free"));

@@ -2,10 +2,14 @@ using System.Net;
 using System.Text;
 using Grpc.Core;
 using Lightshield.Center.Health;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Tenancy;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Policies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Center.Tests.Health;
 
@@ -103,6 +107,32 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         using (var tenantCounts = await Driver.Client(a.AdminToken).GetAsync("/api/v1/health/tenants"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, tenantCounts.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task In_the_database_another_tenant_neither_reads_an_agents_health_nor_plants_one_and_the_provider_reads_none()
+    {
+        var a = await Driver.CreateTenantAsync();
+        var b = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(a, hostName: "a-vm");
+        await Driver.SyncAsync(agent.Credential, Healthy());
+        var agentId = Guid.Parse(agent.AgentId);
+        await using (var scope = Center.Scope(TenantScope.ForTenant(b.Id)))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+            Assert.Null(await db.AgentHealth.FirstOrDefaultAsync(h => h.AgentId == agentId));
+            db.AgentHealth.Add(new AgentHealth { AgentId = Guid.NewGuid(), TenantId = a.Id, RebootRequired = true });
+            await Assert.ThrowsAsync<TenantIsolationException>(() => db.SaveChangesAsync());
+        }
+        await using (var scope = Center.Scope(TenantScope.Provider))
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<CenterDbContext>().AgentHealth.CountAsync());
+        }
+        await using (var scope = Center.Scope(TenantScope.ForTenant(a.Id)))
+        {
+            var mine = await scope.ServiceProvider.GetRequiredService<CenterDbContext>().AgentHealth.SingleAsync(h => h.AgentId == agentId);
+            Assert.Equal(a.Id, mine.TenantId);
         }
     }
 
