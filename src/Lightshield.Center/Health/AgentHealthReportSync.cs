@@ -39,8 +39,8 @@ public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<Ag
         health.OnAccessConfigured = report.OnAccessConfigured;
         health.OnAccessActive = report.OnAccessEnabled;
         health.OnAccessFailure = ColumnText.Fit(report.OnAccessFailure, HealthReportLimits.MaxText);
-        health.LastFullScanAt = Time(report.LastFullScanUnixMs);
-        health.LastMemoryScanAt = Time(report.LastMemoryScanUnixMs);
+        health.LastFullScanAt = Time(HealthReportLimits.OnCenterClock(report.LastFullScanUnixMs, report));
+        health.LastMemoryScanAt = Time(HealthReportLimits.OnCenterClock(report.LastMemoryScanUnixMs, report));
         health.DatabaseAgeSeconds = report.DatabaseAgeSeconds >= 0 ? report.DatabaseAgeSeconds : null;
         health.FileSystemsJson = JsonSerializer.Serialize(report.FileSystems
             .Select(f => new FileSystemHealth(f.MountPoint, f.Type, f.TotalBytes, f.FreeBytes)).ToList(), HealthJson.Options);

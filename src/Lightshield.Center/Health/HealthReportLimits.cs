@@ -38,11 +38,11 @@ public static class HealthReportLimits
         }
         Space(errors, "disk", report.DiskTotalBytes, report.DiskFreeBytes);
         var latest = now.AddDays(1).ToUnixTimeMilliseconds();
-        if (report.LastFullScanUnixMs is < 0 || report.LastFullScanUnixMs > latest)
+        if (OnCenterClock(report.LastFullScanUnixMs, report) is < 0 || OnCenterClock(report.LastFullScanUnixMs, report) > latest)
         {
             errors.Add($"last_full_scan_unix_ms {report.LastFullScanUnixMs} is not a time up to a day from now");
         }
-        if (report.LastMemoryScanUnixMs is < 0 || report.LastMemoryScanUnixMs > latest)
+        if (OnCenterClock(report.LastMemoryScanUnixMs, report) is < 0 || OnCenterClock(report.LastMemoryScanUnixMs, report) > latest)
         {
             errors.Add($"last_memory_scan_unix_ms {report.LastMemoryScanUnixMs} is not a time up to a day from now");
         }
@@ -98,6 +98,16 @@ public static class HealthReportLimits
             errors.Add($"clock_skew_ms {report.ClockSkewMs} is more than ten years");
         }
         return errors;
+    }
+
+    /// <summary>A time the agent read on its own clock, on the center's: a VM whose clock runs days ahead still reports
+    /// (and its skew shows red) instead of having its scans refused as being in the future. 0 (never) stays 0.</summary>
+    public static long OnCenterClock(long agentUnixMs, HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return agentUnixMs <= 0 || agentUnixMs > long.MaxValue / 2 || !report.ClockSkewKnown || report.ClockSkewMs is < -TenYearsMs or > TenYearsMs
+            ? agentUnixMs
+            : agentUnixMs - report.ClockSkewMs;
     }
 
     private static bool Space(List<string> errors, string what, long total, long free)

@@ -167,6 +167,23 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
     }
 
     [Fact]
+    public async Task A_vm_whose_clock_runs_days_ahead_still_reports_its_scans_on_the_centers_clock_and_shows_red()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant, hostName: "vm-ahead");
+        var report = Healthy();
+        report.ClockSkewMs = (long)TimeSpan.FromDays(2).TotalMilliseconds;
+        var scannedAt = Center.Time.GetUtcNow().AddHours(-1);
+        report.LastFullScanUnixMs = scannedAt.AddDays(2).ToUnixTimeMilliseconds(); // as the VM's clock read it
+        await Driver.SyncAsync(agent.Credential, report);
+
+        var detail = await GetAsync<AgentHealthResponse>(Driver.Client(tenant.AdminToken), $"/api/v1/health/agents/{agent.AgentId}");
+        Assert.Equal(scannedAt.ToUnixTimeMilliseconds(), detail.LastFullScanAt!.Value.ToUnixTimeMilliseconds());
+        Assert.Equal("red", detail.Agent.Level);
+        Assert.Equal("the clock is 2 d ahead of the center's", Assert.Single(detail.Agent.Reasons).Message);
+    }
+
+    [Fact]
     public async Task The_sync_answer_carries_the_centers_time_for_the_agents_clock_skew()
     {
         var tenant = await Driver.CreateTenantAsync();
