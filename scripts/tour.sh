@@ -2,8 +2,8 @@
 # The product tour: `./lightshield up` of this checkout, driven through the CLI and the REST API only, as the two
 # people who use it: the provider (a new tenant, its licence and an over-licence, a signature update rolled out canary
 # first, the scan servers per host, the month's billing) and a tenant (a group policy, a scan now followed to its end,
-# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, the audit
-# chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
+# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, its
+# agent's health, the audit chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
 # CI runs it on its clean checkout after the smoke. Exit code 0 when every step holds.
 set -euo pipefail
 set -m # background jobs in their own process group, with SIGINT not ignored (as in a terminal)
@@ -249,6 +249,29 @@ expect_text "restore of $item ordered"
 wait_until 60 "the agent restores report.bin" test -e "$files/report.bin"
 cmp "$sample" "$files/report.bin" || fail "the restored bytes differ from the original"
 echo "    (report.bin restored, byte for byte)"
+
+step "TENANT sees its agent's health: the level with its reasons, and the VM's whole report"
+health_reported() {
+  out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield health show "$(hostname)" --json 2>&1)
+  [[ $(field 'd["agent"]["reportedAt"] is not None and len(d["fileSystems"]) > 0') == True ]]
+}
+wait_until 60 "the agent's health report reaches the center" health_reported
+as tenant health
+expect_status 0
+expect_text "$(hostname)"
+as tenant health show "$(hostname)"
+expect_status 0
+expect_text "Reboot required"
+as tenant health show "$(hostname)" --json >/dev/null
+[[ $(field 'd["agent"]["level"] in ("green", "amber", "red") and all(r["message"] for r in d["agent"]["reasons"])') == True ]] \
+  || fail "the health level should be green, amber or red, each reason with its message"
+[[ $(field 'd["firewall"]') == unknown ]] || fail "the firewall state should be unknown until agents report one"
+as provider health tenants --json
+expect_status 0
+[[ $(field '[t["agents"] for t in d if t["tenantName"] == "demo"][0]') -ge 1 ]] || fail "the provider should count the demo tenant's agent"
+grep -qF -- "$(hostname)" <<<"$out" && fail "the provider's health counts name a tenant's VM"
+as provider health
+[[ $status -ne 0 ]] || fail "the provider should not see a tenant's per-VM health"
 
 step "TENANT reads its audit trail: its policy change and its restore"
 as tenant audit list --json

@@ -28,6 +28,7 @@ public sealed partial class CenterSyncService(
     RestoreOrders restores,
     DetectionActions actions,
     HealthProbe health,
+    ClockSkew clock,
     TimeProvider time,
     ILogger<CenterSyncService> logger,
     AgentMetrics? metrics = null,
@@ -77,7 +78,9 @@ public sealed partial class CenterSyncService(
         var restored = await restores.UnreportedAsync(cancellationToken);
         request.CompletedRestores.AddRange(restored);
 
+        var sentAt = time.GetUtcNow();
         var answer = await center.Gateway.SyncAsync(request, center.Authorized(cancellationToken));
+        clock.Measure(sentAt, time.GetUtcNow(), answer.CenterTimeUnixMs);
 
         await tasks.MarkFinalReportedAsync(finalIds, cancellationToken);
         await restores.MarkReportedAsync(restored, cancellationToken);
@@ -128,7 +131,7 @@ public sealed partial class CenterSyncService(
         }
     }
 
-    private static HealthReport ToWire(HealthSnapshot snapshot) => new()
+    private static HealthReport ToWire(HealthSnapshot snapshot) => new HealthReport
     {
         OperatingSystem = snapshot.OperatingSystem,
         Kernel = snapshot.Kernel,
@@ -140,7 +143,7 @@ public sealed partial class CenterSyncService(
         ScanServer = snapshot.ScanServer?.ToString() ?? "",
         ScanServerReachable = snapshot.ScanServerReachable,
         DatabaseVersion = snapshot.DatabaseVersion ?? "",
-    };
+    }.WithOsHealth(snapshot);
 
     private static void AddFirewall(HealthReport report, FirewallStatus status)
     {

@@ -47,6 +47,16 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
     public async Task<CenterTask?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         (await QueryAsync($"SELECT {Columns} FROM center_tasks WHERE id = $id", cancellationToken, ("$id", id))).SingleOrDefault();
 
+    /// <summary>When the last task of <paramref name="kind"/> completed (a failed one does not count), for the health
+    /// report; null when none has.</summary>
+    public async Task<DateTimeOffset?> LastCompletedAsync(TaskKind kind, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        await using var select = connection.Command("SELECT MAX(completed_at) FROM center_tasks WHERE kind = $kind AND state = 4");
+        select.Parameters.AddWithValue("$kind", (int)kind);
+        return await select.ExecuteScalarAsync(cancellationToken) is long at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
+    }
+
     /// <summary>Writes the task's state, counters and lease. A final state is never turned back into a running one: the
     /// runner and the sync both record the end of a scan, and a write from an older copy of the task must not undo it.</summary>
     public async Task UpdateAsync(CenterTask task, CancellationToken cancellationToken = default)
@@ -55,7 +65,8 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
         await using var connection = database.Open();
         await using var update = connection.Command("""
             UPDATE center_tasks SET state = $state, message = $message, files_scanned = $scanned, files_infected = $infected,
-                files_failed = $failed, bytes_read = $bytes, lease_id = $lease, lease_renew_at = $renew, retry_at = $retry
+                files_failed = $failed, bytes_read = $bytes, lease_id = $lease, lease_renew_at = $renew, retry_at = $retry,
+                completed_at = CASE WHEN $state = 4 THEN COALESCE(completed_at, $now) ELSE completed_at END
             WHERE id = $id AND (state NOT IN (4, 5) OR $state IN (4, 5))
             """);
         update.Parameters.AddWithValue("$id", task.Id);
@@ -68,6 +79,7 @@ public sealed class CenterTaskBook(AgentDatabase database, TimeProvider time)
         update.Parameters.AddWithValue("$lease", (object?)task.LeaseId ?? DBNull.Value);
         update.Parameters.AddWithValue("$renew", task.LeaseRenewAt);
         update.Parameters.AddWithValue("$retry", task.RetryAt);
+        update.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 

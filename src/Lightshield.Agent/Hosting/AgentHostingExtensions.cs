@@ -50,8 +50,7 @@ public static class AgentHostingExtensions
             time: sp.GetRequiredService<TimeProvider>(), metrics: sp.GetRequiredService<AgentMetrics>()));
         builder.Services.TryAddSingleton<MemoryScanner>();
         builder.AddAgentMetrics();
-        builder.Services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<JobQueue>(),
-            sp.GetRequiredService<OnAccessStatus>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>()));
+        builder.AddHealthProbe();
         if (center)
         {
             builder.AddCenterLink();
@@ -86,6 +85,22 @@ public static class AgentHostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnAccessOptions>, OnAccessOptionsValidator>());
         builder.Services.TryAddSingleton<OnAccessStatus>();
         builder.Services.AddHostedService<OnAccessService>();
+        return builder;
+    }
+
+    /// <summary>The VM's health report (section <c>Health</c>): system facts, file systems, pending updates, failed
+    /// units, reboot flag, clock skew, last scans.</summary>
+    public static HostApplicationBuilder AddHealthProbe(this HostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
+        builder.Services.TryAddSingleton<ClockSkew>();
+        builder.Services.TryAddSingleton(sp => new PendingUpdatesMonitor(sp.GetRequiredService<IOptions<HealthOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PendingUpdatesMonitor>>()));
+        builder.Services.TryAddSingleton(sp => new HealthProbe(sp.GetRequiredService<ScanServerPool>(), sp.GetRequiredService<JobQueue>(),
+            sp.GetRequiredService<OnAccessStatus>(), Options(sp).StateDirectory, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<HealthOptions>>().Value, sp.GetRequiredService<PendingUpdatesMonitor>(), sp.GetRequiredService<ClockSkew>(),
+            sp.GetService<CenterTaskBook>()));
         return builder;
     }
 

@@ -81,6 +81,9 @@ public sealed class AgentDatabase
             reported INTEGER NOT NULL DEFAULT 0,
             at INTEGER NOT NULL);
         """,
+        """
+        ALTER TABLE center_tasks ADD COLUMN completed_at INTEGER;
+        """,
     ];
 
     private readonly string _connectionString;

@@ -5,6 +5,7 @@ using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
+using Lightshield.Center.Health;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -42,6 +43,7 @@ public static class CenterBuilderExtensions
         builder.AddIdentity();
         builder.AddTenants();
         builder.AddAgents();
+        builder.AddHealth();
         builder.AddPolicies();
         builder.AddScheduling();
         builder.AddScanTasks();
@@ -81,6 +83,7 @@ public static class CenterBuilderExtensions
         app.MapIdentity();
         app.MapTenants();
         app.MapAgents();
+        app.MapHealth();
         app.MapPolicies();
         app.MapScanTasks();
         app.MapEvents();

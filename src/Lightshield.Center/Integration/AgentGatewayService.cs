@@ -74,6 +74,8 @@ public sealed class AgentGatewayService(
         {
             await part.AfterSaveAsync(sync, ct);
         }
+        // As late as possible: the agent takes the midpoint of its round trip as the moment of this reading.
+        sync.Response.CenterTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         return sync.Response;
     }
 

@@ -74,6 +74,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
 
     public DbSet<InventoryInstance> InventoryInstances => Set<InventoryInstance>();
 
+    public DbSet<Health.AgentHealth> AgentHealth => Set<Health.AgentHealth>();
+
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;
 

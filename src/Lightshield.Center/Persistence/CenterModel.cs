@@ -153,6 +153,7 @@ internal static class CenterModel
         LicensingModel.Configure(model);
         InventoryModel.Configure(model);
         BillingModel.Configure(model);
+        Health.HealthModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

@@ -17,6 +17,7 @@ public static class AdminCommands
         GroupCommands.Create(environment),
         EnrolmentTokenCommands.Create(environment),
         AgentCommands.Create(environment),
+        HealthCommands.Create(environment),
         PolicyCommands.Create(environment),
         TaskCommands.Create(environment),
         EventCommands.Create(environment),

@@ -49,6 +49,10 @@ public sealed class AdminGroup
         return command;
     }
 
+    /// <summary>What the group itself does when no subcommand is given (<c>lightshield health</c>).</summary>
+    public void SetDefault(Func<AdminInvocation, Task<int>> action) =>
+        Command.SetAction((parse, cancellationToken) => RunAsync(parse, Options, Environment, action, cancellationToken));
+
     /// <summary><c>list</c>: GET <paramref name="path"/>, one row per item.</summary>
     public Command List(string description, string path, IReadOnlyList<Column> columns) =>
         Add("list", description, [], async run =>

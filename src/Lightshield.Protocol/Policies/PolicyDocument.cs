@@ -25,6 +25,9 @@ public sealed record PolicyDocument
     /// <summary>The agent's nftables table; off by default.</summary>
     public FirewallPolicy Firewall { get; init; } = new();
 
+    /// <summary>When the center calls an agent of the group amber or red (agents do not use it).</summary>
+    public HealthThresholds Health { get; init; } = new();
+
     /// <summary>Every problem with this policy, as messages naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate() => PolicyValidation.Validate(this);
 }

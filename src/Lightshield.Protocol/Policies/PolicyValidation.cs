@@ -68,6 +68,7 @@ internal static class PolicyValidation
             }
         }
         FirewallValidation.Validate(errors, policy.Firewall);
+        errors.AddRange((policy.Health ?? new HealthThresholds()).Validate());
         return errors;
     }
 

@@ -86,6 +86,8 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
             MaxFileSize = engine.Options.MaxFileSize,
             MaxLookupBatch = ScanCoordinator.MaxLookupBatch,
             ScanProfile = engine.Profile.ToString(),
+            // Plain signature files carry no build time: the load is the best the server knows of their age.
+            DatabaseTimeUnixMs = (database.Files.Max(f => f.BuildTime) ?? database.LoadedAt).ToUnixTimeMilliseconds(),
         });
     }
 

@@ -66,6 +66,9 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     public bool Suspended { get; set; }
 
+    /// <summary>How far the center's clock is from the test's: the agent should report the opposite as its skew.</summary>
+    public TimeSpan ClockOffset { get; set; }
+
     public int LeaseSlots { get; set; } = 1;
 
     /// <summary>Handed out in every sync answer (a center that redelivers), until the test clears it.</summary>
@@ -135,7 +138,12 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(request);
         Authenticate(context, nameof(Sync));
-        var response = new SyncResponse { SyncIntervalSeconds = 1, TenantSuspended = Suspended };
+        var response = new SyncResponse
+        {
+            SyncIntervalSeconds = 1,
+            TenantSuspended = Suspended,
+            CenterTimeUnixMs = (_time.GetUtcNow() + ClockOffset).ToUnixTimeMilliseconds(),
+        };
         response.ScanServers.AddRange(Assignment);
         if (_policy is { } policy)
         {

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261127183335_Initial")]
+    [Migration("20261207133922_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -282,6 +282,74 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasIndex("TenantId", "Type", "CreatedAtUnixMs");
 
                     b.ToTable("agent_events", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Health.AgentHealth", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClockSkewMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DatabaseAgeSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FailedUnitsCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailedUnitsJson")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileSystemsJson")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastFullScanAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastMemoryScanAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnAccessActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("OnAccessConfigured")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OnAccessFailure")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PendingSecurityUpdates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PendingUpdates")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RebootRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdateManager")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("agent_health", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>
@@ -655,6 +723,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<Guid>("AgentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("EncryptedPath")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("ItemId")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -668,10 +740,6 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("NamesJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("EncryptedPath")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
 
                     b.Property<long>("QuarantinedAt")
                         .HasColumnType("INTEGER");
@@ -1244,6 +1312,15 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasOne("Lightshield.Center.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Health.AgentHealth", b =>
+                {
+                    b.HasOne("Lightshield.Center.Agents.Agent", null)
+                        .WithOne()
+                        .HasForeignKey("Lightshield.Center.Health.AgentHealth", "AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace Lightshield.Center.Health;
+
+/// <summary>The JSON form of the lists kept in <see cref="AgentHealth"/>'s text columns.</summary>
+internal static class HealthJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+
+    public static IReadOnlyList<FileSystemHealth> FileSystems(AgentHealth health) =>
+        JsonSerializer.Deserialize<List<FileSystemHealth>>(health.FileSystemsJson, Options) ?? [];
+
+    public static IReadOnlyList<string> FailedUnits(AgentHealth health) =>
+        JsonSerializer.Deserialize<List<string>>(health.FailedUnitsJson, Options) ?? [];
+}

@@ -1,0 +1,23 @@
+using Lightshield.Center.Agents;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Health;
+
+/// <summary>The <c>agent_health</c> table.</summary>
+internal static class HealthModel
+{
+    public static void Configure(ModelBuilder model)
+    {
+        model.Entity<AgentHealth>(health =>
+        {
+            health.ToTable("agent_health");
+            health.HasKey(h => h.AgentId);
+            health.Property(h => h.OnAccessFailure).HasMaxLength(HealthReportLimits.MaxText);
+            health.Property(h => h.FileSystemsJson).HasMaxLength(HealthReportLimits.MaxFileSystemsJson);
+            health.Property(h => h.UpdateManager).HasMaxLength(20);
+            health.Property(h => h.FailedUnitsJson).HasMaxLength(HealthReportLimits.MaxFailedUnitsJson);
+            health.HasIndex(h => h.TenantId);
+            health.HasOne<Agent>().WithOne().HasForeignKey<AgentHealth>(h => h.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

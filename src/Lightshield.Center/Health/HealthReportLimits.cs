@@ -1,0 +1,133 @@
+using Lightshield.Protocol.Center;
+
+namespace Lightshield.Center.Health;
+
+/// <summary>What the center accepts in a <see cref="HealthReport"/>. An agent is a tenant's program on a tenant's VM and
+/// may send anything: values no real VM can have (negative sizes, more free than total, times far in the future, lists
+/// longer than the agent ever sends, names longer than a path) refuse the sync with every problem named, and free text is
+/// cut to its column.</summary>
+public static class HealthReportLimits
+{
+    /// <summary>The agent sends at most 64 (<c>FileSystemUsage.MaxReported</c>).</summary>
+    public const int MaxFileSystems = 64;
+
+    public const int MaxFailedUnits = 32;
+
+    public const int MaxMountPoint = 1024;
+
+    public const int MaxUnitName = 256;
+
+    public const int MaxFileSystemType = 64;
+
+    public const int MaxText = 500;
+
+    public const int MaxFileSystemsJson = 100_000;
+
+    public const int MaxFailedUnitsJson = 10_000;
+
+    private const long TenYearsMs = 10L * 366 * 24 * 3600 * 1000;
+
+    /// <summary>Every problem with <paramref name="report"/> received at <paramref name="now"/>; empty when it can be stored.</summary>
+    public static IReadOnlyList<string> Problems(HealthReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var errors = new List<string>();
+        if (report.UptimeSeconds < 0)
+        {
+            errors.Add($"uptime_seconds is negative ({report.UptimeSeconds})");
+        }
+        Space(errors, "disk", report.DiskTotalBytes, report.DiskFreeBytes);
+        var latest = now.AddDays(1).ToUnixTimeMilliseconds();
+        if (OnCenterClock(report.LastFullScanUnixMs, report) is < 0 || OnCenterClock(report.LastFullScanUnixMs, report) > latest)
+        {
+            errors.Add($"last_full_scan_unix_ms {report.LastFullScanUnixMs} is not a time up to a day from now");
+        }
+        if (OnCenterClock(report.LastMemoryScanUnixMs, report) is < 0 || OnCenterClock(report.LastMemoryScanUnixMs, report) > latest)
+        {
+            errors.Add($"last_memory_scan_unix_ms {report.LastMemoryScanUnixMs} is not a time up to a day from now");
+        }
+        if (report.DatabaseAgeSeconds < -1 || report.DatabaseAgeSeconds > TenYearsMs / 1000)
+        {
+            errors.Add($"database_age_seconds {report.DatabaseAgeSeconds} is out of range (-1 = unknown, at most ten years)");
+        }
+        if (report.FileSystems.Count > MaxFileSystems)
+        {
+            errors.Add($"file_systems has {report.FileSystems.Count} entries; at most {MaxFileSystems}");
+        }
+        else
+        {
+            foreach (var fileSystem in report.FileSystems)
+            {
+                if (fileSystem.MountPoint.Length is 0 or > MaxMountPoint || !fileSystem.MountPoint.StartsWith('/'))
+                {
+                    errors.Add($"file_systems has a mount point that is not an absolute path of at most {MaxMountPoint} characters");
+                    break;
+                }
+                if (fileSystem.Type.Length > MaxFileSystemType)
+                {
+                    errors.Add($"file_systems has a type longer than {MaxFileSystemType} characters");
+                    break;
+                }
+                if (!Space(errors, $"file system {Short(fileSystem.MountPoint)}", fileSystem.TotalBytes, fileSystem.FreeBytes))
+                {
+                    break;
+                }
+            }
+        }
+        Count(errors, "pending_updates", report.PendingUpdates);
+        Count(errors, "pending_security_updates", report.PendingSecurityUpdates);
+        if (report.PendingSecurityUpdates > report.PendingUpdates && report.PendingUpdates >= 0)
+        {
+            errors.Add($"pending_security_updates ({report.PendingSecurityUpdates}) is more than pending_updates ({report.PendingUpdates})");
+        }
+        Count(errors, "failed_units_count", report.FailedUnitsCount);
+        if (report.FailedUnits.Count > MaxFailedUnits)
+        {
+            errors.Add($"failed_units has {report.FailedUnits.Count} names; at most {MaxFailedUnits}");
+        }
+        else if (report.FailedUnits.Any(u => u.Length is 0 or > MaxUnitName))
+        {
+            errors.Add($"failed_units has an empty name or one longer than {MaxUnitName} characters");
+        }
+        if (report.FailedUnits.Count > Math.Max(report.FailedUnitsCount, 0))
+        {
+            errors.Add($"failed_units names {report.FailedUnits.Count} units but failed_units_count is {report.FailedUnitsCount}");
+        }
+        if (report.ClockSkewMs is < -TenYearsMs or > TenYearsMs)
+        {
+            errors.Add($"clock_skew_ms {report.ClockSkewMs} is more than ten years");
+        }
+        return errors;
+    }
+
+    /// <summary>A time the agent read on its own clock, on the center's: a VM whose clock runs days ahead still reports
+    /// (and its skew shows red) instead of having its scans refused as being in the future. 0 (never) stays 0.</summary>
+    public static long OnCenterClock(long agentUnixMs, HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return agentUnixMs <= 0 || agentUnixMs > long.MaxValue / 2 || !report.ClockSkewKnown || report.ClockSkewMs is < -TenYearsMs or > TenYearsMs
+            ? agentUnixMs
+            : agentUnixMs - report.ClockSkewMs;
+    }
+
+    private static bool Space(List<string> errors, string what, long total, long free)
+    {
+        if (total < 0 || free < 0 || free > total)
+        {
+            errors.Add($"{what}: total {total} and free {free} bytes are not sizes with free at most total");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>-1 = unknown; a million is beyond any package set or unit list.</summary>
+    private static void Count(List<string> errors, string field, int value)
+    {
+        if (value is < -1 or > 1_000_000)
+        {
+            errors.Add($"{field} {value} is out of range (-1 = unknown, at most 1000000)");
+        }
+    }
+
+    private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
