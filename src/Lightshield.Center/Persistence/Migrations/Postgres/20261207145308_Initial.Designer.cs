@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207140646_Inventory")]
-    partial class Inventory
+    [Migration("20261207145308_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -294,6 +294,74 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("TenantId", "Type", "CreatedAtUnixMs");
 
                     b.ToTable("agent_events", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Health.AgentHealth", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("ClockSkewMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("DatabaseAgeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("FailedUnitsCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FailedUnitsJson")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("FileSystemsJson")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("character varying(100000)");
+
+                    b.Property<DateTimeOffset?>("LastFullScanAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastMemoryScanAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("OnAccessActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("OnAccessConfigured")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OnAccessFailure")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("PendingSecurityUpdates")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PendingUpdates")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RebootRequired")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UpdateManager")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("agent_health", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>
@@ -1289,6 +1357,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasOne("Lightshield.Center.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Health.AgentHealth", b =>
+                {
+                    b.HasOne("Lightshield.Center.Agents.Agent", null)
+                        .WithOne()
+                        .HasForeignKey("Lightshield.Center.Health.AgentHealth", "AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -314,6 +314,27 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "inventory_instances",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_inventory_instances", x => x.InstanceId);
+                    table.ForeignKey(
+                        name: "FK_inventory_instances_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "quarantine_keys",
                 columns: table => new
                 {
@@ -465,6 +486,7 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     HostName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
                     Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    InventoryInstanceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     CredentialId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -794,6 +816,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "GroupId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_InventoryInstanceId",
+                table: "agents",
+                column: "InventoryInstanceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");
@@ -850,6 +878,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "IX_host_scan_slots_LeaseId",
                 table: "host_scan_slots",
                 column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inventory_instances_TenantId",
+                table: "inventory_instances",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
@@ -972,6 +1005,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "host_scan_slots");
+
+            migrationBuilder.DropTable(
+                name: "inventory_instances");
 
             migrationBuilder.DropTable(
                 name: "policy_template");

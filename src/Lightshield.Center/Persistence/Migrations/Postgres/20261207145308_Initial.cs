@@ -315,6 +315,27 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "inventory_instances",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ImportedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_inventory_instances", x => x.InstanceId);
+                    table.ForeignKey(
+                        name: "FK_inventory_instances_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "quarantine_keys",
                 columns: table => new
                 {
@@ -466,6 +487,7 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     HostName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
                     HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
                     Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    InventoryInstanceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     CredentialId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     EnrolledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -795,6 +817,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 column: "GroupId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_InventoryInstanceId",
+                table: "agents",
+                column: "InventoryInstanceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");
@@ -851,6 +879,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "IX_host_scan_slots_LeaseId",
                 table: "host_scan_slots",
                 column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_inventory_instances_TenantId",
+                table: "inventory_instances",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
@@ -973,6 +1006,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "host_scan_slots");
+
+            migrationBuilder.DropTable(
+                name: "inventory_instances");
 
             migrationBuilder.DropTable(
                 name: "policy_template");
