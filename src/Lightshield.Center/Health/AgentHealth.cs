@@ -46,7 +46,24 @@ public sealed class AgentHealth : ITenantOwned
 
     /// <summary>Agent clock minus center clock; null = not measured yet.</summary>
     public long? ClockSkewMs { get; set; }
+
+    /// <summary><c>off</c>, <c>monitor</c>, <c>enforcing</c>, <c>drifted</c>, <c>failed</c>, or empty (an agent without a
+    /// firewall).</summary>
+    public string FirewallState { get; set; } = "";
+
+    /// <summary>SHA-256 (hex) of the applied table's normalised listing; empty when off.</summary>
+    public string FirewallRulesSha256 { get; set; } = "";
+
+    /// <summary>Drift repairs since the agent started.</summary>
+    public int FirewallRepairs { get; set; }
+
+    /// <summary>The <see cref="FirewallRuleHits"/> list as JSON (per rule: what it matched, or in monitor mode would have
+    /// blocked).</summary>
+    public string FirewallCountersJson { get; set; } = "[]";
 }
+
+/// <summary>Packets and bytes one firewall rule (or a default action) matched since it was applied.</summary>
+public sealed record FirewallRuleHits(string Rule, long Packets, long Bytes);
 
 /// <summary>One file system of a VM as reported.</summary>
 public sealed record FileSystemHealth(string MountPoint, string Type, long TotalBytes, long FreeBytes)

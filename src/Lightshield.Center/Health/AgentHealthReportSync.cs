@@ -51,6 +51,11 @@ public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<Ag
         health.FailedUnitsJson = JsonSerializer.Serialize(report.FailedUnits.ToList(), HealthJson.Options);
         health.RebootRequired = report.RebootRequired;
         health.ClockSkewMs = report.ClockSkewKnown ? report.ClockSkewMs : null;
+        health.FirewallState = report.FirewallState;
+        health.FirewallRulesSha256 = report.FirewallRulesSha256;
+        health.FirewallRepairs = report.FirewallRepairs;
+        health.FirewallCountersJson = JsonSerializer.Serialize(report.FirewallCounters
+            .Select(c => new FirewallRuleHits(c.Rule, c.Packets, c.Bytes)).ToList(), HealthJson.Options);
     }
 
     private static DateTimeOffset? Time(long unixMs) => unixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs) : null;

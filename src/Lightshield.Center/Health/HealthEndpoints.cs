@@ -57,12 +57,15 @@ public sealed record TenantHealthResponse(int Green, int Amber, int Red, IReadOn
 
 /// <param name="PendingUpdates">Null when unknown (no apt or dnf, or not checked yet); likewise the other counts.</param>
 /// <param name="ClockSkewMs">Agent clock minus center clock; null before it was measured.</param>
-/// <param name="Firewall">enforcing, monitor, off or drifted; <c>unknown</c> until the agent reports its firewall.</param>
+/// <param name="Firewall">enforcing, monitor, off, drifted or failed; <c>unknown</c> until the agent reports its firewall.</param>
+/// <param name="FirewallRulesSha256">Hash of the agent's applied table; empty when off or unknown.</param>
+/// <param name="FirewallCounters">Hits per rule, most first (in monitor mode: what each rule would have blocked).</param>
 public sealed record AgentHealthResponse(AgentHealthSummaryResponse Agent, string? OperatingSystem, string? Kernel, long? UptimeSeconds,
     bool? OnAccessConfigured, bool? OnAccessActive, string? OnAccessFailure, DateTimeOffset? LastFullScanAt, DateTimeOffset? LastMemoryScanAt,
     string? ScanServer, bool? ScanServerReachable, string? DatabaseVersion, long? DatabaseAgeSeconds, IReadOnlyList<FileSystemHealth> FileSystems,
     string? UpdateManager, int? PendingUpdates, int? PendingSecurityUpdates, int? FailedUnitsCount, IReadOnlyList<string> FailedUnits,
-    bool? RebootRequired, long? ClockSkewMs, string Firewall)
+    bool? RebootRequired, long? ClockSkewMs, string Firewall, string? FirewallRulesSha256, int? FirewallRepairs,
+    IReadOnlyList<FirewallRuleHits> FirewallCounters)
 {
     public static AgentHealthResponse From(AgentHealthDetail detail)
     {
@@ -71,6 +74,7 @@ public sealed record AgentHealthResponse(AgentHealthSummaryResponse Agent, strin
         return new(AgentHealthSummaryResponse.From(detail.Agent), detail.OperatingSystem, detail.Kernel, detail.UptimeSeconds, report?.OnAccessConfigured,
             report?.OnAccessActive, report?.OnAccessFailure, report?.LastFullScanAt, report?.LastMemoryScanAt, detail.ScanServer, detail.ScanServerReachable,
             detail.DatabaseVersion, report?.DatabaseAgeSeconds, detail.FileSystems, report?.UpdateManager, report?.PendingUpdates,
-            report?.PendingSecurityUpdates, report?.FailedUnitsCount, detail.FailedUnits, report?.RebootRequired, report?.ClockSkewMs, detail.Firewall);
+            report?.PendingSecurityUpdates, report?.FailedUnitsCount, detail.FailedUnits, report?.RebootRequired, report?.ClockSkewMs, detail.Firewall,
+            report?.FirewallRulesSha256, report?.FirewallRepairs, detail.FirewallCounters);
     }
 }

@@ -68,6 +68,14 @@ public static class HealthEvaluation
         {
             Flag(reasons, "updates", thresholds.PendingSecurityUpdates, $"{security} pending security update{(security == 1 ? "" : "s")}");
         }
+        if (report.FirewallState == "failed")
+        {
+            Flag(reasons, "firewall", thresholds.FirewallFailed, "the firewall policy could not be applied (see the agent's log)");
+        }
+        else if (report.FirewallState == "drifted")
+        {
+            Flag(reasons, "firewall", thresholds.FirewallDrifted, "the firewall table was changed outside the agent and repaired");
+        }
         if (report.ClockSkewMs is { } skew)
         {
             Older(reasons, "clock", TimeSpan.FromMilliseconds(Math.Abs(skew)), TimeSpan.FromSeconds(thresholds.ClockSkewAmberSeconds),

@@ -12,4 +12,8 @@ internal static class HealthJson
 
     public static IReadOnlyList<string> FailedUnits(AgentHealth health) =>
         JsonSerializer.Deserialize<List<string>>(health.FailedUnitsJson, Options) ?? [];
+
+    /// <summary>Most packets first: in monitor mode, what each rule would have blocked.</summary>
+    public static IReadOnlyList<FirewallRuleHits> FirewallCounters(AgentHealth health) =>
+        [.. (JsonSerializer.Deserialize<List<FirewallRuleHits>>(health.FirewallCountersJson, Options) ?? []).OrderByDescending(c => c.Packets)];
 }

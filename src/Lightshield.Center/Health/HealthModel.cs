@@ -16,6 +16,9 @@ internal static class HealthModel
             health.Property(h => h.FileSystemsJson).HasMaxLength(HealthReportLimits.MaxFileSystemsJson);
             health.Property(h => h.UpdateManager).HasMaxLength(20);
             health.Property(h => h.FailedUnitsJson).HasMaxLength(HealthReportLimits.MaxFailedUnitsJson);
+            health.Property(h => h.FirewallState).HasMaxLength(16);
+            health.Property(h => h.FirewallRulesSha256).HasMaxLength(64);
+            health.Property(h => h.FirewallCountersJson).HasMaxLength(HealthReportLimits.MaxFirewallCountersJson);
             health.HasIndex(h => h.TenantId);
             health.HasOne<Agent>().WithOne().HasForeignKey<AgentHealth>(h => h.AgentId).OnDelete(DeleteBehavior.Cascade);
         });

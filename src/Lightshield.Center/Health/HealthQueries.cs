@@ -16,10 +16,12 @@ public sealed record AgentHealthView(Guid AgentId, string HostName, Guid GroupId
 public sealed record TenantHealthView(int Green, int Amber, int Red, IReadOnlyList<AgentHealthView> Agents);
 
 /// <summary>One agent's health page: the assessment and everything its last sync reported.</summary>
-/// <param name="Firewall">The agent firewall's state; <c>unknown</c> until agents report one.</param>
+/// <param name="Firewall">The agent firewall's state (enforcing, monitor, off, drifted, failed); <c>unknown</c> until the
+/// agent reports one.</param>
+/// <param name="FirewallCounters">Hits per rule, most first (in monitor mode: what each rule would have blocked).</param>
 public sealed record AgentHealthDetail(AgentHealthView Agent, string? OperatingSystem, string? Kernel, long? UptimeSeconds, string? ScanServer,
     bool? ScanServerReachable, string? DatabaseVersion, AgentHealth? Report, IReadOnlyList<FileSystemHealth> FileSystems, IReadOnlyList<string> FailedUnits,
-    string Firewall);
+    string Firewall, IReadOnlyList<FirewallRuleHits> FirewallCounters);
 
 /// <summary>The provider's view of one tenant's health: counts only, never which VM or why.</summary>
 public sealed record TenantHealthCounts(Guid TenantId, string TenantName, int Agents, int Green, int Amber, int Red);
@@ -49,7 +51,9 @@ public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates,
         }
         return new AgentHealthDetail(View(row, time.GetUtcNow()), row.Status?.OperatingSystem, row.Status?.Kernel, row.Status?.UptimeSeconds,
             row.Status?.ScanServer, row.Status?.ScanServerReachable, row.Status?.DatabaseVersion, row.Health, row.FileSystems,
-            row.Health is null ? [] : HealthJson.FailedUnits(row.Health), "unknown");
+            row.Health is null ? [] : HealthJson.FailedUnits(row.Health),
+            row.Health is { FirewallState.Length: > 0 } reported ? reported.FirewallState : "unknown",
+            row.Health is null ? [] : HealthJson.FirewallCounters(row.Health));
     }
 
     /// <summary>For the provider: per tenant, its agents at each level. Agent health is tenant-private, so this reads in a

@@ -25,6 +25,16 @@ public static class HealthReportLimits
 
     public const int MaxFailedUnitsJson = 10_000;
 
+    /// <summary>A counter per policy rule (at most 2,000, <c>FirewallValidation.MaxRules</c>), plus the two default actions.</summary>
+    public const int MaxFirewallCounters = 2_000 + 2;
+
+    /// <summary>Rule names are at most 64 characters; the defaults are named "default inbound" and "default outbound".</summary>
+    public const int MaxFirewallRuleName = 64;
+
+    public const int MaxFirewallCountersJson = 250_000;
+
+    private static readonly string[] FirewallStates = ["", "off", "monitor", "enforcing", "drifted", "failed"];
+
     private const long TenYearsMs = 10L * 366 * 24 * 3600 * 1000;
 
     /// <summary>Every problem with <paramref name="report"/> received at <paramref name="now"/>; empty when it can be stored.</summary>
@@ -97,6 +107,7 @@ public static class HealthReportLimits
         {
             errors.Add($"clock_skew_ms {report.ClockSkewMs} is more than ten years");
         }
+        Firewall(errors, report);
         return errors;
     }
 
@@ -108,6 +119,30 @@ public static class HealthReportLimits
         return agentUnixMs <= 0 || agentUnixMs > long.MaxValue / 2 || !report.ClockSkewKnown || report.ClockSkewMs is < -TenYearsMs or > TenYearsMs
             ? agentUnixMs
             : agentUnixMs - report.ClockSkewMs;
+    }
+
+    private static void Firewall(List<string> errors, HealthReport report)
+    {
+        if (!FirewallStates.Contains(report.FirewallState, StringComparer.Ordinal))
+        {
+            errors.Add($"firewall_state \"{Short(report.FirewallState)}\" is not off, monitor, enforcing, drifted or failed");
+        }
+        if (report.FirewallRulesSha256.Length > 0 && (report.FirewallRulesSha256.Length != 64 || !report.FirewallRulesSha256.All(char.IsAsciiHexDigitLower)))
+        {
+            errors.Add("firewall_rules_sha256 is not a SHA-256 in lower-case hex");
+        }
+        if (report.FirewallRepairs < 0)
+        {
+            errors.Add($"firewall_repairs is negative ({report.FirewallRepairs})");
+        }
+        if (report.FirewallCounters.Count > MaxFirewallCounters)
+        {
+            errors.Add($"firewall_counters has {report.FirewallCounters.Count} entries; at most {MaxFirewallCounters}");
+        }
+        else if (report.FirewallCounters.Any(c => c.Rule.Length is 0 or > MaxFirewallRuleName || c.Packets < 0 || c.Bytes < 0))
+        {
+            errors.Add($"firewall_counters has a rule name that is empty or longer than {MaxFirewallRuleName} characters, or a negative count");
+        }
     }
 
     private static bool Space(List<string> errors, string what, long total, long free)

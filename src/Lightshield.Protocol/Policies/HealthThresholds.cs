@@ -48,6 +48,12 @@ public sealed record HealthThresholds
 
     public HealthLevel OnAccessOff { get; init; } = HealthLevel.Red;
 
+    /// <summary>The firewall's policy could not be applied (nftables refused it, or libnftables is missing).</summary>
+    public HealthLevel FirewallFailed { get; init; } = HealthLevel.Red;
+
+    /// <summary>Something outside the agent changed or flushed its table since the last check (the agent repaired it).</summary>
+    public HealthLevel FirewallDrifted { get; init; } = HealthLevel.Amber;
+
     /// <summary>Every problem, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,7 +73,8 @@ public sealed record HealthThresholds
             errors.Add($"health.diskFreeRedPercent ({DiskFreeRedPercent}) must not be above health.diskFreeAmberPercent ({DiskFreeAmberPercent}).");
         }
         foreach (var (name, level) in new[] { ("failedUnits", FailedUnits), ("rebootRequired", RebootRequired),
-            ("pendingSecurityUpdates", PendingSecurityUpdates), ("onAccessOff", OnAccessOff) })
+            ("pendingSecurityUpdates", PendingSecurityUpdates), ("onAccessOff", OnAccessOff), ("firewallFailed", FirewallFailed),
+            ("firewallDrifted", FirewallDrifted) })
         {
             if (!Enum.IsDefined(level))
             {

@@ -236,6 +236,63 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         Assert.Equal("green", (await GetAsync<TenantHealthResponse>(Driver.Client(tenant.AdminToken), "/api/v1/health")).Agents.Single().Level);
     }
 
+    [Fact]
+    public async Task The_firewall_s_state_hash_and_counters_are_shown_and_a_failed_or_drifted_firewall_is_flagged()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant, hostName: "firewalled-vm");
+        var admin = Driver.Client(tenant.AdminToken);
+        var report = Healthy();
+        report.FirewallState = "monitor";
+        report.FirewallRulesSha256 = new string('a', 64);
+        report.FirewallRepairs = 2;
+        report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "default inbound", Packets = 3, Bytes = 180 });
+        report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "deny telnet", Packets = 42, Bytes = 2520 });
+        await Driver.SyncAsync(agent.Credential, report);
+
+        var detail = await GetAsync<AgentHealthResponse>(admin, $"/api/v1/health/agents/{agent.AgentId}");
+        Assert.Equal(("monitor", new string('a', 64), 2), (detail.Firewall, detail.FirewallRulesSha256, detail.FirewallRepairs));
+        Assert.Equal([new FirewallRuleHits("deny telnet", 42, 2520), new FirewallRuleHits("default inbound", 3, 180)], detail.FirewallCounters);
+        Assert.Equal("green", detail.Agent.Level);
+
+        foreach (var (state, level) in new[] { ("drifted", "amber"), ("failed", "red") })
+        {
+            report.FirewallState = state;
+            await Driver.SyncAsync(agent.Credential, report);
+            var judged = (await GetAsync<TenantHealthResponse>(admin, "/api/v1/health")).Agents.Single();
+            Assert.Equal(level, judged.Level);
+            Assert.Equal(level, Assert.Single(judged.Reasons, r => r.Check == "firewall").Level);
+        }
+    }
+
+    [Fact]
+    public async Task A_firewall_report_no_agent_could_send_is_refused_with_every_problem_named()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant, hostName: "hostile-firewall-vm");
+        var report = Healthy();
+        report.FirewallState = "<script>";
+        report.FirewallRulesSha256 = "not-a-hash";
+        report.FirewallRepairs = -1;
+        report.FirewallCounters.AddRange(Enumerable.Range(0, HealthReportLimits.MaxFirewallCounters + 1)
+            .Select(i => new FirewallRuleCounter { Rule = $"r{i}", Packets = 1 }));
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        foreach (var named in new[] { "firewall_state", "firewall_rules_sha256", "firewall_repairs", "firewall_counters has 2003 entries" })
+        {
+            Assert.Contains(named, refused.Status.Detail, StringComparison.Ordinal);
+        }
+        report.FirewallCounters.Clear();
+        report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "r", Packets = -5 });
+        report.FirewallState = "enforcing";
+        report.FirewallRulesSha256 = "";
+        report.FirewallRepairs = 0;
+        var negative = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
+        Assert.Contains("negative count", negative.Status.Detail, StringComparison.Ordinal);
+    }
+
     private static string[] Set(Action change, params string[] named)
     {
         change();

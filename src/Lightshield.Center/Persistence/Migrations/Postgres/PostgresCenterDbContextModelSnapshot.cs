@@ -317,6 +317,24 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(100000)
                         .HasColumnType("character varying(100000)");
 
+                    b.Property<string>("FirewallCountersJson")
+                        .IsRequired()
+                        .HasMaxLength(250000)
+                        .HasColumnType("character varying(250000)");
+
+                    b.Property<int>("FirewallRepairs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FirewallRulesSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FirewallState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset?>("LastFullScanAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -312,6 +312,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FirewallCountersJson")
+                        .IsRequired()
+                        .HasMaxLength(250000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirewallRepairs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FirewallRulesSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirewallState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastFullScanAt")
                         .HasColumnType("INTEGER");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207145308_Initial")]
+    [Migration("20261207145912_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -319,6 +319,24 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100000)
                         .HasColumnType("character varying(100000)");
+
+                    b.Property<string>("FirewallCountersJson")
+                        .IsRequired()
+                        .HasMaxLength(250000)
+                        .HasColumnType("character varying(250000)");
+
+                    b.Property<int>("FirewallRepairs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FirewallRulesSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FirewallState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTimeOffset?>("LastFullScanAt")
                         .HasColumnType("timestamp with time zone");

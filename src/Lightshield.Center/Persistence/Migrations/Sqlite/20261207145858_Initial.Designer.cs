@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261207145255_Initial")]
+    [Migration("20261207145858_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -313,6 +313,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("FileSystemsJson")
                         .IsRequired()
                         .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirewallCountersJson")
+                        .IsRequired()
+                        .HasMaxLength(250000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirewallRepairs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FirewallRulesSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirewallState")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastFullScanAt")
