@@ -265,7 +265,7 @@ expect_text "Reboot required"
 as tenant health show "$(hostname)" --json >/dev/null
 [[ $(field 'd["agent"]["level"] in ("green", "amber", "red") and all(r["message"] for r in d["agent"]["reasons"])') == True ]] \
   || fail "the health level should be green, amber or red, each reason with its message"
-[[ $(field 'd["firewall"]') == unknown ]] || fail "the firewall state should be unknown until agents report one"
+[[ $(field 'd["firewall"]') == off ]] || fail "the agent should report its firewall as off (the demo policy does not turn it on)"
 as provider health tenants --json
 expect_status 0
 [[ $(field '[t["agents"] for t in d if t["tenantName"] == "demo"][0]') -ge 1 ]] || fail "the provider should count the demo tenant's agent"
