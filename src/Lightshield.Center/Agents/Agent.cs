@@ -16,6 +16,9 @@ public sealed class Agent : ITenantOwned
     /// <summary>The hypervisor host the VM runs on, for scan-server assignment.</summary>
     public required string HypervisorHost { get; set; }
 
+    /// <summary>The most vCPUs one VM can have, whether it declares them or the inventory lists them.</summary>
+    public const int MaxVcpus = 4096;
+
     /// <summary>vCPUs billed: the provider's inventory's when the agent is bound to an instance of it, else what the VM
     /// declares.</summary>
     public int Vcpus { get; set; }

@@ -27,7 +27,7 @@ public sealed class AgentHealthSync(CenterDbContext db) : IAgentSyncContributor
         {
             return;
         }
-        if (agent.InventoryInstanceId is null && health.VirtualCpus is >= 1 and <= 4096)
+        if (agent.InventoryInstanceId is null && health.VirtualCpus is >= 1 and <= Agent.MaxVcpus)
         {
             agent.Vcpus = health.VirtualCpus;
         }

@@ -29,8 +29,6 @@ namespace Lightshield.Center.Integration;
 public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials credentials, ProviderInventory inventory,
     IOptions<InventoryOptions> inventoryOptions, CenterMetrics metrics, TimeProvider time, ILogger<AgentEnrolment> logger)
 {
-    private const int MaxVcpus = 4096;
-
     public async Task<EnrolResponse> EnrolAsync(EnrolRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,7 +37,7 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             string.IsNullOrEmpty(request.EnrolmentToken) ? "'enrolment_token' is required" : null,
             CheckName("host_name", request.HostName, 255),
             CheckName("hypervisor_host", request.HypervisorHost, 255),
-            request.VirtualCpus is < 1 or > MaxVcpus ? $"'virtual_cpus' must be between 1 and {MaxVcpus}" : null,
+            request.VirtualCpus is < 1 or > Agent.MaxVcpus ? $"'virtual_cpus' must be between 1 and {Agent.MaxVcpus}" : null,
             request.Group.Length > 200 ? "'group' must have at most 200 characters" : null,
             request.InstanceId.Length > 0 && !InstanceIds.IsValid(request.InstanceId.Trim())
                 ? $"'instance_id' must be at most {InstanceIds.MaxLength} letters, digits, '.', '_', ':' or '-'" : null,
