@@ -69,7 +69,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
             LogDrift(logger, drift.Found ?? "no table");
             if (ApplyLocked(current))
             {
-                Volatile.Write(ref _status, _status with { State = "drifted", Repairs = _repairs });
+                Volatile.Write(ref _status, _status with { State = FirewallNames.Drifted, Repairs = _repairs });
             }
             return drift;
         }
@@ -113,7 +113,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
         }
         catch (Exception exception) when (exception is NftablesException or System.Text.Json.JsonException or IOException)
         {
-            Volatile.Write(ref _status, _status with { State = "failed" });
+            Volatile.Write(ref _status, _status with { State = FirewallNames.Failed });
             LogFailed(logger, exception.Message);
             return false;
         }

@@ -8,5 +8,5 @@ namespace Lightshield.Agent.Firewall;
 /// <param name="Repairs">Drift repairs since the agent started.</param>
 public sealed record FirewallStatus(string State, string RulesSha256, IReadOnlyDictionary<string, RuleCounter> Counters, int Repairs = 0)
 {
-    public static FirewallStatus Off { get; } = new("off", "", new Dictionary<string, RuleCounter>());
+    public static FirewallStatus Off { get; } = new(Protocol.Policies.FirewallNames.Off, "", new Dictionary<string, RuleCounter>());
 }

@@ -68,11 +68,11 @@ public static class HealthEvaluation
         {
             Flag(reasons, "updates", thresholds.PendingSecurityUpdates, $"{security} pending security update{(security == 1 ? "" : "s")}");
         }
-        if (report.FirewallState == "failed")
+        if (report.FirewallState == FirewallNames.Failed)
         {
             Flag(reasons, "firewall", thresholds.FirewallFailed, "the firewall policy could not be applied (see the agent's log)");
         }
-        else if (report.FirewallState == "drifted")
+        else if (report.FirewallState == FirewallNames.Drifted)
         {
             Flag(reasons, "firewall", thresholds.FirewallDrifted, "the firewall table was changed outside the agent and repaired");
         }

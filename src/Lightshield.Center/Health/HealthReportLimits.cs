@@ -1,4 +1,5 @@
 using Lightshield.Protocol.Center;
+using Lightshield.Protocol.Policies;
 
 namespace Lightshield.Center.Health;
 
@@ -32,8 +33,6 @@ public static class HealthReportLimits
     public const int MaxFirewallRuleName = 64;
 
     public const int MaxFirewallCountersJson = 250_000;
-
-    private static readonly string[] FirewallStates = ["", "off", "monitor", "enforcing", "drifted", "failed"];
 
     private const long TenYearsMs = 10L * 366 * 24 * 3600 * 1000;
 
@@ -123,7 +122,7 @@ public static class HealthReportLimits
 
     private static void Firewall(List<string> errors, HealthReport report)
     {
-        if (!FirewallStates.Contains(report.FirewallState, StringComparer.Ordinal))
+        if (report.FirewallState.Length > 0 && !FirewallNames.States.Contains(report.FirewallState))
         {
             errors.Add($"firewall_state \"{Short(report.FirewallState)}\" is not off, monitor, enforcing, drifted or failed");
         }

@@ -20,7 +20,17 @@ public static class FirewallNames
     public const string Icmp = "icmp";
     public const string Icmpv6 = "icmpv6";
 
+    /// <summary>A firewall state the agent reports (beside the modes): its table was changed by someone else and repaired
+    /// at the last check.</summary>
+    public const string Drifted = "drifted";
+
+    /// <summary>A firewall state the agent reports: nftables refused the table (the previous one, if any, stays).</summary>
+    public const string Failed = "failed";
+
     public static FrozenSet<string> Modes { get; } = FrozenSet.Create(StringComparer.Ordinal, Off, Monitor, Enforcing);
+
+    /// <summary>What an agent reports as its firewall's state (<c>HealthReport.firewall_state</c>).</summary>
+    public static FrozenSet<string> States { get; } = FrozenSet.Create(StringComparer.Ordinal, Off, Monitor, Enforcing, Drifted, Failed);
 
     public static FrozenSet<string> Actions { get; } = FrozenSet.Create(StringComparer.Ordinal, Allow, Deny, Reject, Log);
 
