@@ -2,7 +2,6 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Inventory;
 
@@ -14,7 +13,7 @@ internal static class InventoryEndpoints
     {
         var inventory = api.MapGroup("/inventory").WithTags("Inventory");
         inventory.MapGet("/", ListAsync).RequireAuthorization(Policies.ProviderStaff)
-            .WithSummary("The provider's VM instances (?tenant=ID-or-NAME), each with the agent bound to it, if any.");
+            .WithSummary("The provider's VM instances (?tenant=ID-or-NAME), by tenant.");
         inventory.MapPut("/", ImportAsync).RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Add or change instances (from the cloud platform): an agent bound to one takes its vCPUs. Every problem is reported at once; nothing is written then.")
             .Produces<InventoryImportResult>();
@@ -31,11 +30,7 @@ internal static class InventoryEndpoints
         {
             return problem;
         }
-        var instances = await (from i in db.InventoryInstances.AsNoTracking()
-                               join t in db.Tenants on i.TenantId equals t.Id
-                               where tenantId == null || i.TenantId == tenantId
-                               orderby t.Name, i.InstanceId
-                               select new { Instance = i, TenantName = t.Name }).ToListAsync(ct);
+        var instances = await ProviderInventory.ListAsync(db, tenantId, ct);
         return TypedResults.Ok(instances.Select(x => new InventoryInstanceResponse(x.Instance.InstanceId, x.Instance.TenantId, x.TenantName,
             x.Instance.Vcpus, x.Instance.ImportedAt, x.Instance.ImportedBy)));
     }

@@ -1,3 +1,4 @@
+using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
@@ -14,7 +15,6 @@ namespace Lightshield.Center.Inventory;
 public sealed class ProviderInventory(IServiceScopeFactory scopes, LicenceEvaluator licences, TimeProvider time)
 {
     public const int MaxRows = 100_000;
-    public const int MaxVcpus = 4096;
     private const int MaxErrorsListed = 50;
 
     /// <summary>Adds or changes every row (rows not named stay). Every problem of the import is reported at once, and
@@ -83,6 +83,19 @@ public sealed class ProviderInventory(IServiceScopeFactory scopes, LicenceEvalua
         return true;
     }
 
+    /// <summary>The instances in <paramref name="db"/>'s (provider) scope, of one tenant or all, by tenant name and id.</summary>
+    public static async Task<IReadOnlyList<(InventoryInstance Instance, string TenantName)>> ListAsync(CenterDbContext db, Guid? tenantId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = from i in db.InventoryInstances.AsNoTracking()
+                   join t in db.Tenants on i.TenantId equals t.Id
+                   where tenantId == null || i.TenantId == tenantId
+                   orderby t.Name, i.InstanceId
+                   select new { Instance = i, TenantName = t.Name };
+        return [.. (await rows.ToListAsync(cancellationToken)).Select(x => (x.Instance, x.TenantName))];
+    }
+
     /// <summary>The instance the inventory lists under <paramref name="instanceId"/> for <paramref name="tenantId"/>, or
     /// null (not listed, or another tenant's: the enrolling VM learns nothing about the difference).</summary>
     public async Task<InventoryInstance?> FindAsync(string instanceId, Guid tenantId, CancellationToken cancellationToken)
@@ -117,7 +130,7 @@ public sealed class ProviderInventory(IServiceScopeFactory scopes, LicenceEvalua
                 string.IsNullOrEmpty(tenant) ? "'tenant' is required"
                     : (Guid.TryParse(tenant, out tenantId) && ids.Contains(tenantId)) || byName.TryGetValue(tenant, out tenantId) ? null
                     : $"there is no tenant '{tenant}'",
-                vcpus is null or < 1 or > MaxVcpus ? $"'vcpus' must be from 1 to {MaxVcpus}" : null,
+                vcpus is null or < 1 or > Agent.MaxVcpus ? $"'vcpus' must be from 1 to {Agent.MaxVcpus}" : null,
             }.OfType<string>().ToList();
             if (problems.Count > 0)
             {
