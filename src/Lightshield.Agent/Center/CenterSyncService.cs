@@ -150,8 +150,15 @@ public sealed partial class CenterSyncService(
         report.FirewallState = status.State;
         report.FirewallRulesSha256 = status.RulesSha256;
         report.FirewallRepairs = status.Repairs;
-        report.FirewallCounters.AddRange(status.Counters.OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => new FirewallRuleCounter { Rule = c.Key, Packets = c.Value.Packets, Bytes = c.Value.Bytes }));
+        foreach (var (rule, hits) in status.Counters.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var counter = new FirewallRuleCounter { Rule = rule, Packets = hits.Packets, Bytes = hits.Bytes };
+            if (status.TopTalkers.TryGetValue(rule, out var talkers))
+            {
+                counter.Talkers.AddRange(talkers.Select(t => new FirewallTalker { Address = t.Address.ToString(), Packets = t.Hits.Packets, Bytes = t.Hits.Bytes }));
+            }
+            report.FirewallCounters.Add(counter);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The center renewed the agent credential (valid until {ExpiresAt:u})")]

@@ -61,7 +61,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
             var listing = _table.List();
             if (listing is not null && listing.Sha256 == _status.RulesSha256)
             {
-                Volatile.Write(ref _status, _status with { State = _policy.Mode, Counters = Named(listing.Counters, _compiled) });
+                Volatile.Write(ref _status, Read(_policy.Mode, listing, _compiled, _repairs));
                 return null;
             }
             var drift = new FirewallDrift(_status.RulesSha256, listing?.Sha256);
@@ -106,7 +106,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
             }
             var listing = _table.Replace(compiled);
             _compiled = compiled;
-            Volatile.Write(ref _status, new FirewallStatus(_policy.Mode, listing.Sha256, Named(listing.Counters, compiled), _repairs));
+            Volatile.Write(ref _status, Read(_policy.Mode, listing, compiled, _repairs));
             LogApplied(logger, _policy.Mode, compiled.RuleNames.Count - compiled.Skipped.Count, _policy.DefaultInbound, _policy.DefaultOutbound,
                 current.Count, listing.Sha256);
             return true;
@@ -128,24 +128,38 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
         }
     }
 
-    private static Dictionary<string, RuleCounter> Named(IReadOnlyDictionary<string, RuleCounter> counters, CompiledFirewall compiled)
+    private static FirewallStatus Read(string mode, FirewallListing listing, CompiledFirewall compiled, int repairs)
     {
-        var named = new Dictionary<string, RuleCounter>(StringComparer.Ordinal);
-        foreach (var (comment, counter) in counters)
+        var counters = new Dictionary<string, RuleCounter>(StringComparer.Ordinal);
+        foreach (var (comment, counter) in listing.Counters)
         {
-            if (comment.StartsWith(FirewallRuleset.RulePrefix, StringComparison.Ordinal)
-                && int.TryParse(comment.AsSpan(FirewallRuleset.RulePrefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var index)
-                && index >= 0 && index < compiled.RuleNames.Count)
+            if (RuleName(comment.StartsWith(FirewallRuleset.RulePrefix, StringComparison.Ordinal) ? comment[FirewallRuleset.RulePrefix.Length..] : comment,
+                compiled) is { } name)
             {
-                named[compiled.RuleNames[index]] = counter;
-            }
-            else if (comment is FirewallRuleset.DefaultInbound or FirewallRuleset.DefaultOutbound)
-            {
-                named[comment] = counter;
+                counters[name] = counter;
             }
         }
-        return named;
+        var talkers = new Dictionary<string, IReadOnlyList<Talker>>(StringComparer.Ordinal);
+        foreach (var (tag, peers) in listing.Talkers)
+        {
+            if (RuleName(tag, compiled) is { } name && peers.Count > 0)
+            {
+                talkers[name] = [.. peers.OrderByDescending(p => p.Hits.Packets).ThenBy(p => p.Address.ToString(), StringComparer.Ordinal)
+                    .Take(FirewallStatus.TopTalkersPerRule)];
+            }
+        }
+        return new FirewallStatus(mode, listing.Sha256, counters, repairs, talkers);
     }
+
+    /// <summary>The policy's name for a rule index (<c>3</c>), or a default's (<c>in</c>, <c>out</c>, or its own comment).</summary>
+    private static string? RuleName(string tag, CompiledFirewall compiled) => tag switch
+    {
+        "in" or FirewallRuleset.DefaultInbound => FirewallRuleset.DefaultInbound,
+        "out" or FirewallRuleset.DefaultOutbound => FirewallRuleset.DefaultOutbound,
+        _ when int.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && index < compiled.RuleNames.Count => compiled.RuleNames[index],
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Firewall {Mode}: {Rules} rules, default inbound {Inbound}, outbound {Outbound}, {Channels} agent channels kept open; table inet lightshield {Sha256}")]
     private static partial void LogApplied(ILogger logger, string mode, int rules, string inbound, string outbound, int channels, string sha256);

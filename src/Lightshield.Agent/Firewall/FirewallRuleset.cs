@@ -12,7 +12,9 @@ namespace Lightshield.Agent.Firewall;
 /// <see cref="IPNetwork"/>, ports and ids as integers, fixed words): no text a tenant wrote reaches nftables.
 /// Each chain holds, in order: loopback and established traffic, the agent's channels, the VM's network essentials
 /// (IPv6 neighbour discovery, DHCP), the tenant's rules with a counter each, and the default as a counted rule. In
-/// monitor mode a deny or reject logs and accepts instead, so the first matching rule still decides what is counted.
+/// monitor mode a deny or reject accepts instead, so the first matching rule still decides what is counted, and a
+/// talker rule before it (no verdict, so it can never change the outcome) records the peer address in a bounded set
+/// with a counter per address (the rule's top talkers) and logs, rate-limited.
 /// </summary>
 public static class FirewallRuleset
 {
@@ -23,6 +25,19 @@ public static class FirewallRuleset
     public const string RulePrefix = "rule ";
     public const string DefaultInbound = "default inbound";
     public const string DefaultOutbound = "default outbound";
+
+    /// <summary>Talker sets are named <c>talkers_{tag}_4</c> and <c>talkers_{tag}_6</c>: tag is the rule index, or
+    /// <c>in</c>/<c>out</c> for the defaults.</summary>
+    public const string TalkerSetPrefix = "talkers_";
+
+    /// <summary>Peer addresses kept per talker set; a full set stops recording new ones until entries expire.</summary>
+    public const int TalkerSetSize = 1024;
+
+    /// <summary>An address that stops sending leaves its set after this long.</summary>
+    public const int TalkerTimeoutSeconds = 3600;
+
+    /// <summary>Monitor-mode log lines per talker rule: enough to read, never a flood in the kernel log.</summary>
+    public const int LogPerSecond = 5;
 
     /// <summary>Lists the table (fails when it does not exist).</summary>
     public static string ListCommand { get; } = Batch(w => Command(w, "list", () => TableObject(w)));
@@ -153,21 +168,33 @@ public static class FirewallRuleset
         var chain = inbound ? InputChain : OutputChain;
         var local = FirewallValues.Networks(rule.LocalAddresses, zones);
         var remote = FirewallValues.Networks(rule.RemoteAddresses, zones);
-        var icmp = rule.Protocol is FirewallNames.Icmp or FirewallNames.Icmpv6;
-        var addressed = local.Count > 0 || remote.Count > 0;
+        var perFamily = local.Count > 0 || remote.Count > 0 || rule.Protocol is FirewallNames.Icmp or FirewallNames.Icmpv6;
+        var tag = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var blocks = rule.Action is FirewallNames.Deny or FirewallNames.Reject;
+        var families = new List<AddressFamily>();
         foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
         {
-            var localHere = local.Where(n => n.BaseAddress.AddressFamily == family).ToList();
-            var remoteHere = remote.Where(n => n.BaseAddress.AddressFamily == family).ToList();
-            if ((local.Count > 0 && localHere.Count == 0) || (remote.Count > 0 && remoteHere.Count == 0)
+            if ((local.Count > 0 && !local.Any(n => n.BaseAddress.AddressFamily == family))
+                || (remote.Count > 0 && !remote.Any(n => n.BaseAddress.AddressFamily == family))
                 || (rule.Protocol == FirewallNames.Icmp && family != AddressFamily.InterNetwork)
                 || (rule.Protocol == FirewallNames.Icmpv6 && family != AddressFamily.InterNetworkV6))
             {
                 continue;
             }
-            var ip = family == AddressFamily.InterNetwork ? "ip" : "ip6";
-            Rule(w, chain, RulePrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
+            families.Add(family);
+        }
+
+        void Matches(AddressFamily? family)
+        {
+            if (family is { } f)
             {
+                var ip = f == AddressFamily.InterNetwork ? "ip" : "ip6";
+                var localHere = local.Where(n => n.BaseAddress.AddressFamily == f).ToList();
+                var remoteHere = remote.Where(n => n.BaseAddress.AddressFamily == f).ToList();
+                if (!perFamily)
+                {
+                    Match(w, () => Meta(w, "nfproto"), () => w.WriteStringValue(f == AddressFamily.InterNetwork ? "ipv4" : "ipv6"));
+                }
                 if (localHere.Count > 0)
                 {
                     Match(w, () => Payload(w, ip, inbound ? "daddr" : "saddr"), () => Networks(w, localHere));
@@ -176,23 +203,75 @@ public static class FirewallRuleset
                 {
                     Match(w, () => Payload(w, ip, inbound ? "saddr" : "daddr"), () => Networks(w, remoteHere));
                 }
-                ProtocolMatches(w, rule, inbound);
-                if (uid is { } u)
-                {
-                    Match(w, () => Meta(w, "skuid"), () => w.WriteNumberValue(u));
-                }
-                if (gid is { } g)
-                {
-                    Match(w, () => Meta(w, "skgid"), () => w.WriteNumberValue(g));
-                }
-                Counter(w);
-                Action(w, rule.Action, monitor, $"r{index}", rule.Protocol == FirewallNames.Tcp);
-            });
-            if (!addressed && !icmp)
+            }
+            ProtocolMatches(w, rule, inbound);
+            if (uid is { } u)
             {
-                return;
+                Match(w, () => Meta(w, "skuid"), () => w.WriteNumberValue(u));
+            }
+            if (gid is { } g)
+            {
+                Match(w, () => Meta(w, "skgid"), () => w.WriteNumberValue(g));
             }
         }
+
+        if (monitor && blocks)
+        {
+            foreach (var family in families)
+            {
+                TalkerRule(w, chain, tag, family, $"lightshield would-{rule.Action} r{tag} ", () => Matches(family));
+            }
+        }
+        foreach (var family in perFamily ? families.Select(f => (AddressFamily?)f) : [null])
+        {
+            Rule(w, chain, RulePrefix + tag, () =>
+            {
+                Matches(family);
+                Counter(w);
+                Action(w, rule.Action, monitor, $"r{tag}", rule.Protocol == FirewallNames.Tcp);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Records the peer of what a monitor-mode rule would block: the set statement adds the peer address (or counts it
+    /// again), then a rate-limited log line. No verdict: when the set is full or the log rate is spent, nftables stops
+    /// this rule only, and the rule after it still counts and decides.
+    /// </summary>
+    private static void TalkerRule(Utf8JsonWriter w, string chain, string tag, AddressFamily family, string logPrefix, Action matches)
+    {
+        var v4 = family == AddressFamily.InterNetwork;
+        var set = $"{TalkerSetPrefix}{tag}_{(v4 ? 4 : 6)}";
+        Command(w, "add", () =>
+        {
+            w.WriteStartObject("set");
+            w.WriteString("family", Family);
+            w.WriteString("table", Table);
+            w.WriteString("name", set);
+            w.WriteString("type", v4 ? "ipv4_addr" : "ipv6_addr");
+            w.WriteStartArray("flags");
+            w.WriteStringValue("timeout");
+            w.WriteEndArray();
+            w.WriteNumber("timeout", TalkerTimeoutSeconds);
+            w.WriteNumber("size", TalkerSetSize);
+            w.WriteStartArray("stmt");
+            Counter(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        Rule(w, chain, $"talkers {tag}", () =>
+        {
+            matches();
+            w.WriteStartObject();
+            w.WriteStartObject("set");
+            w.WriteString("op", "add");
+            w.WritePropertyName("elem");
+            Payload(w, v4 ? "ip" : "ip6", chain == InputChain ? "saddr" : "daddr");
+            w.WriteString("set", "@" + set);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            RateLimitedLog(w, logPrefix);
+        });
     }
 
     private static void ProtocolMatches(Utf8JsonWriter w, FirewallRule rule, bool inbound)
@@ -225,11 +304,24 @@ public static class FirewallRuleset
         }
     }
 
-    private static void DefaultRule(Utf8JsonWriter w, string chain, string comment, string action, bool monitor) => Rule(w, chain, comment, () =>
+    private static void DefaultRule(Utf8JsonWriter w, string chain, string comment, string action, bool monitor)
     {
-        Counter(w);
-        Action(w, action, monitor, chain == InputChain ? "in" : "out", tcp: false);
-    });
+        var tag = chain == InputChain ? "in" : "out";
+        if (monitor && action is FirewallNames.Deny or FirewallNames.Reject)
+        {
+            foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
+            {
+                var nfproto = family == AddressFamily.InterNetwork ? "ipv4" : "ipv6";
+                TalkerRule(w, chain, tag, family, $"lightshield would-{action} {tag} ",
+                    () => Match(w, () => Meta(w, "nfproto"), () => w.WriteStringValue(nfproto)));
+            }
+        }
+        Rule(w, chain, comment, () =>
+        {
+            Counter(w);
+            Action(w, action, monitor, tag, tcp: false);
+        });
+    }
 
     private static void Action(Utf8JsonWriter w, string action, bool monitor, string tag, bool tcp)
     {
@@ -239,10 +331,10 @@ public static class FirewallRuleset
                 Verdict(w, "accept");
                 break;
             case FirewallNames.Log:
-                Log(w, $"lightshield log {tag} ");
+                RateLimitedLog(w, $"lightshield log {tag} ");
                 break;
             case FirewallNames.Deny or FirewallNames.Reject when monitor:
-                Log(w, $"lightshield would-{action} {tag} ");
+                // Logged, rate-limited, by the talker rule just before this one.
                 Verdict(w, "accept");
                 break;
             case FirewallNames.Deny:
@@ -267,8 +359,17 @@ public static class FirewallRuleset
         }
     }
 
-    private static void Log(Utf8JsonWriter w, string prefix)
+    /// <summary>A log statement behind a limit: past the rate, nftables stops the rule at the limit, which only ever
+    /// comes after the rule's counter and never before a verdict.</summary>
+    private static void RateLimitedLog(Utf8JsonWriter w, string prefix)
     {
+        w.WriteStartObject();
+        w.WriteStartObject("limit");
+        w.WriteNumber("rate", LogPerSecond);
+        w.WriteString("per", "second");
+        w.WriteNumber("burst", LogPerSecond * 2);
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteStartObject();
         w.WriteStartObject("log");
         w.WriteString("prefix", prefix);

@@ -6,7 +6,14 @@ namespace Lightshield.Agent.Firewall;
 /// <param name="RulesSha256">Hash of the applied table's normalised listing; empty when off.</param>
 /// <param name="Counters">Hits per tenant rule name, plus the two defaults.</param>
 /// <param name="Repairs">Drift repairs since the agent started.</param>
-public sealed record FirewallStatus(string State, string RulesSha256, IReadOnlyDictionary<string, RuleCounter> Counters, int Repairs = 0)
+/// <param name="Talkers">Monitor mode: per deny or reject rule (and default), the peers it would have blocked, most
+/// packets first, at most <see cref="TopTalkersPerRule"/>.</param>
+public sealed record FirewallStatus(string State, string RulesSha256, IReadOnlyDictionary<string, RuleCounter> Counters, int Repairs = 0,
+    IReadOnlyDictionary<string, IReadOnlyList<Talker>>? Talkers = null)
 {
+    public const int TopTalkersPerRule = 5;
+
     public static FirewallStatus Off { get; } = new(Protocol.Policies.FirewallNames.Off, "", new Dictionary<string, RuleCounter>());
+
+    public IReadOnlyDictionary<string, IReadOnlyList<Talker>> TopTalkers => Talkers ?? new Dictionary<string, IReadOnlyList<Talker>>();
 }

@@ -62,8 +62,14 @@ public sealed class AgentHealth : ITenantOwned
     public string FirewallCountersJson { get; set; } = "[]";
 }
 
-/// <summary>Packets and bytes one firewall rule (or a default action) matched since it was applied.</summary>
-public sealed record FirewallRuleHits(string Rule, long Packets, long Bytes);
+/// <summary>Packets and bytes one firewall rule (or a default action) matched since it was applied; in monitor mode, for
+/// a deny or reject rule, the peers it would have blocked, most packets first (null when none).</summary>
+public sealed record FirewallRuleHits(string Rule, long Packets, long Bytes,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<FirewallTalkerHits>? Talkers = null);
+
+/// <summary>A peer address a firewall rule matched, and how much.</summary>
+public sealed record FirewallTalkerHits(string Address, long Packets, long Bytes);
 
 /// <summary>One file system of a VM as reported.</summary>
 public sealed record FileSystemHealth(string MountPoint, string Type, long TotalBytes, long FreeBytes)

@@ -55,7 +55,9 @@ public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<Ag
         health.FirewallRulesSha256 = report.FirewallRulesSha256;
         health.FirewallRepairs = report.FirewallRepairs;
         health.FirewallCountersJson = JsonSerializer.Serialize(report.FirewallCounters
-            .Select(c => new FirewallRuleHits(c.Rule, c.Packets, c.Bytes)).ToList(), HealthJson.Options);
+            .Select(c => new FirewallRuleHits(c.Rule, c.Packets, c.Bytes, c.Talkers.Count == 0 ? null
+                : [.. c.Talkers.OrderByDescending(t => t.Packets).Select(t => new FirewallTalkerHits(t.Address, t.Packets, t.Bytes))]))
+            .ToList(), HealthJson.Options);
     }
 
     private static DateTimeOffset? Time(long unixMs) => unixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs) : null;

@@ -34,6 +34,12 @@ public static class HealthReportLimits
 
     public const int MaxFirewallCountersJson = 250_000;
 
+    /// <summary>The agent reports its top five peers per rule, in monitor mode, for deny and reject rules only.</summary>
+    public const int MaxTalkersPerRule = 5;
+
+    /// <summary>Talkers in one report, all rules together: the console shows a rollout's main offenders, not a flow log.</summary>
+    public const int MaxTalkers = 200;
+
     private const long TenYearsMs = 10L * 366 * 24 * 3600 * 1000;
 
     /// <summary>Every problem with <paramref name="report"/> received at <paramref name="now"/>; empty when it can be stored.</summary>
@@ -142,7 +148,36 @@ public static class HealthReportLimits
         {
             errors.Add($"firewall_counters has a rule name that is empty or longer than {MaxFirewallRuleName} characters, or a negative count");
         }
+        Talkers(errors, report);
     }
+
+    private static void Talkers(List<string> errors, HealthReport report)
+    {
+        var total = 0;
+        foreach (var counter in report.FirewallCounters)
+        {
+            total += counter.Talkers.Count;
+            if (counter.Talkers.Count > MaxTalkersPerRule)
+            {
+                errors.Add($"firewall_counters \"{Short(counter.Rule)}\" has {counter.Talkers.Count} talkers; at most {MaxTalkersPerRule}");
+                return;
+            }
+            if (counter.Talkers.FirstOrDefault(t => !IsAddress(t.Address) || t.Packets < 0 || t.Bytes < 0) is { } bad)
+            {
+                errors.Add($"firewall_counters \"{Short(counter.Rule)}\" has a talker \"{Short(bad.Address)}\" that is not an IP address, or a negative count");
+                return;
+            }
+        }
+        if (total > MaxTalkers)
+        {
+            errors.Add($"firewall_counters has {total} talkers in all; at most {MaxTalkers}");
+        }
+    }
+
+    /// <summary>An IPv4 or IPv6 address as the agent writes it: no host names, ports or scope ids.</summary>
+    private static bool IsAddress(string text) =>
+        text.Length is > 0 and <= 39 && System.Net.IPAddress.TryParse(text, out var address) && address.ToString() == text
+        && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || address.ScopeId == 0);
 
     private static bool Space(List<string> errors, string what, long total, long free)
     {

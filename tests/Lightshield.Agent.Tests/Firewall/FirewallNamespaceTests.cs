@@ -84,8 +84,47 @@ public sealed class FirewallNamespaceTests : IDisposable
         Assert.True(enforcer.Status.Counters["no telnet"].Packets > 0);
         Assert.True(enforcer.Status.Counters[FirewallRuleset.DefaultInbound].Packets > 0);
         var listing = _net.Nft("list", "table", "inet", "lightshield");
-        Assert.Contains("log prefix \"lightshield would-deny r0 \" accept comment \"rule 0\"", listing, StringComparison.Ordinal);
+        Assert.Contains("add @talkers_0_4 { ip saddr } limit rate 5/second burst 10 packets log prefix \"lightshield would-deny r0 \" comment \"talkers 0\"",
+            listing, StringComparison.Ordinal);
+        Assert.Matches("tcp dport 23 counter packets [1-9][0-9]* bytes [0-9]+ accept comment \"rule 0\"", listing);
         Assert.DoesNotContain(" drop", listing, StringComparison.Ordinal);
+    }
+
+    [FirewallFact]
+    public async Task MonitorMode_ReportsWhoWouldHaveBeenBlocked_MostFirst_AndTheirTrafficIsNoDrift()
+    {
+        _net.Listen(_net.Vm, _net.VmAddress, 23);
+        var enforcer = Enforcer();
+        Assert.True(enforcer.Apply(Policy("""
+            {"mode":"monitor","defaultInbound":"deny","rules":[{"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"deny"}]}
+            """)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, source: _net.PeerSecondAddress));
+        }
+        Assert.True(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, source: _net.PeerAddress));
+
+        Assert.Null(enforcer.Check());
+        Assert.Equal(("monitor", 0), (enforcer.Status.State, enforcer.Status.Repairs));
+        var talkers = enforcer.Status.TopTalkers["no telnet"];
+        Assert.Equal([_net.PeerSecondAddress, _net.PeerAddress], talkers.Select(t => t.Address));
+        Assert.Equal([3L, 1L], talkers.Select(t => t.Hits.Packets));
+        Assert.Equal(4, enforcer.Status.Counters["no telnet"].Packets);
+    }
+
+    [FirewallFact]
+    public async Task EnforcingMode_KeepsNoTalkerSets()
+    {
+        var enforcer = Enforcer();
+        Assert.True(enforcer.Apply(Policy("""
+            {"mode":"enforcing","defaultInbound":"deny","rules":[{"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"deny"}]}
+            """)));
+        Assert.False(await VethPair.ConnectsAsync(_net.Peer, _net.VmAddress, 23, VethPair.Blocked));
+
+        enforcer.Check();
+        Assert.Empty(enforcer.Status.TopTalkers);
+        Assert.DoesNotContain("talkers", _net.Nft("list", "table", "inet", "lightshield"), StringComparison.Ordinal);
     }
 
     [FirewallFact]

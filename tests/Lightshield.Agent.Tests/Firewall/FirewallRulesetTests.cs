@@ -59,6 +59,29 @@ public sealed class FirewallRulesetTests
         Assert.DoesNotContain("\"rule 0\"", compiled.Commands, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("monitor", new[] { "set talkers_0_4", "rule talkers 0", "set talkers_0_6", "rule talkers 0", "rule rule 0" })]
+    [InlineData("enforcing", new[] { "rule rule 0" })]
+    public void Compile_InMonitorMode_PutsATalkerRuleBeforeEachRuleThatWouldBlock(string mode, string[] expected)
+    {
+        var compiled = FirewallRuleset.Compile(Policy($$"""
+            {"mode":"{{mode}}","rules":[{"name":"no telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"deny"},
+                                     {"name":"web","direction":"inbound","protocol":"tcp","localPorts":["443"],"action":"allow"}]}
+            """), [], new LocalAccounts());
+        var added = JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(c => c.TryGetProperty("add", out _)).Select(c => c.GetProperty("add").EnumerateObject().Single())
+            .Select(o => o.Name == "set" ? $"set {o.Value.GetProperty("name").GetString()}"
+                : o.Name == "rule" ? $"rule {o.Value.GetProperty("comment").GetString()}" : null)
+            .Where(n => n is not null && (n.Contains("talkers", StringComparison.Ordinal) || n == "rule rule 0")).ToList();
+        Assert.Equal(expected, added);
+        // The talker rule carries no verdict: it can never change what happens to a packet.
+        var talkerRules = JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray()
+            .Select(c => c.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) ? rule : default)
+            .Where(r => r.ValueKind == JsonValueKind.Object && r.GetProperty("comment").GetString()!.StartsWith("talkers", StringComparison.Ordinal));
+        Assert.All(talkerRules, r => Assert.DoesNotContain(r.GetProperty("expr").EnumerateArray(),
+            e => e.TryGetProperty("accept", out _) || e.TryGetProperty("drop", out _) || e.TryGetProperty("reject", out _)));
+    }
+
     [Fact]
     public void ChannelCheck_RefusesARuleAimedAtTheCenter_ButNotABroadOne()
     {

@@ -96,9 +96,13 @@ internal sealed class VethPair : IDisposable
 
     /// <summary>Whether a TCP connection from a namespace completes within <paramref name="timeout"/> (default 3 s: a
     /// first SYN lost on a busy machine is sent again after 1 s).</summary>
-    public static async Task<bool> ConnectsAsync(NamespaceThread from, IPAddress address, int port, TimeSpan? timeout = null)
+    public static async Task<bool> ConnectsAsync(NamespaceThread from, IPAddress address, int port, TimeSpan? timeout = null, IPAddress? source = null)
     {
         using var socket = from.Run(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+        if (source is not null)
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+        }
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(3));
         try
         {

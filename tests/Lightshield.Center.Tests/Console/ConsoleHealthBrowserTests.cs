@@ -31,6 +31,19 @@ public sealed class ConsoleHealthBrowserTests(LiveCenter<SqliteTestDatabase> cen
             ClockSkewKnown = true,
             ClockSkewMs = 15,
         };
+        if (sick)
+        {
+            // A deny-by-default rollout in monitor mode: what the default would have blocked, and from whom.
+            report.FirewallState = "monitor";
+            report.FirewallRulesSha256 = new string('b', 64);
+            report.FirewallCounters.Add(new FirewallRuleCounter
+            {
+                Rule = "default inbound",
+                Packets = 9,
+                Bytes = 540,
+                Talkers = { new FirewallTalker { Address = "198.51.100.7", Packets = 7, Bytes = 420 }, new FirewallTalker { Address = "2001:db8::5", Packets = 2, Bytes = 120 } },
+            });
+        }
         return report;
     }
 
@@ -67,7 +80,9 @@ public sealed class ConsoleHealthBrowserTests(LiveCenter<SqliteTestDatabase> cen
         await Assertions.Expect(tab.Page.Locator("#agent-health [data-check='disk']")).ToBeVisibleAsync();
         await Assertions.Expect(tab.Page.Locator("#health-reboot")).ToHaveTextAsync("yes");
         await Assertions.Expect(tab.Page.Locator("#health-updates")).ToContainTextAsync("2 (2 security) apt");
-        await Assertions.Expect(tab.Page.Locator("#health-firewall")).ToHaveTextAsync("unknown");
+        await Assertions.Expect(tab.Page.Locator("#health-firewall")).ToHaveTextAsync("monitor");
+        var wouldBlock = tab.Page.Locator("#health-firewall-counters tr", new() { Has = tab.Page.Locator("td:text-is('default inbound')") });
+        await Assertions.Expect(wouldBlock.Locator(".health-firewall-talkers")).ToHaveTextAsync("198.51.100.7 (7 packets), 2001:db8::5 (2 packets)");
         await Assertions.Expect(tab.Page.Locator("#health-file-systems")).ToContainTextAsync("ext4");
         await tab.ScreenshotAsync("agent-health");
 

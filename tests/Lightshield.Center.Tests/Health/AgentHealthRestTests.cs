@@ -247,12 +247,20 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         report.FirewallRulesSha256 = new string('a', 64);
         report.FirewallRepairs = 2;
         report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "default inbound", Packets = 3, Bytes = 180 });
-        report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "deny telnet", Packets = 42, Bytes = 2520 });
+        report.FirewallCounters.Add(new FirewallRuleCounter
+        {
+            Rule = "deny telnet",
+            Packets = 42,
+            Bytes = 2520,
+            Talkers = { new FirewallTalker { Address = "2001:db8::23", Packets = 2, Bytes = 120 }, new FirewallTalker { Address = "203.0.113.9", Packets = 40, Bytes = 2400 } },
+        });
         await Driver.SyncAsync(agent.Credential, report);
 
         var detail = await GetAsync<AgentHealthResponse>(admin, $"/api/v1/health/agents/{agent.AgentId}");
         Assert.Equal(("monitor", new string('a', 64), 2), (detail.Firewall, detail.FirewallRulesSha256, detail.FirewallRepairs));
-        Assert.Equal([new FirewallRuleHits("deny telnet", 42, 2520), new FirewallRuleHits("default inbound", 3, 180)], detail.FirewallCounters);
+        Assert.Equal([("deny telnet", 42L, 2520L), ("default inbound", 3L, 180L)], detail.FirewallCounters.Select(c => (c.Rule, c.Packets, c.Bytes)));
+        Assert.Equal([new FirewallTalkerHits("203.0.113.9", 40, 2400), new FirewallTalkerHits("2001:db8::23", 2, 120)], detail.FirewallCounters[0].Talkers!);
+        Assert.Null(detail.FirewallCounters[1].Talkers);
         Assert.Equal("green", detail.Agent.Level);
 
         foreach (var (state, level) in new[] { ("drifted", "amber"), ("failed", "red") })
@@ -291,6 +299,30 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         report.FirewallRepairs = 0;
         var negative = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
         Assert.Contains("negative count", negative.Status.Detail, StringComparison.Ordinal);
+
+        // Talkers: addresses only (no names or markup), five per rule, two hundred in all.
+        foreach (var (talkers, named) in new[]
+        {
+            (new[] { "evil.example" }, "talker \"evil.example\" that is not an IP address"),
+            (["<img src=x>"], "that is not an IP address"),
+            (["10.0.0.1:80"], "that is not an IP address"),
+            (["fe80::1%2"], "that is not an IP address"),
+            (Enumerable.Range(1, 6).Select(i => $"10.0.0.{i}").ToArray(), "has 6 talkers; at most 5"),
+        })
+        {
+            report.FirewallCounters.Clear();
+            report.FirewallCounters.Add(new FirewallRuleCounter { Rule = "r", Packets = 5, Talkers = { talkers.Select(a => new FirewallTalker { Address = a, Packets = 1 }) } });
+            var hostile = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
+            Assert.Contains(named, hostile.Status.Detail, StringComparison.Ordinal);
+        }
+        report.FirewallCounters.Clear();
+        report.FirewallCounters.AddRange(Enumerable.Range(0, 41).Select(r => new FirewallRuleCounter
+        {
+            Rule = $"r{r}",
+            Talkers = { Enumerable.Range(1, 5).Select(i => new FirewallTalker { Address = $"10.0.{r}.{i}", Packets = 1 }) },
+        }));
+        var flood = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
+        Assert.Contains("205 talkers in all; at most 200", flood.Status.Detail, StringComparison.Ordinal);
     }
 
     private static string[] Set(Action change, params string[] named)
