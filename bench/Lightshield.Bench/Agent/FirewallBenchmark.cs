@@ -35,7 +35,7 @@ internal static partial class FirewallBenchmark
     {
         using var nftables = new NftablesContext();
         var channels = new AgentChannels(() => [("center", new Uri("https://192.0.2.10:8443")), ("scan server", new Uri("https://192.0.2.11:7443"))]);
-        var enforcer = new FirewallEnforcer(nftables, channels, new LocalAccounts(), NullLogger<FirewallEnforcer>.Instance);
+        var enforcer = new FirewallEnforcer(nftables, channels, new LocalAccounts(), new ServiceCgroups(), NullLogger<FirewallEnforcer>.Instance);
         var policy = PolicyJson.Parse(json).Firewall;
         var empty = new FirewallPolicy { Mode = FirewallNames.Monitor };
 

@@ -150,6 +150,7 @@ public sealed partial class CenterSyncService(
         report.FirewallState = status.State;
         report.FirewallRulesSha256 = status.RulesSha256;
         report.FirewallRepairs = status.Repairs;
+        report.FirewallLeftOut.AddRange(status.Skipped.Take(64)); // the center refuses a report with more
         foreach (var (rule, hits) in status.Counters.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var counter = new FirewallRuleCounter { Rule = rule, Packets = hits.Packets, Bytes = hits.Bytes };

@@ -7,8 +7,12 @@ namespace Lightshield.Agent.Firewall;
 /// was applied (drift), re-applies when the agent's channels change, reads the counters. A refused or failed apply
 /// leaves the table that was there: nftables applies a batch entirely or not at all.
 /// </summary>
-public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels channels, LocalAccounts accounts, ILogger<FirewallEnforcer> logger)
+public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels channels, LocalAccounts accounts, ServiceCgroups services,
+    ILogger<FirewallEnforcer> logger)
 {
+    /// <summary>Why per-service rules are left out when this VM's libnftables cannot express them.</summary>
+    public const string ServicesUnsupported = "this VM's libnftables cannot express per-service rules (socket cgroupv2) in its JSON interface";
+
     private readonly Lock _lock = new();
     private readonly FirewallTable _table = new(nftables);
     private FirewallPolicy _policy = new();
@@ -16,6 +20,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
     private IReadOnlyList<AgentChannel> _channels = [];
     private FirewallStatus _status = FirewallStatus.Off;
     private int _repairs;
+    private bool? _servicesExpressible;
 
     public FirewallStatus Status => Volatile.Read(ref _status);
 
@@ -55,6 +60,12 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
             if (!current.SequenceEqual(_channels))
             {
                 LogChannelsChanged(logger, string.Join(", ", current));
+                ApplyLocked(current);
+                return null;
+            }
+            if (MovedService(_compiled) is { } moved)
+            {
+                LogServiceMoved(logger, moved);
                 ApplyLocked(current);
                 return null;
             }
@@ -99,7 +110,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
                 LogOff(logger);
                 return true;
             }
-            var compiled = FirewallRuleset.Compile(_policy, current, accounts);
+            var compiled = FirewallRuleset.Compile(_policy, current, accounts, FindService);
             foreach (var skipped in compiled.Skipped)
             {
                 LogSkipped(logger, skipped);
@@ -118,6 +129,18 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
             return false;
         }
     }
+
+    /// <summary>A service a rule names, as nftables can match it here (the probe runs once, at the first such rule).</summary>
+    private ServiceLookup FindService(string unit)
+    {
+        _servicesExpressible ??= nftables.Accepts(FirewallRuleset.ServiceProbeCommand);
+        return _servicesExpressible.Value ? services.Find(unit) : new ServiceLookup(null, ServicesUnsupported);
+    }
+
+    /// <summary>A service that started, stopped or restarted (a new cgroup) since the table was compiled.</summary>
+    private string? MovedService(CompiledFirewall compiled) => _servicesExpressible is true
+        ? compiled.Services.FirstOrDefault(s => services.Find(s.Key).Cgroup?.Id != s.Value).Key
+        : null;
 
     /// <summary>An agent that never enforced (or a VM without libnftables) touches nothing.</summary>
     private void RemoveIfPresent()
@@ -148,7 +171,7 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
                     .Take(FirewallStatus.TopTalkersPerRule)];
             }
         }
-        return new FirewallStatus(mode, listing.Sha256, counters, repairs, talkers);
+        return new FirewallStatus(mode, listing.Sha256, counters, repairs, talkers, compiled.Skipped);
     }
 
     /// <summary>The policy's name for a rule index (<c>3</c>), or a default's (<c>in</c>, <c>out</c>, or its own comment).</summary>
@@ -175,6 +198,9 @@ public sealed partial class FirewallEnforcer(INftables nftables, AgentChannels c
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Firewall table inet lightshield was changed or removed by someone else (now {Found}); applying it again")]
     private static partial void LogDrift(ILogger logger, string found);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Firewall: service {Service} started, stopped or restarted (its cgroup changed); applying the table again")]
+    private static partial void LogServiceMoved(ILogger logger, string service);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Firewall: the agent's channels changed ({Channels}); applying the table again")]
     private static partial void LogChannelsChanged(ILogger logger, string channels);

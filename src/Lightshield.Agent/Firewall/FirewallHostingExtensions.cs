@@ -15,6 +15,7 @@ public static class FirewallHostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FirewallOptions>, FirewallOptionsValidator>());
         builder.Services.TryAddSingleton<INftables, NftablesContext>();
         builder.Services.TryAddSingleton(_ => new LocalAccounts());
+        builder.Services.TryAddSingleton(_ => new ServiceCgroups());
         builder.Services.TryAddSingleton(sp =>
         {
             var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;

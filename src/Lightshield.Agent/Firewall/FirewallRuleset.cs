@@ -42,6 +42,32 @@ public static class FirewallRuleset
     /// <summary>Lists the table (fails when it does not exist).</summary>
     public static string ListCommand { get; } = Batch(w => Command(w, "list", () => TableObject(w)));
 
+    /// <summary>A rule with a per-service match, to try in a dry run: libnftables releases whose JSON interface does not
+    /// know <c>socket cgroupv2</c> (Debian 12's 1.0.6) refuse it, and per-service rules are then left out with that reason.</summary>
+    public static string ServiceProbeCommand { get; } = Batch(w =>
+    {
+        Command(w, "add", () => TableObject(w));
+        Command(w, "add", () =>
+        {
+            w.WriteStartObject("chain");
+            w.WriteString("family", Family);
+            w.WriteString("table", Table);
+            w.WriteString("name", "probe");
+            w.WriteEndObject();
+        });
+        Command(w, "add", () =>
+        {
+            w.WriteStartObject("rule");
+            w.WriteString("family", Family);
+            w.WriteString("table", Table);
+            w.WriteString("chain", "probe");
+            w.WriteStartArray("expr");
+            Match(w, () => ServiceSocket(w, 0), () => w.WriteStringValue(""));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    });
+
     /// <summary>Removes the table; creating it first makes the batch succeed whether it exists or not.</summary>
     public static string DeleteCommand { get; } = Batch(w =>
     {
@@ -49,7 +75,10 @@ public static class FirewallRuleset
         Command(w, "delete", () => TableObject(w));
     });
 
-    public static CompiledFirewall Compile(FirewallPolicy policy, IReadOnlyList<AgentChannel> channels, LocalAccounts accounts)
+    /// <summary>The policy as one batch. <paramref name="services"/> says where a rule's service runs
+    /// (<see cref="ServiceCgroups.Find"/>); null leaves every per-service rule out.</summary>
+    public static CompiledFirewall Compile(FirewallPolicy policy, IReadOnlyList<AgentChannel> channels, LocalAccounts accounts,
+        Func<string, ServiceLookup>? services = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(channels);
@@ -57,6 +86,7 @@ public static class FirewallRuleset
         var monitor = policy.Mode == FirewallNames.Monitor;
         var names = new List<string>();
         var skipped = new List<string>();
+        var serviceIds = new Dictionary<string, ulong?>(StringComparer.Ordinal);
         var commands = Batch(w =>
         {
             Command(w, "add", () => TableObject(w));
@@ -104,12 +134,23 @@ public static class FirewallRuleset
                     skipped.Add($"rule \"{rule.Name}\": this VM has no group \"{rule.Group}\"");
                     continue;
                 }
-                TenantRule(w, i, rule, policy.Zones, uid, gid, monitor);
+                ServiceCgroup? cgroup = null;
+                if (rule.Service is not null)
+                {
+                    var lookup = services?.Invoke(rule.Service) ?? new ServiceLookup(null, "per-service rules are not resolved here");
+                    serviceIds[rule.Service] = lookup.Cgroup?.Id;
+                    if ((cgroup = lookup.Cgroup) is null)
+                    {
+                        skipped.Add($"rule \"{rule.Name}\": {lookup.Reason}");
+                        continue;
+                    }
+                }
+                TenantRule(w, i, rule, policy.Zones, uid, gid, cgroup, monitor);
             }
             DefaultRule(w, InputChain, DefaultInbound, policy.DefaultInbound, monitor);
             DefaultRule(w, OutputChain, DefaultOutbound, policy.DefaultOutbound, monitor);
         });
-        return new CompiledFirewall(commands, names, skipped);
+        return new CompiledFirewall(commands, names, skipped, serviceIds);
     }
 
     private static void Essentials(Utf8JsonWriter w)
@@ -162,7 +203,7 @@ public static class FirewallRuleset
     }
 
     private static void TenantRule(Utf8JsonWriter w, int index, FirewallRule rule, IReadOnlyDictionary<string, IReadOnlyList<string>>? zones,
-        uint? uid, uint? gid, bool monitor)
+        uint? uid, uint? gid, ServiceCgroup? service, bool monitor)
     {
         var inbound = rule.Direction == FirewallNames.Inbound;
         var chain = inbound ? InputChain : OutputChain;
@@ -212,6 +253,10 @@ public static class FirewallRuleset
             if (gid is { } g)
             {
                 Match(w, () => Meta(w, "skgid"), () => w.WriteNumberValue(g));
+            }
+            if (service is not null)
+            {
+                Match(w, () => ServiceSocket(w, service.Level), () => w.WriteStringValue(service.NftPath));
             }
         }
 
@@ -471,6 +516,17 @@ public static class FirewallRuleset
         w.WriteStartObject("payload");
         w.WriteString("protocol", protocol);
         w.WriteString("field", field);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The cgroup of the packet's local socket (the sender outbound, the listener or connection inbound).</summary>
+    private static void ServiceSocket(Utf8JsonWriter w, int level)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("socket");
+        w.WriteString("key", "cgroupv2");
+        w.WriteNumber("level", level);
         w.WriteEndObject();
         w.WriteEndObject();
     }

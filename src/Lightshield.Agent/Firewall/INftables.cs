@@ -5,6 +5,9 @@ namespace Lightshield.Agent.Firewall;
 public interface INftables
 {
     string Run(string json);
+
+    /// <summary>Whether nftables would accept the batch: parsed and checked in a dry run, nothing changed.</summary>
+    bool Accepts(string json);
 }
 
 public sealed class NftablesException(string message) : Exception(message);

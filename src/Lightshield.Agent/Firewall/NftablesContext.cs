@@ -52,6 +52,28 @@ public sealed class NftablesContext : INftables, IDisposable
         }
     }
 
+    public bool Accepts(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_context == 0)
+            {
+                Open();
+            }
+            LibNftables.SetDryRun(_context, true);
+            try
+            {
+                return LibNftables.RunCommand(_context, json) == 0;
+            }
+            finally
+            {
+                LibNftables.SetDryRun(_context, false);
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

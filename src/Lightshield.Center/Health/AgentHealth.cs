@@ -60,6 +60,9 @@ public sealed class AgentHealth : ITenantOwned
     /// <summary>The <see cref="FirewallRuleHits"/> list as JSON (per rule: what it matched, or in monitor mode would have
     /// blocked).</summary>
     public string FirewallCountersJson { get; set; } = "[]";
+
+    /// <summary>Rules of the policy this VM cannot apply, each with the reason, as a JSON array of text.</summary>
+    public string FirewallLeftOutJson { get; set; } = "[]";
 }
 
 /// <summary>Packets and bytes one firewall rule (or a default action) matched since it was applied; in monitor mode, for

@@ -54,6 +54,7 @@ public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<Ag
         health.FirewallState = report.FirewallState;
         health.FirewallRulesSha256 = report.FirewallRulesSha256;
         health.FirewallRepairs = report.FirewallRepairs;
+        health.FirewallLeftOutJson = JsonSerializer.Serialize(report.FirewallLeftOut.ToList(), HealthJson.Options);
         health.FirewallCountersJson = JsonSerializer.Serialize(report.FirewallCounters
             .Select(c => new FirewallRuleHits(c.Rule, c.Packets, c.Bytes, c.Talkers.Count == 0 ? null
                 : [.. c.Talkers.OrderByDescending(t => t.Packets).Select(t => new FirewallTalkerHits(t.Address, t.Packets, t.Bytes))]))

@@ -60,12 +60,14 @@ public sealed record TenantHealthResponse(int Green, int Amber, int Red, IReadOn
 /// <param name="Firewall">enforcing, monitor, off, drifted or failed; <c>unknown</c> until the agent reports its firewall.</param>
 /// <param name="FirewallRulesSha256">Hash of the agent's applied table; empty when off or unknown.</param>
 /// <param name="FirewallCounters">Hits per rule, most first (in monitor mode: what each rule would have blocked).</param>
+/// <param name="FirewallLeftOut">Rules of the policy this VM cannot apply (a user, group or service it does not have), each
+/// with the reason.</param>
 public sealed record AgentHealthResponse(AgentHealthSummaryResponse Agent, string? OperatingSystem, string? Kernel, long? UptimeSeconds,
     bool? OnAccessConfigured, bool? OnAccessActive, string? OnAccessFailure, DateTimeOffset? LastFullScanAt, DateTimeOffset? LastMemoryScanAt,
     string? ScanServer, bool? ScanServerReachable, string? DatabaseVersion, long? DatabaseAgeSeconds, IReadOnlyList<FileSystemHealth> FileSystems,
     string? UpdateManager, int? PendingUpdates, int? PendingSecurityUpdates, int? FailedUnitsCount, IReadOnlyList<string> FailedUnits,
     bool? RebootRequired, long? ClockSkewMs, string Firewall, string? FirewallRulesSha256, int? FirewallRepairs,
-    IReadOnlyList<FirewallRuleHits> FirewallCounters)
+    IReadOnlyList<FirewallRuleHits> FirewallCounters, IReadOnlyList<string> FirewallLeftOut)
 {
     public static AgentHealthResponse From(AgentHealthDetail detail)
     {
@@ -75,6 +77,6 @@ public sealed record AgentHealthResponse(AgentHealthSummaryResponse Agent, strin
             report?.OnAccessActive, report?.OnAccessFailure, report?.LastFullScanAt, report?.LastMemoryScanAt, detail.ScanServer, detail.ScanServerReachable,
             detail.DatabaseVersion, report?.DatabaseAgeSeconds, detail.FileSystems, report?.UpdateManager, report?.PendingUpdates,
             report?.PendingSecurityUpdates, report?.FailedUnitsCount, detail.FailedUnits, report?.RebootRequired, report?.ClockSkewMs, detail.Firewall,
-            report?.FirewallRulesSha256, report?.FirewallRepairs, detail.FirewallCounters);
+            report?.FirewallRulesSha256, report?.FirewallRepairs, detail.FirewallCounters, detail.FirewallLeftOut);
     }
 }

@@ -13,6 +13,9 @@ internal static class HealthJson
     public static IReadOnlyList<string> FailedUnits(AgentHealth health) =>
         JsonSerializer.Deserialize<List<string>>(health.FailedUnitsJson, Options) ?? [];
 
+    public static IReadOnlyList<string> FirewallLeftOut(AgentHealth health) =>
+        JsonSerializer.Deserialize<List<string>>(health.FirewallLeftOutJson, Options) ?? [];
+
     /// <summary>Most packets first: in monitor mode, what each rule would have blocked.</summary>
     public static IReadOnlyList<FirewallRuleHits> FirewallCounters(AgentHealth health) =>
         [.. (JsonSerializer.Deserialize<List<FirewallRuleHits>>(health.FirewallCountersJson, Options) ?? []).OrderByDescending(c => c.Packets)];

@@ -19,6 +19,7 @@ internal static class HealthModel
             health.Property(h => h.FirewallState).HasMaxLength(16);
             health.Property(h => h.FirewallRulesSha256).HasMaxLength(64);
             health.Property(h => h.FirewallCountersJson).HasMaxLength(HealthReportLimits.MaxFirewallCountersJson);
+            health.Property(h => h.FirewallLeftOutJson).HasMaxLength(HealthReportLimits.MaxFirewallLeftOutJson);
             health.HasIndex(h => h.TenantId);
             health.HasOne<Agent>().WithOne().HasForeignKey<AgentHealth>(h => h.AgentId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -19,9 +19,10 @@ public sealed record TenantHealthView(int Green, int Amber, int Red, IReadOnlyLi
 /// <param name="Firewall">The agent firewall's state (enforcing, monitor, off, drifted, failed); <c>unknown</c> until the
 /// agent reports one.</param>
 /// <param name="FirewallCounters">Hits per rule, most first (in monitor mode: what each rule would have blocked).</param>
+/// <param name="FirewallLeftOut">Rules of the policy this VM cannot apply, each with the reason.</param>
 public sealed record AgentHealthDetail(AgentHealthView Agent, string? OperatingSystem, string? Kernel, long? UptimeSeconds, string? ScanServer,
     bool? ScanServerReachable, string? DatabaseVersion, AgentHealth? Report, IReadOnlyList<FileSystemHealth> FileSystems, IReadOnlyList<string> FailedUnits,
-    string Firewall, IReadOnlyList<FirewallRuleHits> FirewallCounters);
+    string Firewall, IReadOnlyList<FirewallRuleHits> FirewallCounters, IReadOnlyList<string> FirewallLeftOut);
 
 /// <summary>The provider's view of one tenant's health: counts only, never which VM or why.</summary>
 public sealed record TenantHealthCounts(Guid TenantId, string TenantName, int Agents, int Green, int Amber, int Red);
@@ -53,7 +54,8 @@ public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates,
             row.Status?.ScanServer, row.Status?.ScanServerReachable, row.Status?.DatabaseVersion, row.Health, row.FileSystems,
             row.Health is null ? [] : HealthJson.FailedUnits(row.Health),
             row.Health is { FirewallState.Length: > 0 } reported ? reported.FirewallState : "unknown",
-            row.Health is null ? [] : HealthJson.FirewallCounters(row.Health));
+            row.Health is null ? [] : HealthJson.FirewallCounters(row.Health),
+            row.Health is null ? [] : HealthJson.FirewallLeftOut(row.Health));
     }
 
     /// <summary>For the provider: per tenant, its agents at each level. Agent health is tenant-private, so this reads in a

@@ -34,6 +34,13 @@ public static class HealthReportLimits
 
     public const int MaxFirewallCountersJson = 250_000;
 
+    /// <summary>Rules a VM left out, each "rule "name": reason".</summary>
+    public const int MaxFirewallLeftOut = 64;
+
+    public const int MaxFirewallLeftOutText = 300;
+
+    public const int MaxFirewallLeftOutJson = 25_000;
+
     /// <summary>The agent reports its top five peers per rule, in monitor mode, for deny and reject rules only.</summary>
     public const int MaxTalkersPerRule = 5;
 
@@ -149,6 +156,10 @@ public static class HealthReportLimits
             errors.Add($"firewall_counters has a rule name that is empty or longer than {MaxFirewallRuleName} characters, or a negative count");
         }
         Talkers(errors, report);
+        if (report.FirewallLeftOut.Count > MaxFirewallLeftOut || report.FirewallLeftOut.Any(r => r.Length is 0 or > MaxFirewallLeftOutText))
+        {
+            errors.Add($"firewall_left_out has more than {MaxFirewallLeftOut} entries, or one that is empty or longer than {MaxFirewallLeftOutText} characters");
+        }
     }
 
     private static void Talkers(List<string> errors, HealthReport report)

@@ -54,6 +54,10 @@ public sealed record FirewallRule
     /// <summary>Outbound only: traffic of processes of this local group (name or gid).</summary>
     public string? Group { get; init; }
 
+    /// <summary>Traffic of this systemd service's processes (<c>nginx.service</c>), either direction: matched by the
+    /// cgroup of the local socket (<c>socket cgroupv2</c>). A service the VM does not run matches nothing until it starts.</summary>
+    public string? Service { get; init; }
+
     /// <summary><c>allow</c>, <c>deny</c> (drop), <c>reject</c> (refuse at once) or <c>log</c> (log and go on).</summary>
     public string Action { get; init; } = FirewallNames.Deny;
 }

@@ -91,6 +91,10 @@ internal static class FirewallValidation
                 errors.Add($"{at}.{field} applies to outbound rules only: the kernel knows the owning {field} of a packet only when a local process sends it.");
             }
         }
+        if (rule.Service is not null && !FirewallValues.IsServiceName(rule.Service))
+        {
+            errors.Add($"{at}.service \"{Shown(rule.Service)}\" is not a systemd service name such as nginx.service (letters, digits, : _ . @ -, ending in .service).");
+        }
         var families = Families(local) & Families(remote) & rule.Protocol switch
         {
             FirewallNames.Icmp => Family.V4,

@@ -57,6 +57,9 @@ public static partial class FirewallValues
     public static bool IsAccountReference(string? text) =>
         !string.IsNullOrEmpty(text) && (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id < uint.MaxValue : AccountName().IsMatch(text));
 
+    /// <summary>A systemd service unit's name: what a cgroup directory is called, never a path.</summary>
+    public static bool IsServiceName(string? text) => text is { Length: > 8 and <= 128 } && ServiceName().IsMatch(text);
+
     public static bool IsZoneName(string? text) => !string.IsNullOrEmpty(text) && ZoneName().IsMatch(text);
 
     public static bool IsRuleName(string? text) => !string.IsNullOrEmpty(text) && RuleName().IsMatch(text);
@@ -91,6 +94,9 @@ public static partial class FirewallValues
 
     [GeneratedRegex("^[a-z][a-z0-9_-]{0,31}$")]
     private static partial Regex ZoneName();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9:_.@-]*\\.service$")]
+    private static partial Regex ServiceName();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,63}$")]
     private static partial Regex RuleName();

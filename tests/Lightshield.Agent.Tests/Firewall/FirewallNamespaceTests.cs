@@ -9,6 +9,7 @@ public sealed class FirewallNamespaceTests : IDisposable
 {
     private readonly VethPair _net;
     private readonly NamespacedNftables _nftables;
+    private readonly ServiceCgroups _services = new();
 
     public FirewallNamespaceTests()
     {
@@ -66,6 +67,45 @@ public sealed class FirewallNamespaceTests : IDisposable
         var nobody = await ConnectAsAsync("nobody");
         Assert.NotEqual(0, nobody.ExitCode);
         Assert.Contains("refused", nobody.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [FirewallFact]
+    public async Task ServiceScopedRule_AppliesOnlyToThatServicesProcesses_OrIsLeftOutWithTheReason()
+    {
+        using var service = new TestServiceCgroup();
+        _net.Listen(_net.Peer, _net.PeerAddress, 8080);
+        var enforcer = Enforcer();
+        Assert.True(enforcer.Apply(Policy($$"""
+            {"mode":"enforcing","rules":[{"name":"app stays home","direction":"outbound","protocol":"tcp","remotePorts":["8080"],"service":"{{service.Unit}}","action":"reject"}]}
+            """)));
+        Assert.Equal("enforcing", enforcer.Status.State);
+        Assert.Equal(0, (await ConnectFromAsync(null)).ExitCode);
+
+        if (!_nftables.Accepts(FirewallRuleset.ServiceProbeCommand))
+        {
+            // Debian 12's libnftables (1.0.6): the rule is left out and named, and the rest of the policy enforces.
+            Assert.Equal([$"rule \"app stays home\": {FirewallEnforcer.ServicesUnsupported}"], enforcer.Status.Skipped);
+            Assert.Equal(0, (await ConnectFromAsync(service)).ExitCode);
+            return;
+        }
+        Assert.Empty(enforcer.Status.Skipped);
+        Assert.Contains("refused", (await ConnectFromAsync(service)).Output, StringComparison.OrdinalIgnoreCase);
+
+        // A restarted service has a new cgroup: the next check compiles the rule against it, with no drift.
+        service.Recreate();
+        Assert.Null(enforcer.Check());
+        Assert.Equal(0, enforcer.Status.Repairs);
+        Assert.Contains("refused", (await ConnectFromAsync(service)).Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [FirewallFact]
+    public async Task DryRun_TellsWhatNftablesAccepts_AndChangesNothing()
+    {
+        var valid = FirewallRuleset.Compile(Policy("""{"mode":"enforcing","defaultInbound":"deny"}"""), [], new LocalAccounts()).Commands;
+        Assert.True(_nftables.Accepts(valid));
+        Assert.False(_nftables.Accepts(valid.Replace("\"filter\"", "\"no-such-chain-type\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain("lightshield", _net.Nft("list", "tables"), StringComparison.Ordinal);
+        await Task.CompletedTask;
     }
 
     [FirewallFact]
@@ -182,7 +222,23 @@ public sealed class FirewallNamespaceTests : IDisposable
     internal static FirewallPolicy Policy(string firewallJson) => PolicyJson.Parse($"{{\"firewall\":{firewallJson}}}").Firewall;
 
     private FirewallEnforcer Enforcer(params (string Purpose, Uri Address)[] channels) =>
-        new(_nftables, new AgentChannels(() => channels), new LocalAccounts(), NullLogger<FirewallEnforcer>.Instance);
+        new(_nftables, new AgentChannels(() => channels), new LocalAccounts(), _services, NullLogger<FirewallEnforcer>.Instance);
+
+    /// <summary>Connects from the VM's namespace to the peer's port 8080, from a process inside <paramref name="service"/>'s
+    /// cgroup (or outside any test cgroup). <c>nsenter</c>, unlike <c>ip netns exec</c>, keeps the host's /sys mounts.</summary>
+    private Task<(int ExitCode, string Output)> ConnectFromAsync(TestServiceCgroup? service) => Task.Run(() =>
+    {
+        var enter = service is null ? "" : $"echo $$ > {service.Directory}/cgroup.procs && ";
+        var start = new System.Diagnostics.ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { $"--net=/run/netns/{_net.VmName}", "timeout", "5", "bash", "-c", $"{enter}exec 3<>/dev/tcp/{_net.PeerAddress}/8080" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    });
 
     private Task<(int ExitCode, string Output)> ConnectAsAsync(string user) => Task.Run(() => VethPair.Exec(_net.VmName, "setpriv", $"--reuid={user}", "--regid=" + (user == "root" ? "root" : "nogroup"),
         "--clear-groups", "timeout", "5", "bash", "-c", $"exec 3<>/dev/tcp/{_net.PeerAddress}/8080"));

@@ -83,6 +83,60 @@ public sealed class FirewallRulesetTests
     }
 
     [Fact]
+    public void Compile_MatchesAServiceByItsCgroup_AndLeavesOutOneThatDoesNotRun()
+    {
+        var policy = Policy("""
+            {"mode":"enforcing","rules":[
+              {"name":"web","direction":"inbound","protocol":"tcp","localPorts":["443"],"service":"nginx.service","action":"allow"},
+              {"name":"ghost","direction":"outbound","service":"ghost.service","action":"deny"}]}
+            """);
+        var compiled = FirewallRuleset.Compile(policy, [], new LocalAccounts(), unit => unit == "nginx.service"
+            ? new ServiceLookup(new ServiceCgroup("unified/system.slice/nginx.service", 2, 42), "")
+            : new ServiceLookup(null, $"this VM runs no service \"{unit}\""));
+
+        var socket = JsonDocument.Parse(compiled.Commands).RootElement.GetProperty("nftables").EnumerateArray()
+            .Select(c => c.TryGetProperty("add", out var add) && add.TryGetProperty("rule", out var rule) ? rule : default)
+            .Where(r => r.ValueKind == JsonValueKind.Object && r.GetProperty("comment").GetString() == "rule 0")
+            .SelectMany(r => r.GetProperty("expr").EnumerateArray())
+            .Single(e => e.TryGetProperty("match", out var m) && m.GetProperty("left").TryGetProperty("socket", out _)).GetProperty("match");
+        Assert.Equal(("cgroupv2", 2, "unified/system.slice/nginx.service"), (socket.GetProperty("left").GetProperty("socket").GetProperty("key").GetString(),
+            socket.GetProperty("left").GetProperty("socket").GetProperty("level").GetInt32(), socket.GetProperty("right").GetString()));
+        Assert.Equal(["rule \"ghost\": this VM runs no service \"ghost.service\""], compiled.Skipped);
+        Assert.Equal(new Dictionary<string, ulong?> { ["nginx.service"] = 42, ["ghost.service"] = null }, compiled.Services);
+    }
+
+    [Fact]
+    public void ServiceCgroups_FindsAServiceInTheUnifiedTree_WhereverItsSliceIs()
+    {
+        var root = Directory.CreateTempSubdirectory("ls-cgroup-").FullName;
+        try
+        {
+            var mountInfo = Path.Combine(root, "mountinfo");
+            File.WriteAllText(mountInfo, $"""
+                30 24 0:26 / {root}/memory rw,relatime shared:5 - cgroup cgroup rw,memory
+                31 24 0:27 / {root}/unified rw,relatime shared:6 - cgroup2 cgroup2 rw
+                """);
+            Directory.CreateDirectory(Path.Combine(root, "unified", "system.slice", "sshd.service"));
+            Directory.CreateDirectory(Path.Combine(root, "unified", "apps.slice", "web.slice", "shop.service"));
+            Directory.CreateDirectory(Path.Combine(root, "memory", "system.slice", "v1only.service"));
+            var services = new ServiceCgroups(root, mountInfo);
+
+            var sshd = services.Find("sshd.service").Cgroup!;
+            Assert.Equal(("unified/system.slice/sshd.service", 2), (sshd.NftPath, sshd.Level));
+            Assert.NotEqual(0UL, sshd.Id);
+            var shop = services.Find("shop.service").Cgroup!;
+            Assert.Equal(("unified/apps.slice/web.slice/shop.service", 3), (shop.NftPath, shop.Level));
+            Assert.Equal("this VM runs no service \"v1only.service\" (no cgroup of that name)", services.Find("v1only.service").Reason);
+            Assert.StartsWith("cgroup v2 is not mounted", new ServiceCgroups(Path.Combine(root, "elsewhere"), mountInfo).Find("sshd.service").Reason,
+                StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ChannelCheck_RefusesARuleAimedAtTheCenter_ButNotABroadOne()
     {
         var errors = FirewallChannelCheck.Errors(Policy("""

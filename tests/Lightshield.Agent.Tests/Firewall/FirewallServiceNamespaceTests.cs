@@ -187,7 +187,7 @@ public sealed class FirewallServiceNamespaceTests : IDisposable
     {
         var agent = new AgentOptions { StateDirectory = _state.Directory };
         var policy = new EffectivePolicy(agent, new ActionOptions());
-        var enforcer = new FirewallEnforcer(_nftables, new AgentChannels(() => channels), new LocalAccounts(), _loggers.CreateLogger<FirewallEnforcer>());
+        var enforcer = new FirewallEnforcer(_nftables, new AgentChannels(() => channels), new LocalAccounts(), new ServiceCgroups(), _loggers.CreateLogger<FirewallEnforcer>());
         var events = new EventOutbox(_state.Database, TimeProvider.System);
         var service = new FirewallService(enforcer, policy, events,
             Options.Create(new FirewallOptions { CheckInterval = Interval, KeepEnforcingOnStop = keepEnforcing }), Options.Create(agent),

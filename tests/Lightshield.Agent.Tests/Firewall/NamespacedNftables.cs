@@ -9,6 +9,8 @@ internal sealed class NamespacedNftables(NamespaceThread thread) : INftables, ID
 
     public string Run(string json) => thread.Run(() => _context.Run(json));
 
+    public bool Accepts(string json) => thread.Run(() => _context.Accepts(json));
+
     public void Dispose() => thread.Run(() =>
     {
         _context.Dispose();

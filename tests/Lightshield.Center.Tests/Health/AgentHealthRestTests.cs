@@ -261,6 +261,12 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         Assert.Equal([("deny telnet", 42L, 2520L), ("default inbound", 3L, 180L)], detail.FirewallCounters.Select(c => (c.Rule, c.Packets, c.Bytes)));
         Assert.Equal([new FirewallTalkerHits("203.0.113.9", 40, 2400), new FirewallTalkerHits("2001:db8::23", 2, 120)], detail.FirewallCounters[0].Talkers!);
         Assert.Null(detail.FirewallCounters[1].Talkers);
+        Assert.Empty(detail.FirewallLeftOut);
+
+        report.FirewallLeftOut.Add("rule \"app stays home\": this VM runs no service \"shop.service\" (no cgroup of that name)");
+        await Driver.SyncAsync(agent.Credential, report);
+        Assert.Equal(report.FirewallLeftOut, (await GetAsync<AgentHealthResponse>(admin, $"/api/v1/health/agents/{agent.AgentId}")).FirewallLeftOut);
+        report.FirewallLeftOut.Clear();
         Assert.Equal("green", detail.Agent.Level);
 
         foreach (var (state, level) in new[] { ("drifted", "amber"), ("failed", "red") })
@@ -299,6 +305,11 @@ public abstract class AgentHealthRestTests<TDatabase>(CenterFixture<TDatabase> f
         report.FirewallRepairs = 0;
         var negative = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
         Assert.Contains("negative count", negative.Status.Detail, StringComparison.Ordinal);
+
+        report.FirewallLeftOut.Add(new string('x', HealthReportLimits.MaxFirewallLeftOutText + 1));
+        var longReason = await Assert.ThrowsAsync<RpcException>(async () => await Driver.SyncAsync(agent.Credential, report));
+        Assert.Contains("firewall_left_out", longReason.Status.Detail, StringComparison.Ordinal);
+        report.FirewallLeftOut.Clear();
 
         // Talkers: addresses only (no names or markup), five per rule, two hundred in all.
         foreach (var (talkers, named) in new[]

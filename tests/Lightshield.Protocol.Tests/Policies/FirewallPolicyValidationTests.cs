@@ -22,10 +22,12 @@ public sealed class FirewallPolicyValidationTests
                 {"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22"],"remoteAddresses":["office"],"action":"allow"},
                 {"name":"ping","direction":"inbound","protocol":"icmp","icmpTypes":["echo-request"],"action":"allow"},
                 {"name":"backup user out","direction":"outbound","protocol":"tcp","remotePorts":["873","8000-8100"],"user":"backup","action":"reject"},
-                {"name":"log telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"log"}]}}
+                {"name":"log telnet","direction":"inbound","protocol":"tcp","localPorts":["23"],"action":"log"},
+                {"name":"web server in","direction":"inbound","protocol":"tcp","localPorts":["443"],"service":"nginx.service","action":"allow"}]}}
             """;
         var policy = PolicyJson.Parse(json);
-        Assert.Equal(4, policy.Firewall.Rules.Count);
+        Assert.Equal(5, policy.Firewall.Rules.Count);
+        Assert.Equal("nginx.service", policy.Firewall.Rules[4].Service);
         Assert.Equal(["192.0.2.0/24", "2001:db8::/32"], policy.Firewall.Zones["office"]);
         Assert.Equal(PolicyJson.Serialize(policy), PolicyJson.Serialize(PolicyJson.Parse(PolicyJson.Serialize(policy))));
     }
@@ -44,7 +46,9 @@ public sealed class FirewallPolicyValidationTests
                 {"name":"user inbound","direction":"inbound","protocol":"tcp","user":"root;rm -rf /","action":"deny"},
                 {"name":"never","direction":"outbound","protocol":"icmpv6","remoteAddresses":["192.0.2.1"],"action":"deny"},
                 {"name":"bad icmp","direction":"inbound","protocol":"icmp","icmpTypes":["nd-neighbor-solicit"],"action":"deny"},
-                {"name":"bad icmp","direction":"inbound","protocol":"tcp","icmpTypes":["echo-request"],"action":"deny"}]}}
+                {"name":"bad icmp","direction":"inbound","protocol":"tcp","icmpTypes":["echo-request"],"action":"deny"},
+                {"name":"path as service","direction":"inbound","service":"../../etc/x.service","action":"deny"},
+                {"name":"not a service","direction":"outbound","service":"sshd","action":"deny"}]}}
             """;
         var errors = Assert.Throws<PolicyException>(() => PolicyJson.Parse(json)).Errors;
         string[] expected =
@@ -73,6 +77,8 @@ public sealed class FirewallPolicyValidationTests
             "firewall.rules[6] \"bad icmp\".icmpTypes entry \"nd-neighbor-solicit\"",
             "firewall.rules[7].name \"bad icmp\" is used by an earlier rule",
             "firewall.rules[7] \"bad icmp\".icmpTypes needs protocol icmp or icmpv6",
+            "firewall.rules[8] \"path as service\".service \"../../etc/x.service\" is not a systemd service name",
+            "firewall.rules[9] \"not a service\".service \"sshd\" is not a systemd service name",
         ];
         foreach (var prefix in expected)
         {

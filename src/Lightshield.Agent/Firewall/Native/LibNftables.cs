@@ -32,6 +32,9 @@ internal static partial class LibNftables
     [LibraryImport(Library, EntryPoint = "nft_ctx_get_error_buffer")]
     public static partial nint GetErrorBuffer(nint context);
 
+    [LibraryImport(Library, EntryPoint = "nft_ctx_set_dry_run")]
+    public static partial void SetDryRun(nint context, [MarshalAs(UnmanagedType.U1)] bool dryRun);
+
     [LibraryImport(Library, EntryPoint = "nft_run_cmd_from_buffer", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int RunCommand(nint context, string buffer);
 }

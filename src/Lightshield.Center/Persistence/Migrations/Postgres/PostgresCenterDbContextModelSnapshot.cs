@@ -322,6 +322,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(250000)
                         .HasColumnType("character varying(250000)");
 
+                    b.Property<string>("FirewallLeftOutJson")
+                        .IsRequired()
+                        .HasMaxLength(25000)
+                        .HasColumnType("character varying(25000)");
+
                     b.Property<int>("FirewallRepairs")
                         .HasColumnType("integer");
 

@@ -317,6 +317,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(250000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FirewallLeftOutJson")
+                        .IsRequired()
+                        .HasMaxLength(25000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FirewallRepairs")
                         .HasColumnType("INTEGER");
 

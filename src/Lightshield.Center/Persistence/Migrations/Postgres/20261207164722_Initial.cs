@@ -624,7 +624,8 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     FirewallState = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     FirewallRulesSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     FirewallRepairs = table.Column<int>(type: "integer", nullable: false),
-                    FirewallCountersJson = table.Column<string>(type: "character varying(250000)", maxLength: 250000, nullable: false)
+                    FirewallCountersJson = table.Column<string>(type: "character varying(250000)", maxLength: 250000, nullable: false),
+                    FirewallLeftOutJson = table.Column<string>(type: "character varying(25000)", maxLength: 25000, nullable: false)
                 },
                 constraints: table =>
                 {

@@ -623,7 +623,8 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     FirewallState = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     FirewallRulesSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     FirewallRepairs = table.Column<int>(type: "INTEGER", nullable: false),
-                    FirewallCountersJson = table.Column<string>(type: "TEXT", maxLength: 250000, nullable: false)
+                    FirewallCountersJson = table.Column<string>(type: "TEXT", maxLength: 250000, nullable: false),
+                    FirewallLeftOutJson = table.Column<string>(type: "TEXT", maxLength: 25000, nullable: false)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207145912_Initial")]
+    [Migration("20261207164722_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -324,6 +324,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(250000)
                         .HasColumnType("character varying(250000)");
+
+                    b.Property<string>("FirewallLeftOutJson")
+                        .IsRequired()
+                        .HasMaxLength(25000)
+                        .HasColumnType("character varying(25000)");
 
                     b.Property<int>("FirewallRepairs")
                         .HasColumnType("integer");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261207145858_Initial")]
+    [Migration("20261207164631_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -318,6 +318,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("FirewallCountersJson")
                         .IsRequired()
                         .HasMaxLength(250000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirewallLeftOutJson")
+                        .IsRequired()
+                        .HasMaxLength(25000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("FirewallRepairs")
