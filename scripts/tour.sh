@@ -60,13 +60,13 @@ start_vm() {
     LIGHTSHIELD_Agent__CenterCertificateSha256="$center_fingerprint" \
     LIGHTSHIELD_Agent__EnrolmentToken="$token" LIGHTSHIELD_Agent__HostName="$host" LIGHTSHIELD_Agent__InstanceId="$host-instance" \
     LIGHTSHIELD_Agent__HypervisorHost="$(hostname)" LIGHTSHIELD_Agent__StateDirectory="$work/$host" \
-    LIGHTSHIELD_OnAccess__Enabled=false \
+    LIGHTSHIELD_OnAccess__Enabled=false LIGHTSHIELD_Firewall__Enabled=false \
     dotnet .build/Lightshield.Up/lightshield-agent.dll >"$work/$host.log" 2>&1 &
   vm_pids+=($!)
   echo "    started lightshield-agent as VM $host (state $work/$host)"
 }
 stop_vms() { for pid in "${vm_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; vm_pids=(); }
-trap 'stop_vms; up_session_cleanup' EXIT
+trap 'stop_vms; up_session_cleanup; [[ $EUID -ne 0 ]] || nft delete table inet tour_tenants_own_rules 2>/dev/null || true' EXIT
 
 vcpus=$(python3 -c '
 n = 0
@@ -272,6 +272,46 @@ expect_status 0
 grep -qF -- "$(hostname)" <<<"$out" && fail "the provider's health counts name a tenant's VM"
 as provider health
 [[ $status -ne 0 ]] || fail "the provider should not see a tenant's per-VM health"
+
+step "TENANT rolls out a deny-by-default inbound firewall in monitor mode; the VM reports it; only the agent's own table changes"
+# These "VMs" share this machine's kernel, so only up's agent enforces a firewall (the tour's VM agents run with it off).
+if [[ $EUID -ne 0 ]]; then
+  echo "    skipped: the agent's firewall needs root (nftables), and up turns it on only then"
+else
+  nft add table inet tour_tenants_own_rules
+  nft add chain inet tour_tenants_own_rules input '{ type filter hook input priority 10; policy accept; }'
+  own_rules=$(nft list table inet tour_tenants_own_rules)
+  set_firewall() {
+    as tenant policy show demo-vms --json
+    field 'json.dumps(d["policy"])' | python3 -c '
+import json, sys
+policy = json.load(sys.stdin)
+policy["firewall"] = json.loads(sys.argv[1])
+json.dump(policy, open(sys.argv[2], "w"))' "$1" "$work/firewall-policy.json"
+    as tenant policy set demo-vms --file "$work/firewall-policy.json"
+    expect_status 0
+  }
+  firewall_is() {
+    out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield health show "$(hostname)" --json 2>&1)
+    [[ $(field 'd["firewall"]') == "$1" ]]
+  }
+  set_firewall '{"mode":"monitor","defaultInbound":"deny","rules":[{"name":"ssh","direction":"inbound","protocol":"tcp","localPorts":["22"],"action":"allow"}]}'
+  wait_until 90 "the agent applies the policy and reports its firewall in monitor mode" firewall_is monitor
+  as tenant health show "$(hostname)" --json >/dev/null
+  [[ $(field 'sorted(c["rule"] for c in d["firewallCounters"]) == ["default inbound", "default outbound", "ssh"]') == True ]] \
+    || fail "the VM should report a counter per rule and default"
+  echo "    $ nft list table inet lightshield"
+  table=$(nft list table inet lightshield)
+  sed 's/^/    /' <<<"$table" | head -40
+  grep -qF 'comment "talkers in"' <<<"$table" || fail "monitor mode should record who the default would block (talker rule)"
+  grep -qE ' drop( |$)' <<<"$table" && fail "monitor mode drops nothing"
+  [[ $(nft list table inet tour_tenants_own_rules) == "$own_rules" ]] || fail "the tenant's own table must stay as it was"
+  set_firewall '{"mode":"off"}'
+  wait_until 90 "the agent removes its table when the policy turns the firewall off" firewall_is off
+  nft list table inet lightshield >/dev/null 2>&1 && fail "with the firewall off the agent's table should be gone"
+  [[ $(nft list table inet tour_tenants_own_rules) == "$own_rules" ]] || fail "the tenant's own table must stay as it was"
+  nft delete table inet tour_tenants_own_rules
+fi
 
 step "TENANT reads its audit trail: its policy change and its restore"
 as tenant audit list --json
