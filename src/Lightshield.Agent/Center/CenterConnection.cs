@@ -40,5 +40,13 @@ public sealed class CenterConnection : IDisposable
             DateTime.UtcNow + CallTimeout, cancellationToken);
     }
 
+    /// <summary>Options of the push stream: the current credential, no deadline (the center ends the stream).</summary>
+    public CallOptions Streaming(CancellationToken cancellationToken)
+    {
+        var credential = _enrolment.Credential ?? throw new InvalidOperationException("the agent is not enrolled yet");
+        return new CallOptions([new Metadata.Entry(AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + credential)],
+            cancellationToken: cancellationToken);
+    }
+
     public void Dispose() => _channel.Dispose();
 }

@@ -39,7 +39,9 @@ public static class CenterHostingExtensions
                 options.PreferredRetryInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScanServerPool>>(),
                 () => enrolment.ScanCredential, sp.GetRequiredService<ProofKey>());
         });
+        services.TryAddSingleton<SyncTrigger>();
         services.AddHostedService<CenterSyncService>();
+        services.AddHostedService<CenterPushService>();
         services.AddHostedService<CenterTaskRunner>();
         return builder;
     }

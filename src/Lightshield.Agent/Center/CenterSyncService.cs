@@ -12,7 +12,7 @@ namespace Lightshield.Agent.Center;
 
 /// <summary>
 /// The agent's check-in with its center: enrols first if it has no credential, then syncs every interval the center
-/// asks for (default 15 s, ±10 % jitter so a fleet does not beat in step). A sync reports health, the policy version
+/// asks for (default 15 s, ±10 % jitter so a fleet does not beat in step), or at once when the push channel nudges it. A sync reports health, the policy version
 /// in force, the center tasks' progress and the restores done; the answer brings a renewed credential, the scan-server
 /// assignment (or a suspension), a changed policy, new tasks and restore orders, applied in that order.
 /// </summary>
@@ -31,10 +31,13 @@ public sealed partial class CenterSyncService(
     ClockSkew clock,
     TimeProvider time,
     ILogger<CenterSyncService> logger,
+    SyncTrigger? trigger = null,
     AgentMetrics? metrics = null,
     FirewallEnforcer? firewall = null) : BackgroundService
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan MinimumSpacing = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +64,15 @@ public sealed partial class CenterSyncService(
                 metrics?.Synced("failed");
                 LogUnreachable(logger, exception.Status.Detail);
             }
-            await Task.Delay(interval * (0.9 + (Random.Shared.NextDouble() * 0.2)), time, stoppingToken);
+            var next = interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
+            if (trigger is null)
+            {
+                await Task.Delay(next, time, stoppingToken);
+                continue;
+            }
+            // A nudge from the push channel cuts the wait short, but never to less than a second between syncs.
+            await Task.Delay(MinimumSpacing, time, stoppingToken);
+            await trigger.WaitAsync(next - MinimumSpacing, time, stoppingToken);
         }
     }
 

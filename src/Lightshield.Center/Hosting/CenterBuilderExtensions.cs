@@ -11,6 +11,7 @@ using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
+using Lightshield.Center.Push;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -50,6 +51,7 @@ public static class CenterBuilderExtensions
         builder.AddEvents();
         builder.AddQuarantine();
         builder.AddIntegration();
+        builder.AddPush();
         builder.AddUpdates();
         builder.AddLicensing();
         builder.AddInventory();

@@ -26,6 +26,7 @@ public sealed class AgentGatewayService(
     EventIngestion events,
     QuarantineRestores restores,
     CenterMetrics metrics,
+    Push.AgentPushStream push,
     IOptions<IntegrationOptions> options,
     TimeProvider time) : AgentGateway.AgentGatewayBase
 {
@@ -77,6 +78,13 @@ public sealed class AgentGatewayService(
         // As late as possible: the agent takes the midpoint of its round trip as the moment of this reading.
         sync.Response.CenterTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         return sync.Response;
+    }
+
+    /// <summary>The push channel (<see cref="Push.AgentPushStream"/>).</summary>
+    public override Task Subscribe(SubscribeRequest request, IServerStreamWriter<Nudge> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return push.ServeAsync(current.Agent, responseStream, context.CancellationToken);
     }
 
     public override async Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context)

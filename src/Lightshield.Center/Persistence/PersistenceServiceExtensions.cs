@@ -13,10 +13,13 @@ public static class PersistenceServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        // Interceptors the features register (the push channel's nudges) see every save, whichever provider.
         services.AddDbContext<SqliteCenterDbContext>((provider, db) =>
-            db.UseSqlite(SqliteConnectionString(provider.GetRequiredService<IOptions<CenterOptions>>().Value)));
+            db.UseSqlite(SqliteConnectionString(provider.GetRequiredService<IOptions<CenterOptions>>().Value))
+                .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.AddDbContext<PostgresCenterDbContext>((provider, db) =>
-            db.UseNpgsql(provider.GetRequiredService<IOptions<CenterOptions>>().Value.Database.ConnectionString));
+            db.UseNpgsql(provider.GetRequiredService<IOptions<CenterOptions>>().Value.Database.ConnectionString)
+                .AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.TryAddScoped<CenterDbContext>(provider =>
             provider.GetRequiredService<IOptions<CenterOptions>>().Value.Database.Provider == DatabaseProviders.Postgres
                 ? provider.GetRequiredService<PostgresCenterDbContext>()

@@ -28,6 +28,8 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     private readonly Dictionary<string, string> _leases = []; // lease id → task id
     private volatile PolicyAnswer? _policy;
     private IssuedPair? _renewedCredentials;
+    private readonly System.Threading.Channels.Channel<string> _pushes = System.Threading.Channels.Channel.CreateUnbounded<string>();
+    private CancellationTokenSource _streamEnd = new();
 
     public FakeAgentGateway(TimeProvider time)
     {
@@ -70,6 +72,21 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     public TimeSpan ClockOffset { get; set; }
 
     public int LeaseSlots { get; set; } = 1;
+
+    /// <summary>The interval every sync answer asks for.</summary>
+    public int SyncIntervalSeconds { get; set; } = 1;
+
+    /// <summary>Off (the default): <c>Subscribe</c> is Unimplemented, as on a center without the push channel.</summary>
+    public bool PushEnabled { get; set; }
+
+    /// <summary>Push streams the agent opened (authenticated), counting reconnections.</summary>
+    public Recorded<string> Subscriptions { get; } = new();
+
+    /// <summary>Sends a nudge on the agent's open stream (queued until one is open).</summary>
+    public void Push(string reason) => _pushes.Writer.TryWrite(reason);
+
+    /// <summary>Ends the open stream, as a center does when it restarts or the stream's lifetime is over.</summary>
+    public void EndStream() => Interlocked.Exchange(ref _streamEnd, new CancellationTokenSource()).Cancel();
 
     /// <summary>Handed out in every sync answer (a center that redelivers), until the test clears it.</summary>
     public IReadOnlyList<AgentTask> TasksEverySync { get; set; } = [];
@@ -140,7 +157,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         Authenticate(context, nameof(Sync));
         var response = new SyncResponse
         {
-            SyncIntervalSeconds = 1,
+            SyncIntervalSeconds = SyncIntervalSeconds,
             TenantSuspended = Suspended,
             CenterTimeUnixMs = (_time.GetUtcNow() + ClockOffset).ToUnixTimeMilliseconds(),
         };
@@ -170,6 +187,31 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         }
         Syncs.Add(request);
         return Task.FromResult(response);
+    }
+
+    public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<Nudge> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        Authenticate(context, nameof(Subscribe));
+        if (!PushEnabled)
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented, "no push channel"));
+        }
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, Volatile.Read(ref _streamEnd).Token);
+        Subscriptions.Add(context.Peer);
+        await responseStream.WriteAsync(new Nudge { Reason = "hello" });
+        try
+        {
+            await foreach (var reason in _pushes.Reader.ReadAllAsync(stream.Token))
+            {
+                await responseStream.WriteAsync(new Nudge { Reason = reason });
+            }
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            // EndStream: the call ends normally.
+        }
     }
 
     public override Task<EventAck> ReportEvents(EventBatch request, ServerCallContext context)
