@@ -12,10 +12,11 @@ namespace Lightshield.Center.Push;
 /// <summary>
 /// The one place that decides which agents hear of a change at once: every save of the center's database is read for
 /// what an agent would otherwise learn only at its next sync (a new task run, a group policy, a restore order, a tenant
-/// suspended or resumed, a moved agent; a revoked agent's stream ends), and once the save has succeeded those agents are nudged through
-/// <see cref="AgentPushHub"/>. Whatever endpoint, console page or background job made the change, the nudge follows.
+/// suspended or resumed, a moved agent; a revoked agent's stream ends), and once the save has succeeded those agents
+/// are nudged through <see cref="AgentPushHub"/> and, for streams held by other center instances,
+/// <see cref="PostgresNudgeRelay"/>. Whatever endpoint, console page or background job made the change, the nudge follows.
 /// </summary>
-public sealed class AgentNudgeInterceptor(AgentPushHub hub) : SaveChangesInterceptor
+public sealed class AgentNudgeInterceptor(AgentPushHub hub, PostgresNudgeRelay relay) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, NudgeTargets> _pending = [];
 
@@ -34,14 +35,20 @@ public sealed class AgentNudgeInterceptor(AgentPushHub hub) : SaveChangesInterce
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Deliver(eventData.Context);
+        if (Deliver(eventData.Context) is { } targets)
+        {
+            relay.Publish(eventData.Context!, targets);
+        }
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Deliver(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (Deliver(eventData.Context) is { } targets)
+        {
+            await relay.PublishAsync(eventData.Context!, targets, cancellationToken);
+        }
+        return result;
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
@@ -91,13 +98,16 @@ public sealed class AgentNudgeInterceptor(AgentPushHub hub) : SaveChangesInterce
         }
     }
 
-    private void Deliver(DbContext? context)
+    /// <summary>Nudges this instance's streams; returns the targets for the other instances.</summary>
+    private NudgeTargets? Deliver(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var targets))
+        if (context is null || !_pending.TryGetValue(context, out var targets))
         {
-            _pending.Remove(context);
-            hub.Nudge(targets);
+            return null;
         }
+        _pending.Remove(context);
+        hub.Nudge(targets);
+        return targets;
     }
 
     private void Forget(DbContext? context)

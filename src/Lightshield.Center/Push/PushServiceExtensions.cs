@@ -14,6 +14,8 @@ public static class PushServiceExtensions
                 "Center:Push needs MaxSubscriptions > 0, KeepAliveInterval > 0 and MaxStreamLifetime of at least 10 s")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<AgentPushHub>();
+        builder.Services.TryAddSingleton<PostgresNudgeRelay>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<PostgresNudgeRelay>());
         builder.Services.TryAddSingleton<AgentNudgeInterceptor>();
         builder.Services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<AgentNudgeInterceptor>());
         builder.Services.TryAddScoped<AgentPushStream>();
