@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Hierarchy;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Protocol.Policies;
@@ -73,11 +74,18 @@ internal static class PolicyEndpoints
         return TypedResults.Ok(JsonDocument.Parse(template.Json).RootElement);
     }
 
-    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, CurrentActor actor, CancellationToken ct)
+    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, TenantCenters centers, CurrentActor actor,
+        CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return ApiProblems.NotFound("tenant", tenantId);
+        }
+        if (await centers.HasOwnCenterAsync(tenantId, ct))
+        {
+            // The tenant's policies live in its own center: the reset goes down the link and is applied there, once.
+            var order = await centers.QueueResetAsync(tenantId, actor.Name, ct);
+            return TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers", new PolicyResetResponse(tenantId, 0, order.Id));
         }
         var groups = await reset.ResetTenantAsync(tenantId, actor.Name, ct);
         return TypedResults.Ok(new PolicyResetResponse(tenantId, groups));
@@ -106,4 +114,5 @@ public sealed record GroupPolicyResponse(Guid GroupId, long Version, JsonElement
         JsonDocument.Parse(policy.Json).RootElement.Clone(), policy.UpdatedAt, policy.UpdatedBy, policy.ResetByProviderAt);
 }
 
-public sealed record PolicyResetResponse(Guid TenantId, int GroupsReset);
+/// <param name="QueuedOrderId">Set when the tenant has its own center: the reset order sent down the link (202), applied there.</param>
+public sealed record PolicyResetResponse(Guid TenantId, int GroupsReset, Guid? QueuedOrderId = null);
