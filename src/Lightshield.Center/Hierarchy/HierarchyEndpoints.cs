@@ -30,8 +30,8 @@ internal static class HierarchyEndpoints
 
     private static async Task<IResult> LinkAsync(LinkRequest request, TenantCenters tenantCenters, CancellationToken ct)
     {
-        var (link, problem) = await tenantCenters.LinkAsync(request.TenantId, request.Name, ct);
-        return problem ?? TypedResults.Created($"{ApiEndpoints.Prefix}/tenant-centers/{link!.Center.Id}", link);
+        var (link, refusal) = await tenantCenters.LinkAsync(request.TenantId, request.Name, ct);
+        return refusal?.ToResult() ?? TypedResults.Created($"{ApiEndpoints.Prefix}/tenant-centers/{link!.Center.Id}", link);
     }
 }
 

@@ -16,6 +16,7 @@ public static class HierarchyServiceExtensions
         services.AddOptions<LinkOptions>().BindConfiguration(LinkOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>());
         services.TryAddScoped<TenantCenters>();
+        services.TryAddScoped<ProviderPolicyReset>();
         services.TryAddScoped<LinkUpstream>();
         services.TryAddScoped<LinkDownstream>();
         services.TryAddSingleton<LinkStatus>();

@@ -37,23 +37,23 @@ public sealed class TenantCenters(CenterDbContext db, AuditLog audit, Integratio
     }
 
     /// <summary>Issues a link credential for <paramref name="tenantId"/>; the secret is in the result only.</summary>
-    public async Task<(TenantCenterLink? Link, IResult? Problem)> LinkAsync(Guid tenantId, string? name, CancellationToken cancellationToken)
+    public async Task<(TenantCenterLink? Link, LinkRefusal? Refusal)> LinkAsync(Guid tenantId, string? name, CancellationToken cancellationToken)
     {
         if (ApiProblems.CheckName("name", name) is { } invalid)
         {
-            return (null, ApiProblems.BadRequest(invalid));
+            return (null, new LinkRefusal(StatusCodes.Status400BadRequest, invalid));
         }
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
         {
-            return (null, ApiProblems.NotFound("tenant", tenantId));
+            return (null, new LinkRefusal(StatusCodes.Status404NotFound, $"No tenant {tenantId}."));
         }
         if (await db.LinkedCenters.AnyAsync(c => c.Name == name, cancellationToken))
         {
-            return (null, ApiProblems.Conflict($"A tenant center named '{name}' exists already."));
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, $"A tenant center named '{name}' exists already."));
         }
         if (await db.LinkedCenters.AnyAsync(c => c.TenantId == tenantId && c.RevokedAt == null, cancellationToken))
         {
-            return (null, ApiProblems.Conflict("This tenant has a linked center already; unlink it first."));
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant has a linked center already; unlink it first."));
         }
         var secret = SecretTokens.Create(LinkedCenter.Prefix);
         var link = new LinkedCenter { Id = Guid.NewGuid(), Name = name!, TenantId = tenantId, SecretHash = SecretTokens.HashOf(secret), CreatedAt = time.GetUtcNow() };
@@ -110,6 +110,17 @@ public sealed record TenantCenterView(Guid Id, string Name, Guid TenantId, strin
 public sealed record DetectionDay(DateOnly Day, long Detections);
 
 public sealed record TenantCenterDetail(TenantCenterView Center, IReadOnlyList<DetectionDay> DetectionsPerDay, int PendingResetOrders);
+
+/// <summary>Why no link was issued, with the HTTP status the REST API answers.</summary>
+public sealed record LinkRefusal(int Status, string Detail)
+{
+    public IResult ToResult() => Status switch
+    {
+        StatusCodes.Status404NotFound => ApiProblems.NotFoundText(Detail),
+        StatusCodes.Status409Conflict => ApiProblems.Conflict(Detail),
+        _ => ApiProblems.BadRequest(Detail),
+    };
+}
 
 /// <summary>A new link: the credential (shown once) and what the tenant center needs to dial the main center.</summary>
 public sealed record TenantCenterLink(TenantCenterView Center, string Credential, string MainAddress, string? MainCertificateSha256);

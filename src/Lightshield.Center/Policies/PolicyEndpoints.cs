@@ -74,21 +74,15 @@ internal static class PolicyEndpoints
         return TypedResults.Ok(JsonDocument.Parse(template.Json).RootElement);
     }
 
-    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, TenantCenters centers, CurrentActor actor,
-        CancellationToken ct)
+    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, ProviderPolicyReset reset, CurrentActor actor, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return ApiProblems.NotFound("tenant", tenantId);
         }
-        if (await centers.HasOwnCenterAsync(tenantId, ct))
-        {
-            // The tenant's policies live in its own center: the reset goes down the link and is applied there, once.
-            var order = await centers.QueueResetAsync(tenantId, actor.Name, ct);
-            return TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers", new PolicyResetResponse(tenantId, 0, order.Id));
-        }
-        var groups = await reset.ResetTenantAsync(tenantId, actor.Name, ct);
-        return TypedResults.Ok(new PolicyResetResponse(tenantId, groups));
+        var result = await reset.ResetAsync(tenantId, actor.Name, ct);
+        // A tenant with its own center: the order goes down the link and is applied there (202).
+        return result.QueuedOrderId is null ? TypedResults.Ok(result) : TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers", result);
     }
 
     private static async Task<(string? Json, IResult? Problem)> ReadPolicyAsync(HttpRequest request, CancellationToken ct)
