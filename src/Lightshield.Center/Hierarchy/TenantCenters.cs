@@ -61,7 +61,7 @@ public sealed class TenantCenters(CenterDbContext db, AuditLog audit, Integratio
         audit.Record("tenant-center.link", $"tenant-center/{link.Id}", new { link.Name, tenant = tenantId });
         await db.SaveChangesAsync(cancellationToken);
         var view = View(link, (await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, cancellationToken)).Name, time.GetUtcNow());
-        return (new TenantCenterLink(view, secret, endpoints.GrpcAddress.ToString(), endpoints.CertificateFingerprint), null);
+        return (new TenantCenterLink(view, secret, endpoints.Grpc is null ? null : endpoints.GrpcAddress.ToString(), endpoints.CertificateFingerprint), null);
     }
 
     /// <summary>Revokes the center's credential: its next exchange is refused. Null when not found.</summary>
@@ -122,5 +122,6 @@ public sealed record LinkRefusal(int Status, string Detail)
     };
 }
 
-/// <summary>A new link: the credential (shown once) and what the tenant center needs to dial the main center.</summary>
-public sealed record TenantCenterLink(TenantCenterView Center, string Credential, string MainAddress, string? MainCertificateSha256);
+/// <summary>A new link: the credential (shown once) and what the tenant center needs to dial the main center (null when this
+/// center serves no gRPC endpoint).</summary>
+public sealed record TenantCenterLink(TenantCenterView Center, string Credential, string? MainAddress, string? MainCertificateSha256);

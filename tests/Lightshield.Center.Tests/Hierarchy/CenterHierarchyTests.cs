@@ -98,7 +98,7 @@ public sealed class CenterHierarchyTests(LiveCenter<PostgresTestDatabase> main) 
     public async Task A_cut_link_queues_on_the_tenant_center_and_replays_in_order_with_nothing_lost_or_doubled()
     {
         var (tenant, link) = await HierarchyWorld.LinkNewTenantAsync(main);
-        await using var proxy = new CuttableLink(new Uri(link.MainAddress));
+        await using var proxy = new CuttableLink(new Uri(link.MainAddress!));
         await using var center = await HierarchyWorld.StartTenantCenterAsync<SqliteTestDatabase>(link, proxy.Address);
         await center.ExchangeAsync();
         var local = await center.TenantAsync(tenant.Name);

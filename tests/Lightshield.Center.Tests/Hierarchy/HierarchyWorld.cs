@@ -24,7 +24,7 @@ internal static class HierarchyWorld
     public static async Task<TenantLiveCenter<TDatabase>> StartTenantCenterAsync<TDatabase>(TenantCenterLink link, Uri? through = null)
         where TDatabase : TestDatabase, new()
     {
-        var center = new TenantLiveCenter<TDatabase>(through ?? new Uri(link.MainAddress), link.MainCertificateSha256!, link.Credential);
+        var center = new TenantLiveCenter<TDatabase>(through ?? new Uri(link.MainAddress!), link.MainCertificateSha256!, link.Credential);
         await center.InitializeAsync();
         return center;
     }
