@@ -50,10 +50,10 @@ public static class CenterCommands
                 if (!run.Output.Json)
                 {
                     run.Output.Writer.WriteLine("On the tenant center (shown only now):");
-                    run.Output.Writer.WriteLine("  Center__Role=tenant");
-                    run.Output.Writer.WriteLine($"  Center__Link__MainAddress={created.GetProperty("mainAddress").GetString()}");
-                    run.Output.Writer.WriteLine($"  Center__Link__MainCertificateSha256={created.GetProperty("mainCertificateSha256").GetString()}");
-                    run.Output.Writer.WriteLine($"  Center__Link__Credential={created.GetProperty("credential").GetString()}");
+                    run.Output.Writer.WriteLine("  LIGHTSHIELD_Center__Role=tenant");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__MainAddress={created.GetProperty("mainAddress").GetString()}");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__MainCertificateSha256={created.GetProperty("mainCertificateSha256").GetString()}");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__Credential={created.GetProperty("credential").GetString()}");
                 }
                 return ExitCodes.Clean;
             });

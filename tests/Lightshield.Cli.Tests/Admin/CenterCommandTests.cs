@@ -13,8 +13,8 @@ public sealed class CenterCommandTests(CliCenter center) : IClassFixture<CliCent
 
         var linked = await provider.RunAsync("centers", "link", "--tenant", tenantName, "--name", "acme-dc1");
         Assert.True(linked.ExitCode == ExitCodes.Clean, linked.Error);
-        Assert.Contains("Center__Role=tenant", linked.Output, StringComparison.Ordinal);
-        Assert.Contains("Center__Link__Credential=lsc_", linked.Output, StringComparison.Ordinal);
+        Assert.Contains("LIGHTSHIELD_Center__Role=tenant", linked.Output, StringComparison.Ordinal);
+        Assert.Contains("LIGHTSHIELD_Center__Link__Credential=lsc_", linked.Output, StringComparison.Ordinal);
 
         var listed = await provider.JsonAsync("centers", "list");
         var row = Assert.Single(listed.EnumerateArray(), c => c.GetProperty("name").GetString() == "acme-dc1");
@@ -23,6 +23,12 @@ public sealed class CenterCommandTests(CliCenter center) : IClassFixture<CliCent
         var shown = await provider.RunAsync("centers", "show", "acme-dc1");
         Assert.True(shown.ExitCode == ExitCodes.Clean, shown.Error);
         Assert.Contains("pending reset orders: 0", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("unreachable", shown.Output, StringComparison.Ordinal);
+
+        var reset = await provider.RunAsync("policy", "reset", "--tenant", tenantName);
+        Assert.True(reset.ExitCode == ExitCodes.Clean, reset.Error);
+        Assert.Contains("has its own center", reset.Output, StringComparison.Ordinal);
+        Assert.Contains("pending reset orders: 1", (await provider.RunAsync("centers", "show", "acme-dc1")).Output, StringComparison.Ordinal);
 
         var again = await provider.RunAsync("centers", "link", "--tenant", tenantName, "--name", "acme-dc2");
         Assert.Equal(ExitCodes.Error, again.ExitCode);
