@@ -76,7 +76,7 @@ public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggre
                 state.LastExchangeAt = time.GetUtcNow();
                 state.LastError = null;
             }
-            catch (Exception e) when (e is RpcException or HttpRequestException or FormatException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 state.LastError = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
                 throw;
@@ -104,8 +104,10 @@ public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggre
             {
                 await ExchangeOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is RpcException or HttpRequestException or FormatException or DbUpdateException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Whatever failed (the network, the main center's answer, this database), the items stay queued and the
+                // center keeps serving its tenant: a broken link never stops the process.
                 CenterLog.LinkExchangeFailed(logger, options.Value.MainAddress ?? "", e.Message);
             }
             try

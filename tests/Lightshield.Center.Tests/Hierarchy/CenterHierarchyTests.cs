@@ -138,6 +138,32 @@ public sealed class CenterHierarchyTests(LiveCenter<PostgresTestDatabase> main) 
     }
 
     [Fact]
+    public async Task A_tenant_center_exchanges_on_its_own_at_start_and_every_interval()
+    {
+        var (tenant, link) = await HierarchyWorld.LinkNewTenantAsync(main);
+        await using var center = await HierarchyWorld.StartTenantCenterAsync<SqliteTestDatabase>(link, interval: TimeSpan.FromSeconds(30));
+        await EventuallyAsync(async () => (await HierarchyWorld.CenterAsync(main.Driver, link.Center.Id)).Center.Status == "healthy",
+            "the tenant center's first exchange at start");
+        var local = await center.TenantAsync(tenant.Name);
+        await center.Driver.EnrolAsync(local);
+        await EventuallyAsync(async () =>
+        {
+            center.Time.Advance(TimeSpan.FromSeconds(30));
+            return (await HierarchyWorld.CenterAsync(main.Driver, link.Center.Id)).Center.Agents == 1;
+        }, "the next exchange, one interval later on the tenant center's clock, carries the new agent");
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still not the case after 60 s: {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task An_unlinked_center_is_refused_and_keeps_its_items_queued()
     {
         var (_, link) = await HierarchyWorld.LinkNewTenantAsync(main);

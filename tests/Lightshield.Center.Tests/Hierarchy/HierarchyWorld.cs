@@ -21,10 +21,11 @@ internal static class HierarchyWorld
         return (tenant, await IntegrationDriver.ReadAsync<TenantCenterLink>(response, HttpStatusCode.Created));
     }
 
-    public static async Task<TenantLiveCenter<TDatabase>> StartTenantCenterAsync<TDatabase>(TenantCenterLink link, Uri? through = null)
+    public static async Task<TenantLiveCenter<TDatabase>> StartTenantCenterAsync<TDatabase>(TenantCenterLink link, Uri? through = null,
+        TimeSpan? interval = null)
         where TDatabase : TestDatabase, new()
     {
-        var center = new TenantLiveCenter<TDatabase>(through ?? new Uri(link.MainAddress!), link.MainCertificateSha256!, link.Credential);
+        var center = new TenantLiveCenter<TDatabase>(through ?? new Uri(link.MainAddress!), link.MainCertificateSha256!, link.Credential, interval);
         await center.InitializeAsync();
         return center;
     }

@@ -10,7 +10,8 @@ namespace Lightshield.Center.Tests.Hierarchy;
 
 /// <summary>A real <c>tenant</c>-role center (its own database, listeners and clock) linked to a main center with the
 /// credential the main issued. Its link client is driven round by round by the tests (<see cref="ExchangeAsync"/>).</summary>
-public sealed class TenantLiveCenter<TDatabase>(Uri mainAddress, string mainFingerprint, string credential) : LiveCenter<TDatabase>
+public sealed class TenantLiveCenter<TDatabase>(Uri mainAddress, string mainFingerprint, string credential, TimeSpan? interval = null)
+    : LiveCenter<TDatabase>
     where TDatabase : TestDatabase, new()
 {
     protected override void Configure(IDictionary<string, string?> settings)
@@ -19,8 +20,8 @@ public sealed class TenantLiveCenter<TDatabase>(Uri mainAddress, string mainFing
         settings["Center:Link:MainAddress"] = mainAddress.ToString();
         settings["Center:Link:MainCertificateSha256"] = mainFingerprint;
         settings["Center:Link:Credential"] = credential;
-        // Rounds are driven by the tests; the background loop waits on the fake clock, which they move only a little.
-        settings["Center:Link:Interval"] = "01:00:00";
+        // Rounds are driven by the tests unless they ask for the background loop's interval (it waits on the fake clock).
+        settings["Center:Link:Interval"] = (interval ?? TimeSpan.FromHours(1)).ToString();
     }
 
     public Task ExchangeAsync() => Services.GetRequiredService<LinkClient>().ExchangeOnceAsync(CancellationToken.None);
