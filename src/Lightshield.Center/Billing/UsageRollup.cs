@@ -43,6 +43,13 @@ public sealed class UsageRollup(IServiceScopeFactory scopes, TimeProvider time)
     {
         await using var scope = scopes.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+        // A tenant with its own center meters there; its hours arrive over the link and are not recomputed here.
+        var linked = await db.LinkedCenters.Select(c => c.TenantId).Distinct().ToListAsync(cancellationToken);
+        tenantIds = [.. tenantIds.Except(linked)];
+        if (tenantIds.Count == 0)
+        {
+            return;
+        }
         var stretches = await db.AgentPresences.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId) && p.Until > start && p.From < end)
             .Select(p => new PresenceStretch(p.TenantId, p.Vcpus, p.From, p.Until)).ToListAsync(cancellationToken);
         var computed = Buckets(stretches, start, end).ToDictionary(b => (b.TenantId, b.Hour.UtcTicks));

@@ -6,6 +6,7 @@ using Lightshield.Center.Billing;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Health;
+using Lightshield.Center.Hierarchy;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -56,6 +57,7 @@ public static class CenterBuilderExtensions
         builder.AddLicensing();
         builder.AddInventory();
         builder.AddBilling();
+        builder.AddHierarchy();
         builder.AddConsole();
 
         builder.Services.AddProblemDetails();
@@ -96,6 +98,7 @@ public static class CenterBuilderExtensions
         app.MapLicensing();
         app.MapInventory();
         app.MapBilling();
+        app.MapHierarchy();
         app.MapConsole();
         return app;
     }

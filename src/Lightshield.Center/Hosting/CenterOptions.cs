@@ -26,6 +26,10 @@ public sealed record CenterOptions
     /// <summary>The first provider administrator, created on first start with an empty database.</summary>
     public BootstrapOptions Bootstrap { get; init; } = new();
 
+    /// <summary><c>provider</c> (default: the main center, which also hosts tenants itself) or <c>tenant</c>: a center in one
+    /// tenant's segment that owns that tenant's data and dials up to the main center (<c>Center:Link</c>).</summary>
+    public string Role { get; init; } = CenterRoles.Provider;
+
     /// <summary>Lifetime of a token returned by <c>POST /api/v1/auth/login</c>. Default 12 hours.</summary>
     public TimeSpan LoginTokenLifetime { get; init; } = TimeSpan.FromHours(12);
 }
@@ -49,6 +53,13 @@ public sealed record BootstrapOptions
     /// <summary>Its password (at least 12 characters). Default none: a random one-time password is generated
     /// and written to the log once. Never logged when configured.</summary>
     public string? AdminPassword { get; init; }
+}
+
+/// <summary>The roles a center runs in (docs/center.md, "Center hierarchy").</summary>
+public static class CenterRoles
+{
+    public const string Provider = "provider";
+    public const string Tenant = "tenant";
 }
 
 /// <summary>The database providers the center supports.</summary>

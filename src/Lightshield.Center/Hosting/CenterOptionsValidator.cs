@@ -38,6 +38,10 @@ public sealed class CenterOptionsValidator : IValidateOptions<CenterOptions>
                 errors.Add($"Center:Database:Provider '{options.Database.Provider}' is not supported; use 'sqlite' or 'postgres'.");
                 break;
         }
+        if (options.Role is not (CenterRoles.Provider or CenterRoles.Tenant))
+        {
+            errors.Add($"Center:Role '{options.Role}' is not a role; use 'provider' (the main center, default) or 'tenant'.");
+        }
         if (string.IsNullOrWhiteSpace(options.Bootstrap.AdminUserName))
         {
             errors.Add("Center:Bootstrap:AdminUserName must not be empty.");

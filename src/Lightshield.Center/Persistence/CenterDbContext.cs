@@ -76,6 +76,18 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
 
     public DbSet<Health.AgentHealth> AgentHealth => Set<Health.AgentHealth>();
 
+    public DbSet<Hierarchy.LinkedCenter> LinkedCenters => Set<Hierarchy.LinkedCenter>();
+
+    public DbSet<Hierarchy.LinkResetOrder> LinkResetOrders => Set<Hierarchy.LinkResetOrder>();
+
+    public DbSet<Hierarchy.LinkedDetectionDay> LinkedDetectionDays => Set<Hierarchy.LinkedDetectionDay>();
+
+    public DbSet<Hierarchy.LinkOutboxItem> LinkOutbox => Set<Hierarchy.LinkOutboxItem>();
+
+    public DbSet<Hierarchy.LinkMark> LinkMarks => Set<Hierarchy.LinkMark>();
+
+    public DbSet<Hierarchy.LinkState> LinkStates => Set<Hierarchy.LinkState>();
+
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;
 

@@ -154,6 +154,7 @@ internal static class CenterModel
         InventoryModel.Configure(model);
         BillingModel.Configure(model);
         Health.HealthModel.Configure(model);
+        Hierarchy.HierarchyModel.Configure(model);
         model.Entity<AuditEntry>(entry =>
         {
             // No foreign key to tenants: the log outlives a deleted tenant.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
+using Lightshield.Center.Hierarchy;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Protocol.Policies;
@@ -73,14 +74,15 @@ internal static class PolicyEndpoints
         return TypedResults.Ok(JsonDocument.Parse(template.Json).RootElement);
     }
 
-    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, PolicyReset reset, CurrentActor actor, CancellationToken ct)
+    private static async Task<IResult> ResetAsync(Guid tenantId, CenterDbContext db, ProviderPolicyReset reset, CurrentActor actor, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return ApiProblems.NotFound("tenant", tenantId);
         }
-        var groups = await reset.ResetTenantAsync(tenantId, actor.Name, ct);
-        return TypedResults.Ok(new PolicyResetResponse(tenantId, groups));
+        var result = await reset.ResetAsync(tenantId, actor.Name, ct);
+        // A tenant with its own center: the order goes down the link and is applied there (202).
+        return result.QueuedOrderId is null ? TypedResults.Ok(result) : TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers", result);
     }
 
     private static async Task<(string? Json, IResult? Problem)> ReadPolicyAsync(HttpRequest request, CancellationToken ct)
@@ -106,4 +108,5 @@ public sealed record GroupPolicyResponse(Guid GroupId, long Version, JsonElement
         JsonDocument.Parse(policy.Json).RootElement.Clone(), policy.UpdatedAt, policy.UpdatedBy, policy.ResetByProviderAt);
 }
 
-public sealed record PolicyResetResponse(Guid TenantId, int GroupsReset);
+/// <param name="QueuedOrderId">Set when the tenant has its own center: the reset order sent down the link (202), applied there.</param>
+public sealed record PolicyResetResponse(Guid TenantId, int GroupsReset, Guid? QueuedOrderId = null);

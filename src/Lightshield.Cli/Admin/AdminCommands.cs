@@ -28,5 +28,6 @@ public static class AdminCommands
         LicenceCommands.Create(environment),
         BillingCommands.Create(environment),
         InventoryCommands.Create(environment),
+        CenterCommands.Create(environment),
     ];
 }

@@ -55,7 +55,10 @@ public static class PolicyCommands
             var reset = await run.Api.PostAsync(AdminGroup.Path("tenants/{0}/policy-reset", await run.IdAsync(ItemKind.Tenant, tenant).ConfigureAwait(false)), null,
                     run.CancellationToken)
                 .ConfigureAwait(false);
-            run.Output.Message($"reset {reset.GetProperty("groupsReset")} group policies of tenant {run.Value(tenant)} to the default", reset);
+            var queued = reset.TryGetProperty("queuedOrderId", out var order) && order.ValueKind == System.Text.Json.JsonValueKind.String;
+            run.Output.Message(queued
+                ? $"tenant {run.Value(tenant)} has its own center: reset order {order.GetString()} goes down the link and applies there at its next exchange"
+                : $"reset {reset.GetProperty("groupsReset")} group policies of tenant {run.Value(tenant)} to the default", reset);
             return ExitCodes.Clean;
         });
         return group.Command;

@@ -379,6 +379,189 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("agent_health", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkMark", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("link_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkOutboxItem", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Item")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("link_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkResetOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GroupsReset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "AppliedAt");
+
+                    b.ToTable("link_reset_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastExchangeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastQueuedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Licence")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LicenceKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("link_state", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedCenter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Agents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HealthAmber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HealthGreen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HealthRed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastContactAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProtectedAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SnapshotAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("linked_centers", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Detections")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Day");
+
+                    b.ToTable("linked_detection_days", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1375,6 +1558,33 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Health.AgentHealth", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkResetOrder", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedCenter", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

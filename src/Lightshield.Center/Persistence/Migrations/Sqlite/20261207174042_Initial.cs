@@ -74,6 +74,52 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "link_marks",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_marks", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_outbox",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Item = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    QueuedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_outbox", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_state",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantName = table.Column<string>(type: "TEXT", nullable: false),
+                    Licence = table.Column<string>(type: "TEXT", nullable: true),
+                    LicenceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Suspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastQueuedSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastExchangeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_state", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "policy_template",
                 columns: table => new
                 {
@@ -328,6 +374,79 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     table.PrimaryKey("PK_inventory_instances", x => x.InstanceId);
                     table.ForeignKey(
                         name: "FK_inventory_instances_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_reset_orders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    GroupsReset = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_reset_orders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_link_reset_orders_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linked_centers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastContactAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<string>(type: "TEXT", nullable: true),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    SnapshotAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Agents = table.Column<int>(type: "INTEGER", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProtectedAgents = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthGreen = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthAmber = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthRed = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_linked_centers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_linked_centers_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linked_detection_days",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Detections = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_linked_detection_days", x => new { x.TenantId, x.Day });
+                    table.ForeignKey(
+                        name: "FK_linked_detection_days_tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "tenants",
                         principalColumn: "Id",
@@ -890,6 +1009,28 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_link_reset_orders_TenantId_AppliedAt",
+                table: "link_reset_orders",
+                columns: new[] { "TenantId", "AppliedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_Name",
+                table: "linked_centers",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_SecretHash",
+                table: "linked_centers",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_TenantId",
+                table: "linked_centers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
                 table: "quarantine_items",
                 columns: new[] { "AgentId", "State" });
@@ -1013,6 +1154,24 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "inventory_instances");
+
+            migrationBuilder.DropTable(
+                name: "link_marks");
+
+            migrationBuilder.DropTable(
+                name: "link_outbox");
+
+            migrationBuilder.DropTable(
+                name: "link_reset_orders");
+
+            migrationBuilder.DropTable(
+                name: "link_state");
+
+            migrationBuilder.DropTable(
+                name: "linked_centers");
+
+            migrationBuilder.DropTable(
+                name: "linked_detection_days");
 
             migrationBuilder.DropTable(
                 name: "policy_template");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207164722_Initial")]
+    [Migration("20261207174113_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -385,6 +385,189 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("agent_health", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkMark", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("link_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkOutboxItem", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Item")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("link_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkResetOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("GroupsReset")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "AppliedAt");
+
+                    b.ToTable("link_reset_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastExchangeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastQueuedSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Licence")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LicenceKey")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TenantName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("link_state", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedCenter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Agents")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("HealthAmber")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HealthGreen")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HealthRed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastContactAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ProtectedAgents")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("SnapshotAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("linked_centers", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Detections")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId", "Day");
+
+                    b.ToTable("linked_detection_days", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>
@@ -1389,6 +1572,33 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasOne("Lightshield.Center.Agents.Agent", null)
                         .WithOne()
                         .HasForeignKey("Lightshield.Center.Health.AgentHealth", "AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkResetOrder", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedCenter", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
+                {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -75,6 +75,52 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "link_marks",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_marks", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_outbox",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Item = table.Column<byte[]>(type: "bytea", nullable: false),
+                    QueuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_outbox", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_state",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantName = table.Column<string>(type: "text", nullable: false),
+                    Licence = table.Column<string>(type: "text", nullable: true),
+                    LicenceKey = table.Column<string>(type: "text", nullable: true),
+                    Suspended = table.Column<bool>(type: "boolean", nullable: false),
+                    LastQueuedSequence = table.Column<long>(type: "bigint", nullable: false),
+                    LastExchangeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_state", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "policy_template",
                 columns: table => new
                 {
@@ -329,6 +375,79 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     table.PrimaryKey("PK_inventory_instances", x => x.InstanceId);
                     table.ForeignKey(
                         name: "FK_inventory_instances_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "link_reset_orders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IssuedBy = table.Column<string>(type: "text", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    GroupsReset = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_link_reset_orders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_link_reset_orders_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linked_centers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SecretHash = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastContactAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<string>(type: "text", nullable: true),
+                    LastSequence = table.Column<long>(type: "bigint", nullable: false),
+                    SnapshotAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Agents = table.Column<int>(type: "integer", nullable: false),
+                    Vcpus = table.Column<int>(type: "integer", nullable: false),
+                    ProtectedAgents = table.Column<int>(type: "integer", nullable: false),
+                    HealthGreen = table.Column<int>(type: "integer", nullable: false),
+                    HealthAmber = table.Column<int>(type: "integer", nullable: false),
+                    HealthRed = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_linked_centers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_linked_centers_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "linked_detection_days",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Detections = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_linked_detection_days", x => new { x.TenantId, x.Day });
+                    table.ForeignKey(
+                        name: "FK_linked_detection_days_tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "tenants",
                         principalColumn: "Id",
@@ -891,6 +1010,28 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_link_reset_orders_TenantId_AppliedAt",
+                table: "link_reset_orders",
+                columns: new[] { "TenantId", "AppliedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_Name",
+                table: "linked_centers",
+                column: "Name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_SecretHash",
+                table: "linked_centers",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_linked_centers_TenantId",
+                table: "linked_centers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
                 table: "quarantine_items",
                 columns: new[] { "AgentId", "State" });
@@ -1014,6 +1155,24 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "inventory_instances");
+
+            migrationBuilder.DropTable(
+                name: "link_marks");
+
+            migrationBuilder.DropTable(
+                name: "link_outbox");
+
+            migrationBuilder.DropTable(
+                name: "link_reset_orders");
+
+            migrationBuilder.DropTable(
+                name: "link_state");
+
+            migrationBuilder.DropTable(
+                name: "linked_centers");
+
+            migrationBuilder.DropTable(
+                name: "linked_detection_days");
 
             migrationBuilder.DropTable(
                 name: "policy_template");

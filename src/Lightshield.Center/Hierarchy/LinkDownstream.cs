@@ -1,0 +1,47 @@
+using Lightshield.Center.Licensing;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.ScanPolicies;
+using Lightshield.Center.Tenants;
+using Lightshield.Protocol.Credentials;
+using Lightshield.Protocol.Link;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Hierarchy;
+
+/// <summary>What flows down the link to a tenant center, built on the main center at each exchange: the tenant's name
+/// and state, its licence in force with the key that signed it, the provider's default policy template and the reset
+/// orders not yet applied.</summary>
+public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
+{
+    public async Task<LinkExchangeResponse> BuildAsync(CenterDbContext db, LinkedCenter link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(link);
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == link.TenantId, cancellationToken);
+        var response = new LinkExchangeResponse
+        {
+            AcknowledgedSequence = link.LastSequence,
+            TenantId = tenant.Id.ToString(),
+            TenantName = tenant.Name,
+            Suspended = tenant.State == TenantState.Suspended,
+            PolicyTemplate = await templates.CurrentJsonAsync(cancellationToken),
+        };
+        var now = time.GetUtcNow();
+        var licences = await db.TenantLicences.AsNoTracking().Where(l => l.TenantId == tenant.Id).ToListAsync(cancellationToken);
+        if (licences.Where(l => l.ValidFrom <= now).MaxBy(l => l.Serial) is { } licence)
+        {
+            response.Licence = TenantLicences.TextOf(licence);
+            var keys = await db.SigningKeys.AsNoTracking().Select(k => k.PublicKey).ToListAsync(cancellationToken);
+            response.LicenceKey = keys.FirstOrDefault(k => CredentialPublicKey.Parse(k).KeyId == licence.KeyId) ?? "";
+        }
+        var orders = await db.LinkResetOrders.AsNoTracking().Where(o => o.TenantId == tenant.Id && o.AppliedAt == null)
+            .ToListAsync(cancellationToken);
+        response.ResetOrders.AddRange(orders.OrderBy(o => o.IssuedAt).Select(o => new Protocol.Link.LinkResetOrder
+        {
+            OrderId = o.Id.ToString(),
+            IssuedBy = o.IssuedBy,
+            IssuedAtUnix = o.IssuedAt.ToUnixTimeSeconds(),
+        }));
+        return response;
+    }
+}

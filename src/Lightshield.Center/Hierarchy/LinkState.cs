@@ -1,0 +1,33 @@
+using Lightshield.Center.Tenancy;
+
+namespace Lightshield.Center.Hierarchy;
+
+/// <summary>On a tenant center: what the main center last sent down (one row), and how the last exchange went.</summary>
+public sealed class LinkState : IProviderInfrastructure
+{
+    public const int SingleId = 1;
+
+    public int Id { get; set; } = SingleId;
+
+    /// <summary>The tenant this center owns, as the main center named it at the first exchange.</summary>
+    public Guid TenantId { get; set; }
+
+    public string TenantName { get; set; } = "";
+
+    /// <summary>The licence in force, in its signed text form, verified against <see cref="LicenceKey"/>.</summary>
+    public string? Licence { get; set; }
+
+    public string? LicenceKey { get; set; }
+
+    public bool Suspended { get; set; }
+
+    /// <summary>The sequence of the last upward item queued; the next one gets the following number, even once the
+    /// queue is empty, so a replay is always recognised.</summary>
+    public long LastQueuedSequence { get; set; }
+
+    public DateTimeOffset? LastExchangeAt { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+}

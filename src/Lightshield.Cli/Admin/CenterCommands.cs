@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace Lightshield.Cli.Admin;
+
+/// <summary><c>lightshield centers list|show|link|unlink</c> (provider, on the main center): tenant centers linked to it.</summary>
+public static class CenterCommands
+{
+    private static readonly ItemKind Center = new("tenant center", "tenant-centers", "id", "name");
+
+    private static readonly Column[] Columns =
+    [
+        new("Id", "id"), new("Name", "name"), new("Tenant", "tenantName"), new("Link", "status"), new("Version", "version"),
+        new("Last contact (UTC)", "lastContactAt"), new("Agents", "agents"), new("vCPUs", "vcpus"), new("Protected", "protectedAgents"),
+        new("Green", "healthGreen"), new("Amber", "healthAmber"), new("Red", "healthRed"),
+    ];
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var group = new AdminGroup("centers", "Tenant centers (provider): centers in tenants' segments linked to this main center", environment);
+        group.List("List linked tenant centers: link health (healthy, late, unreachable, unlinked), version, counts", "tenant-centers", Columns);
+        var id = AdminGroup.IdArgument(Center);
+        group.Add("show", "Show a tenant center, its detections per day and pending reset orders", [id], async run =>
+        {
+            var detail = await run.Api.GetAsync(AdminGroup.Path("tenant-centers/{0}", await run.IdAsync(Center, id).ConfigureAwait(false)),
+                run.CancellationToken).ConfigureAwait(false);
+            if (run.Output.Json)
+            {
+                run.Output.Item(detail, Columns);
+                return ExitCodes.Clean;
+            }
+            run.Output.Item(detail.GetProperty("center"), Columns);
+            run.Output.Writer.WriteLine($"pending reset orders: {detail.GetProperty("pendingResetOrders").GetInt32()}");
+            foreach (var day in detail.GetProperty("detectionsPerDay").EnumerateArray())
+            {
+                run.Output.Writer.WriteLine($"detections {day.GetProperty("day").GetString()}: {day.GetProperty("detections").GetInt64()}");
+            }
+            return ExitCodes.Clean;
+        });
+        var tenant = AdminGroup.ItemOption("--tenant", ItemKind.Tenant, "whose center it is", required: true);
+        var name = new Option<string>("--name") { Description = "The center's name", Required = true };
+        group.Add("link", "Link a tenant center: issues its link credential (shown once) and prints the settings the tenant center needs",
+            [tenant, name], async run =>
+            {
+                var created = await run.Api.PostAsync("tenant-centers", new
+                {
+                    tenantId = await run.IdAsync(ItemKind.Tenant, tenant).ConfigureAwait(false),
+                    name = run.Value(name),
+                }, run.CancellationToken).ConfigureAwait(false);
+                run.Output.Result($"linked tenant center {run.Value(name)}", created, created.GetProperty("center"), Columns);
+                if (!run.Output.Json)
+                {
+                    run.Output.Writer.WriteLine("On the tenant center (shown only now):");
+                    run.Output.Writer.WriteLine("  LIGHTSHIELD_Center__Role=tenant");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__MainAddress={created.GetProperty("mainAddress").GetString()}");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__MainCertificateSha256={created.GetProperty("mainCertificateSha256").GetString()}");
+                    run.Output.Writer.WriteLine($"  LIGHTSHIELD_Center__Link__Credential={created.GetProperty("credential").GetString()}");
+                }
+                return ExitCodes.Clean;
+            });
+        group.Delete("unlink", "Unlink a tenant center: its credential is revoked and its next exchange refused", Center, "tenant-centers/{0}");
+        return group.Command;
+    }
+}
