@@ -16,5 +16,6 @@ var root = new RootCommand("""
     AgentFootprintCommand.Create(),
     OpenLatencyCommand.Create(),
     FirewallCommand.Create(),
+    HuntMatchCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);
