@@ -6,6 +6,7 @@ using Lightshield.Center.Billing;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Health;
+using Lightshield.Center.Hunts;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -47,6 +48,7 @@ public static class CenterBuilderExtensions
         builder.AddPolicies();
         builder.AddScheduling();
         builder.AddScanTasks();
+        builder.AddHunts();
         builder.AddEvents();
         builder.AddQuarantine();
         builder.AddIntegration();
@@ -86,6 +88,7 @@ public static class CenterBuilderExtensions
         app.MapHealth();
         app.MapPolicies();
         app.MapScanTasks();
+        app.MapHunts();
         app.MapEvents();
         app.MapQuarantine();
         app.MapIntegration();
