@@ -17,5 +17,6 @@ var root = new RootCommand("""
     OpenLatencyCommand.Create(),
     FirewallCommand.Create(),
     Lightshield.Bench.Hierarchy.HierarchyCommand.Create(),
+    HuntMatchCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

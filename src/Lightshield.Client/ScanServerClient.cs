@@ -56,15 +56,16 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
 
     /// <summary>Scans one file: sends its header, and the content <paramref name="openContent"/> gives (from its start to
     /// its end) only if the server asks for it: not when it already knows the verdict. A refusal is an outcome; a
-    /// transport failure throws.</summary>
+    /// transport failure throws. <paramref name="freshOnly"/>: an outdated cached verdict is not answered, the content is
+    /// rescanned (scheduled and on-demand scans, decision 31).</summary>
     public async Task<ScanOutcome> ScanAsync(FileKey key, Func<Stream> openContent, Priority priority, string tenant, string? fileName = null,
-        bool force = false, CancellationToken cancellationToken = default)
+        bool force = false, bool freshOnly = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(openContent);
         try
         {
             using var call = client.Scan(Headers(), cancellationToken: cancellationToken);
-            var header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant, FileName = fileName ?? "", Force = force };
+            var header = new ScanHeader { Key = WireConversions.ToWire(key), Priority = priority, Tenant = tenant, FileName = fileName ?? "", Force = force, FreshOnly = freshOnly };
             await call.RequestStream.WriteAsync(new ScanChunk { Header = header }, cancellationToken).ConfigureAwait(false);
 
             var reply = await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);

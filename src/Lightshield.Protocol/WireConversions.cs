@@ -30,6 +30,7 @@ public static class WireConversions
             Reason = verdict.Reason ?? "",
             DatabaseVersion = verdict.DatabaseVersion,
             ScannedAtUnixMs = verdict.ScannedAt.ToUnixTimeMilliseconds(),
+            Outdated = verdict.Outdated,
         };
         wire.Names.AddRange(verdict.Names);
         return wire;
@@ -49,6 +50,7 @@ public static class WireConversions
             Reason = string.IsNullOrEmpty(verdict.Reason) ? null : verdict.Reason,
             DatabaseVersion = verdict.DatabaseVersion,
             ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(verdict.ScannedAtUnixMs),
+            Outdated = verdict.Outdated,
         };
     }
 }

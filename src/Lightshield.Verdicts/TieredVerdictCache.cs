@@ -14,6 +14,7 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
     private readonly RedisVerdictStore? _l2;
     private readonly TimeProvider _timeProvider;
     private readonly int _retroCheckBatchSize;
+    private readonly TimeSpan _maxCleanAge;
     private readonly IDisposable? _owned;
     private volatile string _currentDatabaseVersion = "";
     private long _ignoredStores;
@@ -50,6 +51,7 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
         _l2 = l2;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _retroCheckBatchSize = options.RetroCheckBatchSize;
+        _maxCleanAge = options.MaxCleanAge;
         _owned = owned;
     }
 
@@ -112,12 +114,30 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
             return ValueTask.FromResult(results);
         }
         string current = _currentDatabaseVersion;
+        var now = _timeProvider.GetUtcNow();
         int hits = LookupL1(keys, results, current);
-        if (hits == keys.Count || _l2 is null)
+        int outdated = MarkOutdated(results, current, now);
+        if (hits - outdated == keys.Count || _l2 is null)
         {
             return ValueTask.FromResult(results);
         }
-        return LookupL2Async(keys, results, hits, current, cancellationToken);
+        return LookupL2Async(keys, results, current, now, cancellationToken);
+    }
+
+    /// <summary>Flags the outdated verdicts of <paramref name="results"/> (<see cref="VerdictRules.IsOutdated"/>) and
+    /// counts them.</summary>
+    private int MarkOutdated(Verdict?[] results, string current, DateTimeOffset now)
+    {
+        int outdated = 0;
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (results[i] is { } verdict && VerdictRules.IsOutdated(verdict, current, now, _maxCleanAge))
+            {
+                results[i] = verdict with { Outdated = true };
+                outdated++;
+            }
+        }
+        return outdated;
     }
 
     /// <inheritdoc/>
@@ -195,17 +215,20 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
         }
     }
 
+    /// <summary>Asks L2 for what L1 did not know or knew only as outdated: another scan server of the site may have
+    /// refreshed the entry since (the "once per site" rescan of decision 31). An outdated L1 answer stays when L2 has
+    /// nothing fresher.</summary>
     private async ValueTask<Verdict?[]> LookupL2Async(
-        IReadOnlyList<FileKey> keys, Verdict?[] results, int l1Hits, string current, CancellationToken cancellationToken)
+        IReadOnlyList<FileKey> keys, Verdict?[] results, string current, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var positions = new int[keys.Count - l1Hits];
-        var missing = new FileKey[positions.Length];
-        for (int i = 0, j = 0; i < results.Length; i++)
+        var positions = new List<int>();
+        var missing = new List<FileKey>();
+        for (int i = 0; i < results.Length; i++)
         {
-            if (results[i] is null)
+            if (results[i] is null or { Outdated: true })
             {
-                positions[j] = i;
-                missing[j++] = keys[i];
+                positions.Add(i);
+                missing.Add(keys[i]);
             }
         }
         var entries = await _l2!.LookupAsync(_profile, missing, current, cancellationToken).ConfigureAwait(false);
@@ -213,7 +236,12 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
         {
             if (entries[j] is { } entry)
             {
-                results[positions[j]] = entry.Verdict;
+                var verdict = VerdictRules.IsOutdated(entry.Verdict, current, now, _maxCleanAge) ? entry.Verdict with { Outdated = true } : entry.Verdict;
+                if (results[positions[j]] is not null && verdict.Outdated)
+                {
+                    continue; // L1's answer is as good
+                }
+                results[positions[j]] = verdict;
                 // A back-fill never turns this server's own detection into something else (VerdictRules.MayReplace).
                 _l1.Store(missing[j], entry.Md5, entry.Verdict, VerdictWriter.Lookup);
             }

@@ -19,6 +19,11 @@ public sealed record Verdict
 
     public DateTimeOffset ScannedAt { get; init; }
 
+    /// <summary>Set on an answer, never stored: a clean verdict from an older signature database, or older than the
+    /// cache's maximum clean age (<see cref="VerdictRules.IsOutdated"/>). On-access may use it; scheduled and on-demand
+    /// scans rescan the content.</summary>
+    public bool Outdated { get; init; }
+
     /// <summary>Clean, infected or over a limit: a verdict the cache keeps and shares. Errors are not: they are retried.</summary>
     [JsonIgnore]
     public bool IsConclusive => VerdictRules.IsCacheable(Kind);

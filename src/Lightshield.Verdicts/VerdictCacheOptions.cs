@@ -67,6 +67,10 @@ public sealed partial record VerdictCacheOptions
     /// <summary>Signatures held at once by the retro-active check. Default 65,536.</summary>
     public int RetroCheckBatchSize { get; init; } = 65_536;
 
+    /// <summary>Oldest a clean verdict may be before look-ups answer it as outdated, so that scheduled and on-demand
+    /// scans rescan the content even when no new signature database arrived. Default 7 days; at least one minute.</summary>
+    public TimeSpan MaxCleanAge { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Every problem with these options, empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -108,6 +112,10 @@ public sealed partial record VerdictCacheOptions
         {
             errors.Add($"{nameof(L2ConnectTimeout)} must be positive and at most one minute, not {L2ConnectTimeout}.");
         }
+        if (MaxCleanAge < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{nameof(MaxCleanAge)} must be at least one minute, not {MaxCleanAge}.");
+        }
         if (RetroCheckBatchSize < 1)
         {
             errors.Add($"{nameof(RetroCheckBatchSize)} must be positive, not {RetroCheckBatchSize}.");
@@ -141,6 +149,7 @@ public sealed partial record VerdictCacheOptions
         text.Append(nameof(L2TimeToLive)).Append(" = ").Append(L2TimeToLive?.ToString() ?? "(none)").Append(", ");
         text.Append(nameof(L2Timeout)).Append(" = ").Append(L2Timeout).Append(", ");
         text.Append(nameof(L2ConnectTimeout)).Append(" = ").Append(L2ConnectTimeout).Append(", ");
+        text.Append(nameof(MaxCleanAge)).Append(" = ").Append(MaxCleanAge).Append(", ");
         text.Append(nameof(RetroCheckBatchSize)).Append(" = ").Append(RetroCheckBatchSize).Append(" }");
         return text.ToString();
     }

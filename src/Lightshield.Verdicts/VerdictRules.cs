@@ -29,6 +29,27 @@ internal static class VerdictRules
         kind is VerdictKind.Infected or VerdictKind.LimitExceeded
         && !string.Equals(databaseVersion, currentDatabaseVersion, StringComparison.Ordinal);
 
+    /// <summary>Whether a cached verdict is answered as outdated (docs/decisions.md, decision 31): a clean verdict made by an
+    /// older signature database than <paramref name="currentDatabaseVersion"/> (one that never saw the body and logical
+    /// signatures added since), or older than <paramref name="maxCleanAge"/>. On access it is still answered; scheduled and
+    /// on-demand scans rescan the content, and the first rescan refreshes the shared entry for the whole site. A clean
+    /// verdict from a strictly newer database generation (a scan server that updated first) is not outdated.</summary>
+    public static bool IsOutdated(Verdict verdict, string currentDatabaseVersion, DateTimeOffset now, TimeSpan maxCleanAge)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (verdict.Kind != VerdictKind.Clean)
+        {
+            return false;
+        }
+        if (now - verdict.ScannedAt > maxCleanAge)
+        {
+            return true;
+        }
+        return currentDatabaseVersion.Length != 0
+            && !string.Equals(verdict.DatabaseVersion, currentDatabaseVersion, StringComparison.Ordinal)
+            && CompareDatabases(verdict.DatabaseVersion, currentDatabaseVersion) <= 0;
+    }
+
     /// <summary>Whether an entry holding <paramref name="existingKind"/> from <paramref name="existingDatabase"/> may
     /// change to <paramref name="newKind"/> from <paramref name="newDatabase"/>, written by <paramref name="writer"/>.
     /// Every tier (L1 under its shard lock, L2 by compare-and-set) asks this before it writes over an entry:

@@ -1,6 +1,7 @@
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Events;
 using Lightshield.Agent.Firewall;
+using Lightshield.Agent.Hunts;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,8 @@ public static class CenterHostingExtensions
         services.TryAddSingleton<CenterTaskBook>();
         services.TryAddSingleton<CenterProgress>();
         services.TryAddSingleton<RestoreOrders>();
+        services.TryAddSingleton<LocalHashHunt>();
+        services.TryAddSingleton<HuntAnswers>();
         services.TryAddSingleton<IEventSink, CenterEventSink>();
         services.TryAddSingleton(sp =>
         {

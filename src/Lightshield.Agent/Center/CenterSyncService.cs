@@ -4,6 +4,7 @@ using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Firewall;
 using Lightshield.Agent.Health;
+using Lightshield.Agent.Hunts;
 using Lightshield.Agent.Scanning;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Transport;
@@ -33,11 +34,14 @@ public sealed partial class CenterSyncService(
     ILogger<CenterSyncService> logger,
     SyncTrigger? trigger = null,
     AgentMetrics? metrics = null,
-    FirewallEnforcer? firewall = null) : BackgroundService
+    FirewallEnforcer? firewall = null,
+    HuntAnswers? hunts = null) : BackgroundService
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
 
     private static readonly TimeSpan MinimumSpacing = TimeSpan.FromSeconds(1);
+    /// <summary>Wait before the sync that carries a new hunt answer.</summary>
+    public static readonly TimeSpan HuntAnswerDelay = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,6 +92,8 @@ public sealed partial class CenterSyncService(
         request.Progress.AddRange(reports);
         var restored = await restores.UnreportedAsync(cancellationToken);
         request.CompletedRestores.AddRange(restored);
+        var huntReports = hunts?.Unsent ?? [];
+        request.HuntReports.AddRange(huntReports);
 
         var sentAt = time.GetUtcNow();
         var answer = await center.Gateway.SyncAsync(request, center.Authorized(cancellationToken));
@@ -95,6 +101,7 @@ public sealed partial class CenterSyncService(
 
         await tasks.MarkFinalReportedAsync(finalIds, cancellationToken);
         await restores.MarkReportedAsync(restored, cancellationToken);
+        hunts?.MarkSent(huntReports);
         if (answer.RenewedCredential.Length > 0)
         {
             enrolment.Renew(answer.RenewedCredential, answer.RenewedScanCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
@@ -115,6 +122,11 @@ public sealed partial class CenterSyncService(
         foreach (var order in answer.Restores)
         {
             await restores.ExecuteAsync(order, cancellationToken);
+        }
+        // A hunt's answer goes out at once, not one interval later: the hunt finishes within one sync of the VM.
+        if (hunts is not null && await hunts.AnswerAsync(answer.Hunts, cancellationToken))
+        {
+            return HuntAnswerDelay;
         }
         return answer.SyncIntervalSeconds > 0 ? TimeSpan.FromSeconds(answer.SyncIntervalSeconds) : DefaultInterval;
     }

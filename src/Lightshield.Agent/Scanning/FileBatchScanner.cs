@@ -18,7 +18,9 @@ namespace Lightshield.Agent.Scanning;
 /// server scan it again. Files larger than <paramref name="maxFileSize"/> (the policy's limit) are not read. A batch keeps
 /// at most <paramref name="contentBudget"/> bytes of file content in memory for its uploads (<see cref="ContentArena"/>);
 /// files beyond it are read again if the server asks for them. A busy server is waited for as long as it takes
-/// (<see cref="BusyRetry"/>): a background scan finishes late rather than not at all.
+/// (<see cref="BusyRetry"/>): a background scan finishes late rather than not at all. An outdated clean verdict
+/// (decision 31) is acted on by on-access scans; scheduled and on-demand scans upload such content again, fresh only, so
+/// the first VM's rescan refreshes the site's entry and the others find it fresh.
 /// </summary>
 public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, ReadRateLimiter limiter, string tenant, int concurrentUploads = 4,
     Func<long>? maxFileSize = null, int contentBudget = FileBatchScanner.DefaultContentBudget, TimeProvider? time = null, AgentMetrics? metrics = null)
@@ -101,7 +103,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             }
 
             var keys = pending.Select(p => p.Key).Distinct().ToList();
-            var verdicts = keys.Count == 0 ? [] : force ? new Verdict?[keys.Count] : await LookUpAsync(keys, cancellationToken).ConfigureAwait(false);
+            var verdicts = keys.Count == 0 ? [] : force ? new Verdict?[keys.Count] : await LookUpAsync(keys, priority, cancellationToken).ConfigureAwait(false);
             var byKey = new Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)>(keys.Count);
             for (var k = 0; k < keys.Count; k++)
             {
@@ -116,7 +118,7 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             // before its upload, each file is uploaded by one VM and found in the cache by the others.
             Random.Shared.Shuffle(unknown);
             var reread = new Dictionary<int, long>(); // slot → bytes read again for an evicted verdict
-            await Parallel.ForEachAsync(StillUnknownAsync(unknown, force, byKey, cancellationToken),
+            await Parallel.ForEachAsync(StillUnknownAsync(unknown, priority, force, byKey, cancellationToken),
                 new ParallelOptions { MaxDegreeOfParallelism = concurrentUploads, CancellationToken = cancellationToken },
                 async (group, token) =>
                 {
@@ -161,14 +163,14 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
     /// <summary>The groups to upload, in order, minus those whose key the scan server learnt since the batch's look-up
     /// (another VM uploaded it meanwhile): after the first few, keys are looked up again in small batches just before
     /// their upload.</summary>
-    private async IAsyncEnumerable<IGrouping<FileKey, T>> StillUnknownAsync<T>(IGrouping<FileKey, T>[] groups, bool force,
+    private async IAsyncEnumerable<IGrouping<FileKey, T>> StillUnknownAsync<T>(IGrouping<FileKey, T>[] groups, Priority priority, bool force,
         Dictionary<FileKey, (Verdict? Verdict, string? Error, bool Uploaded)> byKey, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true; // just looked up with the whole batch
         foreach (var chunk in groups.Chunk(RecheckBatch))
         {
             var verdicts = force || first ? new Verdict?[chunk.Length]
-                : await LookUpAsync([.. chunk.Select(g => g.Key)], cancellationToken).ConfigureAwait(false);
+                : await LookUpAsync([.. chunk.Select(g => g.Key)], priority, cancellationToken).ConfigureAwait(false);
             first = false;
             for (var i = 0; i < chunk.Length; i++)
             {
@@ -187,8 +189,22 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         }
     }
 
-    private Task<Verdict?[]> LookUpAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken) =>
-        servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken);
+    /// <summary>The verdicts the scan server knows; for anything but on-access, an outdated one counts as unknown.</summary>
+    private async Task<Verdict?[]> LookUpAsync(IReadOnlyList<FileKey> keys, Priority priority, CancellationToken cancellationToken)
+    {
+        var verdicts = await servers.CallAsync((client, token) => client.LookupAsync(keys, tenant, token), cancellationToken).ConfigureAwait(false);
+        if (priority != Priority.OnAccess)
+        {
+            for (var i = 0; i < verdicts.Length; i++)
+            {
+                if (verdicts[i] is { Outdated: true })
+                {
+                    verdicts[i] = null;
+                }
+            }
+        }
+        return verdicts;
+    }
 
     private async Task<(Verdict? Verdict, string? Error, bool Uploaded)> UploadAsync(HashedFile file, Priority priority, bool force,
         CancellationToken cancellationToken)
@@ -196,7 +212,8 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         try
         {
             var outcome = await _busy.RunAsync(token => servers.CallAsync((client, callToken) =>
-                client.ScanAsync(file.Key, file.OpenContent, priority, tenant, Path.GetFileName(file.Path), force, callToken), token),
+                client.ScanAsync(file.Key, file.OpenContent, priority, tenant, Path.GetFileName(file.Path), force,
+                    freshOnly: priority != Priority.OnAccess, callToken), token),
                 cancellationToken).ConfigureAwait(false);
             return outcome.Kind switch
             {

@@ -7,6 +7,7 @@ using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Health;
 using Lightshield.Center.Hierarchy;
+using Lightshield.Center.Hunts;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -49,6 +50,7 @@ public static class CenterBuilderExtensions
         builder.AddPolicies();
         builder.AddScheduling();
         builder.AddScanTasks();
+        builder.AddHunts();
         builder.AddEvents();
         builder.AddQuarantine();
         builder.AddIntegration();
@@ -90,6 +92,7 @@ public static class CenterBuilderExtensions
         app.MapHealth();
         app.MapPolicies();
         app.MapScanTasks();
+        app.MapHunts();
         app.MapEvents();
         app.MapQuarantine();
         app.MapIntegration();

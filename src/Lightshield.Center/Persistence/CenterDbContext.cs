@@ -2,6 +2,7 @@ using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
+using Lightshield.Center.Hunts;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -53,6 +54,12 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<QuarantineItemRecord> QuarantineItems => Set<QuarantineItemRecord>();
 
     public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
+
+    public DbSet<Hunt> Hunts => Set<Hunt>();
+
+    public DbSet<AgentHuntRun> AgentHuntRuns => Set<AgentHuntRun>();
+
+    public DbSet<HuntMatchRecord> HuntMatches => Set<HuntMatchRecord>();
 
     public DbSet<ScanServer> ScanServers => Set<ScanServer>();
 

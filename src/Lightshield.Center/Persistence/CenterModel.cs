@@ -2,6 +2,7 @@ using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
+using Lightshield.Center.Hunts;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Integration;
 using Lightshield.Center.Inventory;
@@ -111,6 +112,31 @@ internal static class CenterModel
             run.Property(r => r.Message).HasMaxLength(1000);
             run.HasOne<ScanTask>().WithMany().HasForeignKey(r => r.TaskId).OnDelete(DeleteBehavior.Cascade);
             run.HasOne<Agent>().WithMany().HasForeignKey(r => r.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Hunt>(hunt =>
+        {
+            hunt.ToTable("hunts");
+            hunt.HasIndex(h => new { h.TenantId, h.CreatedAt });
+            hunt.Property(h => h.CreatedBy).HasMaxLength(NameLength + 10);
+            hunt.Property(h => h.Hashes).HasMaxLength(HuntDispatch.MaxHashes * 65);
+            hunt.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AgentHuntRun>(run =>
+        {
+            run.ToTable("agent_hunt_runs");
+            run.HasIndex(r => new { r.HuntId, r.AgentId }).IsUnique();
+            run.HasIndex(r => new { r.AgentId, r.AnsweredAt });
+            run.HasOne<Hunt>().WithMany().HasForeignKey(r => r.HuntId).OnDelete(DeleteBehavior.Cascade);
+            run.HasOne<Agent>().WithMany().HasForeignKey(r => r.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<HuntMatchRecord>(match =>
+        {
+            match.ToTable("hunt_matches");
+            match.HasIndex(m => new { m.HuntId, m.AgentId });
+            match.Property(m => m.Path).HasMaxLength(4096);
+            match.Property(m => m.Sha256).HasMaxLength(64);
+            match.HasOne<Hunt>().WithMany().HasForeignKey(m => m.HuntId).OnDelete(DeleteBehavior.Cascade);
+            match.HasOne<Agent>().WithMany().HasForeignKey(m => m.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AgentEventRecord>(record =>
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Lightshield.Center.Agents;
+using Lightshield.Center.Hunts;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.ScanPolicies;
 using Lightshield.Center.ScanTasks;
@@ -11,7 +12,7 @@ namespace Lightshield.Center.Push;
 
 /// <summary>
 /// The one place that decides which agents hear of a change at once: every save of the center's database is read for
-/// what an agent would otherwise learn only at its next sync (a new task run, a group policy, a restore order, a tenant
+/// what an agent would otherwise learn only at its next sync (a new task run or hunt, a group policy, a restore order, a tenant
 /// suspended or resumed, a moved agent; a revoked agent's stream ends), and once the save has succeeded those agents
 /// are nudged through <see cref="AgentPushHub"/> and, for streams held by other center instances,
 /// <see cref="PostgresNudgeRelay"/>. Whatever endpoint, console page or background job made the change, the nudge follows.
@@ -72,6 +73,9 @@ public sealed class AgentNudgeInterceptor(AgentPushHub hub, PostgresNudgeRelay r
             {
                 case AgentTaskRun run when entry.State == EntityState.Added:
                     targets.Agents[run.AgentId] = NudgeReasons.Tasks;
+                    break;
+                case AgentHuntRun hunt when entry.State == EntityState.Added:
+                    targets.Agents[hunt.AgentId] = NudgeReasons.Hunts;
                     break;
                 case GroupPolicy policy when entry.State is EntityState.Added or EntityState.Modified:
                     targets.Groups[policy.GroupId] = NudgeReasons.Policy;

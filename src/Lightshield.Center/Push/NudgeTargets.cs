@@ -21,6 +21,7 @@ public static class NudgeReasons
     public const string Tasks = "tasks";
     public const string Policy = "policy";
     public const string Restores = "restores";
+    public const string Hunts = "hunts";
     public const string Tenant = "tenant";
     public const string Hello = "hello";
     public const string KeepAlive = "keepalive";

@@ -20,6 +20,7 @@ public static class AdminCommands
         HealthCommands.Create(environment),
         PolicyCommands.Create(environment),
         TaskCommands.Create(environment),
+        HuntCommands.Create(environment),
         EventCommands.Create(environment),
         QuarantineKeyCommands.Create(environment),
         QuarantineItemCommands.Create(environment),

@@ -21,6 +21,9 @@ public sealed record ItemKind(string Noun, string ListPath, string IdField, para
     /// <summary>Tasks have no name: an id or the start of one (as <c>tasks list</c> shows it), among the newest 500.</summary>
     public static readonly ItemKind Task = new("task", "tasks?pageSize=500", "id");
 
+    /// <summary>Hunts have no name either: an id or the start of one, among the newest 500.</summary>
+    public static readonly ItemKind Hunt = new("hunt", "hunts?pageSize=500", "id");
+
     /// <summary>A signature version: its number or its database version (e.g. <c>27100</c>).</summary>
     public static readonly ItemKind Version = new("signature version", "updates/versions", "id", "databaseVersion");
 

@@ -172,7 +172,7 @@ public sealed class ScanPipeline(ScanServerClient client, ScanPipelineOptions op
         try
         {
             var outcome = await _busy.RunAsync(token => client.ScanAsync(group.Key, file.OpenContent, options.Priority, options.Tenant,
-                Path.GetFileName(file.Path), options.Force, token), cancellationToken).ConfigureAwait(false);
+                Path.GetFileName(file.Path), options.Force, cancellationToken: token), cancellationToken).ConfigureAwait(false);
             switch (outcome.Kind)
             {
                 case ScanOutcomeKind.Answered:

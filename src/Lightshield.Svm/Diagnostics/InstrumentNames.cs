@@ -8,6 +8,7 @@ internal static class InstrumentNames
     public const string ScannedBytes = "lightshield.svm.scanned_bytes";
     public const string LookupKeys = "lightshield.svm.lookup_keys";
     public const string LookupHits = "lightshield.svm.lookup_hits";
+    public const string LookupOutdated = "lightshield.svm.lookup_outdated";
     public const string SharedScans = "lightshield.svm.shared_scans";
     public const string KeyMismatches = "lightshield.svm.key_mismatches";
     public const string Rejections = "lightshield.svm.rejections";

@@ -12,6 +12,7 @@ public sealed class SvmMetrics
     private readonly Counter<long> _scannedBytes;
     private readonly Counter<long> _lookupKeys;
     private readonly Counter<long> _lookupHits;
+    private readonly Counter<long> _lookupOutdated;
     private readonly Counter<long> _sharedScans;
     private readonly Counter<long> _keyMismatches;
     private readonly Counter<long> _rejections;
@@ -26,6 +27,8 @@ public sealed class SvmMetrics
         _scannedBytes = meter.CreateCounter<long>(InstrumentNames.ScannedBytes, "By", "Content bytes received and scanned");
         _lookupKeys = meter.CreateCounter<long>(InstrumentNames.LookupKeys, "{key}", "File keys looked up");
         _lookupHits = meter.CreateCounter<long>(InstrumentNames.LookupHits, "{key}", "Looked-up keys answered from the cache");
+        _lookupOutdated = meter.CreateCounter<long>(InstrumentNames.LookupOutdated, "{key}",
+            "Looked-up keys answered with an outdated clean verdict (older database or past the maximum clean age), waiting for a rescan");
         _sharedScans = meter.CreateCounter<long>(InstrumentNames.SharedScans, "{scan}", "Scan requests answered by another request's scan of the same content in progress");
         _keyMismatches = meter.CreateCounter<long>(InstrumentNames.KeyMismatches, "{scan}", "Scans refused because content did not match its declared key");
         _rejections = meter.CreateCounter<long>(InstrumentNames.Rejections, "{scan}", "Scans refused by admission control, by priority");
@@ -62,10 +65,11 @@ public sealed class SvmMetrics
         _scannedBytes.Add(bytes);
     }
 
-    public void LookedUp(int keys, int hits)
+    public void LookedUp(int keys, int hits, int outdated)
     {
         _lookupKeys.Add(keys);
         _lookupHits.Add(hits);
+        _lookupOutdated.Add(outdated);
     }
 
     public void UploadStalled(string reason) => _uploadStalls.Add(1, new KeyValuePair<string, object?>("reason", reason));

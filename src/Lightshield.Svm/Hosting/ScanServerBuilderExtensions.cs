@@ -103,6 +103,7 @@ public static class ScanServerBuilderExtensions
             var cacheOptions = new VerdictCacheOptions
             {
                 L1Capacity = svm.CacheCapacity,
+                MaxCleanAge = svm.MaxCleanAge,
                 RedisConfiguration = svm.Redis,
                 L2Timeout = svm.RedisTimeout,
                 RedisUser = svm.RedisUser,

@@ -77,6 +77,10 @@ public sealed record SvmOptions
     /// <summary>L1 verdict cache capacity in entries (about 100 bytes each). Default 1,000,000.</summary>
     public int CacheCapacity { get; init; } = 1_000_000;
 
+    /// <summary>Oldest a clean verdict may be before look-ups answer it as outdated and scheduled and on-demand scans
+    /// rescan the content (decision 31). Default 7 days; at least one minute.</summary>
+    public TimeSpan MaxCleanAge { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Credential-signing public keys of the center (base64 SubjectPublicKeyInfo, as <c>lightshield-center</c>
     /// prints them) whose agent credentials this scan server accepts; every call must then carry a valid credential,
     /// and the tenant is taken from it. With none, callers are not authenticated: allowed only on a loopback

@@ -103,6 +103,10 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         {
             errors.Add($"Svm:CacheCapacity must be at least 1, not {options.CacheCapacity}.");
         }
+        if (options.MaxCleanAge < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Svm:MaxCleanAge must be at least one minute, not {options.MaxCleanAge}.");
+        }
         if (options.Redis is not null)
         {
             ValidateRedis(options, errors);

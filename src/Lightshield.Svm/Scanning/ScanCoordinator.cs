@@ -59,7 +59,7 @@ public sealed class ScanCoordinator(
                 verdicts[shareable[j]] = found[j];
             }
         }
-        metrics.LookedUp(keys.Count, verdicts.Count(v => v is not null));
+        metrics.LookedUp(keys.Count, verdicts.Count(v => v is not null), verdicts.Count(v => v is { Outdated: true }));
         return verdicts;
     }
 
@@ -89,7 +89,7 @@ public sealed class ScanCoordinator(
             while (true)
             {
                 var cached = mayShare ? (await cache.LookupAsync([declared], cancellationToken).ConfigureAwait(false))[0] : null;
-                if (cached is not null)
+                if (cached is not null && !(request.FreshOnly && cached.Outdated))
                 {
                     // Someone scanned this content since the client's look-up: no need to receive it.
                     return new ScanOutcome(cached, Cached: true);

@@ -52,7 +52,8 @@ public sealed class ScanGrpcService(ScanCoordinator coordinator, SvmMetrics metr
                 WireMapping.ToModel(header.Priority),
                 AgentAuthenticator.TenantOf(context, header.Tenant),
                 string.IsNullOrEmpty(header.FileName) ? null : Path.GetFileName(header.FileName),
-                header.Force);
+                header.Force,
+                header.FreshOnly);
             try
             {
                 var outcome = await coordinator.ScanAsync(

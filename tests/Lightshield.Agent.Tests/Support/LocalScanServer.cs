@@ -22,13 +22,17 @@ internal sealed class LocalScanServer : IAsyncDisposable
 
     public ScanServerEndpoint Endpoint { get; }
 
+    /// <summary>The server's services (its database reloader, its meter factory).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static Task<LocalScanServer> StartAsync() => StartAsync(trustedCredentialKey: null);
 
     /// <summary>With <paramref name="trustedCredentialKey"/> (a center's credential public key, base64), the server
     /// refuses every call without a credential signed by that key.</summary>
     /// <param name="trustedCredentialKey">See above.</param>
     /// <param name="tls">Serve TLS with the server's self-signed certificate (<see cref="Endpoint"/> carries its fingerprint).</param>
-    public static async Task<LocalScanServer> StartAsync(string? trustedCredentialKey, bool tls = false)
+    /// <param name="databaseDirectory">Signature database the test may change (then reloads it); default the starter database.</param>
+    public static async Task<LocalScanServer> StartAsync(string? trustedCredentialKey, bool tls = false, string? databaseDirectory = null)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-agent-svm-").FullName;
         var settings = new Dictionary<string, string?>
@@ -40,6 +44,10 @@ internal sealed class LocalScanServer : IAsyncDisposable
             ["Svm:DataDirectory"] = data,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (databaseDirectory is not null)
+        {
+            settings["Svm:DatabaseDirectory"] = databaseDirectory;
+        }
         if (trustedCredentialKey is not null)
         {
             settings["Svm:TrustedCredentialKeys:0"] = trustedCredentialKey;

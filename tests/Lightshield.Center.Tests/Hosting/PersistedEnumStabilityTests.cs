@@ -27,4 +27,12 @@ public sealed class PersistedEnumStabilityTests
         Assert.Equal([(0, "none"), (1, "ok"), (2, "over-licence"), (3, "grace"), (4, "expired")],
             Enum.GetValues<LicenceState>().Select(s => ((int)s, s.ToName())).ToArray());
     }
+
+    [Fact]
+    public void Hunt_file_state_numbers_are_frozen_and_equal_to_the_wire()
+    {
+        Assert.Equal([(1, "Present"), (2, "Changed"), (3, "Gone")],
+            Enum.GetValues<Lightshield.Center.Hunts.HuntFileState>().Select(s => ((int)s, s.ToString())).ToArray());
+        Assert.Equal([1, 2, 3], Enum.GetValues<Lightshield.Protocol.Center.HuntFileState>().Where(s => (int)s != 0).Select(s => (int)s));
+    }
 }

@@ -278,8 +278,13 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         // A licence the provider granted (tenants read their own, the provider every tenant's).
         var licence = (await (await Center.Client(Center.ProviderToken).PostAsJsonAsync($"/api/v1/tenants/{tenant.Id}/licences",
             new LicenceRequest(3, null, null, 30))).Content.ReadFromJsonAsync<LicenceResponse>())!;
+        // A hunt: its id and hashes are the tenant's.
+        var huntedHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant.Name)));
+        var hunt = (await (await client.PostAsJsonAsync("/api/v1/hunts", new Lightshield.Center.Hunts.HuntRequest([huntedHash])))
+            .Content.ReadFromJsonAsync<Lightshield.Center.Hunts.HuntResponse>())!;
         var values = new Dictionary<string, string>
         {
+            ["huntId"] = hunt.Id.ToString(),
             ["licenceId"] = licence.Id.ToString(),
             ["taskId"] = task.Id.ToString(),
             ["itemId"] = quarantineItemId.ToString(),
@@ -296,7 +301,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         };
         string[] secrets = [group.Id.ToString(), groupName, enrolment.Info.Id.ToString(), agent.AgentId.ToString(), agent.CredentialId,
             hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath,
-            quarantineItemId.ToString(), quarantinedPath];
+            quarantineItemId.ToString(), quarantinedPath, hunt.Id.ToString(), huntedHash];
         return new Resources(values, secrets);
     }
 

@@ -96,6 +96,9 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
 
     public ConcurrentQueue<RestoreOrder> Restores { get; } = new();
 
+    /// <summary>Hunts sent with every sync answer (a center sends them until the agent answers).</summary>
+    public IReadOnlyList<HuntOrder> HuntsEverySync { get; set; } = [];
+
     /// <summary>Sent once, in the next sync answer, as renewed credentials.</summary>
     public IssuedPair? RenewedCredentials
     {
@@ -171,6 +174,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
             }
         }
         response.Tasks.AddRange(TasksEverySync);
+        response.Hunts.AddRange(HuntsEverySync);
         while (TasksOnce.TryDequeue(out var task))
         {
             response.Tasks.Add(task);

@@ -8,7 +8,8 @@ namespace Lightshield.Verdicts.Tests;
 public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime
 {
     private static readonly ScanProfile Profile = ScanProfile.FromDescription("engine=1.4.3;heuristics=1;pua=0");
-    private static readonly DateTimeOffset ScannedAt = new(2025, 11, 20, 8, 30, 0, TimeSpan.Zero);
+    // Recent: a clean verdict past the maximum clean age is outdated (decision 31), and L1 then asks L2 again for it.
+    private static readonly DateTimeOffset ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
 
     private readonly List<IDisposable> _owned = [];
     private readonly VerdictCacheOptions _options = redis.Options(TestFiles.VerdictKey(), $"lstest:{Guid.NewGuid():N}:");

@@ -361,6 +361,28 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "hunts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Hashes = table.Column<string>(type: "character varying(650000)", maxLength: 650000, nullable: false),
+                    HashCount = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hunts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_hunts_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "inventory_instances",
                 columns: table => new
                 {
@@ -758,6 +780,35 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "agent_hunt_runs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HuntId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    MatchCount = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_agent_hunt_runs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_agent_hunt_runs_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_agent_hunt_runs_hunts_HuntId",
+                        column: x => x.HuntId,
+                        principalTable: "hunts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "agent_presence",
                 columns: table => new
                 {
@@ -843,6 +894,37 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "hunt_matches",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HuntId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Path = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    LastScannedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_hunt_matches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_hunt_matches_agents_AgentId",
+                        column: x => x.AgentId,
+                        principalTable: "agents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_hunt_matches_hunts_HuntId",
+                        column: x => x.HuntId,
+                        principalTable: "hunts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "quarantine_items",
                 columns: table => new
                 {
@@ -897,6 +979,17 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "IX_agent_health_TenantId",
                 table: "agent_health",
                 column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_hunt_runs_AgentId_AnsweredAt",
+                table: "agent_hunt_runs",
+                columns: new[] { "AgentId", "AnsweredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_agent_hunt_runs_HuntId_AgentId",
+                table: "agent_hunt_runs",
+                columns: new[] { "HuntId", "AgentId" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_agent_presence_AgentId_Until",
@@ -1003,6 +1096,21 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "IX_host_scan_slots_LeaseId",
                 table: "host_scan_slots",
                 column: "LeaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_hunt_matches_AgentId",
+                table: "hunt_matches",
+                column: "AgentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_hunt_matches_HuntId_AgentId",
+                table: "hunt_matches",
+                columns: new[] { "HuntId", "AgentId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_hunts_TenantId_CreatedAt",
+                table: "hunts",
+                columns: new[] { "TenantId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_inventory_instances_TenantId",
@@ -1124,6 +1232,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_health");
 
             migrationBuilder.DropTable(
+                name: "agent_hunt_runs");
+
+            migrationBuilder.DropTable(
                 name: "agent_presence");
 
             migrationBuilder.DropTable(
@@ -1152,6 +1263,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "host_scan_slots");
+
+            migrationBuilder.DropTable(
+                name: "hunt_matches");
 
             migrationBuilder.DropTable(
                 name: "inventory_instances");
@@ -1215,6 +1329,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "hunts");
 
             migrationBuilder.DropTable(
                 name: "agents");

@@ -1,0 +1,105 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Lightshield.Center.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Wire = Lightshield.Protocol.Center;
+
+namespace Lightshield.Center.Hunts;
+
+/// <summary>The agent's side of hunts, in the agent's tenant scope: unanswered hunts go out with every sync answer, and
+/// the agent's reports are recorded once per (hunt, agent). A report for a hunt that was never sent to this agent (another
+/// agent's, another tenant's, or made up) refuses the sync: the agent is not behaving as an agent does.</summary>
+public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
+{
+    public const int MaxHuntsPerSync = 5;
+    public const int MaxMatchesPerReport = 1000;
+
+    public async Task RecordAsync(Guid agentId, IReadOnlyList<Wire.HuntReport> reports, CancellationToken cancellationToken)
+    {
+        if (reports.Count == 0)
+        {
+            return;
+        }
+        var problems = new List<string>();
+        var ids = new List<Guid>();
+        foreach (var report in reports)
+        {
+            if (!Guid.TryParse(report.HuntId, out var id))
+            {
+                problems.Add($"hunt id '{Fit(report.HuntId)}' is not a hunt id");
+            }
+            else
+            {
+                ids.Add(id);
+            }
+            if (report.Matches.Count > MaxMatchesPerReport)
+            {
+                problems.Add($"hunt {Fit(report.HuntId)}: {report.Matches.Count} matches, at most {MaxMatchesPerReport}");
+            }
+            foreach (var match in report.Matches)
+            {
+                if (match.Sha256.Length != 32 || match.Path.Length is 0 or > 4096 || match.State is Wire.HuntFileState.Unspecified
+                    || !Enum.IsDefined(match.State) || match.Size < 0)
+                {
+                    problems.Add($"hunt {Fit(report.HuntId)}: a match no agent could report");
+                    break;
+                }
+            }
+        }
+        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).ToDictionaryAsync(r => r.HuntId, cancellationToken);
+        problems.AddRange(ids.Where(id => !runs.ContainsKey(id)).Select(id => $"hunt {id} was not sent to this agent"));
+        if (problems.Count > 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"hunt reports refused: {string.Join("; ", problems)}"));
+        }
+        var hashes = await db.Hunts.Where(h => ids.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Hashes, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var report in reports)
+        {
+            var run = runs[Guid.Parse(report.HuntId)];
+            if (run.AnsweredAt is not null)
+            {
+                continue; // answered already (the agent sent it again before it saw this sync's answer)
+            }
+            var hunted = hashes[run.HuntId].Split('\n').ToHashSet(StringComparer.Ordinal);
+            var matches = report.Matches.Where(m => hunted.Contains(Convert.ToHexStringLower(m.Sha256.Span))).ToList();
+            run.AnsweredAt = now;
+            run.MatchCount = matches.Count;
+            foreach (var match in matches)
+            {
+                db.HuntMatches.Add(new HuntMatchRecord
+                {
+                    Id = Guid.NewGuid(),
+                    HuntId = run.HuntId,
+                    AgentId = agentId,
+                    Path = match.Path,
+                    Sha256 = Convert.ToHexStringLower(match.Sha256.Span),
+                    Size = match.Size,
+                    LastScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(match.LastScannedUnixMs),
+                    State = (HuntFileState)(int)match.State,
+                });
+            }
+        }
+    }
+
+    /// <summary>The hunts <paramref name="agentId"/> has not answered yet, oldest first; marked sent.</summary>
+    public async Task<IReadOnlyList<Wire.HuntOrder>> PendingAsync(Guid agentId, CancellationToken cancellationToken)
+    {
+        var pending = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && r.AnsweredAt == null)
+            .Join(db.Hunts, r => r.HuntId, h => h.Id, (r, h) => new { Run = r, Hunt = h })
+            .OrderBy(p => p.Hunt.CreatedAt).Take(MaxHuntsPerSync).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var orders = new List<Wire.HuntOrder>(pending.Count);
+        // Tracked runs: one this sync's reports just answered (not saved yet) is not sent again.
+        foreach (var item in pending.Where(p => p.Run.AnsweredAt is null))
+        {
+            item.Run.SentAt ??= now;
+            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString() };
+            order.Sha256.AddRange(item.Hunt.Hashes.Split('\n').Select(h => ByteString.CopyFrom(Convert.FromHexString(h))));
+            orders.Add(order);
+        }
+        return orders;
+    }
+
+    private static string Fit(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

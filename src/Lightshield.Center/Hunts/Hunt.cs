@@ -1,0 +1,70 @@
+using Lightshield.Center.Tenancy;
+
+namespace Lightshield.Center.Hunts;
+
+/// <summary>A tenant's question to its VMs: which files have one of these SHA-256 (decision 32)? Tenant-private: the
+/// hashes say what the tenant looks for. Each targeted agent's part is an <see cref="AgentHuntRun"/>.</summary>
+public sealed class Hunt : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    /// <summary>The hunted SHA-256, lowercase hex, one per line.</summary>
+    public string Hashes { get; set; } = "";
+
+    public int HashCount { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>One agent's part of a <see cref="Hunt"/>: sent with every sync until the agent answers (so an agent that was
+/// offline, or restarted before answering, still answers); its first answer is kept.</summary>
+public sealed class AgentHuntRun : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid HuntId { get; set; }
+
+    public Guid AgentId { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateTimeOffset? AnsweredAt { get; set; }
+
+    public int MatchCount { get; set; }
+}
+
+/// <summary>A file an agent reported for a hunt. Tenant-private: paths are the tenant's.</summary>
+public sealed class HuntMatchRecord : ITenantOwned
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid HuntId { get; set; }
+
+    public Guid AgentId { get; set; }
+
+    public required string Path { get; set; }
+
+    public required string Sha256 { get; set; }
+
+    public long Size { get; set; }
+
+    public DateTimeOffset LastScannedAt { get; set; }
+
+    public HuntFileState State { get; set; }
+}
+
+/// <summary>Same numbers as the wire's HuntFileState. Persisted as its number: never renumber.</summary>
+public enum HuntFileState
+{
+    Present = 1,
+    Changed = 2,
+    Gone = 3,
+}

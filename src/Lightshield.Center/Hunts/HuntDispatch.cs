@@ -1,0 +1,63 @@
+using System.Globalization;
+using Lightshield.Center.Audit;
+using Lightshield.Center.Identity;
+using Lightshield.Center.Persistence;
+using Lightshield.Center.Queries;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Hunts;
+
+/// <summary>Starts hunts in the current tenant scope, for every agent of the tenant that is not revoked.</summary>
+public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActor actor, TimeProvider time)
+{
+    /// <summary>Most hashes in one hunt (the agents' own limit is ten times this).</summary>
+    public const int MaxHashes = 10_000;
+
+    /// <summary>Creates the hunt and one run per agent. Throws <see cref="InvalidRequestException"/> naming every bad
+    /// hash (at most ten of them) or an empty or oversized list.</summary>
+    public async Task<Hunt> StartAsync(IReadOnlyList<string> sha256s, CancellationToken cancellationToken)
+    {
+        var hashes = Normalize(sha256s);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.RevokedAt == null).Select(a => a.Id).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var hunt = new Hunt { Id = Guid.NewGuid(), Hashes = string.Join('\n', hashes), HashCount = hashes.Count, CreatedAt = now, CreatedBy = actor.Name };
+        db.Hunts.Add(hunt);
+        foreach (var agentId in agents)
+        {
+            db.AgentHuntRuns.Add(new AgentHuntRun { Id = Guid.NewGuid(), HuntId = hunt.Id, AgentId = agentId });
+        }
+        audit.Record("hunt.start", $"hunt/{hunt.Id}", new { hashes = hashes.Count, agents = agents.Count });
+        await db.SaveChangesAsync(cancellationToken);
+        return hunt;
+    }
+
+    /// <summary>Distinct lowercase hex SHA-256 in the caller's order; blank entries are skipped.</summary>
+    public static List<string> Normalize(IReadOnlyList<string>? sha256s)
+    {
+        var bad = new List<string>();
+        var hashes = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in sha256s ?? [])
+        {
+            var hash = (raw ?? "").Trim().ToLowerInvariant();
+            if (hash.Length == 0)
+            {
+                continue;
+            }
+            if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+            {
+                bad.Add(hash.Length > 80 ? hash[..80] + "…" : hash);
+            }
+            else if (seen.Add(hash))
+            {
+                hashes.Add(hash);
+            }
+        }
+        InvalidRequestException.ThrowIfAny(
+            bad.Count > 0 ? string.Create(CultureInfo.InvariantCulture,
+                $"{bad.Count} entries are not SHA-256 (64 hex digits): {string.Join(", ", bad.Take(10))}.") : null,
+            hashes.Count == 0 && bad.Count == 0 ? "Name at least one SHA-256 in 'sha256'." : null,
+            hashes.Count > MaxHashes ? $"A hunt names at most {MaxHashes} hashes, not {hashes.Count}." : null);
+        return hashes;
+    }
+}

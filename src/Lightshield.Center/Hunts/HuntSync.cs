@@ -1,0 +1,16 @@
+using Lightshield.Center.Integration;
+
+namespace Lightshield.Center.Hunts;
+
+/// <summary>A sync's hunt part: the agent's reports are recorded, and hunts it has not answered go out.</summary>
+public sealed class HuntSync(AgentHuntFeed feed) : IAgentSyncContributor
+{
+    public int Order => SyncOrder.Tasks + 5;
+
+    public async Task ContributeAsync(AgentSyncContext sync, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        await feed.RecordAsync(sync.Caller.AgentId, sync.Request.HuntReports, cancellationToken);
+        sync.Response.Hunts.AddRange(await feed.PendingAsync(sync.Caller.AgentId, cancellationToken));
+    }
+}

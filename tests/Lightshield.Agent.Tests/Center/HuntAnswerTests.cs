@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Lightshield.Protocol.Center;
+
+namespace Lightshield.Agent.Tests.Center;
+
+/// <summary>Decision 32 on the agent: a hunt in a sync answer is matched against the local index the agent's own scan
+/// wrote (real scan server), and the answer goes out with the very next sync, a second later, not one interval later.</summary>
+public sealed class HuntAnswerTests
+{
+    [Fact]
+    public async Task HuntInSync_AnsweredInTheNextSync_WithPathsAndStates()
+    {
+        await using var bed = await CenterTestBed.StartAsync();
+        var kept = Path.Combine(bed.Tree, "kept.bin");
+        var removed = Path.Combine(bed.Tree, "removed.bin");
+        var other = Path.Combine(bed.Tree, "other.bin");
+        await File.WriteAllBytesAsync(kept, RandomNumberGenerator.GetBytes(2000));
+        await File.WriteAllBytesAsync(removed, RandomNumberGenerator.GetBytes(2100));
+        await File.WriteAllBytesAsync(other, RandomNumberGenerator.GetBytes(2200));
+        bed.AssignServer();
+        var task = CenterTestBed.ScanTask(bed.Tree);
+        bed.Center.TasksOnce.Enqueue(task);
+        await using var agent = await bed.StartAgentAsync();
+        await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
+        var huntedKept = SHA256.HashData(await File.ReadAllBytesAsync(kept));
+        var huntedRemoved = SHA256.HashData(await File.ReadAllBytesAsync(removed));
+        File.Delete(removed);
+        var order = new HuntOrder { HuntId = Guid.NewGuid().ToString() };
+        order.Sha256.AddRange(Enumerable.Range(0, 998).Select(_ => ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32))));
+        order.Sha256.Add(ByteString.CopyFrom(huntedKept));
+        order.Sha256.Add(ByteString.CopyFrom(huntedRemoved));
+
+        var before = bed.Center.Syncs.Count;
+        bed.Center.HuntsEverySync = [order];
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Any(s => s.HuntReports.Any(r => r.HuntId == order.HuntId)), "the hunt's answer");
+
+        var syncs = bed.Center.Syncs.ToList();
+        var answeredIn = syncs.FindIndex(s => s.HuntReports.Any(r => r.HuntId == order.HuntId));
+        // The sync in flight when the hunt was set may not carry it; the one after it does, and the next answers.
+        Assert.True(answeredIn <= before + 2, $"answered in sync {answeredIn}, the hunt was offered from sync {before}");
+        var report = syncs[answeredIn].HuntReports.Single(r => r.HuntId == order.HuntId);
+        Assert.Equal([(kept, HuntFileState.Present), (removed, HuntFileState.Gone)],
+            report.Matches.Select(m => (m.Path, m.State)).OrderBy(m => m.Path, StringComparer.Ordinal));
+        Assert.Equal(Convert.ToHexStringLower(huntedKept), Convert.ToHexStringLower(report.Matches.Single(m => m.Path == kept).Sha256.Span));
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= answeredIn + 3, "two more syncs still offering the hunt");
+        Assert.Single(bed.Center.Syncs, s => s.HuntReports.Any(r => r.HuntId == order.HuntId)); // matched and sent once
+    }
+}

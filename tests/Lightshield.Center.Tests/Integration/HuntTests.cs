@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using Lightshield.Center.Hunts;
+using Lightshield.Center.Tests.Infrastructure;
+using Lightshield.Protocol.Center;
+using HuntFileState = Lightshield.Protocol.Center.HuntFileState;
+
+namespace Lightshield.Center.Tests.Integration;
+
+/// <summary>Decision 32, the center's side, over its real REST API and agent gateway: a tenant hunts 1,000 SHA-256, each
+/// agent gets the hunt with its sync until it answers, answers are kept per VM with their paths, an agent that has not
+/// answered shows as such, and nobody can read or answer a hunt that is not theirs.</summary>
+public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : IntegrationTest<TDatabase>(fixture)
+    where TDatabase : TestDatabase, new()
+{
+    [Fact]
+    public async Task Hunt_of_1000_hashes_reaches_every_agent_and_returns_the_matching_vms_and_paths()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var web = await Driver.EnrolAsync(tenant, hostName: "web-1");
+        var db = await Driver.EnrolAsync(tenant, hostName: "db-1");
+        var hashes = Enumerable.Range(0, 1000).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+
+        var hunt = await StartAsync(tenant, [.. hashes.Select(h => Convert.ToHexString(h))]); // upper case is accepted
+        var webOrder = Assert.Single((await Driver.SyncAsync(web.Credential)).Hunts);
+        Assert.Single((await Driver.SyncAsync(db.Credential)).Hunts); // db-1 then goes offline without answering
+        var report = new HuntReport { HuntId = webOrder.HuntId };
+        report.Matches.Add(Match("/opt/app/dropper.bin", hashes[17], HuntFileState.Present));
+        report.Matches.Add(Match("/tmp/x/dropper.bin", hashes[17], HuntFileState.Gone));
+        report.Matches.Add(Match("/var/lib/loader.so", hashes[999], HuntFileState.Changed));
+        var afterAnswer = await SyncWithAsync(web.Credential, report);
+        var again = await SyncWithAsync(web.Credential, report); // sent again: kept once
+        var shown = await GetAsync<HuntResponse>(tenant, $"/api/v1/hunts/{hunt.Id}");
+        var agents = await GetAsync<List<HuntAgentResponse>>(tenant, $"/api/v1/hunts/{hunt.Id}/agents");
+
+        Assert.Equal(1000, webOrder.Sha256.Count);
+        Assert.Equal(hashes.Select(Convert.ToHexStringLower).Order(), webOrder.Sha256.Select(h => Convert.ToHexStringLower(h.Span)).Order());
+        Assert.Empty(afterAnswer.Hunts);
+        Assert.Empty(again.Hunts);
+        Assert.Equal((1000, 2, 1, 3), (shown.Hashes, shown.Agents, shown.Answered, shown.Matches));
+        var webAnswer = Assert.Single(agents, a => a.AgentId == Guid.Parse(web.AgentId));
+        Assert.True(webAnswer.Answered);
+        Assert.Equal("web-1", webAnswer.AgentHostName);
+        Assert.Equal(["/opt/app/dropper.bin:present", "/tmp/x/dropper.bin:gone", "/var/lib/loader.so:changed"],
+            webAnswer.Files.Select(f => $"{f.Path}:{f.State}").Order(StringComparer.Ordinal));
+        Assert.Equal(Convert.ToHexStringLower(hashes[999]), webAnswer.Files.Single(f => f.Path == "/var/lib/loader.so").Sha256);
+        var dbAnswer = Assert.Single(agents, a => a.AgentId == Guid.Parse(db.AgentId));
+        Assert.False(dbAnswer.Answered); // who has not answered yet
+        Assert.Single((await Driver.SyncAsync(db.Credential)).Hunts); // and it gets the hunt again when it comes back
+        Assert.Contains(await Driver.AuditAsync(tenant.AdminToken), e => e.Action == "hunt.start" && e.Target == $"hunt/{hunt.Id}");
+    }
+
+    [Fact]
+    public async Task Another_tenant_can_neither_read_nor_answer_a_hunt()
+    {
+        var victim = await Driver.CreateTenantAsync();
+        var attacker = await Driver.CreateTenantAsync();
+        var victimAgent = await Driver.EnrolAsync(victim);
+        var attackerAgent = await Driver.EnrolAsync(attacker);
+        var hunt = await StartAsync(victim, [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))]);
+        Assert.Single((await Driver.SyncAsync(victimAgent.Credential)).Hunts);
+
+        using var read = await Driver.Client(attacker.AdminToken).GetAsync($"/api/v1/hunts/{hunt.Id}");
+        using var readAgents = await Driver.Client(attacker.AdminToken).GetAsync($"/api/v1/hunts/{hunt.Id}/agents");
+        var attackerList = await GetAsync<List<HuntResponse>>(attacker, "/api/v1/hunts");
+        Assert.Empty((await Driver.SyncAsync(attackerAgent.Credential)).Hunts);
+        var forged = new HuntReport { HuntId = hunt.Id.ToString() };
+        forged.Matches.Add(Match("/etc/forged", RandomNumberGenerator.GetBytes(32), HuntFileState.Present));
+        var crossTenant = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(attackerAgent.Credential, forged));
+        var madeUp = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(victimAgent.Credential, new HuntReport { HuntId = Guid.NewGuid().ToString() }));
+
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, readAgents.StatusCode);
+        Assert.DoesNotContain(attackerList, h => h.Id == hunt.Id);
+        Assert.Equal(StatusCode.InvalidArgument, crossTenant.StatusCode);
+        Assert.Contains("was not sent to this agent", crossTenant.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, madeUp.StatusCode);
+        var victimView = await GetAsync<HuntResponse>(victim, $"/api/v1/hunts/{hunt.Id}");
+        Assert.Equal((0, 0), (victimView.Answered, victimView.Matches));
+    }
+
+    [Fact]
+    public async Task An_agent_cannot_answer_a_hunt_that_was_not_sent_to_it()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var early = await Driver.EnrolAsync(tenant, hostName: "early");
+        var hunt = await StartAsync(tenant, [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))]);
+        var late = await Driver.EnrolAsync(tenant, hostName: "late"); // enrolled after the hunt: not one of its targets
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(late.Credential, new HuntReport { HuntId = hunt.Id.ToString() }));
+        // Sent to "early" but not yet delivered: an answer before the order is refused too.
+        var undelivered = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(early.Credential, new HuntReport { HuntId = hunt.Id.ToString() }));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, undelivered.StatusCode);
+        Assert.Single((await Driver.SyncAsync(early.Credential)).Hunts);
+    }
+
+    [Fact]
+    public async Task Malformed_hashes_are_refused_with_what_is_wrong()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+
+        using var response = await Driver.Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/hunts",
+            new HuntRequest([Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "not-a-hash", new string('a', 63)]));
+        using var empty = await Driver.Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/hunts", new HuntRequest([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("2 entries are not SHA-256", body, StringComparison.Ordinal);
+        Assert.Contains("not-a-hash", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Empty(await GetAsync<List<HuntResponse>>(tenant, "/api/v1/hunts"));
+    }
+
+    private static HuntFileMatch Match(string path, byte[] sha256, HuntFileState state) => new()
+    {
+        Path = path,
+        Sha256 = ByteString.CopyFrom(sha256),
+        Size = 4096,
+        LastScannedUnixMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(),
+        State = state,
+    };
+
+    private async Task<SyncResponse> SyncWithAsync(string credential, HuntReport report)
+    {
+        var request = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        request.HuntReports.Add(report);
+        return await Driver.Agents.SyncAsync(request, IntegrationDriver.Bearer(credential));
+    }
+
+    private async Task<HuntResponse> StartAsync(WorldTenant tenant, IReadOnlyList<string> hashes)
+    {
+        using var response = await Driver.Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/hunts", new HuntRequest(hashes));
+        return await IntegrationDriver.ReadAsync<HuntResponse>(response, HttpStatusCode.Created);
+    }
+
+    private async Task<T> GetAsync<T>(WorldTenant tenant, string path)
+    {
+        using var response = await Driver.Client(tenant.AdminToken).GetAsync(path);
+        return await IntegrationDriver.ReadAsync<T>(response, HttpStatusCode.OK);
+    }
+}
+
+public sealed class HuntTests_Sqlite(CenterFixture<SqliteTestDatabase> fixture) : HuntTests<SqliteTestDatabase>(fixture);
+
+public sealed class HuntTests_Postgres(CenterFixture<PostgresTestDatabase> fixture) : HuntTests<PostgresTestDatabase>(fixture);
