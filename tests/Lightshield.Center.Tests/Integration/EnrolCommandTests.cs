@@ -8,6 +8,7 @@ using agent::Lightshield.Agent.Hosting;
 using agent::Lightshield.Agent.Jobs;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Tests.Infrastructure;
+using Lightshield.Protocol.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,6 +71,41 @@ public sealed class EnrolCommandTests(LiveCenter<SqliteTestDatabase> center) : I
         Assert.Equal(0, await EnrolAsync("--token", "not-a-token", "--center-cert-sha256", center.CertificateFingerprint));
         Assert.Equal(agentId, JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_state.FullName, EnrolmentStore.FileName)))
             .RootElement.GetProperty("AgentId").GetString());
+    }
+
+    [Fact]
+    public async Task Restarted_while_its_center_does_not_answer_the_agent_applies_its_stored_policy()
+    {
+        var tenant = await center.Driver.CreateTenantAsync();
+        Assert.Equal(0, await EnrolAsync("--token", await center.Driver.EnrolmentTokenAsync(tenant), "--center-cert-sha256", center.CertificateFingerprint));
+        // An upgrade's restart with the center out of reach (a closed port): what the state holds must be in force.
+        CenterLinkFile.Save(_state.FullName, new Uri("https://127.0.0.1:1"), center.CertificateFingerprint);
+        PolicyFile.Save(_state.FullName, 7, PolicyJson.Serialize(new PolicyDocument { InfectedAction = DetectionAction.Delete }));
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:StateDirectory"] = _state.FullName,
+            ["OnAccess:Enabled"] = "false",
+            ["Firewall:Enabled"] = "false",
+        });
+        builder.AddLightshieldAgent();
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var policy = host.Services.GetRequiredService<EffectivePolicy>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (policy.Current.Version != 7 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            Assert.Equal((7L, DetectionAction.Delete), (policy.Current.Version, policy.Current.OnDemandAction));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Fact]
