@@ -32,7 +32,7 @@ public sealed partial class CenterEnroller(
         var pause = FirstRetry;
         while (store.Current is null)
         {
-            if (await TryEnrolAsync(cancellationToken).ConfigureAwait(false))
+            if (await EnrolOnceAsync(cancellationToken).ConfigureAwait(false) == EnrolmentOutcome.Enrolled)
             {
                 return;
             }
@@ -41,14 +41,15 @@ public sealed partial class CenterEnroller(
         }
     }
 
-    private async Task<bool> TryEnrolAsync(CancellationToken cancellationToken)
+    /// <summary>One enrolment attempt (<c>lightshield-agent enrol</c> makes its own retries).</summary>
+    public async Task<EnrolmentOutcome> EnrolOnceAsync(CancellationToken cancellationToken)
     {
         var agent = options.Value;
         var token = ReadToken(agent);
         if (string.IsNullOrWhiteSpace(token))
         {
             LogNoToken(logger, agent.Center!);
-            return false;
+            return EnrolmentOutcome.Refused;
         }
         var request = new EnrolRequest
         {
@@ -70,24 +71,24 @@ public sealed partial class CenterEnroller(
             if (string.IsNullOrEmpty(response.Credential) || string.IsNullOrEmpty(response.ScanCredential) || string.IsNullOrEmpty(response.AgentId))
             {
                 LogIncomplete(logger, agent.Center!);
-                return false;
+                return EnrolmentOutcome.Unreachable;
             }
             store.Save(new EnrolmentRecord(response.AgentId, response.TenantId, response.Credential,
                 DateTimeOffset.FromUnixTimeMilliseconds(response.CredentialExpiresUnixMs),
                 response.QuarantinePublicKey.IsEmpty ? null : Convert.ToBase64String(response.QuarantinePublicKey.Span), response.ScanCredential));
             LogEnrolled(logger, agent.Center!, response.AgentId, response.TenantId);
-            return true;
+            return EnrolmentOutcome.Enrolled;
         }
         catch (RpcException exception) when (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied
                                                  or StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound)
         {
             LogRefused(logger, agent.Center!, exception.Status.Detail);
-            return false;
+            return EnrolmentOutcome.Refused;
         }
         catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnreachable(logger, agent.Center!, exception.Status.Detail);
-            return false;
+            return EnrolmentOutcome.Unreachable;
         }
     }
 
@@ -130,4 +131,12 @@ public sealed partial class CenterEnroller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the center {Center} to enrol ({Reason}); trying again later")]
     private static partial void LogUnreachable(ILogger logger, Uri center, string reason);
+}
+
+/// <summary>How one enrolment attempt ended: refused (the token, or none) is final until someone fixes it; unreachable may pass.</summary>
+public enum EnrolmentOutcome
+{
+    Enrolled,
+    Refused,
+    Unreachable,
 }

@@ -45,6 +45,8 @@ public sealed partial class CenterSyncService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The tenant's last policy is in force from the start (a restart, an upgrade), not from the first answered sync.
+        policy.ApplyStored();
         await enroller.EnsureEnrolledAsync(stoppingToken);
         if (enrolment.Current?.QuarantinePublicKey is { } key)
         {

@@ -27,6 +27,8 @@ public static class AgentHostingExtensions
     {
         builder.Configuration.AddJsonFile(DefaultConfigurationFile, optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables("LIGHTSHIELD_");
+        CenterLinkFile.AddTo(builder.Configuration,
+            builder.Configuration[$"{AgentOptions.Section}:{nameof(AgentOptions.StateDirectory)}"] ?? new AgentOptions().StateDirectory);
         var center = !string.IsNullOrWhiteSpace(builder.Configuration[$"{AgentOptions.Section}:{nameof(AgentOptions.Center)}"]);
         builder.Services.AddSystemd();
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lightshield.Agent.Center;
 using Lightshield.Agent.Diagnostics;
 using Lightshield.Agent.Storage;
 using Lightshield.CommandLine;
@@ -6,21 +7,22 @@ using Spectre.Console;
 
 namespace Lightshield.Agent.Jobs;
 
-/// <summary><c>lightshield-agent scan|status|health</c>: hand an on-demand scan to the running agent through its queue (the
-/// agent listens on no socket), and follow it. Exit codes as clamscan's: 0 clean, 1 found, 2 error.</summary>
+/// <summary><c>lightshield-agent scan|status|health|enrol</c>: hand an on-demand scan to the running agent through its queue (the
+/// agent listens on no socket), and follow it (exit codes as clamscan's: 0 clean, 1 found, 2 error); its counters; its
+/// enrolment at first boot (<see cref="EnrolCommand"/>).</summary>
 public static class LocalTaskCommands
 {
     public const string DefaultState = "/var/lib/lightshield/agent";
 
     /// <summary>Whether <paramref name="args"/> ask for one of these commands rather than the agent itself.</summary>
-    public static bool Handles(string[] args) => args is ["scan" or "status" or "health" or "--help" or "-h", ..];
+    public static bool Handles(string[] args) => args is ["scan" or "status" or "health" or "enrol" or "--help" or "-h", ..];
 
     public static Task<int> RunAsync(string[] args)
     {
         var state = new Option<string>("--state") { Description = "The agent's state directory", DefaultValueFactory = _ => DefaultState };
         var root = new RootCommand("lightshield-agent: the Lightshield light agent. Without a command it runs the agent (a service).")
         {
-            Scan(state), Status(state), AgentHealthCommand.Create(state, TimeProvider.System),
+            Scan(state), Status(state), AgentHealthCommand.Create(state, TimeProvider.System), EnrolCommand.Create(state),
         };
         return CommandLineRunner.RunAsync(root, args);
     }

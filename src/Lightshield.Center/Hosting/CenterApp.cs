@@ -1,3 +1,5 @@
+using Lightshield.ServiceDefaults;
+
 namespace Lightshield.Center.Hosting;
 
 /// <summary>Builds the center application. Used by <c>lightshield-center</c> and by the functional tests.</summary>
@@ -10,6 +12,7 @@ public static class CenterApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddSettingsFile(Environment.GetEnvironmentVariable(SettingsFile.Variable));
         builder.Configuration.AddEnvironmentVariables("LIGHTSHIELD_");
         if (overrides is not null)
         {

@@ -1,3 +1,5 @@
+using Lightshield.ServiceDefaults;
+
 namespace Lightshield.Svm.Hosting;
 
 /// <summary>Builds a scan server application. Used by <c>lightshield-svm</c>, by <c>lightshield up</c> and
@@ -11,6 +13,7 @@ public static class ScanServerApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        builder.Configuration.AddSettingsFile(Environment.GetEnvironmentVariable(SettingsFile.Variable));
         builder.Configuration.AddEnvironmentVariables("LIGHTSHIELD_");
         if (overrides is not null)
         {
