@@ -72,7 +72,7 @@ internal sealed class CenterProcess : IAsyncDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is { } text && (text.Contains("fail:", StringComparison.Ordinal) || text.Contains("crit:", StringComparison.Ordinal)))
+            if (line.Data is { } text && (text.Contains("fail:", StringComparison.Ordinal) || text.Contains("crit:", StringComparison.Ordinal) || text.Contains("Exception", StringComparison.Ordinal) || text.Contains("at Lightshield.", StringComparison.Ordinal)))
             {
                 Console.Error.WriteLine($"  center: {text}");
             }

@@ -47,6 +47,9 @@ internal static partial class CenterLog
     [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Agent {AgentId} runs on hypervisor host {ReportedHost} (declared or last seen: {PreviousHost}), as scan server {ServerId} on that host reports serving it")]
     public static partial void AgentHostFromScanServer(ILogger logger, Guid agentId, string previousHost, string reportedHost, string serverId);
 
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "The licence of tenant {TenantId} was not evaluated at this enrolment (other enrolments kept changing it); the periodic evaluation will: {Reason}")]
+    public static partial void LicenceEvaluationDeferred(ILogger logger, Guid tenantId, string reason);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "The link to the main center {MainAddress} failed; its items stay queued: {Reason}")]
     public static partial void LinkExchangeFailed(ILogger logger, string mainAddress, string reason);
 }

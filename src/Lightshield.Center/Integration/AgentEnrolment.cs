@@ -122,8 +122,16 @@ public sealed class AgentEnrolment(IServiceScopeFactory scopes, AgentCredentials
             throw InstanceTaken(instance.InstanceId); // another VM claiming the same instance won the race
         }
         // Enrolment beyond the licence is allowed (protection first) and never silent: the state turns over-licence,
-        // with its event, now.
-        await services.GetRequiredService<LicenceEvaluator>().EvaluateAsync(agent.TenantId, cancellationToken);
+        // with its event, now. The agent is saved by then: an evaluation that loses every race against the fleet's other
+        // enrolments must not fail this one (the agent would enrol again, twice), and the periodic evaluation follows.
+        try
+        {
+            await services.GetRequiredService<LicenceEvaluator>().EvaluateAsync(agent.TenantId, cancellationToken);
+        }
+        catch (DbUpdateException exception)
+        {
+            CenterLog.LicenceEvaluationDeferred(logger, agent.TenantId, exception.Message);
+        }
         CenterLog.AgentEnrolled(logger, agent.Id, agent.TenantId, agent.HostName, agent.HypervisorHost);
         metrics.Enrolled();
         return new EnrolResponse

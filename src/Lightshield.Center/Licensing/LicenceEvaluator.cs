@@ -47,9 +47,11 @@ public sealed class LicenceEvaluator(IServiceScopeFactory scopes, LicenceSignatu
             {
                 return await EvaluateOnceAsync(tenantId, cancellationToken);
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException) when (attempt < 8)
             {
-                // Another evaluation of the same tenant saved first (or created the row): evaluate again from its result.
+                // Another evaluation of the same tenant saved first (or created the row): evaluate again from its result,
+                // after a random pause so that a fleet enrolling at once does not collide again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken); // real time: contention, not the clock
             }
         }
     }

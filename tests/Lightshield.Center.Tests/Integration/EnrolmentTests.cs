@@ -51,6 +51,24 @@ public abstract class EnrolmentTests<TDatabase>(CenterFixture<TDatabase> fixture
     }
 
     [Fact]
+    public async Task A_fleet_booting_at_once_with_one_token_enrols_every_vm_once_and_the_licence_counts_them_all()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var token = await Driver.EnrolmentTokenAsync(tenant);
+
+        // Cloud-init starts many VMs of one template together: every enrolment changes the tenant's licence count.
+        var enrolled = await Task.WhenAll(Enumerable.Range(0, 96).Select(i =>
+            Driver.Agents.EnrolAsync(IntegrationDriver.EnrolRequest(token, hostName: $"booting-{i}")).ResponseAsync));
+
+        Assert.Equal(96, enrolled.Select(e => e.AgentId).Distinct().Count());
+        await using var scope = Center.Scope(TenantScope.ForTenant(tenant.Id));
+        var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
+        Assert.Equal(96, await db.Agents.CountAsync());
+        await Center.Services.GetRequiredService<Lightshield.Center.Licensing.LicenceEvaluator>().EvaluateAsync(tenant.Id, default);
+        Assert.Equal(192, (await db.LicenceStatuses.AsNoTracking().SingleAsync()).ActiveVcpus);
+    }
+
+    [Fact]
     public async Task Enrol_with_a_revoked_token_is_refused_as_unauthenticated()
     {
         var tenant = await Driver.CreateTenantAsync();
