@@ -121,7 +121,10 @@ public sealed class FirewallServiceNamespaceTests : IDisposable
         {
             var applier = new PolicyApplier(policy, _state.Directory, _loggers.CreateLogger<PolicyApplier>(), enforcer);
             Assert.True(applier.Apply(1, $"{{\"firewall\":{DenyTelnet}}}"));
+            // The service subscribes to policy changes on its own thread (BackgroundService in .NET 10): wait until it enforces.
+            await UntilAsync(() => enforcer.Status.State == "enforcing");
             var good = enforcer.Status.RulesSha256;
+            Assert.Equal(64, good.Length);
 
             Assert.False(applier.Apply(2, """{"firewall":{"mode":"enforcing","rules":[{"name":"x","protocol":"tcp","localPorts":["22; flush ruleset"]}]}}"""));
             Assert.False(applier.Apply(3, "{\"firewall\":{\"mode\":\"enforcing\",\"rules\":[" + string.Join(',', Enumerable.Repeat("{}", 3000)) + "]}}"));
