@@ -32,7 +32,7 @@ public sealed partial class CenterSyncService(
     ClockSkew clock,
     TimeProvider time,
     ILogger<CenterSyncService> logger,
-    SyncTrigger? trigger = null,
+    SyncTrigger trigger,
     AgentMetrics? metrics = null,
     FirewallEnforcer? firewall = null,
     HuntAnswers? hunts = null) : BackgroundService
@@ -71,11 +71,6 @@ public sealed partial class CenterSyncService(
                 LogUnreachable(logger, exception.Status.Detail);
             }
             var next = interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
-            if (trigger is null)
-            {
-                await Task.Delay(next, time, stoppingToken);
-                continue;
-            }
             // A nudge from the push channel cuts the wait short, but never to less than a second between syncs.
             await Task.Delay(MinimumSpacing, time, stoppingToken);
             await trigger.WaitAsync(next - MinimumSpacing, time, stoppingToken);

@@ -25,15 +25,13 @@ public sealed class AgentPushHub
             return null;
         }
         var subscription = new PushSubscription(this, agentId, tenantId, groupId);
-        if (_subscriptions.TryGetValue(agentId, out var previous) && _subscriptions.TryUpdate(agentId, subscription, previous))
+        PushSubscription? replaced = null;
+        _subscriptions.AddOrUpdate(agentId, subscription, (_, previous) =>
         {
-            previous.End();
-        }
-        else if (!_subscriptions.TryAdd(agentId, subscription) && _subscriptions.TryGetValue(agentId, out previous))
-        {
-            _subscriptions[agentId] = subscription;
-            previous.End();
-        }
+            replaced = previous;
+            return subscription;
+        });
+        replaced?.End();
         return subscription;
     }
 
