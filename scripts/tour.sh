@@ -282,7 +282,8 @@ else
   nft add chain inet tour_tenants_own_rules input '{ type filter hook input priority 10; policy accept; }'
   own_rules=$(nft list table inet tour_tenants_own_rules)
   set_firewall() {
-    as tenant policy show demo-vms --json
+    # The group's policy (shown in full above) with only its firewall replaced; read quietly to keep the transcript short.
+    out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield policy show demo-vms --json 2>&1) || fail "policy show failed: $out"
     field 'json.dumps(d["policy"])' | python3 -c '
 import json, sys
 policy = json.load(sys.stdin)
