@@ -174,6 +174,7 @@ internal static class CenterModel
             slot.Property(s => s.TaskId).HasMaxLength(100);
             slot.HasIndex(s => s.LeaseId);
         });
+        Coordination.CoordinationServiceExtensions.Configure(model);
         IntegrationModel.Configure(model);
         UpdateModel.Configure(model);
         LicensingModel.Configure(model);

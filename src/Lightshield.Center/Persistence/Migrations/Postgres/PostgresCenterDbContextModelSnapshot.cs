@@ -255,6 +255,31 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.ToTable("usage_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Coordination.BackgroundLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ExpiresAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HeldSinceUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("NextRunAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("background_leases", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Events.AgentEventRecord", b =>
                 {
                     b.Property<Guid>("TenantId")

@@ -250,6 +250,31 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.ToTable("usage_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Lightshield.Center.Coordination.BackgroundLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAtUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeldSinceUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextRunAtUnixMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("background_leases", (string)null);
+                });
+
             modelBuilder.Entity("Lightshield.Center.Events.AgentEventRecord", b =>
                 {
                     b.Property<Guid>("TenantId")
