@@ -78,6 +78,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("InventoryInstanceId")
                         .IsUnique();
 
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
+
                     b.HasIndex("TenantId");
 
                     b.ToTable("agents", (string)null);

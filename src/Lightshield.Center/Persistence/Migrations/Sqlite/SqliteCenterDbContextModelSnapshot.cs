@@ -73,6 +73,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasIndex("InventoryInstanceId")
                         .IsUnique();
 
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
+
                     b.HasIndex("TenantId");
 
                     b.ToTable("agents", (string)null);

@@ -1055,6 +1055,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_RevokedAt",
+                table: "agents",
+                column: "RevokedAt",
+                filter: "\"RevokedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");

@@ -1054,6 +1054,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_RevokedAt",
+                table: "agents",
+                column: "RevokedAt",
+                filter: "\"RevokedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");
