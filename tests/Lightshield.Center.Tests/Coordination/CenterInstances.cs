@@ -77,14 +77,18 @@ public sealed class CenterInstances : IAsyncDisposable
     }
 
     /// <summary>Moves the clock on by <paramref name="step"/> (at most one lease check, so a holder that is alive always
-    /// renews before another instance may take over) and waits until every held lease was renewed at the new time.</summary>
+    /// renews before another instance may take over) and waits until every lease a running instance holds was renewed
+    /// at the new time and every job due then has run: the fake clock never races ahead of a slow run.</summary>
     public async Task TickAsync(WebApplicationFactory<Program> anyInstance, TimeSpan step)
     {
         Assert.True(step <= BackgroundLeases.CheckInterval, "a step longer than a lease check would let a live lease expire");
         Time.Advance(step);
+        var nowMs = Time.GetUtcNow().ToUnixTimeMilliseconds();
         var renewedTo = (Time.GetUtcNow() + BackgroundLeases.Duration).ToUnixTimeMilliseconds();
+        var live = _running.Select(i => i.Services.GetRequiredService<CenterInstance>().Id).ToHashSet();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await LeasesAsync(anyInstance)).Any(l => l.Holder != "" && l.ExpiresAtUnixMs < renewedTo) && DateTime.UtcNow < deadline)
+        while ((await LeasesAsync(anyInstance)).Any(l => live.Contains(l.Holder) && (l.ExpiresAtUnixMs < renewedTo || l.NextRunAtUnixMs <= nowMs))
+            && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
