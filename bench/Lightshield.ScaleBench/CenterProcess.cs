@@ -110,6 +110,13 @@ internal sealed class CenterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A REST token of the provider administrator.</summary>
+    public async Task<string> ProviderTokenAsync(CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = Rest };
+        return await LoginAsync(client, null, "root", AdminPassword, null, cancellationToken);
+    }
+
     /// <summary>A tenant with one agent group and an enrolment token for it; returns the tenant admin's REST token and the
     /// enrolment token.</summary>
     public async Task<(string AdminToken, Guid GroupId, string EnrolmentToken)> CreateTenantAsync(string name, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Lightshield.Center.Coordination;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -5,33 +6,22 @@ using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Events;
 
-/// <summary>Deletes events past their retention, hourly; a single set-based delete per run (system scope: it
+/// <summary>Deletes events past their retention, hourly, on one center instance; a single set-based delete per run (system scope: it
 /// reads no content, only ages).</summary>
-public sealed class EventRetention(IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, TimeProvider time,
-    ILogger<EventRetention> logger) : BackgroundService
+public sealed class EventRetention(IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, BackgroundLeases leases, TimeProvider time,
+    ILogger<EventRetention> logger) : ExclusiveBackgroundJob(leases, time, logger)
 {
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
-        var cutoff = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
+        var cutoff = (Time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
         await using var scope = scopes.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
         return await db.AgentEvents.Where(e => e.ReceivedAtUnixMs < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                EventLog.PurgeFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public override string Job => "event-retention";
+
+    protected override TimeSpan Period => TimeSpan.FromHours(1);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => PurgeAsync(cancellationToken);
 }

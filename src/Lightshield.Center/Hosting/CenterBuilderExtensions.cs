@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
+using Lightshield.Center.Coordination;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Events;
 using Lightshield.Center.Health;
@@ -41,6 +42,7 @@ public static class CenterBuilderExtensions
 
         // Persistence first: its start-up step migrates the database before every later hosted service starts.
         builder.AddPersistence();
+        builder.AddCoordination();
         builder.AddCenterMetrics();
         builder.AddAudit();
         builder.AddIdentity();

@@ -1,28 +1,19 @@
+using Lightshield.Center.Coordination;
 using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Licensing;
 
-/// <summary>Evaluates every tenant's licence state at <see cref="LicensingOptions.CheckInterval"/>: an expiry or an agent
-/// falling silent changes the state without any request.</summary>
-public sealed partial class LicenceWatch(LicenceEvaluator evaluator, IOptions<LicensingOptions> options, TimeProvider time, ILogger<LicenceWatch> logger)
-    : BackgroundService
+/// <summary>Evaluates every tenant's licence state at <see cref="LicensingOptions.CheckInterval"/>, on one center
+/// instance: an expiry or an agent falling silent changes the state without any request.</summary>
+public sealed class LicenceWatch(LicenceEvaluator evaluator, IOptions<LicensingOptions> options, BackgroundLeases leases, TimeProvider time,
+    ILogger<LicenceWatch> logger) : ExclusiveBackgroundJob(leases, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await evaluator.EvaluateAllAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                EvaluationFailed(logger, e);
-            }
-        }
-    }
+    public override string Job => "licence-evaluation";
 
-    [LoggerMessage(EventId = 330, Level = LogLevel.Error, Message = "Evaluating licence states failed; trying again at the next check")]
-    private static partial void EvaluationFailed(ILogger logger, Exception exception);
+    protected override TimeSpan Period => options.Value.CheckInterval;
+
+    /// <summary>Enrolments and licence changes evaluate their tenant themselves; the watch is for time passing.</summary>
+    protected override bool RunsAtFirstStart => false;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => evaluator.EvaluateAllAsync(cancellationToken);
 }

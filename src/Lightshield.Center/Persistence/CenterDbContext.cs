@@ -41,6 +41,8 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
 
     public DbSet<HostScanSlot> HostScanSlots => Set<HostScanSlot>();
 
+    public DbSet<Coordination.BackgroundLease> BackgroundLeases => Set<Coordination.BackgroundLease>();
+
     public DbSet<GroupPolicy> GroupPolicies => Set<GroupPolicy>();
 
     public DbSet<PolicyTemplate> PolicyTemplates => Set<PolicyTemplate>();

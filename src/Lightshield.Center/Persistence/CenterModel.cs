@@ -81,6 +81,8 @@ internal static class CenterModel
             agent.Property(a => a.CredentialId).HasMaxLength(100);
             agent.HasIndex(a => a.CredentialId).IsUnique();
             agent.HasIndex(a => a.TenantId);
+            // The revocation list every heartbeat reads: only revoked agents are in it.
+            agent.HasIndex(a => a.RevokedAt).HasFilter("\"RevokedAt\" IS NOT NULL");
             agent.Property(a => a.InventoryInstanceId).HasMaxLength(Protocol.Center.InstanceIds.MaxLength);
             agent.HasIndex(a => a.InventoryInstanceId).IsUnique();
             agent.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
@@ -174,6 +176,7 @@ internal static class CenterModel
             slot.Property(s => s.TaskId).HasMaxLength(100);
             slot.HasIndex(s => s.LeaseId);
         });
+        Coordination.CoordinationServiceExtensions.Configure(model);
         IntegrationModel.Configure(model);
         UpdateModel.Configure(model);
         LicensingModel.Configure(model);

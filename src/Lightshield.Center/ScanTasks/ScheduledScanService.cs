@@ -1,24 +1,14 @@
+using Lightshield.Center.Coordination;
+
 namespace Lightshield.Center.ScanTasks;
 
-/// <summary>Runs <see cref="ScheduledScanPlanner"/> every 30 seconds (on the center's clock).</summary>
-public sealed class ScheduledScanService(ScheduledScanPlanner planner, TimeProvider time, ILogger<ScheduledScanService> logger) : BackgroundService
+/// <summary>Runs <see cref="ScheduledScanPlanner"/> every 30 seconds (on the center's clock), on one center instance.</summary>
+public sealed class ScheduledScanService(ScheduledScanPlanner planner, BackgroundLeases leases, TimeProvider time, ILogger<ScheduledScanService> logger)
+    : ExclusiveBackgroundJob(leases, time, logger)
 {
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+    public override string Job => "scheduled-scan-planning";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Period, time);
-        do
-        {
-            try
-            {
-                await planner.PlanDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                CenterScheduleLog.PlanningFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(30);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => planner.PlanDueAsync(cancellationToken);
 }

@@ -73,6 +73,24 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         _providerToken = (await created.Content.ReadFromJsonAsync<TokenCreatedResponse>())!.Token;
     }
 
+    /// <summary>A second center instance on the same database and clock, as behind a load balancer (the caller disposes it).</summary>
+    public WebApplicationFactory<Program> StartAnotherInstance()
+    {
+        var other = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Center:Database:Provider"] = Database.Provider,
+                ["Center:Database:ConnectionString"] = Database.ConnectionString,
+                ["Center:DataDirectory"] = Path.GetTempPath(),
+                ["Logging:LogLevel:Default"] = "Warning",
+            }));
+            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        });
+        _ = other.Server; // started: migrations found done
+        return other;
+    }
+
     public async Task DisposeAsync()
     {
         if (_factory is not null)

@@ -5,10 +5,6 @@ using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Center;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Lightshield.Center.Tests.Push;
 
@@ -20,18 +16,7 @@ public sealed class PushMultiInstanceTests(CenterFixture<PostgresTestDatabase> f
 
     public Task InitializeAsync()
     {
-        _second = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Center:Database:Provider"] = Center.Database.Provider,
-                ["Center:Database:ConnectionString"] = Center.Database.ConnectionString,
-                ["Center:DataDirectory"] = Path.GetTempPath(),
-                ["Logging:LogLevel:Default"] = "Warning",
-            }));
-            web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Center.Time)));
-        });
-        _ = _second.Server; // started: migrations found done, the relay listening
+        _second = Center.StartAnotherInstance(); // the relay listening
         return Task.CompletedTask;
     }
 

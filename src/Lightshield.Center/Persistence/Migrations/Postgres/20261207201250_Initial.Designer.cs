@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207174354_Initial")]
+    [Migration("20261207201250_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -80,6 +80,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
                     b.HasIndex("InventoryInstanceId")
                         .IsUnique();
+
+                    b.HasIndex("RevokedAt")
+                        .HasFilter("\"RevokedAt\" IS NOT NULL");
 
                     b.HasIndex("TenantId");
 
@@ -256,6 +259,31 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("Hour");
 
                     b.ToTable("usage_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Coordination.BackgroundLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ExpiresAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HeldSinceUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("NextRunAtUnixMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("background_leases", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Events.AgentEventRecord", b =>

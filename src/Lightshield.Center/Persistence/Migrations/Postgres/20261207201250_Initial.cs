@@ -32,6 +32,21 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "background_leases",
+                columns: table => new
+                {
+                    Job = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
+                    HeldSinceUnixMs = table.Column<long>(type: "bigint", nullable: false),
+                    NextRunAtUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_background_leases", x => x.Job);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "credential_signing_keys",
                 columns: table => new
                 {
@@ -1040,6 +1055,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_RevokedAt",
+                table: "agents",
+                column: "RevokedAt",
+                filter: "\"RevokedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");
@@ -1248,6 +1269,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "background_leases");
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");

@@ -31,6 +31,21 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "background_leases",
+                columns: table => new
+                {
+                    Job = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeldSinceUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextRunAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_background_leases", x => x.Job);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "credential_signing_keys",
                 columns: table => new
                 {
@@ -1039,6 +1054,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_agents_RevokedAt",
+                table: "agents",
+                column: "RevokedAt",
+                filter: "\"RevokedAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_agents_TenantId",
                 table: "agents",
                 column: "TenantId");
@@ -1247,6 +1268,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "background_leases");
 
             migrationBuilder.DropTable(
                 name: "credential_signing_keys");
