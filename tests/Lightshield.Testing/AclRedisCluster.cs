@@ -83,6 +83,41 @@ public sealed class AclRedisCluster : IAsyncDisposable
         throw new InvalidOperationException($"Redis node {Nodes[node]} still listens after it was killed.");
     }
 
+    /// <summary>Moves <paramref name="slots"/> hash slots, with their keys, from master <paramref name="from"/> to master
+    /// <paramref name="to"/> (<c>redis-cli --cluster reshard</c>): clients see <c>ASK</c> while a slot migrates and
+    /// <c>MOVED</c> after.</summary>
+    public async Task ReshardAsync(int from, int to, int slots)
+    {
+        var fromId = await RedisCliAsync(Nodes[from], "cluster", "myid");
+        var toId = await RedisCliAsync(Nodes[to], "cluster", "myid");
+        await RedisCliAsync(Nodes[from], "--cluster", "reshard", Nodes[from], "--cluster-from", fromId, "--cluster-to", toId,
+            "--cluster-slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-yes");
+    }
+
+    private async Task<string> RedisCliAsync(string node, params string[] arguments)
+    {
+        var (host, port) = (node.Split(':')[0], node.Split(':')[1]);
+        var start = new ProcessStartInfo("redis-cli")
+        {
+            ArgumentList = { "-h", host, "-p", port, "--user", Target.User! },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["REDISCLI_AUTH"] = Target.Password },
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode == 0
+            ? (await output).Trim()
+            : throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}");
+    }
+
     private static void KillNodes(string directory)
     {
         foreach (var node in Directory.EnumerateDirectories(directory, "node-*"))

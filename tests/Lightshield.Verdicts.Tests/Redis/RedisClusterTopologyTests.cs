@@ -3,10 +3,11 @@ using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
 
-/// <summary>A master of the site's Redis Cluster crashes: the keys in its slots read as misses and their stores are
-/// skipped, the keys of the other masters keep hitting, and nothing throws. A private cluster per test (this one stops
-/// a node), with no replicas, so the slots stay unserved.</summary>
-public sealed class RedisClusterMasterLossTests : IAsyncLifetime
+/// <summary>The site's Redis Cluster changes under the store. A master crashes: the keys in its slots read as misses and
+/// their stores are skipped, the keys of the other masters keep hitting, and nothing throws. Slots move to another
+/// master: every key keeps hitting through ASK and MOVED. A private cluster per test (they stop a node or reshard),
+/// with no replicas, so a dead master's slots stay unserved.</summary>
+public sealed class RedisClusterTopologyTests : IAsyncLifetime
 {
     private static readonly ScanProfile Profile = ScanProfile.FromDescription("engine=1.4.3;heuristics=1;pua=0");
     private static readonly DateTimeOffset ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
@@ -75,6 +76,35 @@ public sealed class RedisClusterMasterLossTests : IAsyncLifetime
         Assert.False(retro.SharedTierComplete);
         Assert.All(files.Zip(found), pair =>
             Assert.Equal(onStopped.Contains(pair.First.Key) ? null : VerdictKind.Infected, pair.Second?.Verdict.Kind));
+    }
+
+    [Fact]
+    public async Task Lookup_WhileSlotsMoveToAnotherMaster_EveryKeyKeepsHitting()
+    {
+        var writer = await ScanServerAsync();
+        var files = Enumerable.Range(0, 300).Select(i => TestFiles.Make($"reshard {i}")).ToArray();
+        foreach (var file in files)
+        {
+            Assert.True(await writer.L2!.StoreAsync(Profile, file.Key, Md5Digest.From(file.Md5), Verdict.Clean("db-1", ScannedAt), CancellationToken.None));
+        }
+        var moving = OnMaster(writer, files, master: 0);
+        var keys = files.Select(file => file.Key).ToArray();
+        // Connected, with its slot map, before the reshard: it learns the new owners only from ASK and MOVED answers.
+        var reader = await ScanServerAsync();
+        var answers = new List<int>();
+
+        var reshard = Cluster.ReshardAsync(from: 0, to: 1, slots: 1500);
+        while (!reshard.IsCompleted)
+        {
+            answers.Add((await reader.L2!.LookupAsync(Profile, keys, "db-1", CancellationToken.None)).Count(entry => entry is not null));
+        }
+        await reshard;
+        answers.Add((await reader.L2!.LookupAsync(Profile, keys, "db-1", CancellationToken.None)).Count(entry => entry is not null));
+
+        Assert.InRange(OnMaster(writer, files, master: 0).Count, 0, moving.Count - 1);
+        Assert.True(answers.Count > 1, "look-ups ran while the slots moved");
+        Assert.All(answers, hits => Assert.Equal(300, hits));
+        Assert.Equal(0, reader.L2.Errors);
     }
 
     /// <summary>The keys of <paramref name="files"/> whose slots master <paramref name="master"/> serves.</summary>
