@@ -347,15 +347,23 @@ public sealed class RedisVerdictStore : IDisposable
             candidates.TryAdd(key, new RetroCandidate(name, ExpectedMd5: null));
         }
         // What is reachable is checked even when part of the cache is not (a cluster master down): the result then
-        // says the shared tier is incomplete.
+        // says the shared tier is incomplete. When Redis is gone altogether, the check stops at once, as before.
         bool complete = true;
         foreach (var chunk in batch.Md5BySize.Chunk(RetroChunk))
         {
             complete &= await AddMd5CandidatesAsync(profile, chunk, candidates, cancellationToken).ConfigureAwait(false);
+            if (!complete && !_connection.IsConnected)
+            {
+                return false;
+            }
         }
         foreach (var chunk in candidates.Chunk(RetroChunk))
         {
             complete &= await InfectCleanAsync(profile, chunk, databaseVersion, checkedAt, affected, cancellationToken).ConfigureAwait(false);
+            if (!complete && !_connection.IsConnected)
+            {
+                return false;
+            }
         }
         return complete;
     }
