@@ -11,6 +11,9 @@ pg_dir=""
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [[ -f $work/redis.pid ]] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  for pid_file in "$work"/redis-cluster/node-*/redis.pid; do
+    [[ -f $pid_file ]] && kill "$(cat "$pid_file")" 2>/dev/null || true
+  done
   [[ -n $pg_dir && -f $pg_dir/data/postmaster.pid ]] && as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
   [[ -n $pg_dir ]] && rm -rf "$pg_dir"
   rm -rf "$work"
@@ -40,6 +43,12 @@ export LIGHTSHIELD_TEST_REDIS="127.0.0.1:$redis_port"
 export LIGHTSHIELD_TEST_REDIS_USER="$redis_user"
 export LIGHTSHIELD_TEST_REDIS_PASSWORD_FILE="$work/redis.password"
 echo "test.sh: Redis on $LIGHTSHIELD_TEST_REDIS (ACL user $redis_user, default user off)"
+
+# A three-master Redis Cluster with the same ACL, for the L2 cache's cluster tests (RedisCluster* classes).
+mkdir -m 700 "$work/redis-cluster"
+LIGHTSHIELD_TEST_REDIS_CLUSTER=$(scripts/redis-cluster.sh "$work/redis-cluster" "$(free_port 6410)" "$work/users.acl" "$redis_user" "$work/redis.password")
+export LIGHTSHIELD_TEST_REDIS_CLUSTER
+echo "test.sh: Redis Cluster on $LIGHTSHIELD_TEST_REDIS_CLUSTER (three masters, no replicas, same ACL)"
 
 # A throwaway PostgreSQL cluster on loopback for the center's tests (initdb refuses root: run it as postgres).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)

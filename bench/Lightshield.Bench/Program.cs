@@ -18,5 +18,6 @@ var root = new RootCommand("""
     FirewallCommand.Create(),
     Lightshield.Bench.Hierarchy.HierarchyCommand.Create(),
     HuntMatchCommand.Create(),
+    Lightshield.Bench.Cache.RedisMemoryCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

@@ -16,7 +16,7 @@ public sealed partial record VerdictCacheOptions
     public int L1Capacity { get; init; } = 1_000_000;
 
     /// <summary>StackExchange.Redis configuration string of the site's shared cache (L2), e.g.
-    /// <c>redis.site:6379</c>; credentials go in <see cref="RedisUser"/> and <see cref="RedisPassword"/>, which are
+    /// <c>redis.site:6379</c>, or some masters of a Redis Cluster, <c>node1:6379,node2:6379</c>; credentials go in <see cref="RedisUser"/> and <see cref="RedisPassword"/>, which are
     /// never logged. Requires <see cref="VerdictKey"/>. Default <see langword="null"/>: L1 only (the embedded default).</summary>
     public string? RedisConfiguration { get; init; }
 

@@ -41,10 +41,7 @@ public sealed class AclRedis : IAsyncDisposable
         var directory = new TempDirectory("lightshield-redis-");
         try
         {
-            var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-            var passwordFile = directory.Write("redis.password", password);
-            var aclFile = directory.Write("users.acl", $"user default off\nuser {user} on >{password} ~* &* +@all\n");
-            File.SetUnixFileMode(aclFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var (password, passwordFile, aclFile) = WriteAcl(directory, user);
             int port = FreePort();
             var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var start = new ProcessStartInfo("redis-server")
@@ -95,6 +92,18 @@ public sealed class AclRedis : IAsyncDisposable
             directory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A fresh password for <paramref name="user"/>, its file and an ACL file with that user and the default
+    /// user off, both 0600 in <paramref name="directory"/>.</summary>
+    internal static (string Password, string PasswordFile, string AclFile) WriteAcl(TempDirectory directory, string user)
+    {
+        var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var passwordFile = directory.Write("redis.password", password);
+        var aclFile = directory.Write("users.acl", $"user default off\nuser {user} on >{password} ~* &* +@all\n");
+        File.SetUnixFileMode(aclFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return (password, passwordFile, aclFile);
     }
 
     /// <summary>The CA certificate (PEM) that issued the server's certificate; null without TLS.</summary>

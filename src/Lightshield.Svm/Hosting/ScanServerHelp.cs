@@ -17,7 +17,8 @@ internal static class ScanServerHelp
           --Svm:OpsListen=ADDR:PORT        /health/live, /health/ready, /metrics over HTTP (default 127.0.0.1:7480)
           --Svm:DatabaseDirectory=DIR      signature database, any ClamAV format (default: starter database)
           --Svm:WatchDatabase=false        do not reload when the database directory changes (SIGHUP still reloads)
-          --Svm:Redis=HOST:PORT            L2 verdict cache shared by the site's scan servers (default: L1 only)
+          --Svm:Redis=HOST:PORT[,...]      L2 verdict cache shared by the site's scan servers: a Redis, or a Redis
+                                           Cluster's masters (default: L1 only)
           --Svm:VerdictKeyFile=FILE        the site's verdict key (32+ random bytes, raw or base64), required with Redis
           --Svm:RedisUser=NAME             Redis ACL user of the site's scan servers
           --Svm:RedisPasswordFile=FILE     its password (never on the command line)

@@ -180,17 +180,18 @@ public sealed class RedisVerdictStore : IDisposable
         {
             redisKeys[i] = _keys.Entry(profile, keys[i]);
         }
-        var values = await GetAsync(redisKeys, "look-up", cancellationToken).ConfigureAwait(false);
-        if (values is null)
-        {
-            return entries;
-        }
+        var (values, _) = await GetAsync(redisKeys, "look-up", cancellationToken).ConfigureAwait(false);
         int hits = 0;
         int misses = 0;
         int stale = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            if (!TryDecode(redisKeys[i], values[i], out var verdict, out var md5))
+            // Unanswered (a master down, a timeout) is neither hit nor miss: the failure is counted once per batch.
+            if (values[i] is not { } value)
+            {
+                continue;
+            }
+            if (!TryDecode(redisKeys[i], value, out var verdict, out var md5))
             {
                 misses++;
             }
@@ -228,18 +229,30 @@ public sealed class RedisVerdictStore : IDisposable
         var value = _seal.Seal((byte[])entryKey!, payload);
         var indexKey = _keys.Md5Index(profile, md5, key.Size);
         var database = _connection.GetDatabase();
+        var down = DownMasters.Mask(_connection, [entryKey, indexKey]);
+        if (down?[0] == true)
+        {
+            ReportUnavailable("store");
+            return false;
+        }
 
         // First round: most stores are of files nobody has cached yet, so expect no entry, and add the MD5 index in
-        // the same round trip (the index is only a hint; it is written even when the entry is refused).
+        // the same round trip (the index is only a hint; it is written even when the entry is refused, and an index
+        // on a cluster master that is down is left out).
         var batch = database.CreateBatch();
         var first = batch.ScriptEvaluateAsync(CompareAndSetScript, [entryKey], [ExpectAbsent, RedisValue.EmptyString, value, _timeToLiveMilliseconds]);
-        var writes = new List<Task>(3) { first, batch.SetAddAsync(indexKey, key.Sha256()) };
-        if (_timeToLive is { } ttl)
+        var writes = new List<Task>(3) { first };
+        if (down is null)
         {
-            writes.Add(batch.KeyExpireAsync(indexKey, ttl));
+            writes.Add(batch.SetAddAsync(indexKey, key.Sha256()));
+            if (_timeToLive is { } ttl)
+            {
+                writes.Add(batch.KeyExpireAsync(indexKey, ttl));
+            }
         }
         batch.Execute();
-        if (!await CompleteAsync(Task.WhenAll(writes), "store", cancellationToken).ConfigureAwait(false))
+        await CompleteAsync(Task.WhenAll(writes), "store", cancellationToken).ConfigureAwait(false);
+        if (!first.IsCompletedSuccessfully)
         {
             return false;
         }
@@ -333,21 +346,26 @@ public sealed class RedisVerdictStore : IDisposable
         {
             candidates.TryAdd(key, new RetroCandidate(name, ExpectedMd5: null));
         }
+        // What is reachable is checked even when part of the cache is not (a cluster master down): the result then
+        // says the shared tier is incomplete. When Redis is gone altogether, the check stops at once, as before.
+        bool complete = true;
         foreach (var chunk in batch.Md5BySize.Chunk(RetroChunk))
         {
-            if (!await AddMd5CandidatesAsync(profile, chunk, candidates, cancellationToken).ConfigureAwait(false))
+            complete &= await AddMd5CandidatesAsync(profile, chunk, candidates, cancellationToken).ConfigureAwait(false);
+            if (!complete && !_connection.IsConnected)
             {
                 return false;
             }
         }
         foreach (var chunk in candidates.Chunk(RetroChunk))
         {
-            if (!await InfectCleanAsync(profile, chunk, databaseVersion, checkedAt, affected, cancellationToken).ConfigureAwait(false))
+            complete &= await InfectCleanAsync(profile, chunk, databaseVersion, checkedAt, affected, cancellationToken).ConfigureAwait(false);
+            if (!complete && !_connection.IsConnected)
             {
                 return false;
             }
         }
-        return true;
+        return complete;
     }
 
     private async Task<bool> AddMd5CandidatesAsync(
@@ -356,23 +374,29 @@ public sealed class RedisVerdictStore : IDisposable
         Dictionary<FileKey, RetroCandidate> candidates,
         CancellationToken cancellationToken)
     {
-        var batch = _connection.GetDatabase().CreateBatch();
-        var reads = new Task<RedisValue[]>[signatures.Length];
+        var indexKeys = new RedisKey[signatures.Length];
         for (int i = 0; i < signatures.Length; i++)
         {
             var (md5, size) = signatures[i].Key;
-            reads[i] = batch.SetMembersAsync(_keys.Md5Index(profile, md5, size));
+            indexKeys[i] = _keys.Md5Index(profile, md5, size);
         }
-        batch.Execute();
-        var members = await CompleteAsync(Task.WhenAll(reads), "retro-active check", cancellationToken).ConfigureAwait(false);
-        if (members is null)
-        {
-            return false;
-        }
+        var down = DownMasters.Mask(_connection, indexKeys);
+        var batch = _connection.GetDatabase().CreateBatch();
+        var reads = new Task<RedisValue[]>?[signatures.Length];
         for (int i = 0; i < signatures.Length; i++)
         {
+            reads[i] = down?[i] == true ? null : batch.SetMembersAsync(indexKeys[i]);
+        }
+        batch.Execute();
+        bool complete = await CompleteAllAsync(reads, down, "retro-active check", cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < signatures.Length; i++)
+        {
+            if (reads[i] is not { IsCompletedSuccessfully: true } read)
+            {
+                continue;
+            }
             var ((md5, size), name) = signatures[i];
-            foreach (var member in members[i])
+            foreach (var member in read.Result)
             {
                 var sha256 = (ReadOnlyMemory<byte>)member;
                 if (sha256.Length == FileKey.HashLength)
@@ -382,7 +406,7 @@ public sealed class RedisVerdictStore : IDisposable
                 }
             }
         }
-        return true;
+        return complete;
     }
 
     private async Task<bool> InfectCleanAsync(
@@ -398,17 +422,14 @@ public sealed class RedisVerdictStore : IDisposable
         {
             redisKeys[i] = _keys.Entry(profile, candidates[i].Key);
         }
-        var values = await GetAsync(redisKeys, "retro-active check", cancellationToken).ConfigureAwait(false);
-        if (values is null)
-        {
-            return false;
-        }
+        var (values, complete) = await GetAsync(redisKeys, "retro-active check", cancellationToken).ConfigureAwait(false);
         var batch = _connection.GetDatabase().CreateBatch();
         var writes = new List<(FileKey Key, Task<RedisResult> Write)>();
         for (int i = 0; i < candidates.Length; i++)
         {
             var (key, (name, expectedMd5)) = candidates[i];
-            if (TryDecode(redisKeys[i], values[i], out var verdict, out var md5)
+            if (values[i] is { } value
+                && TryDecode(redisKeys[i], value, out var verdict, out var md5)
                 && verdict.Kind == VerdictKind.Clean
                 && (expectedMd5 is null || expectedMd5 == md5))
             {
@@ -423,41 +444,65 @@ public sealed class RedisVerdictStore : IDisposable
                 var payload = VerdictValueCodec.Encode(Verdict.Infected(name, databaseVersion, checkedAt), md5);
                 if (payload is not null)
                 {
-                    var value = _seal.Seal((byte[])redisKeys[i]!, payload);
-                    writes.Add((key, batch.ScriptEvaluateAsync(CompareAndSetScript, [redisKeys[i]], [ExpectValue, values[i], value, _timeToLiveMilliseconds])));
+                    var sealedValue = _seal.Seal((byte[])redisKeys[i]!, payload);
+                    writes.Add((key, batch.ScriptEvaluateAsync(CompareAndSetScript, [redisKeys[i]], [ExpectValue, value, sealedValue, _timeToLiveMilliseconds])));
                 }
             }
         }
         if (writes.Count == 0)
         {
-            return true;
+            return complete;
         }
         batch.Execute();
-        if (!await CompleteAsync(Task.WhenAll(writes.Select(static write => (Task)write.Write)), "retro-active check", cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
+        complete &= await CompleteAsync(Task.WhenAll(writes.Select(static write => (Task)write.Write)), "retro-active check", cancellationToken).ConfigureAwait(false);
         foreach (var (key, write) in writes)
         {
-            if (!TryReadConflict(write.Result, out _))
+            if (write.IsCompletedSuccessfully && !TryReadConflict(write.Result, out _))
             {
                 affected.Add(key);
             }
         }
-        return true;
+        return complete;
     }
 
-    private async Task<RedisValue[]?> GetAsync(RedisKey[] keys, string operation, CancellationToken cancellationToken)
+    /// <summary>The values of <paramref name="keys"/>, null where Redis did not answer (a cluster master down, a
+    /// failure, a timeout: counted once as an error); <c>Complete</c> when every key was answered.</summary>
+    private async Task<(RedisValue?[] Values, bool Complete)> GetAsync(RedisKey[] keys, string operation, CancellationToken cancellationToken)
     {
-        // One pipelined batch of GETs rather than MGET: one round trip as well, and it works across cluster slots.
+        // One pipelined batch of GETs rather than MGET: one round trip to each node that holds some of the keys, and no
+        // CROSSSLOT refusal on a cluster (an MGET must keep its keys in one slot).
+        var down = DownMasters.Mask(_connection, keys);
         var batch = _connection.GetDatabase().CreateBatch();
-        var reads = new Task<RedisValue>[keys.Length];
+        var reads = new Task<RedisValue>?[keys.Length];
         for (int i = 0; i < keys.Length; i++)
         {
-            reads[i] = batch.StringGetAsync(keys[i]);
+            reads[i] = down?[i] == true ? null : batch.StringGetAsync(keys[i]);
         }
         batch.Execute();
-        return await CompleteAsync(Task.WhenAll(reads), operation, cancellationToken).ConfigureAwait(false);
+        bool complete = await CompleteAllAsync(reads, down, operation, cancellationToken).ConfigureAwait(false);
+        var values = new RedisValue?[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            values[i] = reads[i] is { IsCompletedSuccessfully: true } read ? read.Result : (RedisValue?)null;
+        }
+        return (values, complete);
+    }
+
+    /// <summary>Waits for the commands of a batch (null: left out, its master down) and reports whether all of them
+    /// succeeded; a failure or left-out keys are counted and logged once for the batch.</summary>
+    private async Task<bool> CompleteAllAsync(Task?[] commands, bool[]? leftOut, string operation, CancellationToken cancellationToken)
+    {
+        var sent = commands.OfType<Task>().ToArray();
+        if (sent.Length > 0 && !await CompleteAsync(Task.WhenAll(sent), operation, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+        if (leftOut is not null)
+        {
+            ReportUnavailable(operation);
+            return false;
+        }
+        return true;
     }
 
     private async Task<bool> CompleteAsync(Task operation, string name, CancellationToken cancellationToken)
@@ -535,13 +580,18 @@ public sealed class RedisVerdictStore : IDisposable
         {
             return true;
         }
+        ReportUnavailable(operation);
+        return false;
+    }
+
+    private void ReportUnavailable(string operation)
+    {
         Interlocked.Increment(ref _errors);
         _metrics?.RecordL2Error(VerdictInstrumentNames.ErrorUnavailable);
         if (_failureWarnings.TryEnter(out long suppressed))
         {
             VerdictLog.L2Unavailable(_logger, operation, suppressed);
         }
-        return false;
     }
 
     private void RecordFailure(string operation, Exception exception)

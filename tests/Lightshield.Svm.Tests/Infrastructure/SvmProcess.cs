@@ -70,6 +70,12 @@ internal sealed partial class SvmProcess : IAsyncDisposable
         return await http.GetStringAsync(new Uri(OpsAddress, "/metrics"));
     }
 
+    /// <summary>Sum of a counter's samples in Prometheus text format (0 when absent: never incremented).</summary>
+    public static long MetricValue(string metrics, string name) =>
+        (long)MetricLine().Matches(metrics)
+            .Where(m => m.Groups["name"].Value.StartsWith(name, StringComparison.Ordinal) && !m.Groups["name"].Value.Contains("_created", StringComparison.Ordinal))
+            .Sum(m => double.Parse(m.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
     public void Kill() => _process.Kill(entireProcessTree: true);
 
     public async ValueTask DisposeAsync()
@@ -90,6 +96,9 @@ internal sealed partial class SvmProcess : IAsyncDisposable
         {
         }
     }
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(\{[^}]*\})? (?<value>[0-9.e+]+)", RegexOptions.Multiline)]
+    private static partial Regex MetricLine();
 
     [GeneratedRegex(@"lightshield-svm ready grpc=(?<grpc>\S+) ops=(?<ops>\S+)")]
     private static partial Regex ReadyLine();

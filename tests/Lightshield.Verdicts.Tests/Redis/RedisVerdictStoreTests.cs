@@ -2,14 +2,17 @@ using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
 
-/// <summary>The shared tier against a real Redis (<see cref="Lightshield.Testing.TestRedis.Variable"/>). Each test uses its own key
-/// prefix and deletes its keys afterwards.</summary>
+/// <summary>The shared tier against the single test Redis (<see cref="Lightshield.Testing.TestRedis.Variable"/>).</summary>
 [Collection(RedisTestGroup.Name)]
-public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime
+public sealed class RedisVerdictStoreTests(RedisFixture redis) : RedisVerdictStoreBehaviour(redis);
+
+/// <summary>The shared tier against a real Redis, single or cluster (<see cref="RedisClusterVerdictStoreTests"/> runs the
+/// same cases there). Each test uses its own key prefix and deletes its keys afterwards.</summary>
+public abstract class RedisVerdictStoreBehaviour(RedisFixture redis) : IAsyncLifetime
 {
-    private static readonly ScanProfile Profile = ScanProfile.FromDescription("engine=1.4.3;heuristics=1;pua=0");
+    protected static readonly ScanProfile Profile = ScanProfile.FromDescription("engine=1.4.3;heuristics=1;pua=0");
     // Recent: a clean verdict past the maximum clean age is outdated (decision 31), and L1 then asks L2 again for it.
-    private static readonly DateTimeOffset ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
+    protected static readonly DateTimeOffset ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds());
 
     private readonly List<IDisposable> _owned = [];
     private readonly VerdictCacheOptions _options = redis.Options(TestFiles.VerdictKey(), $"lstest:{Guid.NewGuid():N}:");
@@ -232,7 +235,7 @@ public sealed class RedisVerdictStoreTests(RedisFixture redis) : IAsyncLifetime
     }
 
     /// <summary>A scan server sharing the fixture's connection, with its own L1.</summary>
-    private TieredVerdictCache ScanServer(ScanProfile? profile = null, string databaseVersion = "db-1")
+    protected TieredVerdictCache ScanServer(ScanProfile? profile = null, string databaseVersion = "db-1")
     {
         var store = new RedisVerdictStore(redis.Connection, _options);
         _owned.Add(store);

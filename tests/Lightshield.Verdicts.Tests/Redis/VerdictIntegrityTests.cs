@@ -3,10 +3,13 @@ using StackExchange.Redis;
 
 namespace Lightshield.Verdicts.Tests;
 
-/// <summary>What a hostile writer to Redis, a lagging scan server or two servers racing can and cannot do to the shared
-/// cache (issue 15 points 4 and 5), against a real Redis.</summary>
+/// <summary><see cref="VerdictIntegrityBehaviour"/> on the single test Redis.</summary>
 [Collection(RedisTestGroup.Name)]
-public sealed class VerdictIntegrityTests(RedisFixture redis) : IAsyncLifetime
+public sealed class VerdictIntegrityTests(RedisFixture redis) : VerdictIntegrityBehaviour(redis);
+
+/// <summary>What a hostile writer to Redis, a lagging scan server or two servers racing can and cannot do to the shared
+/// cache (issue 15 points 4 and 5), against a real Redis, single or cluster (<see cref="RedisClusterVerdictIntegrityTests"/>).</summary>
+public abstract class VerdictIntegrityBehaviour(RedisFixture redis) : IAsyncLifetime
 {
     private const string Older = "27001-0123456789";
     private const string Newer = "27002-abcdef0123";

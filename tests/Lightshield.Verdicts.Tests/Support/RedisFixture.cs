@@ -5,8 +5,11 @@ namespace Lightshield.Verdicts.Tests;
 
 /// <summary>One connection to the test Redis named by <see cref="TestRedis.Variable"/>. Without it the Redis tests fail (they
 /// must not pass by not running).</summary>
-public sealed class RedisFixture : IAsyncLifetime
+public class RedisFixture : IAsyncLifetime
 {
+    /// <summary>The Redis this fixture connects to.</summary>
+    protected virtual RedisTarget Target => TestRedis.Target;
+
     private ConnectionMultiplexer? _connection;
 
     /// <summary><c>host:port</c>, without credentials.</summary>
@@ -19,8 +22,8 @@ public sealed class RedisFixture : IAsyncLifetime
         L1Capacity = 10_000,
         KeyPrefix = keyPrefix,
         RedisConfiguration = Endpoint,
-        RedisUser = TestRedis.User,
-        RedisPassword = TestRedis.Password,
+        RedisUser = Target.User,
+        RedisPassword = Target.Password,
         VerdictKey = verdictKey,
         L2TimeToLive = TimeSpan.FromHours(1),
         // These tests are about what the tiers share, not about timeouts: a loaded CI machine must not turn a
@@ -33,9 +36,10 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var endpoint = TestRedis.Address;
+        var target = Target;
+        var endpoint = target.Address;
         Endpoint = endpoint;
-        var configuration = ConfigurationOptions.Parse(TestRedis.ConfigurationString);
+        var configuration = ConfigurationOptions.Parse(target.ConfigurationString);
         configuration.AllowAdmin = true;
         configuration.ConnectTimeout = 5000;
         try
@@ -44,7 +48,7 @@ public sealed class RedisFixture : IAsyncLifetime
         }
         catch (RedisConnectionException exception)
         {
-            throw new InvalidOperationException($"No Redis answers at {TestRedis.Variable}={endpoint}.", exception);
+            throw new InvalidOperationException($"No Redis answers at {endpoint}.", exception);
         }
     }
 
@@ -73,4 +77,17 @@ public sealed class RedisFixture : IAsyncLifetime
 public sealed class RedisTestGroup : ICollectionFixture<RedisFixture>
 {
     public const string Name = "Redis";
+}
+
+/// <summary>One connection to the test Redis Cluster named by <see cref="TestRedisCluster.Variable"/> (three masters).
+/// Without it the cluster tests fail.</summary>
+public sealed class RedisClusterFixture : RedisFixture
+{
+    protected override RedisTarget Target => TestRedisCluster.Target;
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterTestGroup : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "Redis Cluster";
 }
