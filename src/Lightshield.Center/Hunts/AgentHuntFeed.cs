@@ -94,7 +94,7 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
         foreach (var item in pending.Where(p => p.Run.AnsweredAt is null))
         {
             item.Run.SentAt ??= now;
-            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString() };
+            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString(), RescanMatches = item.Hunt.Kind == HuntKind.Retro };
             order.Sha256.AddRange(item.Hunt.Hashes.Split('\n').Select(h => ByteString.CopyFrom(Convert.FromHexString(h))));
             orders.Add(order);
         }

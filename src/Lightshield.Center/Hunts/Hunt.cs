@@ -18,6 +18,22 @@ public sealed class Hunt : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
 
     public required string CreatedBy { get; set; }
+
+    public HuntKind Kind { get; set; } = HuntKind.OnDemand;
+
+    /// <summary>For a <see cref="HuntKind.Retro"/> hunt: the database version whose new hash signatures it hunts.</summary>
+    public string? DatabaseVersion { get; set; }
+}
+
+/// <summary>Why a hunt runs. Persisted as its number: never renumber.</summary>
+public enum HuntKind
+{
+    /// <summary>A tenant's user asked (REST, CLI, console): the agents report, nothing else.</summary>
+    OnDemand = 1,
+
+    /// <summary>New hash signatures named content the site's cache had seen clean (a retro-hunt): the agents report and
+    /// scan the files they still hold, so the policy's action runs on what the scan server now calls infected.</summary>
+    Retro = 2,
 }
 
 /// <summary>One agent's part of a <see cref="Hunt"/>: sent with every sync until the agent answers (so an agent that was

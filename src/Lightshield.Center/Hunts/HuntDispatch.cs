@@ -15,18 +15,32 @@ public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActo
 
     /// <summary>Creates the hunt and one run per agent. Throws <see cref="InvalidRequestException"/> naming every bad
     /// hash (at most ten of them) or an empty or oversized list.</summary>
-    public async Task<Hunt> StartAsync(IReadOnlyList<string> sha256s, CancellationToken cancellationToken)
+    public Task<Hunt> StartAsync(IReadOnlyList<string> sha256s, CancellationToken cancellationToken) =>
+        CreateAsync(Normalize(sha256s), HuntKind.OnDemand, databaseVersion: null, cancellationToken);
+
+    /// <summary>Creates a hunt of <paramref name="hashes"/> (distinct lowercase hex, at most <see cref="MaxHashes"/>) and
+    /// one run per agent of the scope's tenant that is not revoked; audited.</summary>
+    internal async Task<Hunt> CreateAsync(IReadOnlyList<string> hashes, HuntKind kind, string? databaseVersion, CancellationToken cancellationToken)
     {
-        var hashes = Normalize(sha256s);
         var agents = await db.Agents.AsNoTracking().Where(a => a.RevokedAt == null).Select(a => a.Id).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var hunt = new Hunt { Id = Guid.NewGuid(), Hashes = string.Join('\n', hashes), HashCount = hashes.Count, CreatedAt = now, CreatedBy = actor.Name };
+        var hunt = new Hunt
+        {
+            Id = Guid.NewGuid(),
+            Hashes = string.Join('\n', hashes),
+            HashCount = hashes.Count,
+            CreatedAt = now,
+            CreatedBy = actor.Name,
+            Kind = kind,
+            DatabaseVersion = databaseVersion,
+        };
         db.Hunts.Add(hunt);
         foreach (var agentId in agents)
         {
             db.AgentHuntRuns.Add(new AgentHuntRun { Id = Guid.NewGuid(), HuntId = hunt.Id, AgentId = agentId });
         }
-        audit.Record("hunt.start", $"hunt/{hunt.Id}", new { hashes = hashes.Count, agents = agents.Count });
+        audit.Record(kind == HuntKind.Retro ? "hunt.retro" : "hunt.start", $"hunt/{hunt.Id}",
+            new { hashes = hashes.Count, agents = agents.Count, databaseVersion });
         await db.SaveChangesAsync(cancellationToken);
         return hunt;
     }

@@ -31,12 +31,16 @@ internal static class HuntEndpoints
 
 public sealed record HuntRequest(IReadOnlyList<string>? Sha256);
 
-public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt, string CreatedBy, int Agents, int Answered, int Matches)
+/// <param name="Kind">on-demand (a user's), or retro (new hash signatures named content the site had seen clean).</param>
+/// <param name="DatabaseVersion">For a retro-hunt, the database version whose hash signatures it hunts.</param>
+public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt, string CreatedBy, int Agents, int Answered, int Matches,
+    string Kind, string? DatabaseVersion)
 {
     public static HuntResponse From(HuntView view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return new(view.Hunt.Id, view.Hunt.HashCount, view.Hunt.CreatedAt, view.Hunt.CreatedBy, view.Agents, view.Answered, view.Matches);
+        return new(view.Hunt.Id, view.Hunt.HashCount, view.Hunt.CreatedAt, view.Hunt.CreatedBy, view.Agents, view.Answered, view.Matches,
+            view.Hunt.Kind == HuntKind.Retro ? "retro" : "on-demand", view.Hunt.DatabaseVersion);
     }
 }
 

@@ -119,6 +119,8 @@ internal static class CenterModel
             hunt.HasIndex(h => new { h.TenantId, h.CreatedAt });
             hunt.Property(h => h.CreatedBy).HasMaxLength(NameLength + 10);
             hunt.Property(h => h.Hashes).HasMaxLength(HuntDispatch.MaxHashes * 65);
+            hunt.Property(h => h.DatabaseVersion).HasMaxLength(200);
+            hunt.HasIndex(h => new { h.TenantId, h.Kind, h.DatabaseVersion });
             hunt.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<AgentHuntRun>(run =>

@@ -8,7 +8,7 @@ public static partial class HuntCommands
 {
     private static readonly Column[] Columns =
     [
-        new("Id", "id"), new("Hashes", "hashes"), new("Created (UTC)", "createdAt"), new("By", "createdBy"), new("Agents", "agents"),
+        new("Id", "id"), new("Kind", "kind"), new("Hashes", "hashes"), new("Created (UTC)", "createdAt"), new("By", "createdBy"), new("Agents", "agents"),
         new("Answered", "answered"), new("Files", "matches"),
     ];
 

@@ -615,6 +615,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(210)
                         .HasColumnType("character varying(210)");
 
+                    b.Property<string>("DatabaseVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int>("HashCount")
                         .HasColumnType("integer");
 
@@ -623,12 +627,17 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(650000)
                         .HasColumnType("character varying(650000)");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "Kind", "DatabaseVersion");
 
                     b.ToTable("hunts", (string)null);
                 });

@@ -610,6 +610,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(210)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DatabaseVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("HashCount")
                         .HasColumnType("INTEGER");
 
@@ -618,12 +622,17 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(650000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "Kind", "DatabaseVersion");
 
                     b.ToTable("hunts", (string)null);
                 });
