@@ -53,6 +53,12 @@ public sealed class AgentHuntRun : ITenantOwned
     public DateTimeOffset? AnsweredAt { get; set; }
 
     public int MatchCount { get; set; }
+
+    /// <summary>When a tenant's user asked this agent to quarantine the hunt's matches (decision 41); sent with every sync
+    /// until <see cref="QuarantineDoneAt"/>.</summary>
+    public DateTimeOffset? QuarantineRequestedAt { get; set; }
+
+    public DateTimeOffset? QuarantineDoneAt { get; set; }
 }
 
 /// <summary>A file an agent reported for a hunt. Tenant-private: paths are the tenant's.</summary>

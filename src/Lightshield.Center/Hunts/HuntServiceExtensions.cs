@@ -15,6 +15,7 @@ public static class HuntServiceExtensions
         services.TryAddScoped<HuntQueries>();
         services.TryAddScoped<AgentHuntFeed>();
         services.TryAddScoped<RetroHuntDispatch>();
+        services.TryAddScoped<HuntQuarantine>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, HuntSync>());
         return builder;
     }

@@ -585,6 +585,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<int>("MatchCount")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("QuarantineDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("QuarantineRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -580,6 +580,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<int>("MatchCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("QuarantineDoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QuarantineRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 

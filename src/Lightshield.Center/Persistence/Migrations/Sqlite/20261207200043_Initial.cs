@@ -790,7 +790,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    MatchCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    MatchCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    QuarantineRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuarantineDoneAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261207193547_Initial")]
+    [Migration("20261207200043_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -581,6 +581,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("MatchCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QuarantineDoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QuarantineRequestedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SentAt")

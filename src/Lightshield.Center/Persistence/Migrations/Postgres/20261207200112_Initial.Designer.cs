@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lightshield.Center.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCenterDbContext))]
-    [Migration("20261207193618_Initial")]
+    [Migration("20261207200112_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -587,6 +587,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
                     b.Property<int>("MatchCount")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("QuarantineDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("QuarantineRequestedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");

@@ -791,7 +791,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     AgentId = table.Column<Guid>(type: "uuid", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    MatchCount = table.Column<int>(type: "integer", nullable: false)
+                    MatchCount = table.Column<int>(type: "integer", nullable: false),
+                    QuarantineRequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    QuarantineDoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
