@@ -23,6 +23,25 @@ public sealed class Hunt : ITenantOwned
 
     /// <summary>For a <see cref="HuntKind.Retro"/> hunt: the database version whose new hash signatures it hunts.</summary>
     public string? DatabaseVersion { get; set; }
+
+    /// <summary>For a <see cref="HuntKind.Outbreak"/> hunt: the provider's <see cref="OutbreakHunt"/> it is this tenant's part of.</summary>
+    public Guid? OutbreakHuntId { get; set; }
+}
+
+/// <summary>The provider's hunt for an outbreak across tenants (decision 42): each tenant gets a hunt of its own (kind
+/// <see cref="HuntKind.Outbreak"/>) with full results; the provider sees counts per tenant only.</summary>
+public sealed class OutbreakHunt : IProviderInfrastructure
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The hunted SHA-256, lowercase hex, one per line (the provider's own list).</summary>
+    public string Hashes { get; set; } = "";
+
+    public int HashCount { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
 }
 
 /// <summary>Why a hunt runs. Persisted as its number: never renumber.</summary>
@@ -34,6 +53,9 @@ public enum HuntKind
     /// <summary>New hash signatures named content the site's cache had seen clean (a retro-hunt): the agents report and
     /// scan the files they still hold, so the policy's action runs on what the scan server now calls infected.</summary>
     Retro = 2,
+
+    /// <summary>The tenant's part of the provider's <see cref="OutbreakHunt"/>: the agents report, nothing else.</summary>
+    Outbreak = 3,
 }
 
 /// <summary>One agent's part of a <see cref="Hunt"/>: sent with every sync until the agent answers (so an agent that was

@@ -20,7 +20,8 @@ public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActo
 
     /// <summary>Creates a hunt of <paramref name="hashes"/> (distinct lowercase hex, at most <see cref="MaxHashes"/>) and
     /// one run per agent of the scope's tenant that is not revoked; audited.</summary>
-    internal async Task<Hunt> CreateAsync(IReadOnlyList<string> hashes, HuntKind kind, string? databaseVersion, CancellationToken cancellationToken)
+    internal async Task<Hunt> CreateAsync(IReadOnlyList<string> hashes, HuntKind kind, string? databaseVersion, CancellationToken cancellationToken,
+        Guid? outbreakHuntId = null)
     {
         var agents = await db.Agents.AsNoTracking().Where(a => a.RevokedAt == null).Select(a => a.Id).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -33,14 +34,15 @@ public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActo
             CreatedBy = actor.Name,
             Kind = kind,
             DatabaseVersion = databaseVersion,
+            OutbreakHuntId = outbreakHuntId,
         };
         db.Hunts.Add(hunt);
         foreach (var agentId in agents)
         {
             db.AgentHuntRuns.Add(new AgentHuntRun { Id = Guid.NewGuid(), HuntId = hunt.Id, AgentId = agentId });
         }
-        audit.Record(kind == HuntKind.Retro ? "hunt.retro" : "hunt.start", $"hunt/{hunt.Id}",
-            new { hashes = hashes.Count, agents = agents.Count, databaseVersion });
+        audit.Record(kind switch { HuntKind.Retro => "hunt.retro", HuntKind.Outbreak => "hunt.outbreak", _ => "hunt.start" }, $"hunt/{hunt.Id}",
+            new { hashes = hashes.Count, agents = agents.Count, databaseVersion, outbreakHuntId });
         await db.SaveChangesAsync(cancellationToken);
         return hunt;
     }

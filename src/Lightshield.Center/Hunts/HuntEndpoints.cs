@@ -40,7 +40,8 @@ public sealed record HuntRequest(IReadOnlyList<string>? Sha256);
 /// <param name="Agents">Agents asked to quarantine their matches now (those asked before are not counted again).</param>
 public sealed record HuntQuarantineResponse(int Agents);
 
-/// <param name="Kind">on-demand (a user's), or retro (new hash signatures named content the site had seen clean).</param>
+/// <param name="Kind">on-demand (a user's), retro (new hash signatures named content the site had seen clean), or outbreak
+/// (the tenant's part of the provider's outbreak hunt).</param>
 /// <param name="DatabaseVersion">For a retro-hunt, the database version whose hash signatures it hunts.</param>
 public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt, string CreatedBy, int Agents, int Answered, int Matches,
     string Kind, string? DatabaseVersion)
@@ -49,7 +50,7 @@ public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt,
     {
         ArgumentNullException.ThrowIfNull(view);
         return new(view.Hunt.Id, view.Hunt.HashCount, view.Hunt.CreatedAt, view.Hunt.CreatedBy, view.Agents, view.Answered, view.Matches,
-            view.Hunt.Kind == HuntKind.Retro ? "retro" : "on-demand", view.Hunt.DatabaseVersion);
+            view.Hunt.Kind switch { HuntKind.Retro => "retro", HuntKind.Outbreak => "outbreak", _ => "on-demand" }, view.Hunt.DatabaseVersion);
     }
 }
 

@@ -16,13 +16,16 @@ public static class HuntServiceExtensions
         services.TryAddScoped<AgentHuntFeed>();
         services.TryAddScoped<RetroHuntDispatch>();
         services.TryAddScoped<HuntQuarantine>();
+        services.TryAddScoped<OutbreakHunts>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, HuntSync>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapHunts(this IEndpointRouteBuilder app)
     {
-        ApiEndpoints.Group(app).MapHuntEndpoints();
+        var api = ApiEndpoints.Group(app);
+        api.MapHuntEndpoints();
+        api.MapOutbreakHuntEndpoints();
         return app;
     }
 }

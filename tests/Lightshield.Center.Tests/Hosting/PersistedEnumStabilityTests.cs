@@ -39,6 +39,6 @@ public sealed class PersistedEnumStabilityTests
     [Fact]
     public void Hunt_kind_numbers_are_frozen()
     {
-        Assert.Equal([(1, "OnDemand"), (2, "Retro")], Enum.GetValues<Lightshield.Center.Hunts.HuntKind>().Select(k => ((int)k, k.ToString())).ToArray());
+        Assert.Equal([(1, "OnDemand"), (2, "Retro"), (3, "Outbreak")], Enum.GetValues<Lightshield.Center.Hunts.HuntKind>().Select(k => ((int)k, k.ToString())).ToArray());
     }
 }

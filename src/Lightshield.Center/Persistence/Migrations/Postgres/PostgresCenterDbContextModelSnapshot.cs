@@ -636,10 +636,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("OutbreakHuntId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OutbreakHuntId");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
@@ -689,6 +694,35 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("HuntId", "AgentId");
 
                     b.ToTable("hunt_matches", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hunts.OutbreakHunt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)");
+
+                    b.Property<int>("HashCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Hashes")
+                        .IsRequired()
+                        .HasMaxLength(650000)
+                        .HasColumnType("character varying(650000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("outbreak_hunts", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>

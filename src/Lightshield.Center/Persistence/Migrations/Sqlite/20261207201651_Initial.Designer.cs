@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261207200043_Initial")]
+    [Migration("20261207201651_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -634,10 +634,15 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("OutbreakHuntId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OutbreakHuntId");
 
                     b.HasIndex("TenantId", "CreatedAt");
 
@@ -687,6 +692,35 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasIndex("HuntId", "AgentId");
 
                     b.ToTable("hunt_matches", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hunts.OutbreakHunt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HashCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hashes")
+                        .IsRequired()
+                        .HasMaxLength(650000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("outbreak_hunts", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>
