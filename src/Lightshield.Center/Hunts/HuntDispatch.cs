@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Lightshield.Center.Hunts;
 
 /// <summary>Starts hunts in the current tenant scope, for every agent of the tenant that is not revoked.</summary>
-public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActor actor, TimeProvider time)
+public sealed partial class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActor actor, TimeProvider time)
 {
     /// <summary>Most hashes in one hunt (the agents' own limit is ten times this).</summary>
     public const int MaxHashes = 10_000;
@@ -46,6 +46,13 @@ public sealed class HuntDispatch(CenterDbContext db, AuditLog audit, CurrentActo
         await db.SaveChangesAsync(cancellationToken);
         return hunt;
     }
+
+    /// <summary>Every 64-hex-digit word of <paramref name="text"/> (an IOC file, a pasted list), lowercase, distinct.</summary>
+    public static List<string> Sha256Words(string text) =>
+        [.. Sha256Word().Matches(text ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct(StringComparer.Ordinal)];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b[0-9A-Fa-f]{64}\b")]
+    private static partial System.Text.RegularExpressions.Regex Sha256Word();
 
     /// <summary>Distinct lowercase hex SHA-256 in the caller's order; blank entries are skipped.</summary>
     public static List<string> Normalize(IReadOnlyList<string>? sha256s)
