@@ -8,5 +8,6 @@ var root = new RootCommand("""
     """)
 {
     PushCommand.Create(),
+    HuntCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);
