@@ -9,5 +9,6 @@ var root = new RootCommand("""
 {
     PushCommand.Create(),
     SyncCommand.Create(),
+    HuntCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

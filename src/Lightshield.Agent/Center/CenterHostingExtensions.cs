@@ -33,6 +33,7 @@ public static class CenterHostingExtensions
         services.TryAddSingleton<RestoreOrders>();
         services.TryAddSingleton<LocalHashHunt>();
         services.TryAddSingleton<HuntAnswers>();
+        services.TryAddSingleton<HuntQuarantines>();
         services.TryAddSingleton<IEventSink, CenterEventSink>();
         services.TryAddSingleton(sp =>
         {

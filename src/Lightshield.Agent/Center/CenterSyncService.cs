@@ -35,7 +35,8 @@ public sealed partial class CenterSyncService(
     SyncTrigger trigger,
     AgentMetrics? metrics = null,
     FirewallEnforcer? firewall = null,
-    HuntAnswers? hunts = null) : BackgroundService
+    HuntAnswers? hunts = null,
+    HuntQuarantines? huntQuarantines = null) : BackgroundService
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
 
@@ -91,6 +92,8 @@ public sealed partial class CenterSyncService(
         request.CompletedRestores.AddRange(restored);
         var huntReports = hunts?.Unsent ?? [];
         request.HuntReports.AddRange(huntReports);
+        var quarantinesDone = huntQuarantines?.Unreported ?? [];
+        request.HuntQuarantinesDone.AddRange(quarantinesDone);
 
         var sentAt = time.GetUtcNow();
         var answer = await center.Gateway.SyncAsync(request, center.Authorized(cancellationToken));
@@ -99,6 +102,7 @@ public sealed partial class CenterSyncService(
         await tasks.MarkFinalReportedAsync(finalIds, cancellationToken);
         await restores.MarkReportedAsync(restored, cancellationToken);
         hunts?.MarkSent(huntReports);
+        huntQuarantines?.MarkReported(quarantinesDone);
         if (answer.RenewedCredential.Length > 0)
         {
             enrolment.Renew(answer.RenewedCredential, answer.RenewedScanCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));
@@ -121,7 +125,8 @@ public sealed partial class CenterSyncService(
             await restores.ExecuteAsync(order, cancellationToken);
         }
         // A hunt's answer goes out at once, not one interval later: the hunt finishes within one sync of the VM.
-        if (hunts is not null && await hunts.AnswerAsync(answer.Hunts, cancellationToken))
+        var quarantined = huntQuarantines is not null && await huntQuarantines.ExecuteAsync(answer.HuntQuarantines, cancellationToken);
+        if ((hunts is not null && await hunts.AnswerAsync(answer.Hunts, cancellationToken)) || quarantined)
         {
             return HuntAnswerDelay;
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
+using Lightshield.Agent.Jobs;
 using Lightshield.Protocol.Center;
 
 namespace Lightshield.Agent.Hunts;
@@ -10,8 +11,11 @@ namespace Lightshield.Agent.Hunts;
 /// sync until it has the answer, so after a restart the hunt comes again and is answered again (the center keeps the
 /// first answer).
 /// </summary>
-public sealed partial class HuntAnswers(LocalHashHunt hunt, ILogger<HuntAnswers> logger)
+public sealed partial class HuntAnswers(LocalHashHunt hunt, JobQueue queue, ILogger<HuntAnswers> logger)
 {
+    /// <summary>The job-queue task kind of a retro-hunt's rescan.</summary>
+    public const string RescanKind = "hunt-rescan";
+
     private readonly ConcurrentDictionary<string, HuntReport> _unsent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _answered = new(StringComparer.Ordinal);
 
@@ -51,6 +55,10 @@ public sealed partial class HuntAnswers(LocalHashHunt hunt, ILogger<HuntAnswers>
                     State = (Protocol.Center.HuntFileState)(int)m.State,
                 }));
                 LogAnswered(logger, order.HuntId, order.Sha256.Count, matches.Count);
+                if (order.RescanMatches)
+                {
+                    await RescanAsync(order.HuntId, matches, cancellationToken);
+                }
             }
             catch (ArgumentException exception)
             {
@@ -61,6 +69,21 @@ public sealed partial class HuntAnswers(LocalHashHunt hunt, ILogger<HuntAnswers>
         }
         return added;
     }
+
+    /// <summary>A retro-hunt's files still on disk go through the ordinary scan path, as one task of the job queue (kept
+    /// on disk, so a restart does not lose it; queued once per hunt): the scan server's verdict decides, and the policy's
+    /// action for on-demand detections runs. Files whose identity changed are scanned too: their content is what counts.</summary>
+    private async Task RescanAsync(string huntId, IReadOnlyList<HuntMatch> matches, CancellationToken cancellationToken)
+    {
+        var paths = matches.Where(m => m.State != HuntFileState.Gone).Select(m => m.Path).Distinct(StringComparer.Ordinal).ToList();
+        if (paths.Count > 0 && await queue.CreateTaskAsync($"hunt-{huntId}", RescanKind, JobPriority.OnDemand, paths, force: false, cancellationToken))
+        {
+            LogRescan(logger, huntId, paths.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retro-hunt {HuntId}: {Files} files still held are scanned again")]
+    private static partial void LogRescan(ILogger logger, string huntId, int files);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hunt {HuntId}: {Hashes} hashes matched {Matches} files of the local index")]
     private static partial void LogAnswered(ILogger logger, string huntId, int hashes, int matches);

@@ -94,11 +94,57 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
         foreach (var item in pending.Where(p => p.Run.AnsweredAt is null))
         {
             item.Run.SentAt ??= now;
-            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString() };
+            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString(), RescanMatches = item.Hunt.Kind == HuntKind.Retro };
             order.Sha256.AddRange(item.Hunt.Hashes.Split('\n').Select(h => ByteString.CopyFrom(Convert.FromHexString(h))));
             orders.Add(order);
         }
         return orders;
+    }
+
+    /// <summary>Records the quarantine orders <paramref name="agentId"/> carried out; an id of a hunt whose matches this
+    /// agent was never asked to quarantine refuses the sync, like a report of a hunt never sent.</summary>
+    public async Task RecordQuarantinesDoneAsync(Guid agentId, IReadOnlyList<string> huntIds, CancellationToken cancellationToken)
+    {
+        if (huntIds.Count == 0)
+        {
+            return;
+        }
+        var ids = huntIds.Select(h => Guid.TryParse(h, out var id) ? id : Guid.Empty).ToList();
+        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.QuarantineRequestedAt != null)
+            .ToListAsync(cancellationToken);
+        if (runs.Count != ids.Distinct().Count())
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "hunt quarantines refused: a hunt id names no quarantine order sent to this agent"));
+        }
+        var now = time.GetUtcNow();
+        foreach (var run in runs.Where(r => r.QuarantineDoneAt is null))
+        {
+            run.QuarantineDoneAt = now;
+        }
+    }
+
+    /// <summary>The quarantine orders <paramref name="agentId"/> has not carried out yet: per hunt, the files it reported
+    /// that were not gone.</summary>
+    public async Task<IReadOnlyList<Wire.HuntQuarantineOrder>> PendingQuarantinesAsync(Guid agentId, CancellationToken cancellationToken)
+    {
+        // Tracked runs: one this sync just reported done (not saved yet) is not sent again.
+        var huntIds = (await db.AgentHuntRuns.Where(r => r.AgentId == agentId && r.QuarantineRequestedAt != null && r.QuarantineDoneAt == null)
+            .OrderBy(r => r.QuarantineRequestedAt).Take(MaxHuntsPerSync).ToListAsync(cancellationToken))
+            .Where(r => r.QuarantineDoneAt is null).Select(r => r.HuntId).ToList();
+        if (huntIds.Count == 0)
+        {
+            return [];
+        }
+        var matches = await db.HuntMatches.AsNoTracking()
+            .Where(m => m.AgentId == agentId && huntIds.Contains(m.HuntId) && m.State != HuntFileState.Gone).ToListAsync(cancellationToken);
+        return [.. huntIds.Select(id =>
+        {
+            var order = new Wire.HuntQuarantineOrder { HuntId = id.ToString() };
+            order.Files.AddRange(matches.Where(m => m.HuntId == id).Take(MaxMatchesPerReport)
+                .Select(m => new Wire.HuntQuarantineFile { Path = m.Path, Sha256 = ByteString.CopyFrom(Convert.FromHexString(m.Sha256)) }));
+            return order;
+        })];
     }
 
     private static string Fit(string text) => text.Length > 40 ? text[..40] + "…" : text;

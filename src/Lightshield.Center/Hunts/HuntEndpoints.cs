@@ -26,29 +26,45 @@ internal static class HuntEndpoints
             return TypedResults.Created($"{ApiEndpoints.Prefix}/hunts/{hunt.Id}", HuntResponse.From(new HuntView(hunt, 0, 0, 0)));
         }).RequireAuthorization(Policies.TenantOperator)
             .WithSummary("Hunt SHA-256 (64 hex digits each, at most 10,000) on every agent of the tenant.");
+        hunts.MapPost("/{huntId:guid}/quarantine", async (Guid huntId, HuntQuarantine quarantine, CancellationToken ct) =>
+            await quarantine.RequestAsync(huntId, ct) is { } agents
+                ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/hunts/{huntId}/agents", new HuntQuarantineResponse(agents))
+                : ApiProblems.NotFound("hunt", huntId))
+            .RequireAuthorization(Policies.TenantOperator)
+            .WithSummary("Quarantine every file the hunt found that is still there: each agent with matches quarantines them at its next sync.");
     }
 }
 
 public sealed record HuntRequest(IReadOnlyList<string>? Sha256);
 
-public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt, string CreatedBy, int Agents, int Answered, int Matches)
+/// <param name="Agents">Agents asked to quarantine their matches now (those asked before are not counted again).</param>
+public sealed record HuntQuarantineResponse(int Agents);
+
+/// <param name="Kind">on-demand (a user's), retro (new hash signatures named content the site had seen clean), or outbreak
+/// (the tenant's part of the provider's outbreak hunt).</param>
+/// <param name="DatabaseVersion">For a retro-hunt, the database version whose hash signatures it hunts.</param>
+public sealed record HuntResponse(Guid Id, int Hashes, DateTimeOffset CreatedAt, string CreatedBy, int Agents, int Answered, int Matches,
+    string Kind, string? DatabaseVersion)
 {
     public static HuntResponse From(HuntView view)
     {
         ArgumentNullException.ThrowIfNull(view);
-        return new(view.Hunt.Id, view.Hunt.HashCount, view.Hunt.CreatedAt, view.Hunt.CreatedBy, view.Agents, view.Answered, view.Matches);
+        return new(view.Hunt.Id, view.Hunt.HashCount, view.Hunt.CreatedAt, view.Hunt.CreatedBy, view.Agents, view.Answered, view.Matches,
+            view.Hunt.Kind switch { HuntKind.Retro => "retro", HuntKind.Outbreak => "outbreak", _ => "on-demand" }, view.Hunt.DatabaseVersion);
     }
 }
 
 public sealed record HuntFileResponse(string Path, string Sha256, long Size, DateTimeOffset LastScannedAt, string State);
 
+/// <param name="Quarantine">null, <c>requested</c> (sent until the agent carries it out) or <c>done</c>.</param>
 public sealed record HuntAgentResponse(Guid AgentId, string? AgentHostName, bool Answered, DateTimeOffset? SentAt, DateTimeOffset? AnsweredAt,
-    IReadOnlyList<HuntFileResponse> Files)
+    IReadOnlyList<HuntFileResponse> Files, string? Quarantine)
 {
     public static HuntAgentResponse From(HuntAgentView view)
     {
         ArgumentNullException.ThrowIfNull(view);
         return new(view.AgentId, view.AgentHostName, view.AnsweredAt is not null, view.SentAt, view.AnsweredAt,
-            [.. view.Matches.Select(m => new HuntFileResponse(m.Path, m.Sha256, m.Size, m.LastScannedAt, m.State.ToString().ToLowerInvariant()))]);
+            [.. view.Matches.Select(m => new HuntFileResponse(m.Path, m.Sha256, m.Size, m.LastScannedAt, m.State.ToString().ToLowerInvariant()))],
+            view.QuarantineDoneAt is not null ? "done" : view.QuarantineRequestedAt is not null ? "requested" : null);
     }
 }

@@ -10,7 +10,7 @@ public sealed record HuntView(Hunt Hunt, int Agents, int Answered, int Matches);
 
 /// <summary>One agent's part of a hunt: answered or not yet (offline agents answer when they come back), and its files.</summary>
 public sealed record HuntAgentView(Guid AgentId, string? AgentHostName, DateTimeOffset? SentAt, DateTimeOffset? AnsweredAt,
-    IReadOnlyList<HuntMatchRecord> Matches);
+    IReadOnlyList<HuntMatchRecord> Matches, DateTimeOffset? QuarantineRequestedAt = null, DateTimeOffset? QuarantineDoneAt = null);
 
 /// <summary>The tenant's hunts: the one query behind <c>/api/v1/hunts</c>. Works in the caller's scope.</summary>
 public sealed class HuntQueries(CenterDbContext db)
@@ -53,6 +53,7 @@ public sealed class HuntQueries(CenterDbContext db)
             .GroupBy(m => m.AgentId).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Path, StringComparer.Ordinal).ToList());
         var hosts = await AgentHostNames.OfAsync(db, runs.Select(r => r.AgentId), cancellationToken);
         return [.. runs.OrderByDescending(r => r.MatchCount).ThenBy(r => hosts.GetValueOrDefault(r.AgentId), StringComparer.Ordinal)
-            .Select(r => new HuntAgentView(r.AgentId, hosts.GetValueOrDefault(r.AgentId), r.SentAt, r.AnsweredAt, matches.GetValueOrDefault(r.AgentId) ?? []))];
+            .Select(r => new HuntAgentView(r.AgentId, hosts.GetValueOrDefault(r.AgentId), r.SentAt, r.AnsweredAt, matches.GetValueOrDefault(r.AgentId) ?? [],
+                r.QuarantineRequestedAt, r.QuarantineDoneAt))];
     }
 }

@@ -2,7 +2,8 @@ using Lightshield.Center.Integration;
 
 namespace Lightshield.Center.Hunts;
 
-/// <summary>A sync's hunt part: the agent's reports are recorded, and hunts it has not answered go out.</summary>
+/// <summary>A sync's hunt part: the agent's reports and carried-out quarantine orders are recorded, and hunts it has not
+/// answered and quarantine orders it has not carried out go out.</summary>
 public sealed class HuntSync(AgentHuntFeed feed) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Tasks + 5;
@@ -11,6 +12,8 @@ public sealed class HuntSync(AgentHuntFeed feed) : IAgentSyncContributor
     {
         ArgumentNullException.ThrowIfNull(sync);
         await feed.RecordAsync(sync.Caller.AgentId, sync.Request.HuntReports, cancellationToken);
+        await feed.RecordQuarantinesDoneAsync(sync.Caller.AgentId, sync.Request.HuntQuarantinesDone, cancellationToken);
         sync.Response.Hunts.AddRange(await feed.PendingAsync(sync.Caller.AgentId, cancellationToken));
+        sync.Response.HuntQuarantines.AddRange(await feed.PendingQuarantinesAsync(sync.Caller.AgentId, cancellationToken));
     }
 }

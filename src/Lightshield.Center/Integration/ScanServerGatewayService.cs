@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Lightshield.Center.Hunts;
 using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Transport;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Center.Integration;
 
 /// <summary><c>ScanServerGateway.Heartbeat</c>: registers or updates the scan server, applies its report of the agents it
-/// served (<see cref="ServedAgentsReport"/>) and answers with the center's
+/// served (<see cref="ServedAgentsReport"/>), starts the retro-hunts its findings call for (<see cref="RetroHuntDispatch"/>)
+/// and answers with the center's
 /// trusted credential keys, the revocation list and the heartbeat interval. Authenticated by
 /// <see cref="ScanServerAuthenticationInterceptor"/>.</summary>
 public sealed class ScanServerGatewayService(
@@ -15,6 +17,7 @@ public sealed class ScanServerGatewayService(
     CurrentScanServerToken token,
     CenterSigningKeys keys,
     CredentialRevocationList revocations,
+    RetroHuntDispatch retroHunts,
     IOptions<IntegrationOptions> options) : ScanServerGateway.ScanServerGatewayBase
 {
     public override async Task<HeartbeatResponse> Heartbeat(ScanServerHeartbeat request, ServerCallContext context)
@@ -37,6 +40,7 @@ public sealed class ScanServerGatewayService(
         var ct = context.CancellationToken;
         await registry.RecordHeartbeatAsync(request, token.Id ?? throw new InvalidOperationException("The call was not authenticated."), ct);
         await served.ApplyAsync(request.ServerId, request.HypervisorHost, request.Segment, request.ServedAgentIds, ct);
+        await retroHunts.StartAsync(request.ServerId, request.Segment, request.RetroFindings, ct);
         var response = new HeartbeatResponse { HeartbeatIntervalSeconds = (int)options.Value.HeartbeatInterval.TotalSeconds };
         response.TrustedCredentialKeys.AddRange((await keys.CurrentAsync(ct)).Trusted.Select(k => k.Encoded));
         response.RevokedCredentials.AddRange((await revocations.CurrentAsync(ct)).Select(id => id.ToString()));
@@ -61,6 +65,10 @@ public sealed class ScanServerGatewayService(
         if (heartbeat.ServedAgentIds.Count > ServedAgentsReport.MaxAgents)
         {
             problems.Add($"'served_agent_ids' has more than {ServedAgentsReport.MaxAgents} ids");
+        }
+        if (RetroHuntDispatch.Check(heartbeat.RetroFindings) is { } retro)
+        {
+            problems.Add(retro);
         }
         if (heartbeat.CertificateSha256.Length > 100)
         {

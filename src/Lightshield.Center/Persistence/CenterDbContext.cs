@@ -58,6 +58,7 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
     public DbSet<AgentTaskRun> AgentTaskRuns => Set<AgentTaskRun>();
 
     public DbSet<Hunt> Hunts => Set<Hunt>();
+    public DbSet<OutbreakHunt> OutbreakHunts => Set<OutbreakHunt>();
 
     public DbSet<AgentHuntRun> AgentHuntRuns => Set<AgentHuntRun>();
 

@@ -121,7 +121,17 @@ internal static class CenterModel
             hunt.HasIndex(h => new { h.TenantId, h.CreatedAt });
             hunt.Property(h => h.CreatedBy).HasMaxLength(NameLength + 10);
             hunt.Property(h => h.Hashes).HasMaxLength(HuntDispatch.MaxHashes * 65);
+            hunt.Property(h => h.DatabaseVersion).HasMaxLength(200);
+            hunt.HasIndex(h => new { h.TenantId, h.Kind, h.DatabaseVersion });
+            hunt.HasIndex(h => h.OutbreakHuntId);
             hunt.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<OutbreakHunt>(outbreak =>
+        {
+            outbreak.ToTable("outbreak_hunts");
+            outbreak.HasIndex(o => o.CreatedAt);
+            outbreak.Property(o => o.CreatedBy).HasMaxLength(NameLength + 10);
+            outbreak.Property(o => o.Hashes).HasMaxLength(HuntDispatch.MaxHashes * 65);
         });
         model.Entity<AgentHuntRun>(run =>
         {

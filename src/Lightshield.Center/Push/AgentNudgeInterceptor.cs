@@ -74,7 +74,8 @@ public sealed class AgentNudgeInterceptor(AgentPushHub hub, PostgresNudgeRelay r
                 case AgentTaskRun run when entry.State == EntityState.Added:
                     targets.Agents[run.AgentId] = NudgeReasons.Tasks;
                     break;
-                case AgentHuntRun hunt when entry.State == EntityState.Added:
+                case AgentHuntRun hunt when entry.State == EntityState.Added
+                    || (entry.State == EntityState.Modified && entry.Property(nameof(AgentHuntRun.QuarantineRequestedAt)).IsModified):
                     targets.Agents[hunt.AgentId] = NudgeReasons.Hunts;
                     break;
                 case GroupPolicy policy when entry.State is EntityState.Added or EntityState.Modified:

@@ -3,19 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield hunts list|show|start</c>: which of my VMs hold files with these SHA-256 (decision 32).</summary>
+/// <summary><c>lightshield hunts list|show|start|quarantine</c>: which of my VMs hold files with these SHA-256 (decision 32).</summary>
 public static partial class HuntCommands
 {
     private static readonly Column[] Columns =
     [
-        new("Id", "id"), new("Hashes", "hashes"), new("Created (UTC)", "createdAt"), new("By", "createdBy"), new("Agents", "agents"),
+        new("Id", "id"), new("Kind", "kind"), new("Hashes", "hashes"), new("Created (UTC)", "createdAt"), new("By", "createdBy"), new("Agents", "agents"),
         new("Answered", "answered"), new("Files", "matches"),
     ];
 
     private static readonly Column[] FileColumns =
     [
         new("Agent", "agent"), new("Answered", "answered"), new("Path", "path"), new("State", "state"), new("Size", "size"),
-        new("Last scan (UTC)", "lastScannedAt"), new("SHA-256", "sha256"),
+        new("Last scan (UTC)", "lastScannedAt"), new("SHA-256", "sha256"), new("Quarantine", "quarantine"),
     ];
 
     public static Command Create(CliEnvironment environment)
@@ -44,9 +44,10 @@ public static partial class HuntCommands
                     var name = agent.GetProperty("agentHostName").GetString() ?? agent.GetProperty("agentId").GetString();
                     var answered = agent.GetProperty("answered").GetBoolean() ? "yes" : "not yet";
                     var files = agent.GetProperty("files");
+                    var quarantine = agent.TryGetProperty("quarantine", out var q) ? q.GetString() ?? "" : "";
                     if (files.GetArrayLength() == 0)
                     {
-                        rows.Add(new { agent = name, answered, path = "", state = "", size = "", lastScannedAt = "", sha256 = "" });
+                        rows.Add(new { agent = name, answered, path = "", state = "", size = "", lastScannedAt = "", sha256 = "", quarantine });
                     }
                     foreach (var file in files.EnumerateArray())
                     {
@@ -59,6 +60,7 @@ public static partial class HuntCommands
                             size = file.GetProperty("size").GetInt64(),
                             lastScannedAt = file.GetProperty("lastScannedAt").GetString(),
                             sha256 = file.GetProperty("sha256").GetString(),
+                            quarantine,
                         });
                     }
                 }
@@ -78,6 +80,14 @@ public static partial class HuntCommands
             }
             var hunt = await run.Api.PostAsync("hunts", new { sha256 = all }, run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"started hunt {hunt.GetProperty("id").GetString()} for {hunt.GetProperty("hashes").GetInt32()} hashes", hunt, hunt, Columns);
+            return ExitCodes.Clean;
+        });
+        group.Add("quarantine", "Quarantine every file a hunt found that is still there (each agent at its next sync)", [id], async run =>
+        {
+            var huntId = await run.IdAsync(ItemKind.Hunt, id).ConfigureAwait(false);
+            var answer = await run.Api.PostAsync(AdminGroup.Path("hunts/{0}/quarantine", huntId), null, run.CancellationToken).ConfigureAwait(false);
+            run.Output.Result($"asked {answer.GetProperty("agents").GetInt32()} agents to quarantine the files of hunt {huntId}", answer, answer,
+                [new("Agents asked", "agents")]);
             return ExitCodes.Clean;
         });
         return group.Command;

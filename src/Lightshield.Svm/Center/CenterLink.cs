@@ -13,7 +13,7 @@ namespace Lightshield.Svm.Center;
 
 /// <summary>
 /// Registers with the center and heartbeats (host, segment, capacity, load, engine and database version, the agents it
-/// served since the last answered heartbeat), and takes
+/// served since the last answered heartbeat, the retro-active check's findings for the center's retro-hunt), and takes
 /// the center's credential keys and revocation list from each answer. When the center is unreachable the scan server
 /// keeps serving with what it last received: the scan path never waits for the center.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class CenterLink(
     TrustedCredentialKeys keys,
     CredentialRevocations revocations,
     ServedAgents served,
+    RetroFindings findings,
     TimeProvider time,
     ILogger<CenterLink> logger) : BackgroundService
 {
@@ -66,6 +67,7 @@ public sealed class CenterLink(
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
                 served.Return(heartbeat.ServedAgentIds.Select(Guid.Parse));
+                findings.Return(heartbeat.RetroFindings);
                 failures++;
                 SvmLog.CenterUnreachable(logger, _options.Center.ToString(), e.Status.StatusCode.ToString(), e.Status.Detail, failures);
             }
@@ -92,6 +94,7 @@ public sealed class CenterLink(
             EngineVersion = engine.EngineVersion,
             DatabaseVersion = engine.Database.Version,
             ServedAgentIds = { served.Take().Select(id => id.ToString()) },
+            RetroFindings = { findings.Take() },
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Lightshield.Engine;
+using Lightshield.Svm.Center;
 using Lightshield.Svm.Diagnostics;
 using Lightshield.Svm.Hosting;
 using Lightshield.Svm.Workers;
@@ -11,7 +12,8 @@ namespace Lightshield.Svm.Database;
 /// <summary>
 /// Reloads the engine when the signature directory changes (debounced) or on SIGHUP, then applies the
 /// update to the verdict cache: infected entries of the old database become stale, and cached clean
-/// verdicts are re-checked against the hash signatures of the changed files (no content needed).
+/// verdicts are re-checked against the hash signatures of the changed files (no content needed); the entries that turn
+/// infected go to the center as <see cref="RetroFindings"/> for a retro-hunt on the agents that may hold them.
 /// </summary>
 public sealed class DatabaseReloader(
     ScanWorkers engine,
@@ -19,7 +21,8 @@ public sealed class DatabaseReloader(
     SvmMetrics metrics,
     IOptions<SvmOptions> options,
     TimeProvider time,
-    ILogger<DatabaseReloader> logger) : BackgroundService
+    ILogger<DatabaseReloader> logger,
+    RetroFindings findings) : BackgroundService
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _reloading = new(1, 1);
@@ -49,6 +52,10 @@ public sealed class DatabaseReloader(
             foreach (var key in retro.AffectedKeys)
             {
                 SvmLog.RetroDetection(logger, key.ToString(), reload.Current.Version);
+            }
+            if (options.Value.Center is not null)
+            {
+                findings.Add(retro.AffectedKeys, reload.Current.Version); // the center's retro-hunt, with the next heartbeat
             }
             metrics.Reloaded(succeeded: true, retro.EntriesInfected);
             SvmLog.DatabaseReloaded(logger, reload.Previous.Version, reload.Current.Version,

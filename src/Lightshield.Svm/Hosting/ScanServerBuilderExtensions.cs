@@ -50,6 +50,7 @@ public static class ScanServerBuilderExtensions
         builder.Services.TryAddSingleton<CredentialRevocations>();
         builder.Services.TryAddSingleton<TrustedCredentialKeys>();
         builder.Services.TryAddSingleton<ServedAgents>();
+        builder.Services.TryAddSingleton<RetroFindings>();
         builder.Services.TryAddSingleton<AgentAuthenticator>();
         builder.Services.TryAddSingleton<CenterLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CenterLink>());

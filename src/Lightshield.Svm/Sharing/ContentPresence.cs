@@ -26,6 +26,24 @@ public sealed class ContentPresence(IOptions<SharingOptions> options)
     public bool MayShare(string tenant, FileKey key) =>
         _minTenants <= 1 || (_keys.TryGetValue(key, out var uploaders) && uploaders.Admits(tenant));
 
+    /// <summary>Who may hold the content of <paramref name="key"/>, for a retro-hunt (a question of the provider's center,
+    /// never answered to a tenant): every tenant of the site when the content is shared site-wide (or sharing is off), else
+    /// the tenants that uploaded it; none when this server does not remember the key (after a restart, or uploaded through
+    /// another scan server: those tenants' next scheduled scan finds it, decision 31).</summary>
+    public (bool SiteWide, IReadOnlyList<string> Tenants) HoldersOf(FileKey key)
+    {
+        if (_minTenants <= 1)
+        {
+            return (true, []);
+        }
+        if (!_keys.TryGetValue(key, out var uploaders))
+        {
+            return (false, []);
+        }
+        var tenants = uploaders.Snapshot();
+        return tenants is null ? (true, []) : (false, tenants);
+    }
+
     /// <summary>Remembers that <paramref name="tenant"/> uploaded content that hashed to <paramref name="key"/>. False when
     /// the key could not be remembered (the table is full).</summary>
     public bool Uploaded(string tenant, FileKey key)
@@ -63,6 +81,15 @@ public sealed class ContentPresence(IOptions<SharingOptions> options)
             lock (_lock)
             {
                 return _tenants is null || _tenants.Contains(tenant, StringComparer.Ordinal);
+            }
+        }
+
+        /// <summary>The uploaders; null once the key is shared site-wide.</summary>
+        public IReadOnlyList<string>? Snapshot()
+        {
+            lock (_lock)
+            {
+                return _tenants is null ? null : [.. _tenants];
             }
         }
 

@@ -35,4 +35,10 @@ public sealed class PersistedEnumStabilityTests
             Enum.GetValues<Lightshield.Center.Hunts.HuntFileState>().Select(s => ((int)s, s.ToString())).ToArray());
         Assert.Equal([1, 2, 3], Enum.GetValues<Lightshield.Protocol.Center.HuntFileState>().Where(s => (int)s != 0).Select(s => (int)s));
     }
+
+    [Fact]
+    public void Hunt_kind_numbers_are_frozen()
+    {
+        Assert.Equal([(1, "OnDemand"), (2, "Retro"), (3, "Outbreak")], Enum.GetValues<Lightshield.Center.Hunts.HuntKind>().Select(k => ((int)k, k.ToString())).ToArray());
+    }
 }

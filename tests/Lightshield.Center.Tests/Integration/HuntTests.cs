@@ -54,6 +54,51 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
     }
 
     [Fact]
+    public async Task Quarantine_all_sends_each_agent_its_files_still_there_until_it_reports_done_and_only_the_owner_may_ask()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var attacker = await Driver.CreateTenantAsync();
+        var holder = await Driver.EnrolAsync(tenant, hostName: "holder");
+        var clean = await Driver.EnrolAsync(tenant, hostName: "clean");
+        var hashes = Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+        var hunt = await StartAsync(tenant, [.. hashes.Select(Convert.ToHexStringLower)]);
+        var order = Assert.Single((await Driver.SyncAsync(holder.Credential)).Hunts);
+        Assert.Single((await Driver.SyncAsync(clean.Credential)).Hunts);
+        var report = new HuntReport { HuntId = order.HuntId };
+        report.Matches.Add(Match("/srv/a.bin", hashes[0], HuntFileState.Present));
+        report.Matches.Add(Match("/srv/gone.bin", hashes[1], HuntFileState.Gone));
+        report.Matches.Add(Match("/srv/c.bin", hashes[2], HuntFileState.Changed));
+        await SyncWithAsync(holder.Credential, report);
+        await SyncWithAsync(clean.Credential, new HuntReport { HuntId = order.HuntId });
+
+        using var foreign = await Driver.Client(attacker.AdminToken).PostAsync($"/api/v1/hunts/{hunt.Id}/quarantine", null);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        var early = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        early.HuntQuarantinesDone.Add(hunt.Id.ToString()); // done before it was ever asked
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Driver.Agents.SyncAsync(early, IntegrationDriver.Bearer(holder.Credential)));
+        using var asked = await Driver.Client(tenant.AdminToken).PostAsync($"/api/v1/hunts/{hunt.Id}/quarantine", null);
+        var answer = await IntegrationDriver.ReadAsync<HuntQuarantineResponse>(asked, HttpStatusCode.Accepted);
+        var first = Assert.Single((await Driver.SyncAsync(holder.Credential)).HuntQuarantines);
+        var again = Assert.Single((await Driver.SyncAsync(holder.Credential)).HuntQuarantines); // not reported done yet: sent again
+        Assert.Empty((await Driver.SyncAsync(clean.Credential)).HuntQuarantines);
+        var done = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        done.HuntQuarantinesDone.Add(hunt.Id.ToString());
+        var afterDone = await Driver.Agents.SyncAsync(done, IntegrationDriver.Bearer(holder.Credential));
+        var agents = await GetAsync<List<HuntAgentResponse>>(tenant, $"/api/v1/hunts/{hunt.Id}/agents");
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(1, answer.Agents); // the agent without matches is not asked
+        Assert.Equal(hunt.Id.ToString(), first.HuntId);
+        Assert.Equal(["/srv/a.bin", "/srv/c.bin"], first.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(Convert.ToHexStringLower(hashes[0]), Convert.ToHexStringLower(first.Files.Single(f => f.Path == "/srv/a.bin").Sha256.Span));
+        Assert.Equal(first, again);
+        Assert.Empty(afterDone.HuntQuarantines);
+        Assert.Equal("done", agents.Single(a => a.AgentHostName == "holder").Quarantine);
+        Assert.Null(agents.Single(a => a.AgentHostName == "clean").Quarantine);
+        Assert.Contains(await Driver.AuditAsync(tenant.AdminToken), e => e.Action == "hunt.quarantine" && e.Target == $"hunt/{hunt.Id}");
+    }
+
+    [Fact]
     public async Task Another_tenant_can_neither_read_nor_answer_a_hunt()
     {
         var victim = await Driver.CreateTenantAsync();

@@ -36,9 +36,10 @@ internal sealed class LiveScanServer : IAsyncDisposable
 
     /// <summary>Starts a scan server with a token <paramref name="driver"/> creates for it (bound to its id, host and segment).
     /// With <paramref name="time"/> it runs on that clock: an agent on a fake clock that moves minutes ahead dates its proofs
-    /// of possession by it, and a scan server on the real clock would rightly refuse them.</summary>
+    /// of possession by it, and a scan server on the real clock would rightly refuse them.
+    /// <paramref name="configure"/> changes its settings (for example to take updates from the center).</summary>
     public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, IntegrationDriver driver, string hypervisorHost,
-        string segment, TimeProvider? time = null)
+        string segment, TimeProvider? time = null, Action<IDictionary<string, string?>, DirectoryInfo>? configure = null)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-svm-live-");
         var serverId = ScanServerIdentity.LoadOrCreate(data.FullName);
@@ -60,6 +61,7 @@ internal sealed class LiveScanServer : IAsyncDisposable
             ["Svm:HeartbeatInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        configure?.Invoke(settings, data);
         var app = time is null ? ScanServerApp.Build([], settings) : BuildOnClock(settings, time);
         await app.StartAsync();
         return new LiveScanServer(app, data);

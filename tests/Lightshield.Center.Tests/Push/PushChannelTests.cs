@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Grpc.Core;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
@@ -30,6 +31,22 @@ public abstract class PushChannelTests<TDatabase>(CenterFixture<TDatabase> fixtu
 
         Assert.Equal("tasks", await NextAsync(stream, Soon));
         Assert.Contains((await Driver.SyncAsync(agent.Credential)).Tasks, t => t.TaskId == taskId);
+    }
+
+    [Fact]
+    public async Task A_new_hunt_nudges_the_connected_agent_at_once_and_the_sync_brings_it()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant, hostName: "hunted-vm");
+        using var stream = Subscribe(agent.Credential);
+        Assert.Equal("hello", await NextAsync(stream, Soon));
+
+        using var started = await Driver.Client(tenant.AdminToken).PostAsJsonAsync("/api/v1/hunts",
+            new Hunts.HuntRequest([Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))]));
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+
+        Assert.Equal("hunts", await NextAsync(stream, Soon));
+        Assert.Single((await Driver.SyncAsync(agent.Credential)).Hunts);
     }
 
     [Fact]

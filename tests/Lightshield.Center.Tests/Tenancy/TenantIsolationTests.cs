@@ -285,6 +285,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
         var values = new Dictionary<string, string>
         {
             ["huntId"] = hunt.Id.ToString(),
+            ["outbreakHuntId"] = Guid.NewGuid().ToString(), // outbreak hunts are the provider's: tenants get 403 whatever the id
             ["licenceId"] = licence.Id.ToString(),
             ["taskId"] = task.Id.ToString(),
             ["itemId"] = quarantineItemId.ToString(),

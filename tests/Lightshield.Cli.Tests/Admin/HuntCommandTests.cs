@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Lightshield.Cli.Tests.Admin;
 
 /// <summary><c>lightshield hunts</c> against a real center: start from pasted hashes and an IOC file, list, show per
-/// agent (not answered yet), refuse malformed hashes with the center's reason.</summary>
+/// agent (not answered yet), ask to quarantine the matches, refuse malformed hashes with the center's reason.</summary>
 public sealed class HuntCommandTests(CliCenter center) : IClassFixture<CliCenter>
 {
     [Fact]
@@ -34,6 +34,13 @@ public sealed class HuntCommandTests(CliCenter center) : IClassFixture<CliCenter
             Assert.False(agent.GetProperty("answered").GetBoolean());
             Assert.Contains("vm-hunted", table.Output, StringComparison.Ordinal);
             Assert.Contains("not yet", table.Output, StringComparison.Ordinal);
+
+            // Nothing answered yet: "quarantine them all" asks no agent, and says so.
+            var quarantine = await tenant.RunAsync("hunts", "quarantine", huntId[..8]);
+            var quarantineJson = await tenant.JsonAsync("hunts", "quarantine", huntId);
+            Assert.Equal(ExitCodes.Clean, quarantine.ExitCode);
+            Assert.Contains($"asked 0 agents to quarantine the files of hunt {huntId}", quarantine.Output, StringComparison.Ordinal);
+            Assert.Equal(0, quarantineJson.GetProperty("agents").GetInt32());
         }
         finally
         {
@@ -58,7 +65,7 @@ public sealed class HuntCommandTests(CliCenter center) : IClassFixture<CliCenter
         var help = await center.Shell().RunAsync("hunts", "--help");
 
         Assert.Equal(ExitCodes.Clean, help.ExitCode);
-        foreach (var verb in new[] { "start", "list", "show" })
+        foreach (var verb in new[] { "start", "list", "show", "quarantine" })
         {
             Assert.Contains(verb, help.Output, StringComparison.Ordinal);
         }

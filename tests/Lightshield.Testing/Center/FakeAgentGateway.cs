@@ -99,6 +99,9 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     /// <summary>Hunts sent with every sync answer (a center sends them until the agent answers).</summary>
     public IReadOnlyList<HuntOrder> HuntsEverySync { get; set; } = [];
 
+    /// <summary>Hunt quarantine orders sent with every sync answer (a center sends them until the agent reports them done).</summary>
+    public IReadOnlyList<HuntQuarantineOrder> HuntQuarantinesEverySync { get; set; } = [];
+
     /// <summary>Sent once, in the next sync answer, as renewed credentials.</summary>
     public IssuedPair? RenewedCredentials
     {
@@ -175,6 +178,7 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         }
         response.Tasks.AddRange(TasksEverySync);
         response.Hunts.AddRange(HuntsEverySync);
+        response.HuntQuarantines.AddRange(HuntQuarantinesEverySync);
         while (TasksOnce.TryDequeue(out var task))
         {
             response.Tasks.Add(task);

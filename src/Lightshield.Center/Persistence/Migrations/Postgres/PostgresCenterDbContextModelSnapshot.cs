@@ -613,6 +613,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<int>("MatchCount")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("QuarantineDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("QuarantineRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -643,6 +649,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(210)
                         .HasColumnType("character varying(210)");
 
+                    b.Property<string>("DatabaseVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int>("HashCount")
                         .HasColumnType("integer");
 
@@ -651,12 +661,22 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(650000)
                         .HasColumnType("character varying(650000)");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OutbreakHuntId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OutbreakHuntId");
+
                     b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "Kind", "DatabaseVersion");
 
                     b.ToTable("hunts", (string)null);
                 });
@@ -702,6 +722,35 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasIndex("HuntId", "AgentId");
 
                     b.ToTable("hunt_matches", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hunts.OutbreakHunt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)");
+
+                    b.Property<int>("HashCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Hashes")
+                        .IsRequired()
+                        .HasMaxLength(650000)
+                        .HasColumnType("character varying(650000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("outbreak_hunts", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>

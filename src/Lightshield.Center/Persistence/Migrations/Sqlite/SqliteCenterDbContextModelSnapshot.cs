@@ -608,6 +608,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<int>("MatchCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("QuarantineDoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QuarantineRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
@@ -638,6 +644,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(210)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DatabaseVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("HashCount")
                         .HasColumnType("INTEGER");
 
@@ -646,12 +656,22 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(650000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OutbreakHuntId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OutbreakHuntId");
+
                     b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "Kind", "DatabaseVersion");
 
                     b.ToTable("hunts", (string)null);
                 });
@@ -697,6 +717,35 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasIndex("HuntId", "AgentId");
 
                     b.ToTable("hunt_matches", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hunts.OutbreakHunt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HashCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hashes")
+                        .IsRequired()
+                        .HasMaxLength(650000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("outbreak_hunts", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Identity.ApiToken", b =>

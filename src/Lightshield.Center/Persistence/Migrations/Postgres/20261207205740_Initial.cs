@@ -136,6 +136,21 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "outbreak_hunts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Hashes = table.Column<string>(type: "character varying(650000)", maxLength: 650000, nullable: false),
+                    HashCount = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbreak_hunts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "policy_template",
                 columns: table => new
                 {
@@ -384,7 +399,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     Hashes = table.Column<string>(type: "character varying(650000)", maxLength: 650000, nullable: false),
                     HashCount = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    OutbreakHuntId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -804,7 +822,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     AgentId = table.Column<Guid>(type: "uuid", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    MatchCount = table.Column<int>(type: "integer", nullable: false)
+                    MatchCount = table.Column<int>(type: "integer", nullable: false),
+                    QuarantineRequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    QuarantineDoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1129,9 +1149,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 columns: new[] { "HuntId", "AgentId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_hunts_OutbreakHuntId",
+                table: "hunts",
+                column: "OutbreakHuntId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_hunts_TenantId_CreatedAt",
                 table: "hunts",
                 columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_hunts_TenantId_Kind_DatabaseVersion",
+                table: "hunts",
+                columns: new[] { "TenantId", "Kind", "DatabaseVersion" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_inventory_instances_TenantId",
@@ -1159,6 +1189,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "IX_linked_centers_TenantId",
                 table: "linked_centers",
                 column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbreak_hunts_CreatedAt",
+                table: "outbreak_hunts",
+                column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
@@ -1311,6 +1346,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "linked_detection_days");
+
+            migrationBuilder.DropTable(
+                name: "outbreak_hunts");
 
             migrationBuilder.DropTable(
                 name: "policy_template");

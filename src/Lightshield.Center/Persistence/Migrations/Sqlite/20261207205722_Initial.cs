@@ -135,6 +135,21 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "outbreak_hunts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hashes = table.Column<string>(type: "TEXT", maxLength: 650000, nullable: false),
+                    HashCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbreak_hunts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "policy_template",
                 columns: table => new
                 {
@@ -383,7 +398,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     Hashes = table.Column<string>(type: "TEXT", maxLength: 650000, nullable: false),
                     HashCount = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OutbreakHuntId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -803,7 +821,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    MatchCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    MatchCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    QuarantineRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuarantineDoneAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1128,9 +1148,19 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 columns: new[] { "HuntId", "AgentId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_hunts_OutbreakHuntId",
+                table: "hunts",
+                column: "OutbreakHuntId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_hunts_TenantId_CreatedAt",
                 table: "hunts",
                 columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_hunts_TenantId_Kind_DatabaseVersion",
+                table: "hunts",
+                columns: new[] { "TenantId", "Kind", "DatabaseVersion" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_inventory_instances_TenantId",
@@ -1158,6 +1188,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "IX_linked_centers_TenantId",
                 table: "linked_centers",
                 column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbreak_hunts_CreatedAt",
+                table: "outbreak_hunts",
+                column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
@@ -1310,6 +1345,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "linked_detection_days");
+
+            migrationBuilder.DropTable(
+                name: "outbreak_hunts");
 
             migrationBuilder.DropTable(
                 name: "policy_template");
