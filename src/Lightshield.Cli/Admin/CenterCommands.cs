@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield centers list|show|link|unlink</c> (provider, on the main center): tenant centers linked to it.</summary>
+/// <summary><c>lightshield centers list|show|link|unlink|move-in|move-status</c> (provider, on the main center): tenant centers
+/// linked to it, and moving a hosted tenant into its own center.</summary>
 public static class CenterCommands
 {
     private static readonly ItemKind Center = new("tenant center", "tenant-centers", "id", "name");
@@ -12,6 +13,12 @@ public static class CenterCommands
         new("Id", "id"), new("Name", "name"), new("Tenant", "tenantName"), new("Link", "status"), new("Version", "version"),
         new("Last contact (UTC)", "lastContactAt"), new("Agents", "agents"), new("vCPUs", "vcpus"), new("Protected", "protectedAgents"),
         new("Green", "healthGreen"), new("Amber", "healthAmber"), new("Red", "healthRed"),
+    ];
+
+    private static readonly Column[] MoveColumns =
+    [
+        new("Move", "id"), new("State", "state"), new("Agents go to", "agentAddress"), new("Ordered (UTC)", "orderedAt"),
+        new("Pulled (UTC)", "pulledAt"), new("Applied (UTC)", "appliedAt"), new("Agents moved", "agentsMoved"), new("Audit digest", "auditDigest"),
     ];
 
     public static Command Create(CliEnvironment environment)
@@ -57,6 +64,28 @@ public static class CenterCommands
                 }
                 return ExitCodes.Clean;
             });
+        var agentAddress = new Option<string>("--agent-address")
+        {
+            Description = "The tenant center's agent endpoint (gRPC) that the tenant's agents sync with after the move, https://host:port",
+            Required = true,
+        };
+        var agentPin = new Option<string?>("--agent-cert-sha256") { Description = "SHA-256 fingerprint of that endpoint's certificate, pinned by the agents" };
+        group.Add("move-in", "Move the hosted tenant of a linked center into that center: its groups, policies, tasks, agents, quarantine "
+            + "items, events and audit go over the link, then its agents sync there without enrolling again", [id, agentAddress, agentPin], async run =>
+            {
+                var centerId = await run.IdAsync(Center, id).ConfigureAwait(false);
+                var move = await run.Api.PostAsync(AdminGroup.Path("tenant-centers/{0}/move-in", centerId),
+                    new { agentAddress = run.Value(agentAddress), agentCertificateSha256 = run.Value(agentPin) }, run.CancellationToken).ConfigureAwait(false);
+                run.Output.Result("move ordered: the tenant center pulls the tenant at its next exchange", move, move, MoveColumns);
+                return ExitCodes.Clean;
+            });
+        group.Add("move-status", "Show where the move of a tenant into a center stands (ordered, pulled, applied)", [id], async run =>
+        {
+            var move = await run.Api.GetAsync(AdminGroup.Path("tenant-centers/{0}/move-in", await run.IdAsync(Center, id).ConfigureAwait(false)),
+                run.CancellationToken).ConfigureAwait(false);
+            run.Output.Item(move, MoveColumns);
+            return ExitCodes.Clean;
+        });
         group.Delete("unlink", "Unlink a tenant center: its credential is revoked and its next exchange refused", Center, "tenant-centers/{0}");
         return group.Command;
     }

@@ -111,6 +111,8 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     LicenceKey = table.Column<string>(type: "text", nullable: true),
                     Suspended = table.Column<bool>(type: "boolean", nullable: false),
                     LastQueuedSequence = table.Column<long>(type: "bigint", nullable: false),
+                    PolicyTemplateSha256 = table.Column<string>(type: "text", nullable: true),
+                    MovedFromAgentKeys = table.Column<string>(type: "text", nullable: true),
                     LastExchangeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "text", nullable: true)
@@ -118,6 +120,26 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_link_state", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "moved_audit_log",
+                columns: table => new
+                {
+                    MoveId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "text", nullable: false),
+                    Action = table.Column<string>(type: "text", nullable: false),
+                    Target = table.Column<string>(type: "text", nullable: false),
+                    Details = table.Column<string>(type: "text", nullable: false),
+                    PreviousHash = table.Column<string>(type: "text", nullable: false),
+                    Hash = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_moved_audit_log", x => new { x.MoveId, x.Sequence });
                 });
 
             migrationBuilder.CreateTable(
@@ -712,6 +734,39 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "tenant_moves",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LinkedCenterId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AgentAddress = table.Column<string>(type: "text", nullable: false),
+                    AgentCertificateSha256 = table.Column<string>(type: "text", nullable: true),
+                    OrderedBy = table.Column<string>(type: "text", nullable: false),
+                    OrderedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PulledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AuditDigest = table.Column<string>(type: "text", nullable: true),
+                    AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AgentsMoved = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_moves", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tenant_moves_linked_centers_LinkedCenterId",
+                        column: x => x.LinkedCenterId,
+                        principalTable: "linked_centers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_tenant_moves_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
                 {
@@ -1140,6 +1195,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_moved_audit_log_TenantId",
+                table: "moved_audit_log",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
                 table: "quarantine_items",
                 columns: new[] { "AgentId", "State" });
@@ -1177,6 +1237,16 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 table: "tenant_licences",
                 columns: new[] { "TenantId", "Serial" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenant_moves_LinkedCenterId",
+                table: "tenant_moves",
+                column: "LinkedCenterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenant_moves_TenantId",
+                table: "tenant_moves",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_tenants_Name",
@@ -1283,10 +1353,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "link_state");
 
             migrationBuilder.DropTable(
-                name: "linked_centers");
+                name: "linked_detection_days");
 
             migrationBuilder.DropTable(
-                name: "linked_detection_days");
+                name: "moved_audit_log");
 
             migrationBuilder.DropTable(
                 name: "policy_template");
@@ -1313,6 +1383,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "tenant_licences");
 
             migrationBuilder.DropTable(
+                name: "tenant_moves");
+
+            migrationBuilder.DropTable(
                 name: "update_download_slots");
 
             migrationBuilder.DropTable(
@@ -1335,6 +1408,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "agents");
+
+            migrationBuilder.DropTable(
+                name: "linked_centers");
 
             migrationBuilder.DropTable(
                 name: "update_versions");

@@ -110,6 +110,8 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     LicenceKey = table.Column<string>(type: "TEXT", nullable: true),
                     Suspended = table.Column<bool>(type: "INTEGER", nullable: false),
                     LastQueuedSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    PolicyTemplateSha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    MovedFromAgentKeys = table.Column<string>(type: "TEXT", nullable: true),
                     LastExchangeAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", nullable: true)
@@ -117,6 +119,26 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_link_state", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "moved_audit_log",
+                columns: table => new
+                {
+                    MoveId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", nullable: false),
+                    Details = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_moved_audit_log", x => new { x.MoveId, x.Sequence });
                 });
 
             migrationBuilder.CreateTable(
@@ -711,6 +733,39 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "tenant_moves",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LinkedCenterId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentAddress = table.Column<string>(type: "TEXT", nullable: false),
+                    AgentCertificateSha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    OrderedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    OrderedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PulledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AuditDigest = table.Column<string>(type: "TEXT", nullable: true),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AgentsMoved = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tenant_moves", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tenant_moves_linked_centers_LinkedCenterId",
+                        column: x => x.LinkedCenterId,
+                        principalTable: "linked_centers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_tenant_moves_tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_tokens",
                 columns: table => new
                 {
@@ -1139,6 +1194,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_moved_audit_log_TenantId",
+                table: "moved_audit_log",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_quarantine_items_AgentId_State",
                 table: "quarantine_items",
                 columns: new[] { "AgentId", "State" });
@@ -1176,6 +1236,16 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 table: "tenant_licences",
                 columns: new[] { "TenantId", "Serial" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenant_moves_LinkedCenterId",
+                table: "tenant_moves",
+                column: "LinkedCenterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tenant_moves_TenantId",
+                table: "tenant_moves",
+                column: "TenantId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_tenants_Name",
@@ -1282,10 +1352,10 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "link_state");
 
             migrationBuilder.DropTable(
-                name: "linked_centers");
+                name: "linked_detection_days");
 
             migrationBuilder.DropTable(
-                name: "linked_detection_days");
+                name: "moved_audit_log");
 
             migrationBuilder.DropTable(
                 name: "policy_template");
@@ -1312,6 +1382,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                 name: "tenant_licences");
 
             migrationBuilder.DropTable(
+                name: "tenant_moves");
+
+            migrationBuilder.DropTable(
                 name: "update_download_slots");
 
             migrationBuilder.DropTable(
@@ -1334,6 +1407,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "agents");
+
+            migrationBuilder.DropTable(
+                name: "linked_centers");
 
             migrationBuilder.DropTable(
                 name: "update_versions");

@@ -1,0 +1,71 @@
+using Lightshield.Center.Audit;
+using Lightshield.Center.Persistence;
+using Lightshield.Protocol.Transport;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lightshield.Center.Hierarchy.Moves;
+
+/// <summary>The provider's side of moving a hosted tenant to its own linked center, for the REST API and the CLI: order
+/// the move (audited) and read where it stands. The rows then travel over the link (<see cref="TenantExport"/>), pulled by
+/// the tenant center with its own credential.</summary>
+public sealed class TenantMoves(CenterDbContext db, AuditLog audit, TimeProvider time)
+{
+    public async Task<(TenantMoveView? Move, LinkRefusal? Refusal)> OrderAsync(Guid centerId, MoveRequest request, string orderedBy,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var link = await db.LinkedCenters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == centerId, cancellationToken);
+        if (link is null)
+        {
+            return (null, new LinkRefusal(StatusCodes.Status404NotFound, $"No tenant center {centerId}."));
+        }
+        if (link.RevokedAt is not null)
+        {
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant center is unlinked; link the tenant's center again first."));
+        }
+        if (ServerAddress.ParseAcceptable(request.AgentAddress ?? "") is null)
+        {
+            return (null, new LinkRefusal(StatusCodes.Status400BadRequest,
+                "agentAddress must be the tenant center's agent endpoint as https://host:port (http:// only on loopback)."));
+        }
+        if (request.AgentCertificateSha256 is { Length: > 0 } pin && CertificatePin.TryParse(pin) is null)
+        {
+            return (null, new LinkRefusal(StatusCodes.Status400BadRequest, "agentCertificateSha256 must be 64 hex digits (the SHA-256 of the certificate)."));
+        }
+        if (await db.TenantMoves.AnyAsync(m => m.TenantId == link.TenantId, cancellationToken))
+        {
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant has been ordered to move already."));
+        }
+        var move = new TenantMove
+        {
+            Id = Guid.NewGuid(),
+            TenantId = link.TenantId,
+            LinkedCenterId = link.Id,
+            AgentAddress = ServerAddress.ParseAcceptable(request.AgentAddress!)!.ToString(),
+            AgentCertificateSha256 = string.IsNullOrEmpty(request.AgentCertificateSha256) ? null : request.AgentCertificateSha256.ToLowerInvariant(),
+            OrderedBy = orderedBy,
+            OrderedAt = time.GetUtcNow(),
+        };
+        db.TenantMoves.Add(move);
+        audit.Record("tenant.move", $"tenant/{link.TenantId}", new { move = move.Id, center = link.Id, agentAddress = move.AgentAddress });
+        await db.SaveChangesAsync(cancellationToken);
+        return (View(move), null);
+    }
+
+    public async Task<TenantMoveView?> OfCenterAsync(Guid centerId, CancellationToken cancellationToken) =>
+        await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == centerId).FirstOrDefaultAsync(cancellationToken) is { } move
+            ? View(move)
+            : null;
+
+    private static TenantMoveView View(TenantMove move) => new(move.Id, move.TenantId, move.LinkedCenterId,
+        move.AppliedAt is not null ? "applied" : move.PulledAt is not null ? "pulled" : "ordered",
+        move.AgentAddress, move.OrderedAt, move.PulledAt, move.AppliedAt, move.AgentsMoved, move.AuditDigest);
+}
+
+/// <summary>Where the tenant center's agents are to sync after the move.</summary>
+public sealed record MoveRequest(string? AgentAddress, string? AgentCertificateSha256);
+
+/// <summary>A move as the provider sees it: states <c>ordered</c>, <c>pulled</c> (the rows went down), <c>applied</c> (the
+/// tenant center holds them; agents are redirected).</summary>
+public sealed record TenantMoveView(Guid Id, Guid TenantId, Guid CenterId, string State, string AgentAddress, DateTimeOffset OrderedAt,
+    DateTimeOffset? PulledAt, DateTimeOffset? AppliedAt, int? AgentsMoved, string? AuditDigest);
