@@ -26,6 +26,8 @@ public static class HierarchyServiceExtensions
         services.TryAddScoped<Moves.TenantMoves>();
         services.TryAddSingleton<Moves.TenantExport>();
         services.TryAddSingleton<Moves.TenantImport>();
+        services.TryAddSingleton<Moves.TenantPush>();
+        services.TryAddSingleton<Moves.TenantBackImport>();
         services.TryAddSingleton<Moves.FormerCenterKeys>();
         services.TryAddSingleton<Moves.MovedTenantRedirects>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<Integration.IAgentSyncContributor, Moves.MoveRedirectSync>());

@@ -52,7 +52,19 @@ public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
             IssuedBy = o.IssuedBy,
             IssuedAtUnix = o.IssuedAt.ToUnixTimeSeconds(),
         }));
-        if (await db.TenantMoves.AsNoTracking().FirstOrDefaultAsync(m => m.LinkedCenterId == link.Id && m.AppliedAt == null, cancellationToken) is { } move)
+        // The latest move only; a move back keeps coming down once applied, so the tenant center learns where to send its agents.
+        var move = await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == link.Id).OrderByDescending(m => m.OrderedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (move is { ToHosted: true })
+        {
+            response.MoveOut = new LinkMoveOut
+            {
+                MoveId = move.Id.ToString(),
+                AgentAddress = move.AgentAddress,
+                AgentCertificateSha256 = move.AgentCertificateSha256 ?? "",
+            };
+        }
+        else if (move is { AppliedAt: null })
         {
             response.MoveIn = new LinkMoveOrder { MoveId = move.Id.ToString() };
             response.MoveIn.AgentKeys.AddRange(await db.SigningKeys.AsNoTracking().Select(k => k.PublicKey).ToListAsync(cancellationToken));

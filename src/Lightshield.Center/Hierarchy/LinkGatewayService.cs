@@ -11,8 +11,20 @@ namespace Lightshield.Center.Hierarchy;
 /// <summary>The main center's end of the link: authenticates the tenant center by its link credential, applies the
 /// upward items once (<see cref="LinkUpstream"/>) and answers with what flows down (<see cref="LinkDownstream"/>).
 /// Works in a system scope of its own, bound by the credential to one tenant: nothing in the request names whose data it is.</summary>
-public sealed class LinkGatewayService(IServiceScopeFactory scopes, TenantExport export, TimeProvider time) : CenterLink.CenterLinkBase
+public sealed class LinkGatewayService(IServiceScopeFactory scopes, TenantExport export, TenantBackImport backImport, TimeProvider time)
+    : CenterLink.CenterLinkBase
 {
+    public override async Task<LinkMoveApplied> PushTenant(IAsyncStreamReader<LinkTenantRows> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        LinkedCenter link;
+        await using (var scope = scopes.CreateSystemScope())
+        {
+            link = await AuthenticateAsync(scope.ServiceProvider.GetRequiredService<CenterDbContext>(), context);
+        }
+        return await backImport.ImportAsync(link, requestStream, context.CancellationToken);
+    }
+
     public override async Task PullTenant(LinkPullTenantRequest request, IServerStreamWriter<LinkTenantRows> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

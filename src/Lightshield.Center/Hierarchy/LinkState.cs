@@ -32,6 +32,11 @@ public sealed class LinkState : IProviderInfrastructure
     /// agent's credential signed by one of them is accepted once, for its agent's row here, and renewed under this center's key.</summary>
     public string? MovedFromAgentKeys { get; set; }
 
+    /// <summary>After a move back: the main center's agent endpoint and pin, where this center's agents are sent.</summary>
+    public string? RedirectAddress { get; set; }
+
+    public string? RedirectCertificateSha256 { get; set; }
+
     public DateTimeOffset? LastExchangeAt { get; set; }
 
     public DateTimeOffset? LastAttemptAt { get; set; }

@@ -93,8 +93,8 @@ public sealed class LinkUpstream(AuditLog audit)
     {
         _ = Guid.TryParse(applied.MoveId, out var id);
         // Only a move of this link's tenant to this link: a tenant center cannot complete another's.
-        var move = await db.TenantMoves.FirstOrDefaultAsync(m => m.Id == id && m.LinkedCenterId == link.Id && m.TenantId == link.TenantId,
-            cancellationToken);
+        var move = await db.TenantMoves.FirstOrDefaultAsync(m => m.Id == id && m.LinkedCenterId == link.Id && m.TenantId == link.TenantId
+            && !m.ToHosted, cancellationToken);
         if (move is { AppliedAt: null, PulledAt: not null })
         {
             move.AppliedAt = now;

@@ -68,8 +68,7 @@ public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, Proof
         // A moved tenant's agent arrives with the credential of the center it moved from; its row here, imported with
         // the same credential id, is checked below like any other.
         var signedElsewhere = false;
-        if (!check.IsValid && credential is not null && await formerKeys.VerifierAsync(context.CancellationToken) is { } former
-            && former.Verify(credential) is { IsValid: true } formerCheck)
+        if (!check.IsValid && credential is not null && await formerKeys.VerifyAsync(credential, context.CancellationToken) is { } formerCheck)
         {
             (check, signedElsewhere) = (formerCheck, true);
         }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield centers list|show|link|unlink|move-in|move-status</c> (provider, on the main center): tenant centers
+/// <summary><c>lightshield centers list|show|link|unlink|move-in|move-back|move-status</c> (provider, on the main center): tenant centers
 /// linked to it, and moving a hosted tenant into its own center.</summary>
 public static class CenterCommands
 {
@@ -17,7 +17,7 @@ public static class CenterCommands
 
     private static readonly Column[] MoveColumns =
     [
-        new("Move", "id"), new("State", "state"), new("Agents go to", "agentAddress"), new("Ordered (UTC)", "orderedAt"),
+        new("Move", "id"), new("Direction", "direction"), new("State", "state"), new("Agents go to", "agentAddress"), new("Ordered (UTC)", "orderedAt"),
         new("Pulled (UTC)", "pulledAt"), new("Applied (UTC)", "appliedAt"), new("Agents moved", "agentsMoved"), new("Audit digest", "auditDigest"),
     ];
 
@@ -79,7 +79,21 @@ public static class CenterCommands
                 run.Output.Result("move ordered: the tenant center pulls the tenant at its next exchange", move, move, MoveColumns);
                 return ExitCodes.Clean;
             });
-        group.Add("move-status", "Show where the move of a tenant into a center stands (ordered, pulled, applied)", [id], async run =>
+        var mainAddress = new Option<string>("--agent-address")
+        {
+            Description = "This main center's agent endpoint (gRPC) that the tenant's agents sync with after the move back, https://host:port",
+            Required = true,
+        };
+        group.Add("move-back", "Move the tenant of a linked center back to being hosted here: the center pushes the tenant's rows up, "
+            + "then sends its agents here without enrolling again", [id, mainAddress, agentPin], async run =>
+            {
+                var centerId = await run.IdAsync(Center, id).ConfigureAwait(false);
+                var move = await run.Api.PostAsync(AdminGroup.Path("tenant-centers/{0}/move-back", centerId),
+                    new { agentAddress = run.Value(mainAddress), agentCertificateSha256 = run.Value(agentPin) }, run.CancellationToken).ConfigureAwait(false);
+                run.Output.Result("move back ordered: the tenant center pushes the tenant at its next exchange", move, move, MoveColumns);
+                return ExitCodes.Clean;
+            });
+        group.Add("move-status", "Show where the latest move of a tenant into or back from a center stands (ordered, pulled, applied)", [id], async run =>
         {
             var move = await run.Api.GetAsync(AdminGroup.Path("tenant-centers/{0}/move-in", await run.IdAsync(Center, id).ConfigureAwait(false)),
                 run.CancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Lightshield.Protocol.Link;
 using Lightshield.Protocol.Transport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lightshield.Center.Tests.Hierarchy;
 
@@ -119,10 +120,64 @@ public sealed class HierarchyMoveAdversarialTests(LiveCenter<SqliteTestDatabase>
         var next = await center.Driver.SyncAsync(renewed.RenewedCredential);
         Assert.True(string.IsNullOrEmpty(next.RenewedCredential), "renewed once, not at every sync");
 
-        // Another tenant's agent, validly signed by the main center, is nobody here.
+        // Another tenant's agent, validly signed by the main center, is nobody here: the main center's keys vouch for the
+        // moved tenant's agents only.
         var stranger = await Assert.ThrowsAsync<RpcException>(() => center.Driver.SyncAsync(agentB.Credential));
         Assert.Equal(StatusCode.Unauthenticated, stranger.StatusCode);
-        Assert.Contains("does not belong to an enrolled agent", stranger.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("unknown key", stranger.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tenant_center_moving_back_pushes_only_its_own_tenant_and_its_keys_open_only_its_own_agents_at_the_main()
+    {
+        var (tenantA, linkA) = await HierarchyWorld.LinkNewTenantAsync(main);
+        var (tenantB, linkB) = await HierarchyWorld.LinkNewTenantAsync(main);
+        var agentB = await main.Driver.EnrolAsync(tenantB);
+        await using var center = await HierarchyWorld.StartTenantCenterAsync<SqliteTestDatabase>(linkA);
+        await center.ExchangeAsync();
+        var agentA = await center.Driver.EnrolAsync(await center.TenantAsync(tenantA.Name));
+        using (var order = await main.Driver.Provider.PostAsJsonAsync($"/api/v1/tenant-centers/{linkA.Center.Id}/move-back",
+            new MoveRequest(main.GrpcAddress.ToString(), main.CertificateFingerprint)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, order.StatusCode);
+        }
+        var back = await MoveOfAsync(linkA.Center.Id);
+
+        // B's center pushes into A's move: refused.
+        var stolen = await Assert.ThrowsAsync<RpcException>(() => PushAsync(linkB.Credential, back.Id, []));
+        Assert.Equal(StatusCode.PermissionDenied, stolen.StatusCode);
+        // A's center slips a row of tenant B in: the whole push is refused, nothing applied.
+        var foreignGroup = System.Text.Json.JsonSerializer.Serialize(new[] { new Lightshield.Center.Agents.AgentGroup { Id = Guid.NewGuid(), TenantId = tenantB.Id, Name = "planted" } });
+        var planted = await Assert.ThrowsAsync<RpcException>(() => PushAsync(linkA.Credential, back.Id,
+            [new LinkTenantRows { Kind = TenantRowKinds.Groups, RowsJson = foreignGroup }, new LinkTenantRows { AuditDigest = TenantRowKinds.AuditDigest([]) }]));
+        Assert.Equal(StatusCode.InvalidArgument, planted.StatusCode);
+        Assert.Equal("ordered", (await MoveOfAsync(linkA.Center.Id)).State);
+
+        await center.ExchangeAsync();
+        Assert.Equal(("back", "applied"), ((await MoveOfAsync(linkA.Center.Id)).Direction, (await MoveOfAsync(linkA.Center.Id)).State));
+        main.Time.Advance(TimeSpan.FromSeconds(6)); // past the former keys' memory of "none"
+
+        // The tenant center's credential of its own agent opens the main center once, renewed there.
+        var renewed = await main.Driver.SyncAsync(agentA.Credential);
+        Assert.False(string.IsNullOrEmpty(renewed.RenewedCredential));
+        // The tenant center signs a credential for B's agent with its key: the main center accepts its key for tenant A only.
+        var keysOfMain = await main.Services.GetRequiredService<Lightshield.Center.Integration.CenterSigningKeys>().CurrentAsync(default);
+        var claimsOfB = keysOfMain.Verifier.Verify(agentB.Credential).Claims!;
+        var keysOfA = await center.Services.GetRequiredService<Lightshield.Center.Integration.CenterSigningKeys>().CurrentAsync(default);
+        var forged = await Assert.ThrowsAsync<RpcException>(() => main.Driver.SyncAsync(keysOfA.Signer.Issue(claimsOfB)));
+        Assert.Equal(StatusCode.Unauthenticated, forged.StatusCode);
+    }
+
+    private async Task<LinkMoveApplied> PushAsync(string credential, Guid moveId, IReadOnlyList<LinkTenantRows> rows)
+    {
+        using var call = Link.PushTenant(IntegrationDriver.Bearer(credential));
+        await call.RequestStream.WriteAsync(new LinkTenantRows { MoveId = moveId.ToString() });
+        foreach (var message in rows)
+        {
+            await call.RequestStream.WriteAsync(message);
+        }
+        await call.RequestStream.CompleteAsync();
+        return await call;
     }
 
     private async Task<TenantMoveView> MoveOfAsync(Guid centerId) =>

@@ -100,7 +100,9 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
             {
                 Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
             }
-            await EventuallyAsync(() => Task.FromResult(File.Exists(before)), "the moved quarantine item was restored from the new center", agent, center);
+            await EventuallyAsync(async () => (await GetAsync<QuarantineItemResponse>(ownAdmin, $"/api/v1/quarantine/{item.Id}")).State == "restored",
+                "the new center recorded the restore of the moved quarantine item", agent, center);
+            Assert.True(File.Exists(before));
 
             // The audit moved verifiably: the digest both centers recorded covers the tenant's rows, and both chains verify.
             var movedIn = Assert.Single(await center.Driver.AuditAsync(await LoginAsync(center, tenant.Name)), e => e.Action == "tenant.moved-in");
@@ -109,6 +111,32 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
                 && e.Details.Contains(moved.AuditDigest!, StringComparison.Ordinal));
             Assert.True(hostedAudit.Count > 0);
             Assert.True((await VerifyAsync(center.Driver)).Valid);
+            Assert.True((await VerifyAsync(main.Driver)).Valid);
+
+            // And back: the tenant center pushes the tenant up and sends the agent to the main center, which renews its credential.
+            using (var back = await main.Driver.Provider.PostAsJsonAsync($"/api/v1/tenant-centers/{link.Center.Id}/move-back",
+                new MoveRequest(main.GrpcAddress.ToString(), main.CertificateFingerprint)))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, back.StatusCode);
+            }
+            await center.ExchangeAsync();
+            var movedBack = await IntegrationDriver.ReadAsync<TenantMoveView>(
+                await main.Driver.Provider.GetAsync($"/api/v1/tenant-centers/{link.Center.Id}/move-in"), HttpStatusCode.OK);
+            Assert.Equal(("back", "applied", 1), (movedBack.Direction, movedBack.State, movedBack.AgentsMoved));
+            await EventuallyAsync(async () => (await File.ReadAllTextAsync(centerFile)).Contains(main.GrpcAddress.Authority, StringComparison.Ordinal),
+                "the agent recorded the main center again", agent, center);
+            await EventuallyAsync(async () => (await File.ReadAllTextAsync(Path.Combine(agent.State.FullName, "assignment.json")))
+                .Contains(mainServer.Address.Authority, StringComparison.Ordinal), "the agent synced with the main center again", agent, center);
+            var items = await GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine");
+            Assert.Equal(2, items.Count);
+            Assert.Equal("restored", items.Single(i => i.Id == item.Id).State);
+            var home = Path.Combine(tree.FullName, "home.com");
+            await File.WriteAllBytesAsync(home, TestSamples.Eicar());
+            await ScanAsync(hostedAdmin, enrolled.Id, home);
+            await EventuallyAsync(async () => (await GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine")).Count == 3,
+                "the EICAR was quarantined through the main center again", agent, center);
+            Assert.Contains(await main.Driver.AuditAsync(tenant.AdminToken), e => e.Action == "tenant.moved-in"
+                && e.Details.Contains(movedBack.AuditDigest!, StringComparison.Ordinal));
             Assert.True((await VerifyAsync(main.Driver)).Valid);
 
             // A moved row changed in the tenant center's database is caught.

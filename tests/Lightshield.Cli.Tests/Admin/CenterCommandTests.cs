@@ -68,6 +68,10 @@ public sealed class CenterCommandTests(CliCenter center) : IClassFixture<CliCent
         var twice = await provider.RunAsync("centers", "move-in", centerName, "--agent-address", "https://own.example:5001");
         Assert.Equal(ExitCodes.Error, twice.ExitCode);
         Assert.Contains("ordered to move already", twice.Error, StringComparison.Ordinal);
+        var backTooEarly = await provider.RunAsync("centers", "move-back", centerName, "--agent-address", "https://main.example:5001");
+        Assert.Equal(ExitCodes.Error, backTooEarly.ExitCode);
+        Assert.Contains("not applied yet", backTooEarly.Error, StringComparison.Ordinal);
+        Assert.Contains("--agent-address", (await provider.RunAsync("centers", "move-back", "--help")).Output, StringComparison.Ordinal);
 
         var tenant = await center.TenantShellAsync();
         Assert.Equal(ExitCodes.Error, (await tenant.RunAsync("centers", "move-status", centerName)).ExitCode);

@@ -23,7 +23,7 @@ public sealed class TenantExport(IServiceScopeFactory scopes, TimeProvider time)
             // Only a move ordered for this very link: the id alone proves nothing.
             _ = Guid.TryParse(moveId, out var id);
             var move = await db.TenantMoves.AsNoTracking()
-                .FirstOrDefaultAsync(m => m.Id == id && m.LinkedCenterId == link.Id && m.TenantId == link.TenantId, cancellationToken);
+                .FirstOrDefaultAsync(m => m.Id == id && m.LinkedCenterId == link.Id && m.TenantId == link.TenantId && !m.ToHosted, cancellationToken);
             if (move is null)
             {
                 throw new RpcException(new Status(StatusCode.PermissionDenied, "no move of this center's tenant to this center was ordered"));
@@ -37,25 +37,13 @@ public sealed class TenantExport(IServiceScopeFactory scopes, TimeProvider time)
         await using var scope = scopes.CreateScope(TenantScope.ForTenant(link.TenantId));
         var services = scope.ServiceProvider;
         var tenantDb = services.GetRequiredService<CenterDbContext>();
-        tenantDb.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
-        await SendAsync(stream, TenantRowKinds.Groups, tenantDb.AgentGroups.OrderBy(g => g.Id), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.Policies, tenantDb.GroupPolicies.OrderBy(p => p.Id), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.Tasks, tenantDb.ScanTasks.OrderBy(t => t.Id), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.Agents, tenantDb.Agents.OrderBy(a => a.Id), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.QuarantineKey, tenantDb.QuarantineKeys.OrderBy(k => k.TenantId), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.QuarantineItems, tenantDb.QuarantineItems.OrderBy(i => i.Id), cancellationToken);
-        await SendAsync(stream, TenantRowKinds.Events, tenantDb.AgentEvents.OrderBy(e => e.EventId), cancellationToken);
-        var audit = await tenantDb.AuditEntries.Where(e => e.TenantId == link.TenantId).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        foreach (var batch in audit.Chunk(TenantRowKinds.BatchSize))
-        {
-            await stream.WriteAsync(Rows(TenantRowKinds.Audit, batch), cancellationToken);
-        }
-        var digest = TenantRowKinds.AuditDigest(audit.Select(e => e.Hash));
+        var (digest, auditRows) = await TenantRowsReader.WriteAllAsync(tenantDb, link.TenantId,
+            rows => stream.WriteAsync(rows, cancellationToken), cancellationToken);
 
         // The tenant's own log says what left and with which digest; the move remembers it for the provider.
         services.GetRequiredService<Identity.CurrentActor>().Name = $"tenant-center:{link.Name}";
         services.GetRequiredService<AuditLog>().Record("tenant.moved-out", $"tenant/{link.TenantId}",
-            new { move = moveId, center = link.Id, auditRows = audit.Count, auditDigest = digest });
+            new { move = moveId, center = link.Id, auditRows, auditDigest = digest });
         await tenantDb.SaveChangesAsync(cancellationToken);
         await using (var system = scopes.CreateSystemScope())
         {
@@ -64,27 +52,5 @@ public sealed class TenantExport(IServiceScopeFactory scopes, TimeProvider time)
                 .SetProperty(x => x.PulledAt, time.GetUtcNow())
                 .SetProperty(x => x.AuditDigest, digest), cancellationToken);
         }
-        await stream.WriteAsync(new LinkTenantRows { AuditDigest = digest }, cancellationToken);
     }
-
-    private static async Task SendAsync<T>(IServerStreamWriter<LinkTenantRows> stream, string kind, IQueryable<T> rows, CancellationToken cancellationToken)
-    {
-        var batch = new List<T>(TenantRowKinds.BatchSize);
-        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            batch.Add(row);
-            if (batch.Count == TenantRowKinds.BatchSize)
-            {
-                await stream.WriteAsync(Rows(kind, batch), cancellationToken);
-                batch.Clear();
-            }
-        }
-        if (batch.Count > 0)
-        {
-            await stream.WriteAsync(Rows(kind, batch), cancellationToken);
-        }
-    }
-
-    private static LinkTenantRows Rows<T>(string kind, IEnumerable<T> rows) =>
-        new() { Kind = kind, RowsJson = System.Text.Json.JsonSerializer.Serialize(rows, TenantRowKinds.Json) };
 }

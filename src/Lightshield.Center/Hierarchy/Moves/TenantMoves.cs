@@ -10,8 +10,9 @@ namespace Lightshield.Center.Hierarchy.Moves;
 /// the tenant center with its own credential.</summary>
 public sealed class TenantMoves(CenterDbContext db, AuditLog audit, TimeProvider time)
 {
+    /// <summary>Orders a move into the linked center (<paramref name="toHosted"/> false) or back to this center.</summary>
     public async Task<(TenantMoveView? Move, LinkRefusal? Refusal)> OrderAsync(Guid centerId, MoveRequest request, string orderedBy,
-        CancellationToken cancellationToken)
+        bool toHosted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var link = await db.LinkedCenters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == centerId, cancellationToken);
@@ -25,16 +26,23 @@ public sealed class TenantMoves(CenterDbContext db, AuditLog audit, TimeProvider
         }
         if (ServerAddress.ParseAcceptable(request.AgentAddress ?? "") is null)
         {
-            return (null, new LinkRefusal(StatusCodes.Status400BadRequest,
-                "agentAddress must be the tenant center's agent endpoint as https://host:port (http:// only on loopback)."));
+            return (null, new LinkRefusal(StatusCodes.Status400BadRequest, toHosted
+                ? "agentAddress must be this main center's agent endpoint as https://host:port (http:// only on loopback)."
+                : "agentAddress must be the tenant center's agent endpoint as https://host:port (http:// only on loopback)."));
         }
         if (request.AgentCertificateSha256 is { Length: > 0 } pin && CertificatePin.TryParse(pin) is null)
         {
             return (null, new LinkRefusal(StatusCodes.Status400BadRequest, "agentCertificateSha256 must be 64 hex digits (the SHA-256 of the certificate)."));
         }
-        if (await db.TenantMoves.AnyAsync(m => m.TenantId == link.TenantId, cancellationToken))
+        if (await db.TenantMoves.AnyAsync(m => m.TenantId == link.TenantId && m.AppliedAt == null, cancellationToken))
         {
-            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant has been ordered to move already."));
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant has been ordered to move already; that move is not applied yet."));
+        }
+        var last = await db.TenantMoves.AsNoTracking().Where(m => m.TenantId == link.TenantId).OrderByDescending(m => m.OrderedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (!toHosted && last is { ToHosted: false })
+        {
+            return (null, new LinkRefusal(StatusCodes.Status409Conflict, "This tenant has moved into its center already."));
         }
         var move = new TenantMove
         {
@@ -45,19 +53,23 @@ public sealed class TenantMoves(CenterDbContext db, AuditLog audit, TimeProvider
             AgentCertificateSha256 = string.IsNullOrEmpty(request.AgentCertificateSha256) ? null : request.AgentCertificateSha256.ToLowerInvariant(),
             OrderedBy = orderedBy,
             OrderedAt = time.GetUtcNow(),
+            ToHosted = toHosted,
         };
         db.TenantMoves.Add(move);
-        audit.Record("tenant.move", $"tenant/{link.TenantId}", new { move = move.Id, center = link.Id, agentAddress = move.AgentAddress });
+        audit.Record(toHosted ? "tenant.move-back" : "tenant.move", $"tenant/{link.TenantId}",
+            new { move = move.Id, center = link.Id, agentAddress = move.AgentAddress });
         await db.SaveChangesAsync(cancellationToken);
         return (View(move), null);
     }
 
+    /// <summary>The latest move into or out of the center.</summary>
     public async Task<TenantMoveView?> OfCenterAsync(Guid centerId, CancellationToken cancellationToken) =>
-        await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == centerId).FirstOrDefaultAsync(cancellationToken) is { } move
+        await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == centerId).OrderByDescending(m => m.OrderedAt)
+            .FirstOrDefaultAsync(cancellationToken) is { } move
             ? View(move)
             : null;
 
-    private static TenantMoveView View(TenantMove move) => new(move.Id, move.TenantId, move.LinkedCenterId,
+    private static TenantMoveView View(TenantMove move) => new(move.Id, move.TenantId, move.LinkedCenterId, move.ToHosted ? "back" : "in",
         move.AppliedAt is not null ? "applied" : move.PulledAt is not null ? "pulled" : "ordered",
         move.AgentAddress, move.OrderedAt, move.PulledAt, move.AppliedAt, move.AgentsMoved, move.AuditDigest);
 }
@@ -65,7 +77,7 @@ public sealed class TenantMoves(CenterDbContext db, AuditLog audit, TimeProvider
 /// <summary>Where the tenant center's agents are to sync after the move.</summary>
 public sealed record MoveRequest(string? AgentAddress, string? AgentCertificateSha256);
 
-/// <summary>A move as the provider sees it: states <c>ordered</c>, <c>pulled</c> (the rows went down), <c>applied</c> (the
-/// tenant center holds them; agents are redirected).</summary>
-public sealed record TenantMoveView(Guid Id, Guid TenantId, Guid CenterId, string State, string AgentAddress, DateTimeOffset OrderedAt,
+/// <summary>A move as the provider sees it: direction <c>in</c> (into the tenant center) or <c>back</c> (to hosted); states
+/// <c>ordered</c>, <c>pulled</c> (the rows went down), <c>applied</c> (the receiving center holds them; agents are redirected).</summary>
+public sealed record TenantMoveView(Guid Id, Guid TenantId, Guid CenterId, string Direction, string State, string AgentAddress, DateTimeOffset OrderedAt,
     DateTimeOffset? PulledAt, DateTimeOffset? AppliedAt, int? AgentsMoved, string? AuditDigest);

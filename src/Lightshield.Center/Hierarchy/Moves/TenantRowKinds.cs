@@ -18,7 +18,7 @@ public static class TenantRowKinds
     public const string Audit = "audit";
 
     /// <summary>Rows per message: well under the link's message limit for every kind.</summary>
-    public const int BatchSize = 200;
+    public const int BatchSize = 100;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 

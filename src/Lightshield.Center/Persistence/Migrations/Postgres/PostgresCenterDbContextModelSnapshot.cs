@@ -476,6 +476,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<string>("PolicyTemplateSha256")
                         .HasColumnType("text");
 
+                    b.Property<string>("RedirectAddress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RedirectCertificateSha256")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Suspended")
                         .HasColumnType("boolean");
 
@@ -640,6 +646,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<string>("AuditDigest")
                         .HasColumnType("text");
 
+                    b.Property<string>("FormerAgentKeys")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("LinkedCenterId")
                         .HasColumnType("uuid");
 
@@ -655,6 +664,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("ToHosted")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 

@@ -471,6 +471,12 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("PolicyTemplateSha256")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RedirectAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedirectCertificateSha256")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Suspended")
                         .HasColumnType("INTEGER");
 
@@ -635,6 +641,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("AuditDigest")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FormerAgentKeys")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("LinkedCenterId")
                         .HasColumnType("TEXT");
 
@@ -650,6 +659,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ToHosted")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

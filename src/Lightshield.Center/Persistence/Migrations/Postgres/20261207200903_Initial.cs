@@ -113,6 +113,8 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     LastQueuedSequence = table.Column<long>(type: "bigint", nullable: false),
                     PolicyTemplateSha256 = table.Column<string>(type: "text", nullable: true),
                     MovedFromAgentKeys = table.Column<string>(type: "text", nullable: true),
+                    RedirectAddress = table.Column<string>(type: "text", nullable: true),
+                    RedirectCertificateSha256 = table.Column<string>(type: "text", nullable: true),
                     LastExchangeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "text", nullable: true)
@@ -747,7 +749,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     PulledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     AuditDigest = table.Column<string>(type: "text", nullable: true),
                     AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AgentsMoved = table.Column<int>(type: "integer", nullable: true)
+                    AgentsMoved = table.Column<int>(type: "integer", nullable: true),
+                    ToHosted = table.Column<bool>(type: "boolean", nullable: false),
+                    FormerAgentKeys = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -112,6 +112,8 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     LastQueuedSequence = table.Column<long>(type: "INTEGER", nullable: false),
                     PolicyTemplateSha256 = table.Column<string>(type: "TEXT", nullable: true),
                     MovedFromAgentKeys = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectCertificateSha256 = table.Column<string>(type: "TEXT", nullable: true),
                     LastExchangeAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", nullable: true)
@@ -746,7 +748,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     PulledAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AuditDigest = table.Column<string>(type: "TEXT", nullable: true),
                     AppliedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    AgentsMoved = table.Column<int>(type: "INTEGER", nullable: true)
+                    AgentsMoved = table.Column<int>(type: "INTEGER", nullable: true),
+                    ToHosted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FormerAgentKeys = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
