@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Grpc.Core;
+using Lightshield.Center.Hierarchy;
 using Lightshield.Center.Hierarchy.Moves;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
@@ -39,8 +40,21 @@ public sealed class HierarchyMoveAdversarialTests(LiveCenter<SqliteTestDatabase>
     {
         var (tenantA, linkA) = await HierarchyWorld.LinkNewTenantAsync(main);
         var (tenantB, linkB) = await HierarchyWorld.LinkNewTenantAsync(main);
-        await main.Driver.EnrolAsync(tenantA, hostName: "vm-of-a");
+        var agentA = await main.Driver.EnrolAsync(tenantA, hostName: "vm-of-a");
         await main.Driver.EnrolAsync(tenantB, hostName: "vm-of-b");
+        // Events near the payload limit: a move sends them in several messages, each under the link's message limit.
+        var events = new Lightshield.Protocol.Center.EventBatch();
+        for (var i = 0; i < 30; i++)
+        {
+            events.Events.Add(new Lightshield.Protocol.Center.AgentEventMessage
+            {
+                EventId = Guid.NewGuid().ToString(),
+                CreatedUnixMs = main.Time.GetUtcNow().ToUnixTimeMilliseconds(),
+                Type = "note",
+                PayloadJson = System.Text.Json.JsonSerializer.Serialize(new { text = new string('x', 12_000) }),
+            });
+        }
+        Assert.Equal(30, (await main.Driver.Agents.ReportEventsAsync(events, IntegrationDriver.Bearer(agentA.Credential))).Accepted);
 
         // Nothing ordered yet: even its own tenant is not handed out.
         var unordered = await Assert.ThrowsAsync<RpcException>(() => PullAsync(linkA.Credential, Guid.NewGuid().ToString()));
@@ -61,6 +75,10 @@ public sealed class HierarchyMoveAdversarialTests(LiveCenter<SqliteTestDatabase>
         Assert.DoesNotContain("vm-of-b", json, StringComparison.Ordinal);
         Assert.DoesNotContain(tenantB.Id.ToString(), json, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(rows[^1].AuditDigest));
+        var eventMessages = rows.Where(r => r.Kind == TenantRowKinds.Events).ToList();
+        Assert.True(eventMessages.Count > 1, "30 events of 12 kB go in several messages");
+        Assert.All(eventMessages, m => Assert.True(m.CalculateSize() < LinkRequestLimits.MaxMessageBytes));
+        Assert.Equal(30, eventMessages.Sum(m => System.Text.Json.JsonDocument.Parse(m.RowsJson).RootElement.GetArrayLength()));
     }
 
     [Fact]

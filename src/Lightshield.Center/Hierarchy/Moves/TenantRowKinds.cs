@@ -20,6 +20,9 @@ public static class TenantRowKinds
     /// <summary>Rows per message: well under the link's message limit for every kind.</summary>
     public const int BatchSize = 100;
 
+    /// <summary>JSON characters per message, at most (one larger row goes alone): under the link's 256 kB message limit.</summary>
+    public const int MaxBatchChars = 96 * 1024;
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
     /// <summary>SHA-256 over the rows' hashes in sequence order: changes when a row is added, removed, reordered or changed.</summary>

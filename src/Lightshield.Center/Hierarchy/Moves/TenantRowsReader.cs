@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lightshield.Center.Persistence;
 using Lightshield.Protocol.Link;
 using Microsoft.EntityFrameworkCore;
@@ -23,27 +24,33 @@ public static class TenantRowsReader
         await SendAsync(write, TenantRowKinds.QuarantineKey, tenantDb.QuarantineKeys.OrderBy(k => k.TenantId), cancellationToken);
         await SendAsync(write, TenantRowKinds.QuarantineItems, tenantDb.QuarantineItems.OrderBy(i => i.Id), cancellationToken);
         await SendAsync(write, TenantRowKinds.Events, tenantDb.AgentEvents.OrderBy(e => e.EventId), cancellationToken);
-        var audit = await tenantDb.AuditEntries.Where(e => e.TenantId == tenantId).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        foreach (var batch in audit.Chunk(TenantRowKinds.BatchSize))
-        {
-            await write(Rows(TenantRowKinds.Audit, batch));
-        }
-        var digest = TenantRowKinds.AuditDigest(audit.Select(e => e.Hash));
+        // The digest covers exactly the rows sent, in the order sent.
+        var hashes = new List<string>();
+        await SendAsync(write, TenantRowKinds.Audit, tenantDb.AuditEntries.Where(e => e.TenantId == tenantId).OrderBy(e => e.Sequence), cancellationToken,
+            entry => hashes.Add(entry.Hash));
+        var digest = TenantRowKinds.AuditDigest(hashes);
         await write(new LinkTenantRows { AuditDigest = digest });
-        return (digest, audit.Count);
+        return (digest, hashes.Count);
     }
 
-    private static async Task SendAsync<T>(Func<LinkTenantRows, Task> write, string kind, IQueryable<T> rows, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="rows"/> in messages of at most <see cref="TenantRowKinds.BatchSize"/> rows and
+    /// <see cref="TenantRowKinds.MaxBatchChars"/> characters of JSON, well under the link's message limit whatever a row holds.</summary>
+    private static async Task SendAsync<T>(Func<LinkTenantRows, Task> write, string kind, IQueryable<T> rows, CancellationToken cancellationToken,
+        Action<T>? seen = null)
     {
-        var batch = new List<T>(TenantRowKinds.BatchSize);
+        var batch = new List<string>(TenantRowKinds.BatchSize);
+        var chars = 0;
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            batch.Add(row);
-            if (batch.Count == TenantRowKinds.BatchSize)
+            seen?.Invoke(row);
+            var json = JsonSerializer.Serialize(row, TenantRowKinds.Json);
+            if (batch.Count > 0 && (batch.Count == TenantRowKinds.BatchSize || chars + json.Length > TenantRowKinds.MaxBatchChars))
             {
                 await write(Rows(kind, batch));
-                batch.Clear();
+                (batch, chars) = ([], 0);
             }
+            batch.Add(json);
+            chars += json.Length;
         }
         if (batch.Count > 0)
         {
@@ -51,6 +58,5 @@ public static class TenantRowsReader
         }
     }
 
-    private static LinkTenantRows Rows<T>(string kind, IEnumerable<T> rows) =>
-        new() { Kind = kind, RowsJson = System.Text.Json.JsonSerializer.Serialize(rows, TenantRowKinds.Json) };
+    private static LinkTenantRows Rows(string kind, IEnumerable<string> rowsJson) => new() { Kind = kind, RowsJson = $"[{string.Join(',', rowsJson)}]" };
 }
