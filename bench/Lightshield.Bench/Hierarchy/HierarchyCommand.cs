@@ -50,15 +50,17 @@ internal static class HierarchyCommand
             using var channel = GrpcChannels.Open(endpoints.GrpcAddress, endpoints.CertificateFingerprint);
             var client = new CenterLink.CenterLinkClient(channel);
             var sequences = new long[linkedCenters];
+            // Each link names the template it holds, as a tenant center does, so the template goes down only at its first exchange.
+            var templates = new string[linkedCenters];
             var now = DateTimeOffset.UtcNow;
 
-            var backlog = await MeasureAsync(client, credentials, i => Backlog(ref sequences[i], now));
-            var empty = await MeasureAsync(client, credentials, _ => new LinkExchangeRequest { CenterVersion = "bench" });
+            var backlog = await MeasureAsync(client, credentials, templates, i => Backlog(ref sequences[i], now));
+            var empty = await MeasureAsync(client, credentials, templates, _ => new LinkExchangeRequest { CenterVersion = "bench" });
             var steady = new List<Measured>();
             for (var round = 0; round < rounds; round++)
             {
-                var empties = await MeasureAsync(client, credentials, _ => new LinkExchangeRequest { CenterVersion = "bench" });
-                var full = await MeasureAsync(client, credentials, i => Steady(ref sequences[i], now, round));
+                var empties = await MeasureAsync(client, credentials, templates, _ => new LinkExchangeRequest { CenterVersion = "bench" });
+                var full = await MeasureAsync(client, credentials, templates, i => Steady(ref sequences[i], now, round));
                 steady.Add(full);
                 empty = new Measured(empty.BytesUp + empties.BytesUp, empty.BytesDown + empties.BytesDown, empty.CpuSeconds + empties.CpuSeconds,
                     empty.Exchanges + empties.Exchanges);
@@ -87,14 +89,17 @@ internal static class HierarchyCommand
     private sealed record Measured(long BytesUp, long BytesDown, double CpuSeconds, int Exchanges);
 
     /// <summary>One exchange per link, one after the other; CPU of the whole process (the main center and these clients).</summary>
-    private static async Task<Measured> MeasureAsync(CenterLink.CenterLinkClient client, List<string> credentials, Func<int, LinkExchangeRequest> request)
+    private static async Task<Measured> MeasureAsync(CenterLink.CenterLinkClient client, List<string> credentials, string[] templates,
+        Func<int, LinkExchangeRequest> request)
     {
         long up = 0, down = 0;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < credentials.Count; i++)
         {
             var message = request(i);
+            message.PolicyTemplateSha256 = templates[i] ?? "";
             var answer = await client.ExchangeAsync(message, new Metadata { { "authorization", "Bearer " + credentials[i] } });
+            templates[i] = answer.PolicyTemplateSha256;
             up += message.CalculateSize();
             down += answer.CalculateSize();
         }

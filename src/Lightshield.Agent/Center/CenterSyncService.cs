@@ -130,6 +130,14 @@ public sealed partial class CenterSyncService(
         {
             return HuntAnswerDelay;
         }
+        // The tenant moved to its own center: the policy, assignment and credentials stay in force while the agent
+        // switches, and the next sync (at once) is with the new center, which renews the credential.
+        if (answer.MovedTo is { } moved && ServerAddress.ParseAcceptable(moved.Address) is { } address && address != center.Address)
+        {
+            center.Repoint(address, moved.CertificateSha256.Length > 0 ? moved.CertificateSha256 : null);
+            LogMoved(logger, address);
+            return MinimumSpacing;
+        }
         return answer.SyncIntervalSeconds > 0 ? TimeSpan.FromSeconds(answer.SyncIntervalSeconds) : DefaultInterval;
     }
 
@@ -189,6 +197,9 @@ public sealed partial class CenterSyncService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The center renewed the agent credential (valid until {ExpiresAt:u})")]
     private static partial void LogRenewed(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The agent's tenant moved to its own center: syncing with {Center} from now on")]
+    private static partial void LogMoved(ILogger logger, Uri center);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Center task {TaskId} ({Kind}) received; it may start at {NotBefore:u}")]
     private static partial void LogTaskReceived(ILogger logger, string taskId, TaskKind kind, DateTimeOffset notBefore);

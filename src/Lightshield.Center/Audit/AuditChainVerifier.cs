@@ -24,7 +24,9 @@ public sealed class AuditChainVerifier(CenterDbContext context)
                 .ToListAsync(cancellationToken);
             if (page.Count == 0)
             {
-                return AuditVerification.Intact(expectedSequence - 1);
+                return await new Hierarchy.Moves.MovedAuditVerifier(context).ProblemAsync(cancellationToken) is { } moved
+                    ? new AuditVerification(false, expectedSequence - 1, null, moved)
+                    : AuditVerification.Intact(expectedSequence - 1);
             }
             foreach (var entry in page)
             {

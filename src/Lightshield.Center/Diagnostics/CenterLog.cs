@@ -44,7 +44,7 @@ internal static partial class CenterLog
     [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Integration options: {Options}")]
     public static partial void EffectiveIntegrationOptions(ILogger logger, string options);
 
-    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Agent {AgentId} runs on hypervisor host {ReportedHost} (declared or last seen: {PreviousHost}), as scan server {ServerId} on that host reports serving it")]
+    [LoggerMessage(EventId = 28, Level = LogLevel.Information, Message = "Agent {AgentId} runs on hypervisor host {ReportedHost} (declared or last seen: {PreviousHost}), as scan server {ServerId} on that host reports serving it")]
     public static partial void AgentHostFromScanServer(ILogger logger, Guid agentId, string previousHost, string reportedHost, string serverId);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "The licence of tenant {TenantId} was not evaluated at this enrolment (other enrolments kept changing it); the periodic evaluation will: {Reason}")]

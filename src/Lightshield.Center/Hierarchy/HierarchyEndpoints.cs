@@ -22,10 +22,31 @@ internal static class HierarchyEndpoints
             await tenantCenters.UnlinkAsync(centerId, ct) ?? ApiProblems.NotFound("tenant center", centerId))
             .RequireAuthorization(Policies.ProviderAdmin)
             .WithSummary("Unlink a tenant center: its credential is revoked and its next exchange refused.");
+        centers.MapPost("/{centerId:guid}/move-in", MoveInAsync).RequireAuthorization(Policies.ProviderAdmin)
+            .WithSummary("Move the hosted tenant of this linked center into it: the center pulls the tenant's rows, then the agents sync there.");
+        centers.MapPost("/{centerId:guid}/move-back", MoveBackAsync).RequireAuthorization(Policies.ProviderAdmin)
+            .WithSummary("Move the tenant of this linked center back to being hosted here: the center pushes the tenant's rows up, then sends its agents here.");
+        centers.MapGet("/{centerId:guid}/move-in", async (Guid centerId, Moves.TenantMoves moves, CancellationToken ct) =>
+            await moves.OfCenterAsync(centerId, ct) is { } move ? Results.Ok(move) : ApiProblems.NotFoundText($"No move into tenant center {centerId}."))
+            .WithSummary("Where the latest move of the tenant into or back from this center stands: ordered, pulled or applied.");
 
         api.MapGet("/link", async (CenterDbContext db, LinkStatus status, CancellationToken ct) => TypedResults.Ok(await status.ReadAsync(db, ct)))
             .WithTags("Tenant centers").RequireAuthorization(Policies.ProviderStaff)
             .WithSummary("On a tenant-role center: the link to the main center (last exchange, queue, licence, suspension).");
+    }
+
+    private static async Task<IResult> MoveInAsync(Guid centerId, Moves.MoveRequest request, Moves.TenantMoves moves, CurrentActor actor,
+        CancellationToken ct)
+    {
+        var (move, refusal) = await moves.OrderAsync(centerId, request, actor.Name, toHosted: false, ct);
+        return refusal?.ToResult() ?? TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers/{centerId}/move-in", move);
+    }
+
+    private static async Task<IResult> MoveBackAsync(Guid centerId, Moves.MoveRequest request, Moves.TenantMoves moves, CurrentActor actor,
+        CancellationToken ct)
+    {
+        var (move, refusal) = await moves.OrderAsync(centerId, request, actor.Name, toHosted: true, ct);
+        return refusal?.ToResult() ?? TypedResults.Accepted($"{ApiEndpoints.Prefix}/tenant-centers/{centerId}/move-in", move);
     }
 
     private static async Task<IResult> LinkAsync(LinkRequest request, TenantCenters tenantCenters, CancellationToken ct)

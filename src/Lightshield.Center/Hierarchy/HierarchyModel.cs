@@ -1,3 +1,4 @@
+using Lightshield.Center.Hierarchy.Moves;
 using Lightshield.Center.Tenants;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,6 +40,20 @@ internal static class HierarchyModel
         {
             mark.ToTable("link_marks");
             mark.HasKey(m => m.Key);
+        });
+        model.Entity<TenantMove>(move =>
+        {
+            move.ToTable("tenant_moves");
+            move.HasIndex(m => m.TenantId);
+            move.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+            move.HasOne<LinkedCenter>().WithMany().HasForeignKey(m => m.LinkedCenterId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<MovedAuditEntry>(entry =>
+        {
+            entry.ToTable("moved_audit_log");
+            entry.HasKey(e => new { e.MoveId, e.Sequence });
+            entry.Property(e => e.Sequence).ValueGeneratedNever();
+            entry.HasIndex(e => e.TenantId);
         });
         model.Entity<LinkState>(state =>
         {

@@ -23,6 +23,14 @@ public static class HierarchyServiceExtensions
         services.TryAddSingleton<LinkAggregates>();
         services.TryAddSingleton<LinkApplier>();
         services.TryAddSingleton<LinkClient>();
+        services.TryAddScoped<Moves.TenantMoves>();
+        services.TryAddSingleton<Moves.TenantExport>();
+        services.TryAddSingleton<Moves.TenantImport>();
+        services.TryAddSingleton<Moves.TenantPush>();
+        services.TryAddSingleton<Moves.TenantBackImport>();
+        services.TryAddSingleton<Moves.FormerCenterKeys>();
+        services.TryAddSingleton<Moves.MovedTenantRedirects>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Integration.IAgentSyncContributor, Moves.MoveRedirectSync>());
         services.AddGrpc().AddServiceOptions<LinkGatewayService>(grpc => grpc.MaxReceiveMessageSize = LinkRequestLimits.MaxMessageBytes);
         if (builder.Configuration[$"{CenterOptions.Section}:{nameof(CenterOptions.Role)}"] == CenterRoles.Tenant)
         {

@@ -54,6 +54,7 @@ public sealed class LinkApplier(PolicyReset reset, IServiceScopeFactory scopes, 
                 template.UpdatedAt = now;
             }
         }
+        state.PolicyTemplateSha256 = response.PolicyTemplateSha256;
         if (response.Licence.Length > 0 && IsGenuine(response.Licence, response.LicenceKey, tenantId))
         {
             state.Licence = response.Licence;

@@ -16,8 +16,8 @@ namespace Lightshield.Center.Hierarchy;
 /// first in batches, drops what the main center acknowledged and applies what came down. The tenant center only ever
 /// dials out, to the pinned certificate of the main center; a failed round leaves everything queued for the next one.
 /// </summary>
-public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggregates, LinkApplier applier, IOptions<LinkOptions> options,
-    TimeProvider time, ILogger<LinkClient> logger) : BackgroundService
+public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggregates, LinkApplier applier, Moves.TenantImport import,
+    Moves.TenantPush push, IOptions<LinkOptions> options, TimeProvider time, ILogger<LinkClient> logger) : BackgroundService
 {
     private static readonly string Version = typeof(LinkClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "unknown";
@@ -62,13 +62,16 @@ public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggre
                     {
                         CenterVersion = Version,
                         TenantId = state.TenantId == Guid.Empty ? "" : state.TenantId.ToString(),
+                        PolicyTemplateSha256 = state.PolicyTemplateSha256 ?? "",
                     };
                     request.Items.AddRange(batch);
                     var response = await client.ExchangeAsync(request, headers, deadline: DateTime.UtcNow.AddSeconds(30),
                         cancellationToken: cancellationToken);
                     await LinkOutbox.AcknowledgeAsync(db, response.AcknowledgedSequence, now, cancellationToken);
                     await applier.ApplyAsync(db, state, response, cancellationToken);
-                    if (batch.Count < LinkRequestLimits.MaxItems)
+                    await MoveBackAsync(db, state, client, headers, response.MoveOut, cancellationToken);
+                    // A move in is reported applied at once, so its agents are redirected one round earlier.
+                    if (batch.Count < LinkRequestLimits.MaxItems && !await MoveInAsync(db, state, client, headers, response.MoveIn, now, cancellationToken))
                     {
                         break;
                     }
@@ -94,6 +97,35 @@ public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggre
         {
             _round.Release();
         }
+    }
+
+    /// <summary>Imports a move ordered at the main center (once) and queues its report; true when it queued one.</summary>
+    private async Task<bool> MoveInAsync(CenterDbContext db, LinkState state, CenterLink.CenterLinkClient client, Metadata headers,
+        LinkMoveOrder? order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (order is null || await db.LinkMarks.AnyAsync(m => m.Key == $"move:{order.MoveId}", cancellationToken))
+        {
+            return false;
+        }
+        var applied = await import.PullAndImportAsync(client, headers, state.TenantId, order, cancellationToken);
+        state.MovedFromAgentKeys = string.Join('\n', order.AgentKeys);
+        (state.RedirectAddress, state.RedirectCertificateSha256) = (null, null);
+        await LinkOutbox.EnqueueAsync(db, state, $"move:{order.MoveId}", "applied", new LinkUpItem { MoveApplied = applied }, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Pushes the tenant back to the main center when that was ordered, once; its agents are sent there from then on.</summary>
+    private async Task MoveBackAsync(CenterDbContext db, LinkState state, CenterLink.CenterLinkClient client, Metadata headers, LinkMoveOut? order,
+        CancellationToken cancellationToken)
+    {
+        if (order is null || await db.LinkMarks.AnyAsync(m => m.Key == $"move:{order.MoveId}", cancellationToken))
+        {
+            return;
+        }
+        await push.PushAsync(client, headers, state, order, cancellationToken);
+        db.LinkMarks.Add(new LinkMark { Key = $"move:{order.MoveId}", Value = "pushed", UpdatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Lightshield.Center.Licensing;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.ScanPolicies;
@@ -13,10 +15,12 @@ namespace Lightshield.Center.Hierarchy;
 /// orders not yet applied.</summary>
 public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
 {
-    public async Task<LinkExchangeResponse> BuildAsync(CenterDbContext db, LinkedCenter link, CancellationToken cancellationToken)
+    public async Task<LinkExchangeResponse> BuildAsync(CenterDbContext db, LinkedCenter link, LinkExchangeRequest request,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(request);
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == link.TenantId, cancellationToken);
         var response = new LinkExchangeResponse
         {
@@ -24,8 +28,14 @@ public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
             TenantId = tenant.Id.ToString(),
             TenantName = tenant.Name,
             Suspended = tenant.State == TenantState.Suspended,
-            PolicyTemplate = await templates.CurrentJsonAsync(cancellationToken),
         };
+        // The template (about 1 KB) goes down only when the tenant center does not hold it yet.
+        var template = await templates.CurrentJsonAsync(cancellationToken);
+        response.PolicyTemplateSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template)));
+        if (request.PolicyTemplateSha256 != response.PolicyTemplateSha256)
+        {
+            response.PolicyTemplate = template;
+        }
         var now = time.GetUtcNow();
         var licences = await db.TenantLicences.AsNoTracking().Where(l => l.TenantId == tenant.Id).ToListAsync(cancellationToken);
         if (licences.Where(l => l.ValidFrom <= now).MaxBy(l => l.Serial) is { } licence)
@@ -42,6 +52,23 @@ public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
             IssuedBy = o.IssuedBy,
             IssuedAtUnix = o.IssuedAt.ToUnixTimeSeconds(),
         }));
+        // The latest move only; a move back keeps coming down once applied, so the tenant center learns where to send its agents.
+        var move = await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == link.Id).OrderByDescending(m => m.OrderedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (move is { ToHosted: true })
+        {
+            response.MoveOut = new LinkMoveOut
+            {
+                MoveId = move.Id.ToString(),
+                AgentAddress = move.AgentAddress,
+                AgentCertificateSha256 = move.AgentCertificateSha256 ?? "",
+            };
+        }
+        else if (move is { AppliedAt: null })
+        {
+            response.MoveIn = new LinkMoveOrder { MoveId = move.Id.ToString() };
+            response.MoveIn.AgentKeys.AddRange(await db.SigningKeys.AsNoTracking().Select(k => k.PublicKey).ToListAsync(cancellationToken));
+        }
         return response;
     }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Lightshield.Center.Hierarchy.Moves;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
@@ -10,8 +11,32 @@ namespace Lightshield.Center.Hierarchy;
 /// <summary>The main center's end of the link: authenticates the tenant center by its link credential, applies the
 /// upward items once (<see cref="LinkUpstream"/>) and answers with what flows down (<see cref="LinkDownstream"/>).
 /// Works in a system scope of its own, bound by the credential to one tenant: nothing in the request names whose data it is.</summary>
-public sealed class LinkGatewayService(IServiceScopeFactory scopes, TimeProvider time) : CenterLink.CenterLinkBase
+public sealed class LinkGatewayService(IServiceScopeFactory scopes, TenantExport export, TenantBackImport backImport, TimeProvider time)
+    : CenterLink.CenterLinkBase
 {
+    public override async Task<LinkMoveApplied> PushTenant(IAsyncStreamReader<LinkTenantRows> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        LinkedCenter link;
+        await using (var scope = scopes.CreateSystemScope())
+        {
+            link = await AuthenticateAsync(scope.ServiceProvider.GetRequiredService<CenterDbContext>(), context);
+        }
+        return await backImport.ImportAsync(link, requestStream, context.CancellationToken);
+    }
+
+    public override async Task PullTenant(LinkPullTenantRequest request, IServerStreamWriter<LinkTenantRows> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        LinkedCenter link;
+        await using (var scope = scopes.CreateSystemScope())
+        {
+            link = await AuthenticateAsync(scope.ServiceProvider.GetRequiredService<CenterDbContext>(), context);
+        }
+        await export.StreamAsync(link, request.MoveId, responseStream, context.CancellationToken);
+    }
+
     public override async Task<LinkExchangeResponse> Exchange(LinkExchangeRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -34,7 +59,7 @@ public sealed class LinkGatewayService(IServiceScopeFactory scopes, TimeProvider
         }
         services.GetRequiredService<CurrentActor>().Name = $"tenant-center:{link.Name}";
         await services.GetRequiredService<LinkUpstream>().ApplyAsync(db, link, request, now, context.CancellationToken);
-        return await services.GetRequiredService<LinkDownstream>().BuildAsync(db, link, context.CancellationToken);
+        return await services.GetRequiredService<LinkDownstream>().BuildAsync(db, link, request, context.CancellationToken);
     }
 
     private static async Task<LinkedCenter> AuthenticateAsync(CenterDbContext db, ServerCallContext context)

@@ -78,6 +78,12 @@ public static class LinkRequestLimits
                         problems.Add($"{at}: order_applied names no order");
                     }
                     break;
+                case LinkUpItem.ItemOneofCase.MoveApplied:
+                    if (!Guid.TryParse(item.MoveApplied.MoveId, out _) || item.MoveApplied.Agents is < 0 or > MaxCount || item.MoveApplied.Rows < 0)
+                    {
+                        problems.Add($"{at}: move_applied names no move or has impossible counts");
+                    }
+                    break;
                 default:
                     problems.Add($"{at}: carries nothing this center knows");
                     break;

@@ -25,6 +25,18 @@ public sealed class LinkState : IProviderInfrastructure
     /// queue is empty, so a replay is always recognised.</summary>
     public long LastQueuedSequence { get; set; }
 
+    /// <summary>SHA-256 of the policy template last received: sent up, so the main center sends it again only when it changed.</summary>
+    public string? PolicyTemplateSha256 { get; set; }
+
+    /// <summary>After a move in: the agent-credential keys of the center the tenant moved from (base64, one a line). A moved
+    /// agent's credential signed by one of them is accepted once, for its agent's row here, and renewed under this center's key.</summary>
+    public string? MovedFromAgentKeys { get; set; }
+
+    /// <summary>After a move back: the main center's agent endpoint and pin, where this center's agents are sent.</summary>
+    public string? RedirectAddress { get; set; }
+
+    public string? RedirectCertificateSha256 { get; set; }
+
     public DateTimeOffset? LastExchangeAt { get; set; }
 
     public DateTimeOffset? LastAttemptAt { get; set; }

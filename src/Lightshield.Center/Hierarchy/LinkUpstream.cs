@@ -1,3 +1,4 @@
+using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Persistence;
 using Lightshield.Protocol.Link;
@@ -8,7 +9,7 @@ namespace Lightshield.Center.Hierarchy;
 /// <summary>Applies a tenant center's upward items on the main center, each once: items at or below the link's last
 /// sequence are replays and are skipped, and every bucket is keyed by its hour or day, so the same value sent twice
 /// replaces itself. Metered hours land in <see cref="UsageHour"/>, so billing reads them as it reads a hosted tenant's.</summary>
-public sealed class LinkUpstream
+public sealed class LinkUpstream(AuditLog audit)
 {
     public async Task ApplyAsync(CenterDbContext db, LinkedCenter link, LinkExchangeRequest request, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -37,6 +38,9 @@ public sealed class LinkUpstream
                     break;
                 case LinkUpItem.ItemOneofCase.OrderApplied:
                     await ApplyOrderAsync(db, link.TenantId, item.OrderApplied, now, cancellationToken);
+                    break;
+                case LinkUpItem.ItemOneofCase.MoveApplied:
+                    await ApplyMoveAsync(db, link, item.MoveApplied, now, cancellationToken);
                     break;
             }
             link.LastSequence = item.Sequence;
@@ -82,6 +86,21 @@ public sealed class LinkUpstream
             db.LinkedDetectionDays.Add(row);
         }
         row.Detections = detections.Detections;
+    }
+
+    private async Task ApplyMoveAsync(CenterDbContext db, LinkedCenter link, LinkMoveApplied applied, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        _ = Guid.TryParse(applied.MoveId, out var id);
+        // Only a move of this link's tenant to this link: a tenant center cannot complete another's.
+        var move = await db.TenantMoves.FirstOrDefaultAsync(m => m.Id == id && m.LinkedCenterId == link.Id && m.TenantId == link.TenantId
+            && !m.ToHosted, cancellationToken);
+        if (move is { AppliedAt: null, PulledAt: not null })
+        {
+            move.AppliedAt = now;
+            move.AgentsMoved = applied.Agents;
+            audit.Record("tenant.move-applied", $"tenant/{link.TenantId}", new { move = move.Id, center = link.Id, agents = applied.Agents, applied.Rows });
+        }
     }
 
     private static async Task ApplyOrderAsync(CenterDbContext db, Guid tenantId, LinkOrderApplied applied, DateTimeOffset now,

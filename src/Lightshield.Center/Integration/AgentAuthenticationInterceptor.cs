@@ -18,7 +18,8 @@ namespace Lightshield.Center.Integration;
 /// a suspended tenant's agent may still <c>Sync</c> to learn that it is suspended). Then it binds the call to the
 /// agent's tenant scope, so everything the handler reads or writes is that tenant's by construction.
 /// </summary>
-public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, ProofVerifier proofs, IServiceScopeFactory scopes) : Interceptor
+public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, ProofVerifier proofs, IServiceScopeFactory scopes,
+    Hierarchy.Moves.FormerCenterKeys formerKeys) : Interceptor
 {
     private static readonly string EnrolMethod = $"/{AgentGateway.Descriptor.FullName}/Enrol";
     private static readonly string SyncMethod = $"/{AgentGateway.Descriptor.FullName}/Sync";
@@ -64,6 +65,13 @@ public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, Proof
         var credential = CredentialVerifier.FromAuthorizationHeader(context.RequestHeaders.GetValue(AgentCredentialFormat.MetadataKey));
         var verifier = (await keys.CurrentAsync(context.CancellationToken)).Verifier;
         var check = verifier.Verify(credential);
+        // A moved tenant's agent arrives with the credential of the center it moved from; its row here, imported with
+        // the same credential id, is checked below like any other.
+        var signedElsewhere = false;
+        if (!check.IsValid && credential is not null && await formerKeys.VerifyAsync(credential, context.CancellationToken) is { } formerCheck)
+        {
+            (check, signedElsewhere) = (formerCheck, true);
+        }
         if (!check.IsValid)
         {
             throw Unauthenticated(credential is null
@@ -96,7 +104,7 @@ public sealed class AgentAuthenticationInterceptor(CenterSigningKeys keys, Proof
                 throw Unauthenticated("the agent has been revoked; enrol it again");
             }
             agent = new AuthenticatedAgent(claims, claims.AgentId, found.TenantId, found.HypervisorHost, found.Segment,
-                found.State == TenantState.Active);
+                found.State == TenantState.Active, signedElsewhere);
         }
         if (!agent.TenantActive && context.Method != SyncMethod)
         {

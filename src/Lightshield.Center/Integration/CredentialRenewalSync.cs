@@ -1,6 +1,6 @@
 namespace Lightshield.Center.Integration;
 
-/// <summary>A sync's credential part: a credential pair that expires soon is renewed (same credential id and proof key, new
+/// <summary>A sync's credential part: a credential pair that expires soon, or that the center a tenant moved from signed, is renewed (same credential id and proof key, new
 /// validity). The sync itself was proven with that key, so renewal never binds a key the caller does not hold.</summary>
 public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgentSyncContributor
 {
@@ -10,7 +10,7 @@ public sealed class CredentialRenewalSync(AgentCredentials credentials) : IAgent
     {
         ArgumentNullException.ThrowIfNull(sync);
         var caller = sync.Caller;
-        if (!credentials.NeedsRenewal(caller.Claims))
+        if (!credentials.NeedsRenewal(caller.Claims) && !caller.SignedByFormerCenter)
         {
             return;
         }

@@ -14,5 +14,10 @@ internal static class AppendOnly
         {
             throw new InvalidOperationException($"The audit log is append-only: refused to {changed.State.ToString().ToLowerInvariant()} row {changed.Entity.Sequence}.");
         }
+        var moved = changes.Entries<Hierarchy.Moves.MovedAuditEntry>().FirstOrDefault(e => e.State is EntityState.Modified or EntityState.Deleted);
+        if (moved is not null)
+        {
+            throw new InvalidOperationException($"A moved audit log is append-only: refused to {moved.State.ToString().ToLowerInvariant()} row {moved.Entity.Sequence}.");
+        }
     }
 }

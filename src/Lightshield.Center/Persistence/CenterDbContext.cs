@@ -98,6 +98,10 @@ public abstract class CenterDbContext(DbContextOptions options, CurrentTenantSco
 
     public DbSet<Hierarchy.LinkState> LinkStates => Set<Hierarchy.LinkState>();
 
+    public DbSet<Hierarchy.Moves.TenantMove> TenantMoves => Set<Hierarchy.Moves.TenantMove>();
+
+    public DbSet<Hierarchy.Moves.MovedAuditEntry> MovedAuditEntries => Set<Hierarchy.Moves.MovedAuditEntry>();
+
     /// <summary>The scope this context reads and writes in.</summary>
     public TenantScope Scope => scope.Scope;
 

@@ -34,8 +34,8 @@ public static class AuditCommands
                 run.Output.Message($"audit chain intact: {rows} rows verified", result);
                 return ExitCodes.Clean;
             }
-            run.Output.Message($"audit chain BROKEN at row {result.GetProperty("firstBrokenSequence")}: {result.GetProperty("problem").GetString()} "
-                + $"({rows} rows before it verified)", result);
+            var at = result.GetProperty("firstBrokenSequence") is { ValueKind: System.Text.Json.JsonValueKind.Number } row ? $" at row {row}" : "";
+            run.Output.Message($"audit chain BROKEN{at}: {result.GetProperty("problem").GetString()} ({rows} rows before it verified)", result);
             return ExitCodes.ChainBroken;
         });
         return group.Command;

@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace Lightshield.Cli.Admin;
 
-/// <summary><c>lightshield centers list|show|link|unlink</c> (provider, on the main center): tenant centers linked to it.</summary>
+/// <summary><c>lightshield centers list|show|link|unlink|move-in|move-back|move-status</c> (provider, on the main center): tenant centers
+/// linked to it, and moving a hosted tenant into its own center.</summary>
 public static class CenterCommands
 {
     private static readonly ItemKind Center = new("tenant center", "tenant-centers", "id", "name");
@@ -12,6 +13,12 @@ public static class CenterCommands
         new("Id", "id"), new("Name", "name"), new("Tenant", "tenantName"), new("Link", "status"), new("Version", "version"),
         new("Last contact (UTC)", "lastContactAt"), new("Agents", "agents"), new("vCPUs", "vcpus"), new("Protected", "protectedAgents"),
         new("Green", "healthGreen"), new("Amber", "healthAmber"), new("Red", "healthRed"),
+    ];
+
+    private static readonly Column[] MoveColumns =
+    [
+        new("Move", "id"), new("Direction", "direction"), new("State", "state"), new("Agents go to", "agentAddress"), new("Ordered (UTC)", "orderedAt"),
+        new("Pulled (UTC)", "pulledAt"), new("Applied (UTC)", "appliedAt"), new("Agents moved", "agentsMoved"), new("Audit digest", "auditDigest"),
     ];
 
     public static Command Create(CliEnvironment environment)
@@ -57,6 +64,42 @@ public static class CenterCommands
                 }
                 return ExitCodes.Clean;
             });
+        var agentAddress = new Option<string>("--agent-address")
+        {
+            Description = "The tenant center's agent endpoint (gRPC) that the tenant's agents sync with after the move, https://host:port",
+            Required = true,
+        };
+        var agentPin = new Option<string?>("--agent-cert-sha256") { Description = "SHA-256 fingerprint of that endpoint's certificate, pinned by the agents" };
+        group.Add("move-in", "Move the hosted tenant of a linked center into that center: its groups, policies, tasks, agents, quarantine "
+            + "items, events and audit go over the link, then its agents sync there without enrolling again", [id, agentAddress, agentPin], async run =>
+            {
+                var centerId = await run.IdAsync(Center, id).ConfigureAwait(false);
+                var move = await run.Api.PostAsync(AdminGroup.Path("tenant-centers/{0}/move-in", centerId),
+                    new { agentAddress = run.Value(agentAddress), agentCertificateSha256 = run.Value(agentPin) }, run.CancellationToken).ConfigureAwait(false);
+                run.Output.Result("move ordered: the tenant center pulls the tenant at its next exchange", move, move, MoveColumns);
+                return ExitCodes.Clean;
+            });
+        var mainAddress = new Option<string>("--agent-address")
+        {
+            Description = "This main center's agent endpoint (gRPC) that the tenant's agents sync with after the move back, https://host:port",
+            Required = true,
+        };
+        group.Add("move-back", "Move the tenant of a linked center back to being hosted here: the center pushes the tenant's rows up, "
+            + "then sends its agents here without enrolling again", [id, mainAddress, agentPin], async run =>
+            {
+                var centerId = await run.IdAsync(Center, id).ConfigureAwait(false);
+                var move = await run.Api.PostAsync(AdminGroup.Path("tenant-centers/{0}/move-back", centerId),
+                    new { agentAddress = run.Value(mainAddress), agentCertificateSha256 = run.Value(agentPin) }, run.CancellationToken).ConfigureAwait(false);
+                run.Output.Result("move back ordered: the tenant center pushes the tenant at its next exchange", move, move, MoveColumns);
+                return ExitCodes.Clean;
+            });
+        group.Add("move-status", "Show where the latest move of a tenant into or back from a center stands (ordered, pulled, applied)", [id], async run =>
+        {
+            var move = await run.Api.GetAsync(AdminGroup.Path("tenant-centers/{0}/move-in", await run.IdAsync(Center, id).ConfigureAwait(false)),
+                run.CancellationToken).ConfigureAwait(false);
+            run.Output.Item(move, MoveColumns);
+            return ExitCodes.Clean;
+        });
         group.Delete("unlink", "Unlink a tenant center: its credential is revoked and its next exchange refused", Center, "tenant-centers/{0}");
         return group.Command;
     }

@@ -42,4 +42,42 @@ public sealed class CenterCommandTests(CliCenter center) : IClassFixture<CliCent
         var help = await provider.RunAsync("centers", "link", "--help");
         Assert.Contains("--tenant", help.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CentersMoveIn_OrdersTheMoveOnce_ShowsItsState_AndRefusesABadAddressClearly()
+    {
+        var provider = await center.ProviderShellAsync();
+        var tenantName = "tenant-" + Guid.NewGuid().ToString("N")[..8];
+        var centerName = "own-" + Guid.NewGuid().ToString("N")[..8];
+        await provider.JsonAsync("tenants", "create", "--name", tenantName);
+        Assert.Equal(ExitCodes.Clean, (await provider.RunAsync("centers", "link", "--tenant", tenantName, "--name", centerName)).ExitCode);
+
+        var plain = await provider.RunAsync("centers", "move-in", centerName, "--agent-address", "http://10.1.2.3:5001");
+        Assert.Equal(ExitCodes.Error, plain.ExitCode);
+        Assert.Contains("agentAddress must be", plain.Error, StringComparison.Ordinal);
+        var badPin = await provider.RunAsync("centers", "move-in", centerName, "--agent-address", "https://own.example:5001", "--agent-cert-sha256", "abc");
+        Assert.Equal(ExitCodes.Error, badPin.ExitCode);
+        Assert.Contains("64 hex digits", badPin.Error, StringComparison.Ordinal);
+
+        var ordered = await provider.JsonAsync("centers", "move-in", centerName, "--agent-address", "https://own.example:5001",
+            "--agent-cert-sha256", new string('a', 64));
+        Assert.Equal(("ordered", "https://own.example:5001/"), (ordered.GetProperty("state").GetString(), ordered.GetProperty("agentAddress").GetString()));
+        var status = await provider.RunAsync("centers", "move-status", centerName);
+        Assert.True(status.ExitCode == ExitCodes.Clean, status.Error);
+        Assert.Contains("ordered", status.Output, StringComparison.Ordinal);
+        var twice = await provider.RunAsync("centers", "move-in", centerName, "--agent-address", "https://own.example:5001");
+        Assert.Equal(ExitCodes.Error, twice.ExitCode);
+        Assert.Contains("ordered to move already", twice.Error, StringComparison.Ordinal);
+        var backTooEarly = await provider.RunAsync("centers", "move-back", centerName, "--agent-address", "https://main.example:5001");
+        Assert.Equal(ExitCodes.Error, backTooEarly.ExitCode);
+        Assert.Contains("not applied yet", backTooEarly.Error, StringComparison.Ordinal);
+        Assert.Contains("--agent-address", (await provider.RunAsync("centers", "move-back", "--help")).Output, StringComparison.Ordinal);
+
+        var tenant = await center.TenantShellAsync();
+        Assert.Equal(ExitCodes.Error, (await tenant.RunAsync("centers", "move-status", centerName)).ExitCode);
+        var help = await provider.RunAsync("centers", "move-in", "--help");
+        Assert.Contains("--agent-address", help.Output, StringComparison.Ordinal);
+        var audit = await provider.RunAsync("audit", "list", "--action", "tenant.move");
+        Assert.Contains("tenant.move", audit.Output, StringComparison.Ordinal);
+    }
 }

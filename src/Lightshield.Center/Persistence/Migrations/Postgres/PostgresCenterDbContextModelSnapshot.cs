@@ -498,6 +498,18 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<string>("LicenceKey")
                         .HasColumnType("text");
 
+                    b.Property<string>("MovedFromAgentKeys")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyTemplateSha256")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RedirectAddress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RedirectCertificateSha256")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Suspended")
                         .HasColumnType("boolean");
 
@@ -593,6 +605,104 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.HasKey("TenantId", "Day");
 
                     b.ToTable("linked_detection_days", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.MovedAuditEntry", b =>
+                {
+                    b.Property<Guid>("MoveId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MoveId", "Sequence");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("moved_audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.TenantMove", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AgentAddress")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("AgentCertificateSha256")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("AgentsMoved")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AuditDigest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FormerAgentKeys")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("LinkedCenterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OrderedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OrderedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PulledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ToHosted")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkedCenterId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("tenant_moves", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Hunts.AgentHuntRun", b =>
@@ -1779,6 +1889,21 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
                 {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.TenantMove", b =>
+                {
+                    b.HasOne("Lightshield.Center.Hierarchy.LinkedCenter", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedCenterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Lightshield.Center.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

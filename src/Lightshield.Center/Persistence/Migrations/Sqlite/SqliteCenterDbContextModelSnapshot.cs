@@ -493,6 +493,18 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("LicenceKey")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MovedFromAgentKeys")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PolicyTemplateSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedirectAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RedirectCertificateSha256")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Suspended")
                         .HasColumnType("INTEGER");
 
@@ -588,6 +600,104 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.HasKey("TenantId", "Day");
 
                     b.ToTable("linked_detection_days", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.MovedAuditEntry", b =>
+                {
+                    b.Property<Guid>("MoveId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MoveId", "Sequence");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("moved_audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.TenantMove", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentAddress")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgentCertificateSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AgentsMoved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuditDigest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FormerAgentKeys")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LinkedCenterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrderedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PulledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ToHosted")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkedCenterId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("tenant_moves", (string)null);
                 });
 
             modelBuilder.Entity("Lightshield.Center.Hunts.AgentHuntRun", b =>
@@ -1768,6 +1878,21 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Lightshield.Center.Hierarchy.LinkedDetectionDay", b =>
                 {
+                    b.HasOne("Lightshield.Center.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lightshield.Center.Hierarchy.Moves.TenantMove", b =>
+                {
+                    b.HasOne("Lightshield.Center.Hierarchy.LinkedCenter", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedCenterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Lightshield.Center.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
