@@ -48,6 +48,34 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
 
     internal IntegrationDriver Driver => _driver ?? throw new InvalidOperationException("Not started.");
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    // While a test waits for the system, the shared fake clock moves one second per look, so the agent's syncs, task
+    // ticks and event deliveries (timers on that clock) keep happening, at most a few times faster than real time:
+    // the scan server's real heartbeats (1 s) stay well inside the center's 30 s down-after.
+    private static readonly TimeSpan ClockStep = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LookInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Looks until <paramref name="probe"/> finds something, moving the fake clock between looks: bounded
+    /// polling of what a real scan server, center and agent do over gRPC and their databases.</summary>
+    internal async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+            Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}");
+            Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
+            Time.Advance(ClockStep);
+            await Task.Delay(LookInterval);
+        }
+    }
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();

@@ -40,28 +40,11 @@ public abstract class RetroHuntEndToEndTests<TDatabase>(RetroHuntCenter<TDatabas
     private const string Secret = "tenant-quarantine-secret-for-the-retro-hunt";
     private const string Host = "host-retro-hunt";
     private const string SignatureName = "Lightshield.Test.RetroHunt";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan ClockStep = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LookInterval = TimeSpan.FromMilliseconds(200);
 
     private IntegrationDriver Driver => center.Driver;
 
-    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-            Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}");
-            Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
-            center.Time.Advance(ClockStep);
-            await Task.Delay(LookInterval);
-        }
-    }
+    private Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
+        where T : class => center.EventuallyAsync(probe, what, agent);
 
     private static async Task<T> GetAsync<T>(HttpClient client, string path) =>
         await IntegrationDriver.ReadAsync<T>(await client.GetAsync(path), HttpStatusCode.OK);
