@@ -50,14 +50,16 @@ LIGHTSHIELD_TEST_REDIS_CLUSTER=$(scripts/redis-cluster.sh "$work/redis-cluster" 
 export LIGHTSHIELD_TEST_REDIS_CLUSTER
 echo "test.sh: Redis Cluster on $LIGHTSHIELD_TEST_REDIS_CLUSTER (three masters, no replicas, same ACL)"
 
-# A throwaway PostgreSQL cluster on loopback for the center's tests (initdb refuses root: run it as postgres).
+# A throwaway PostgreSQL cluster on loopback for the center's tests (initdb refuses root: run it as postgres). Test
+# classes run in parallel, each on a database of its own with its own pools (several center instances in some), so the
+# default 100 connections run out: 400.
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_dir="$(mktemp -d /tmp/lightshield-pg.XXXXXX)"
 [[ $(id -u) -eq 0 ]] && chown postgres: "$pg_dir"
 pg_port=$(free_port 55432)
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 --no-sync >"$pg_dir/initdb.log" 2>&1
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -o \
-  "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" start >/dev/null
 export LIGHTSHIELD_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 echo "test.sh: PostgreSQL on 127.0.0.1:$pg_port"
 
