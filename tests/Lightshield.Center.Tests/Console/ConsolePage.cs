@@ -92,14 +92,16 @@ public sealed class ConsolePage : IAsyncDisposable
 
     /// <summary>Waits until the page went to a URL matching <paramref name="url"/> (the console navigates after an
     /// action); when it does not, fails with what the page shows instead: its alerts, a lost connection, the browser's
-    /// errors.</summary>
+    /// errors. The URL is polled rather than awaited as a navigation: the console's navigations are in-page (history
+    /// API), and waiting for a navigation's load event missed one on a loaded CI machine while the URL had already
+    /// changed.</summary>
     public async Task WaitForUrlAsync(Regex url, string what)
     {
         try
         {
-            await Page.WaitForURLAsync(url);
+            await Assertions.Expect(Page).ToHaveURLAsync(url, new PageAssertionsToHaveURLOptions { Timeout = (float)Patience.TotalMilliseconds });
         }
-        catch (TimeoutException e)
+        catch (PlaywrightException e)
         {
             var alerts = await Page.Locator(".mud-alert").AllInnerTextsAsync();
             var reconnecting = await Page.Locator("#components-reconnect-modal").IsVisibleAsync();
