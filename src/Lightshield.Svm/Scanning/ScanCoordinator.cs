@@ -142,7 +142,7 @@ public sealed class ScanCoordinator(
         using var ticket = await admission.EnterAsync(request.Priority, request.Tenant, cancellationToken).ConfigureAwait(false);
         lead?.Admitted();
         using var received = await ReceiveAsync(request, admitted, content, cancellationToken).ConfigureAwait(false);
-        var (actualKey, md5) = received.Digest();
+        var actualKey = received.Key;
         if (actualKey != declared)
         {
             metrics.KeyMismatch();
@@ -160,7 +160,7 @@ public sealed class ScanCoordinator(
         {
             SvmLog.Detected(logger, request.Tenant, string.Join(", ", verdict.Names), actualKey.ToString());
         }
-        await cache.StoreAsync(actualKey, md5, verdict, cancellationToken).ConfigureAwait(false);
+        await cache.StoreAsync(actualKey, received.Md5, verdict, cancellationToken).ConfigureAwait(false);
         return verdict;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
 using Grpc.Core;
+using Lightshield.Client;
 using Lightshield.Protocol;
 using Lightshield.Protocol.Scan;
 using Lightshield.Svm.Tests.Infrastructure;
@@ -53,6 +54,35 @@ public sealed class ScanServiceTests : IAsyncLifetime
         Assert.Equal(VerdictKind.Clean, verdict.Kind);
         Assert.Equal(VerdictKind.Clean, (await _server.Client.LookupAsync([FileKey.Compute(content)], "a"))[0]!.Kind);
         Assert.Null((await _server.Client.LookupAsync([FileKey.Compute(content)], "b"))[0]);
+    }
+
+    [Theory]
+    [InlineData(ScanServerClient.InlineLimit)]
+    [InlineData(ScanServerClient.InlineLimit + 1)]
+    public async Task Scan_EitherSideOfTheInlineLimit_ScannedThenAnsweredFromTheCacheReadingOnlyWhatMustGo(int size)
+    {
+        var content = TestContent.Unique(size);
+        var key = FileKey.Compute(content);
+        var opened = 0;
+        Stream Open()
+        {
+            opened++;
+            return new MemoryStream(content);
+        }
+
+        var first = await _server.Client.ScanAsync(key, Open, Priority.OnDemand, "inline");
+        Assert.Equal(ScanOutcomeKind.Answered, first.Kind);
+        Assert.Equal(VerdictKind.Clean, first.Verdict!.Kind);
+        Assert.False(first.Cached);
+        Assert.Equal(1, opened);
+
+        // Known content: a small file went with its header anyway (the server ended the call without reading it), a
+        // larger one is not even opened.
+        var second = await _server.Client.ScanAsync(key, Open, Priority.OnDemand, "inline");
+        Assert.Equal(ScanOutcomeKind.Answered, second.Kind);
+        Assert.Equal(VerdictKind.Clean, second.Verdict!.Kind);
+        Assert.True(second.Cached);
+        Assert.Equal(size <= ScanServerClient.InlineLimit ? 2 : 1, opened);
     }
 
     [Fact]
