@@ -6,9 +6,13 @@ namespace Lightshield.Svm.Admission;
 /// (section <c>Svm:Admission</c>; docs/scan-server.md, "Fair shares"). Checked by <see cref="AdmissionOptionsValidator"/>.</summary>
 public sealed record AdmissionOptions
 {
-    /// <summary>Scans running at once. Default: the number of cores.</summary>
+    /// <summary>Scans admitted at once (receiving, digesting, scanning). Default: twice the number of cores. libclamav
+    /// runs on <c>Svm:Workers:ScanThreads</c> threads (cores); the scans admitted beyond them receive their content and
+    /// wait in the worker's input, so a thread that finishes a scan takes the next at once instead of idling through
+    /// the next upload and the hops to and from the worker (docs/benchmarks/scan-server-log.md). Each admitted scan holds
+    /// a buffer of its file's size: at most this many times <c>Svm:Engine:MaxFileSize</c>.</summary>
     [Range(1, 4096)]
-    public int MaxConcurrentScans { get; init; } = Environment.ProcessorCount;
+    public int MaxConcurrentScans { get; init; } = 2 * Environment.ProcessorCount;
 
     /// <summary>Waiting on-access scans before even they are refused. Default 1024.</summary>
     [Range(0, 1_000_000)]

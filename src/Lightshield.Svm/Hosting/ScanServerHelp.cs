@@ -29,7 +29,7 @@ internal static class ScanServerHelp
           --Svm:TrustedUpdateKeys:0=KEY    public key of the provider's update signing key (base64, from
                                            `lightshield updates signing-key create`); required for center updates:
                                            only sets signed with it are applied
-          --Svm:Admission:MaxConcurrentScans=N   scans at once (default: cores)
+          --Svm:Admission:MaxConcurrentScans=N   scans admitted at once (default: twice the cores)
           --Svm:Admission:SharedScanWait=00:01:00   longest wait for another request's scan of the same content
                                            once it runs, before scanning the content itself
           --Svm:Workers:ScanThreads=N      threads running libclamav in the sandboxed worker (default: cores); also

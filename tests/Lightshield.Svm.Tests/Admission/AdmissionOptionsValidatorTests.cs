@@ -1,4 +1,5 @@
 using Lightshield.Svm.Admission;
+using Lightshield.Svm.Workers;
 
 namespace Lightshield.Svm.Tests.Admission;
 
@@ -50,5 +51,12 @@ public sealed class AdmissionOptionsValidatorTests
         Assert.Equal((4, 4), (options.TenantRunningCap, options.TenantOnAccessCap));
         Assert.Equal((TimeSpan.FromSeconds(30), 64 * 1024L, TimeSpan.FromSeconds(5)), (options.ReceiveDeadline, options.MinUploadRate, options.UploadRateGrace));
         Assert.Equal((1, 1), (new AdmissionOptions { MaxConcurrentScans = 1 }.TenantRunningCap, new AdmissionOptions { MaxConcurrentScans = 1 }.TenantOnAccessCap));
+    }
+
+    [Fact]
+    public void Defaults_AdmitTwiceAsManyScansAsTheWorkerRunsSoItsThreadsNeverWaitForAnUpload()
+    {
+        Assert.Equal(Environment.ProcessorCount, new WorkerOptions().ScanThreads);
+        Assert.Equal(2 * new WorkerOptions().ScanThreads, new AdmissionOptions().MaxConcurrentScans);
     }
 }
