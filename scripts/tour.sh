@@ -2,8 +2,8 @@
 # The product tour: `./lightshield up` of this checkout, driven through the CLI and the REST API only, as the two
 # people who use it: the provider (a new tenant, its licence and an over-licence, a signature update rolled out canary
 # first, the scan servers per host, the month's billing) and a tenant (a group policy, a scan now followed to its end,
-# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, its
-# agent's health, the audit chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
+# the detection only the new signature makes, a restore of the quarantined file made by the CLI with the tenant secret, a
+# hunt for a file's hash and its quarantine, its agent's health, the audit chain). Every step checks what the person would see (exit codes, table rows, JSON fields) and prints a transcript.
 # CI runs it on its clean checkout after the smoke. Exit code 0 when every step holds.
 set -euo pipefail
 set -m # background jobs in their own process group, with SIGINT not ignored (as in a terminal)
@@ -27,8 +27,8 @@ as() {
 expect_status() { [[ $status -eq $1 ]] || fail "expected exit code $1, got $status"; }
 expect_text() { grep -qF -- "$1" <<<"$out" || fail "expected to see '$1'"; }
 
-# field PYTHON-EXPRESSION: evaluates the expression on the JSON in $out (as `d`).
-field() { python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$1" <<<"$out"; }
+# field PYTHON-EXPRESSION [ARGS...]: evaluates the expression on the JSON in $out (as `d`; ARGS as sys.argv[2:]).
+field() { python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(eval(sys.argv[1]))' "$@" <<<"$out"; }
 
 # wait_until SECONDS WHAT COMMAND...: runs COMMAND (quietly) until it succeeds.
 wait_until() {
@@ -249,6 +249,27 @@ expect_text "restore of $item ordered"
 wait_until 60 "the agent restores report.bin" test -e "$files/report.bin"
 cmp "$sample" "$files/report.bin" || fail "the restored bytes differ from the original"
 echo "    (report.bin restored, byte for byte)"
+
+step "TENANT hunts a file's SHA-256 across its VMs: this machine's agent answers with the path; quarantine them all"
+# The agent matches its own index of what it scanned: the center never holds the tenant's file list.
+clean_sha=$(sha256sum "$files/clean.txt" | cut -d' ' -f1)
+as tenant hunts start --sha256 "$clean_sha" --json
+expect_status 0
+hunt=$(field 'd["id"]')
+hunt_answered() {
+  out=$(XDG_CONFIG_HOME="$work/tenant" ./lightshield hunts show "${hunt:0:8}" --json 2>&1)
+  [[ $(field 'd["hunt"]["answered"] >= 1') == True ]]
+}
+wait_until 90 "this machine's agent answers the hunt" hunt_answered
+as tenant hunts show "${hunt:0:8}" --json >/dev/null
+[[ $(field '[f["state"] for a in d["agents"] for f in a["files"] if f["path"] == sys.argv[2]]' "$files/clean.txt") == "['present']" ]] \
+  || fail "the hunt should find clean.txt present on this machine"
+as tenant hunts show "${hunt:0:8}"
+as tenant hunts quarantine "${hunt:0:8}"
+expect_status 0
+expect_text "asked 1 agents"
+wait_until 90 "the agent quarantines clean.txt" test ! -e "$files/clean.txt"
+echo "    (clean.txt quarantined by the hunt)"
 
 step "TENANT sees its agent's health: the level with its reasons, and the VM's whole report"
 health_reported() {
