@@ -32,6 +32,7 @@ public sealed partial class ScanWorkers : IAsyncDisposable
     private Task<WorkerProcess> _current;
     private WorkerReady _ready;
     private DateTimeOffset _lastRestart;
+    private bool _disposed;
     private WorkerProcess? _isolation;
     private ITimer? _isolationIdle;
 
@@ -201,6 +202,7 @@ public sealed partial class ScanWorkers : IAsyncDisposable
         Task<WorkerProcess> current;
         lock (_lock)
         {
+            _disposed = true; // the serving worker's end below is a stop, not a crash to replace
             current = _current;
         }
         if (current.IsCompletedSuccessfully)
@@ -300,7 +302,7 @@ public sealed partial class ScanWorkers : IAsyncDisposable
         lock (_lock)
         {
             current = _current;
-            if (current.IsCompleted && (current.IsFaulted || current.Result.Exited.IsCompleted)
+            if (!_disposed && current.IsCompleted && (current.IsFaulted || current.Result.Exited.IsCompleted)
                 && (current.IsCompletedSuccessfully || _time.GetUtcNow() - _lastRestart >= RestartBackoff))
             {
                 _lastRestart = _time.GetUtcNow();
@@ -326,7 +328,7 @@ public sealed partial class ScanWorkers : IAsyncDisposable
         bool serving;
         lock (_lock)
         {
-            serving = _current.IsCompletedSuccessfully && ReferenceEquals(_current.Result, worker);
+            serving = !_disposed && _current.IsCompletedSuccessfully && ReferenceEquals(_current.Result, worker);
         }
         if (serving)
         {

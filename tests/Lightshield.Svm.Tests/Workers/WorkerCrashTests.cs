@@ -36,6 +36,32 @@ public sealed class WorkerCrashTests
         Assert.True((await http.GetAsync(new Uri(server.Endpoints.OpsAddress!, "/health/ready"))).IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task Stopping_the_server_ends_its_worker_and_starts_no_replacement()
+    {
+        var server = await ScanServerHost.StartAsync(TestContent.StarterDatabase);
+        var workers = server.Services.GetRequiredService<ScanWorkers>();
+        var worker = Process.GetProcessById(workers.WorkerProcessId!.Value);
+        var ended = new List<string>();
+        workers.WorkerEnded = reason =>
+        {
+            lock (ended)
+            {
+                ended.Add(reason);
+            }
+        };
+
+        await server.DisposeAsync();
+        await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a replacement would have been asked for as the worker ended
+
+        // Counted as a worker that ended on its own (and replaced) is what a stop must not look like.
+        lock (ended)
+        {
+            Assert.Empty(ended);
+        }
+    }
+
     /// <summary>A small zip of a few hundred MiB of zeros: libclamav spends seconds extracting and scanning it.</summary>
     private static byte[] SlowToScan()
     {
