@@ -264,6 +264,8 @@ wait_until 90 "this machine's agent answers the hunt" hunt_answered
 as tenant hunts show "${hunt:0:8}" --json >/dev/null
 [[ $(field '[f["state"] for a in d["agents"] for f in a["files"] if f["path"] == sys.argv[2]]' "$files/clean.txt") == "['present']" ]] \
   || fail "the hunt should find clean.txt present on this machine"
+[[ $(field '[f["lastScannedAt"][:4] for a in d["agents"] for f in a["files"]][0]') != 1970 ]] \
+  || fail "the hunt should say since when the VM has the file, not the epoch"
 as tenant hunts show "${hunt:0:8}"
 as tenant hunts quarantine "${hunt:0:8}"
 expect_status 0

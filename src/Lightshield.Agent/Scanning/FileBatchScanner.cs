@@ -139,11 +139,12 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
                     }
                 }).ConfigureAwait(false);
 
+            var now = _time.GetUtcNow();
             foreach (var (slot, identity, key, read) in pending)
             {
                 var (verdict, error, uploaded) = byKey[key];
                 var remember = verdict is { Kind: VerdictKind.Clean or VerdictKind.Infected or VerdictKind.LimitExceeded }
-                    ? new FileIndexEntry(paths[slot], identity, key, verdict.Kind, verdict.Names, verdict.DatabaseVersion, verdict.ScannedAt)
+                    ? new FileIndexEntry(paths[slot], identity, key, verdict.Kind, verdict.Names, verdict.DatabaseVersion, ReadAt(known, paths[slot], key, now))
                     : null;
                 var bytesRead = read is not null ? key.Size : reread.GetValueOrDefault(slot);
                 var unchanged = remember is not null && known.TryGetValue(paths[slot], out var recorded) && recorded.StoresAs(remember);
@@ -241,4 +242,10 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
             return null;
         }
     }
+
+    /// <summary>Since when <paramref name="path"/> holds this content as far as this agent knows: kept from the index while
+    /// the path's content key stays the same (so an unchanged file's row is not written again), else now. Not the
+    /// verdict's scan time, which a scan server never tells (another tenant's scan may have made it) and answers as 0.</summary>
+    private static DateTimeOffset ReadAt(Dictionary<string, FileIndexEntry> known, string path, FileKey key, DateTimeOffset now) =>
+        known.TryGetValue(path, out var recorded) && recorded.Key == key && recorded.ScannedAt.ToUnixTimeMilliseconds() > 0 ? recorded.ScannedAt : now;
 }

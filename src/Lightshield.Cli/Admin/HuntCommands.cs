@@ -15,7 +15,7 @@ public static partial class HuntCommands
     private static readonly Column[] FileColumns =
     [
         new("Agent", "agent"), new("Answered", "answered"), new("Path", "path"), new("State", "state"), new("Size", "size"),
-        new("Last scan (UTC)", "lastScannedAt"), new("SHA-256", "sha256"), new("Quarantine", "quarantine"),
+        new("First seen (UTC)", "lastScannedAt"), new("SHA-256", "sha256"), new("Quarantine", "quarantine"),
     ];
 
     public static Command Create(CliEnvironment environment)

@@ -6,6 +6,7 @@ using Lightshield.Agent.Scanning;
 using Lightshield.Agent.Tests.Support;
 using Lightshield.Client.Content;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Priority = Lightshield.Protocol.Scan.Priority;
 
 namespace Lightshield.Agent.Tests.Scanning;
@@ -64,6 +65,30 @@ public sealed class FileBatchScannerTests : IDisposable
         Assert.All(second, r => Assert.True(r.IndexUnchanged, r.Path));
         Assert.Equal(0L, writesAfterSecond);
         Assert.Equal(files[5], await ScalarAsync("SELECT group_concat(path) FROM index_writes"));
+    }
+
+    [Fact]
+    public async Task IndexKeepsSinceWhenEachPathHoldsItsContent_NotTheServersUntoldScanTime()
+    {
+        var files = MakeTree(3);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var server = await LocalScanServer.StartAsync();
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System, NullLogger<ScanServerPool>.Instance);
+        var index = new FileIndex(_state.Database);
+        var scanner = new FileBatchScanner(pool, index, new ReadRateLimiter(0, TimeProvider.System), "tenant-a", time: clock);
+        var firstRead = clock.GetUtcNow();
+
+        await ScanAndRememberAsync(scanner, files);
+        clock.Advance(TimeSpan.FromHours(5));
+        var again = await ScanAndRememberAsync(scanner, files);
+        await File.WriteAllBytesAsync(files[0], RandomNumberGenerator.GetBytes(3000));
+        await ScanAndRememberAsync(scanner, files);
+
+        var recorded = await index.FindAsync(files);
+        Assert.All(again, r => Assert.True(r.IndexUnchanged, r.Path));
+        Assert.Equal(clock.GetUtcNow(), recorded[files[0]].ScannedAt);
+        Assert.Equal(firstRead, recorded[files[1]].ScannedAt);
+        Assert.Equal(firstRead, recorded[files[2]].ScannedAt);
     }
 
     [Fact]
