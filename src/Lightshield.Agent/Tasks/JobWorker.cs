@@ -10,8 +10,11 @@ using Priority = Lightshield.Protocol.Scan.Priority;
 namespace Lightshield.Agent.Tasks;
 
 /// <summary>
-/// Works the persistent queue: expands directory jobs, scans file jobs in batches (most urgent first), applies the
-/// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run are taken up again at start.
+/// Works the persistent queue: walks directory jobs, scans file jobs in batches (most urgent first), applies the
+/// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run
+/// are taken up again at start. A directory of at most <see cref="InlineBatches"/> batches of files is scanned at once,
+/// without a job row per file: its counts, index entries and subdirectory jobs are written in one transaction (decision
+/// 56); a larger one is expanded into file jobs.
 /// </summary>
 public sealed partial class JobWorker(
     JobQueue queue,
@@ -23,6 +26,10 @@ public sealed partial class JobWorker(
     ILogger<JobWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Directories with more files than this many batches are expanded into file jobs, so that a huge directory
+    /// makes progress that survives a crash and does not hold more urgent jobs back for long.</summary>
+    internal const int InlineBatches = 4;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,16 +49,34 @@ public sealed partial class JobWorker(
             var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
             foreach (var directory in jobs.Where(j => j.IsDirectory))
             {
-                await queue.ExpandDirectoryAsync(directory, Entries(directory.Path, exclusions), stoppingToken);
+                await WalkAsync(directory, exclusions, stoppingToken);
             }
             foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
             {
-                await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken);
+                await queue.CompleteAsync(await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken), stoppingToken);
             }
         }
     }
 
-    private async Task ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
+    private async Task WalkAsync(Job directory, PathExclusions exclusions, CancellationToken cancellationToken)
+    {
+        var entries = Entries(directory.Path, exclusions).ToList();
+        var batch = options.Value.BatchSize;
+        if (entries.Count(e => !e.IsDirectory) > batch * InlineBatches)
+        {
+            await queue.ExpandDirectoryAsync(directory, entries, cancellationToken);
+            return;
+        }
+        var outcomes = new List<JobOutcome>();
+        // Each file stands as the directory's job with the file's path: same task, priority and force.
+        foreach (var chunk in entries.Where(e => !e.IsDirectory).Select(e => directory with { IsDirectory = false, Path = e.Path }).Chunk(batch))
+        {
+            outcomes.AddRange(await ScanAsync([.. chunk], directory.Force, exclusions, cancellationToken));
+        }
+        await queue.CompleteDirectoryAsync(directory, entries.Where(e => e.IsDirectory).Select(e => e.Path), outcomes, cancellationToken);
+    }
+
+    private async Task<List<JobOutcome>> ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
     {
         var excluded = jobs.Where(j => exclusions.IsExcluded(j.Path)).ToList();
         var files = jobs.Except(excluded).ToList();
@@ -69,7 +94,7 @@ public sealed partial class JobWorker(
             }
             outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry, verdict.IndexUnchanged));
         }
-        await queue.CompleteAsync(outcomes, cancellationToken);
+        return outcomes;
     }
 
     /// <summary>A directory's entries to queue: regular files and real subdirectories (symbolic links to
