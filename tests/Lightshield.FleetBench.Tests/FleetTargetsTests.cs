@@ -35,7 +35,7 @@ public sealed class FleetTargetsTests
         var calls = Find(targets, "write calls per VM (agent + its database), first scan");
         Assert.Equal(5000.0 / 10, calls.Actual);
         Assert.False(calls.Met); // classic: 20 per VM
-        var secondBytes = Find(targets, "write bytes per VM (agent + its database), second scan");
+        var secondBytes = Find(targets, "write KiB per VM (agent + its database), second scan");
         Assert.Equal(0, secondBytes.Actual);
         Assert.True(secondBytes.Met);
     }

@@ -113,25 +113,29 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         await CommitAndForgetAsync(transaction, outcomes, cancellationToken);
     }
 
-    /// <summary>Replaces a directory job whose files were scanned without a job each (the walk's small directories) by
-    /// jobs for its subdirectories, and counts and indexes its files' <paramref name="files"/> (each with the directory's
-    /// job), in one transaction: a crash before it redoes the whole directory (cheaply: the index and the scan server know
-    /// its files), and counts nothing twice.</summary>
-    public async Task CompleteDirectoryAsync(Job directory, IEnumerable<string> subdirectories, IReadOnlyList<JobOutcome> files,
-        CancellationToken cancellationToken = default)
+    /// <summary>Replaces directory jobs whose files were scanned without a job each (the walk's small directories) by
+    /// jobs for their subdirectories, and counts and indexes their files' <paramref name="files"/> (each with its
+    /// directory's job), in one transaction: a crash before it redoes those directories (cheaply: the index and the scan
+    /// server know their files), and counts nothing twice.</summary>
+    public async Task CompleteDirectoriesAsync(IReadOnlyList<(Job Directory, IEnumerable<string> Subdirectories)> directories,
+        IReadOnlyList<JobOutcome> files, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(directories);
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = InsertJobCommand(connection, transaction, directory.TaskId, directory.Priority))
+        foreach (var (directory, subdirectories) in directories)
         {
+            await using var insert = InsertJobCommand(connection, transaction, directory.TaskId, directory.Priority);
             foreach (var path in subdirectories)
             {
                 await InsertJobAsync(insert, true, path, cancellationToken);
             }
         }
-        await CompleteAsync(connection, transaction, [directory.Id], files, cancellationToken);
-        await FinishTaskIfDrainedAsync(connection, transaction, directory.TaskId, cancellationToken);
+        await CompleteAsync(connection, transaction, directories.Select(d => d.Directory.Id), files, cancellationToken);
+        foreach (var task in directories.Select(d => d.Directory.TaskId).Distinct(StringComparer.Ordinal))
+        {
+            await FinishTaskIfDrainedAsync(connection, transaction, task, cancellationToken);
+        }
         await CommitAndForgetAsync(transaction, files, cancellationToken);
     }
 

@@ -12,9 +12,9 @@ namespace Lightshield.Agent.Tasks;
 /// <summary>
 /// Works the persistent queue: walks directory jobs, scans file jobs in batches (most urgent first), applies the
 /// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run
-/// are taken up again at start. A directory of at most <see cref="InlineBatches"/> batches of files is scanned at once,
-/// without a job row per file: its counts, index entries and subdirectory jobs are written in one transaction (decision
-/// 56); a larger one is expanded into file jobs.
+/// are taken up again at start. Directories of at most <see cref="InlineBatches"/> batches of files are scanned at once,
+/// without a job row per file: their counts, index entries and subdirectory jobs are written in one transaction per
+/// group of directories (decision 56); a larger one is expanded into file jobs.
 /// </summary>
 public sealed partial class JobWorker(
     JobQueue queue,
@@ -47,9 +47,9 @@ public sealed partial class JobWorker(
                 continue;
             }
             var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
-            foreach (var directory in jobs.Where(j => j.IsDirectory))
+            if (jobs.Where(j => j.IsDirectory).ToList() is { Count: > 0 } directories)
             {
-                await WalkAsync(directory, exclusions, stoppingToken);
+                await WalkAsync(directories, exclusions, stoppingToken);
             }
             foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
             {
@@ -58,22 +58,53 @@ public sealed partial class JobWorker(
         }
     }
 
-    private async Task WalkAsync(Job directory, PathExclusions exclusions, CancellationToken cancellationToken)
+    /// <summary>Walks the leased directories: each with more files than <see cref="InlineBatches"/> batches is expanded
+    /// into file jobs; the others are gathered, up to that many files together, scanned in full batches across
+    /// directories (a tree's directories hold a few files each) and completed in one transaction per group.</summary>
+    private async Task WalkAsync(List<Job> directories, PathExclusions exclusions, CancellationToken cancellationToken)
     {
-        var entries = Entries(directory.Path, exclusions).ToList();
-        var batch = options.Value.BatchSize;
-        if (entries.Count(e => !e.IsDirectory) > batch * InlineBatches)
+        var limit = options.Value.BatchSize * InlineBatches;
+        var group = new List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)>();
+        var files = 0;
+        foreach (var directory in directories)
         {
-            await queue.ExpandDirectoryAsync(directory, entries, cancellationToken);
-            return;
+            var entries = Entries(directory.Path, exclusions).ToList();
+            var count = entries.Count(e => !e.IsDirectory);
+            if (count > limit)
+            {
+                await queue.ExpandDirectoryAsync(directory, entries, cancellationToken);
+                continue;
+            }
+            if (files + count > limit)
+            {
+                await ScanDirectoriesAsync(group, exclusions, cancellationToken);
+                group.Clear();
+                files = 0;
+            }
+            group.Add((directory, entries));
+            files += count;
         }
+        if (group.Count > 0)
+        {
+            await ScanDirectoriesAsync(group, exclusions, cancellationToken);
+        }
+    }
+
+    private async Task ScanDirectoriesAsync(List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)> group, PathExclusions exclusions,
+        CancellationToken cancellationToken)
+    {
         var outcomes = new List<JobOutcome>();
-        // Each file stands as the directory's job with the file's path: same task, priority and force.
-        foreach (var chunk in entries.Where(e => !e.IsDirectory).Select(e => directory with { IsDirectory = false, Path = e.Path }).Chunk(batch))
+        // Each file stands as its directory's job with the file's path: same task, priority and force.
+        var files = group.SelectMany(g => g.Entries.Where(e => !e.IsDirectory).Select(e => g.Directory with { IsDirectory = false, Path = e.Path }));
+        foreach (var kind in files.GroupBy(j => (j.Priority, j.Force)))
         {
-            outcomes.AddRange(await ScanAsync([.. chunk], directory.Force, exclusions, cancellationToken));
+            foreach (var chunk in kind.Chunk(options.Value.BatchSize))
+            {
+                outcomes.AddRange(await ScanAsync([.. chunk], kind.Key.Force, exclusions, cancellationToken));
+            }
         }
-        await queue.CompleteDirectoryAsync(directory, entries.Where(e => e.IsDirectory).Select(e => e.Path), outcomes, cancellationToken);
+        await queue.CompleteDirectoriesAsync([.. group.Select(g => (g.Directory, g.Entries.Where(e => e.IsDirectory).Select(e => e.Path)))], outcomes,
+            cancellationToken);
     }
 
     private async Task<List<JobOutcome>> ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)

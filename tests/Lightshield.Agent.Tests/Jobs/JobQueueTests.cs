@@ -61,13 +61,13 @@ public sealed class JobQueueTests : IDisposable
     }
 
     [Fact]
-    public async Task CompleteDirectoryAsync_DirectoryScannedWithoutFileJobs_CrashBeforeItsCommitRedoesItAndCountsEachFileOnce()
+    public async Task CompleteDirectoriesAsync_DirectoryScannedWithoutFileJobs_CrashBeforeItsCommitRedoesItAndCountsEachFileOnce()
     {
         var queue = new JobQueue(_state.Database, _time);
         var task = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, ["/data"]);
         var root = Assert.Single(await queue.LeaseAsync(10));
 
-        await queue.CompleteDirectoryAsync(root, ["/data/sub"], [.. new[] { "/data/a", "/data/b", "/data/c" }.Select(f => new JobOutcome(root with { IsDirectory = false, Path = f }, f.EndsWith('b'), false, 10, null))]);
+        await queue.CompleteDirectoriesAsync([(root, ["/data/sub"])], [.. new[] { "/data/a", "/data/b", "/data/c" }.Select(f => new JobOutcome(root with { IsDirectory = false, Path = f }, f.EndsWith('b'), false, 10, null))]);
         var sub = Assert.Single(await queue.LeaseAsync(10)); // only the subdirectory: no job was ever queued for a file
         Assert.Equal("/data/sub", sub.Path);
         Assert.True(sub.IsDirectory);
@@ -76,7 +76,7 @@ public sealed class JobQueueTests : IDisposable
         var restarted = new JobQueue(_state.Reopen(), _time);
         Assert.Equal(1, await restarted.RecoverAsync());
         var again = Assert.Single(await restarted.LeaseAsync(10));
-        await restarted.CompleteDirectoryAsync(again, [], [.. new[] { "/data/sub/d", "/data/sub/e" }.Select(f => new JobOutcome(again with { IsDirectory = false, Path = f }, false, false, 10, null))]);
+        await restarted.CompleteDirectoriesAsync([(again, [])], [.. new[] { "/data/sub/d", "/data/sub/e" }.Select(f => new JobOutcome(again with { IsDirectory = false, Path = f }, false, false, 10, null))]);
 
         var progress = await restarted.GetTaskAsync(task);
         Assert.NotNull(progress);
