@@ -36,9 +36,18 @@ internal static class FleetBenchmark
         var engineLoad = await MeasureEngineLoadAsync(database, settings.Work, cancellationToken);
         log.WriteLine($"classic engine load alone: {engineLoad.CpuSeconds:0.0} CPU s, {engineLoad.PeakMemoryBytes / 1048576.0:N0} MiB peak");
 
-        var run = new FleetRun(fleet, database, Path.Combine(settings.Work, "scratch"), log);
+        var device = BlockDeviceWrites.Of(fleet.Root);
+        log.WriteLine(device is null ? "block device of the fleet: none in /sys, device writes not measured" : $"block device of the fleet: {device.Device}");
+        var run = new FleetRun(fleet, database, Path.Combine(settings.Work, "scratch"), log, device);
         var modes = AllModes(settings).Where(m => settings.Modes.Contains(m.Name)).ToList();
         var scans = new List<ScanMeasurement>();
+        ScanMeasurement? floor = null;
+        if (settings.Modes.Contains(FloorMeasurement.Name))
+        {
+            log.WriteLine($"{FloorMeasurement.Name}: {FloorMeasurement.Description}");
+            floor = await FloorMeasurement.RunAsync(run, cancellationToken);
+            log.WriteLine($"floor: {floor.CpuSeconds:0.0} CPU s, wall {floor.WallSeconds:0.0} s; {floor.Notes}");
+        }
         foreach (var mode in modes)
         {
             log.WriteLine($"{mode.Name}: {mode.Description}");
@@ -50,9 +59,14 @@ internal static class FleetBenchmark
             }
         }
 
-        var rows = scans.Select(s => ScanRow.From(s, scans.FirstOrDefault(c => c.Mode == "classic" && c.Scan == s.Scan) ?? s)).ToList();
+        var rows = (floor is null ? scans : [floor, .. scans])
+            .Select(s => ScanRow.From(s, scans.FirstOrDefault(c => c.Mode == "classic" && c.Scan == s.Scan) ?? s)).ToList();
         var detections = FleetAnalysis.CompareDetections(scans, fleet.Planted);
         ModeSummary[] summaries = [.. modes.Select(m => new ModeSummary(m.Name, m.Description))];
+        if (floor is not null)
+        {
+            summaries = [new ModeSummary(FloorMeasurement.Name, FloorMeasurement.Description), .. summaries];
+        }
         var results = new FleetResults(settings.Command, startedAt, Commit(), Environment.ProcessorCount, loadBefore, ProcessProbe.LoadAverage(),
             new FleetSummary(fleet.Vms.Count, fleet.Files, fleet.Bytes, settings.Fleet.SharedPercent, settings.Fleet.BaseMegabytes, fleet.Planted.Count),
             DatabaseDescription(settings.Database), engineLoad, summaries, rows, FleetAnalysis.Targets(rows, detections), detections,

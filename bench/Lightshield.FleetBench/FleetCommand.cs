@@ -27,8 +27,9 @@ internal static class FleetCommand
             Description = "Where the fleet and the database are built (kept and reused while their settings are the same)",
             DefaultValueFactory = _ => "/var/tmp/lightshield-fleet-bench",
         };
-        var modes = new ListOption("--modes", "Modes to run, in this order", ["classic", "central-clamd", "lightshield"]);
-        modes.AcceptOnlyFromAmong("classic", "central-clamd", "lightshield", "lightshield-tenants");
+        var modes = new ListOption("--modes", "Modes to run, in this order (floor: the physical floor of a first scan, always first)",
+            ["floor", "classic", "central-clamd", "lightshield"]);
+        modes.AcceptOnlyFromAmong("floor", "classic", "central-clamd", "lightshield", "lightshield-tenants");
         var tenants = new Option<int>("--tenants")
         {
             Description = "Tenants the VMs are spread over in the lightshield-tenants mode; 0 = one tenant per VM",
@@ -45,7 +46,9 @@ internal static class FleetCommand
         var command = new Command("run", """
             Builds a fleet of VM directories from one base image and scans it twice (the second time unchanged) with a
             per-VM ClamAV (clamscan), a central clamd fed by clamdscan --stream, and Lightshield (one scan server, one
-            agent process per VM; lightshield-tenants: the same with the VMs in several tenants); reports CPU, bytes read, network bytes, summed peak memory, wall time and detections.
+            agent process per VM; lightshield-tenants: the same with the VMs in several tenants), against the floor (one clamscan
+            of the distinct bytes + sha256sum of every byte); reports CPU, VM-side CPU per file, write calls and bytes per VM
+            (/proc/PID/io) and of the block device, bytes read, network bytes, summed peak memory, wall time and detections.
             """)
         {
             vms, baseMb, shared, maxFileMb, sources, seed, hashes, bodies, work, modes, tenants, shareAfter, output, name,

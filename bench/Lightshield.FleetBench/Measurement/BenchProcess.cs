@@ -16,6 +16,8 @@ internal sealed class BenchProcess : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
     private long _peak;
+    private IoCounters _lastIo = IoCounters.Zero;
+    private IoCounters _ioMark = IoCounters.Zero;
 
     private BenchProcess(Process process)
     {
@@ -55,6 +57,34 @@ internal sealed class BenchProcess : IAsyncDisposable
 
     /// <summary>CPU seconds used so far by the process and its descendants (the process must still run).</summary>
     public double CpuSeconds => ProcessTree.TreeCpuSeconds(_process.Id);
+
+    /// <summary>The process's I/O so far: read now while it runs, its last sample once it has exited.</summary>
+    public IoCounters Io
+    {
+        get
+        {
+            if (!_process.HasExited && IoCounters.Read(_process.Id) is { } now)
+            {
+                lock (_output)
+                {
+                    _lastIo = now;
+                }
+            }
+            lock (_output)
+            {
+                return _lastIo;
+            }
+        }
+    }
+
+    /// <summary>I/O since <see cref="MarkIo"/> (since the start when never marked).</summary>
+    public IoCounters IoSinceMark => Io - _ioMark;
+
+    /// <summary>Starts counting I/O from now (the next scan's own).</summary>
+    public void MarkIo() => _ioMark = Io;
+
+    /// <summary>Current resident memory (VmRSS) in bytes; 0 once the process is gone.</summary>
+    public long ResidentBytes => _process.HasExited ? 0 : ProcessTree.KibibyteField($"/proc/{_process.Id}/status", "VmRSS:");
 
     /// <summary>Starts a new peak: VmHWM is reset to the current resident set.</summary>
     public void ResetPeak()
@@ -126,6 +156,7 @@ internal sealed class BenchProcess : IAsyncDisposable
                     {
                         Volatile.Write(ref _peak, peak);
                     }
+                    _ = Io;
                 }
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));

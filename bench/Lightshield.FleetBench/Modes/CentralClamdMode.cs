@@ -34,6 +34,7 @@ internal sealed class CentralClamdMode : IFleetMode
     private async Task<ScanMeasurement> ScanAsync(FleetRun run, string config, BenchProcess clamd, int scan, CpuWindow window, Stopwatch clock,
         double started, CancellationToken cancellationToken)
     {
+        var device = DeviceWrites.Start(run.Device);
         var clients = run.Fleet.Vms.Select(vm => BenchProcess.Start(Client,
             [$"--config-file={config}", "--stream", "--no-summary", "--infected", run.Fleet.VmDirectory(vm)])).ToList();
         try
@@ -42,6 +43,7 @@ internal sealed class CentralClamdMode : IFleetMode
             var wall = clock.Elapsed.TotalSeconds;
             var cpu = window.Stop([clamd]);
             var clamdCpu = window.Growth(clamd);
+            var writes = device();
             var failed = clients.FirstOrDefault(p => p.ExitCode > 1);
             if (failed is not null)
             {
@@ -52,7 +54,9 @@ internal sealed class CentralClamdMode : IFleetMode
             // INSTREAM sends every byte of every file (plus 4 bytes of framing per chunk, not counted).
             return new ScanMeasurement(Name, scan, cpu, run.Fleet.Bytes, run.Fleet.Bytes, clamd.PeakResidentBytes + clients.Sum(p => p.PeakResidentBytes),
                 wall, started, clients.Count + 1, detections,
-                FormattableString.Invariant($"{ClamavOutput.Errors(lines)} files not scanned; CPU s: clamd {clamdCpu:0.0}, clamdscan {cpu - clamdCpu:0.0}"));
+                FormattableString.Invariant($"{ClamavOutput.Errors(lines)} files not scanned; CPU s: clamd {clamdCpu:0.0}, clamdscan {cpu - clamdCpu:0.0}"),
+                new VmSideCost(clients.Count, run.Fleet.Files, cpu - clamdCpu, clients.Aggregate(IoCounters.Zero, (sum, p) => sum + p.Io),
+                    clients.Max(p => p.PeakResidentBytes)), writes);
         }
         finally
         {

@@ -33,6 +33,7 @@ internal sealed class ClassicMode : IFleetMode
     private async Task<ScanMeasurement> ScanAsync(FleetRun run, int scan, CancellationToken cancellationToken)
     {
         var window = CpuWindow.Start([]);
+        var device = DeviceWrites.Start(run.Device);
         var clock = Stopwatch.StartNew();
         var processes = run.Fleet.Vms.Select(vm => BenchProcess.Start(Executable, Arguments(run.Database, run.Fleet.VmDirectory(vm)))).ToList();
         try
@@ -40,6 +41,7 @@ internal sealed class ClassicMode : IFleetMode
             await Task.WhenAll(processes.Select(p => p.WaitForExitAsync(cancellationToken)));
             var wall = clock.Elapsed.TotalSeconds;
             var cpu = window.Stop([]);
+            var writes = device();
             var failed = processes.FirstOrDefault(p => p.ExitCode > 1);
             if (failed is not null)
             {
@@ -48,7 +50,9 @@ internal sealed class ClassicMode : IFleetMode
             var lines = processes.SelectMany(p => p.Output).ToList();
             var detections = ClamavOutput.Detections(run.Fleet.Root, lines).ToHashSet();
             return new ScanMeasurement(Name, scan, cpu, run.Fleet.Bytes, 0, processes.Sum(p => p.PeakResidentBytes), wall, 0, processes.Count,
-                detections, $"{ClamavOutput.Errors(lines)} files not scanned");
+                detections, $"{ClamavOutput.Errors(lines)} files not scanned",
+                new VmSideCost(processes.Count, run.Fleet.Files, cpu, processes.Aggregate(IoCounters.Zero, (sum, p) => sum + p.Io),
+                    processes.Max(p => p.PeakResidentBytes)), writes);
         }
         finally
         {

@@ -13,5 +13,6 @@ internal interface IFleetMode
     Task<IReadOnlyList<ScanMeasurement>> RunAsync(FleetRun run, CancellationToken cancellationToken);
 }
 
-/// <summary>What every mode gets: the fleet, the one database, a scratch directory, where to log.</summary>
-internal sealed record FleetRun(Fleet.Fleet Fleet, string Database, string Scratch, TextWriter Log);
+/// <summary>What every mode gets: the fleet, the one database, a scratch directory, where to log, and the block device
+/// under the fleet (null when it has none to read).</summary>
+internal sealed record FleetRun(Fleet.Fleet Fleet, string Database, string Scratch, TextWriter Log, BlockDeviceWrites? Device = null);

@@ -64,12 +64,14 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
                 await agent.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(5), cancellationToken);
             }
             var started = clock.Elapsed.TotalSeconds;
-            run.Log.WriteLine($"lightshield: scan server and {agents.Count} agents ready after {started:0.0} s");
-            var first = await ScanAsync(run, state, address.Port, server, agents, 1, window, clock, started, cancellationToken);
+            var idle = agents.Max(a => a.ResidentBytes);
+            run.Log.WriteLine($"lightshield: scan server and {agents.Count} agents ready after {started:0.0} s; largest idle agent {idle / 1048576.0:0} MiB");
+            var first = await ScanAsync(run, state, address.Port, server, agents, 1, window, clock, started, idle, cancellationToken);
             server.ResetPeak();
             agents.ForEach(a => a.ResetPeak());
+            agents.ForEach(a => a.MarkIo());
             var second = await ScanAsync(run, state, address.Port, server, agents, 2, CpuWindow.Start([server, .. agents]), Stopwatch.StartNew(), 0,
-                cancellationToken);
+                idle, cancellationToken);
             return [first, second];
         }
         finally
@@ -83,8 +85,9 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
     }
 
     private async Task<ScanMeasurement> ScanAsync(FleetRun run, string state, int port, BenchProcess server, List<BenchProcess> agents, int scan,
-        CpuWindow window, Stopwatch clock, double started, CancellationToken cancellationToken)
+        CpuWindow window, Stopwatch clock, double started, long idle, CancellationToken cancellationToken)
     {
+        var device = DeviceWrites.Start(run.Device);
         var (trafficBefore, connectionsBefore) = LoopbackTraffic.Read(port);
         var queues = run.Fleet.Vms.Select(vm => new JobQueue(new AgentDatabase(Path.Combine(state, vm, "agent.db")), TimeProvider.System)).ToList();
         var tasks = new List<string>();
@@ -111,6 +114,7 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = window.Stop([server, .. agents]);
         var serverCpu = window.Growth(server);
+        var writes = device();
         var (trafficAfter, connectionsAfter) = LoopbackTraffic.Read(port);
         var detections = new HashSet<Detection>();
         for (var i = 0; i < queues.Count; i++)
@@ -123,7 +127,9 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
             server.PeakResidentBytes + agents.Sum(a => a.PeakResidentBytes), wall, started, agents.Count + 1, detections,
             FormattableString.Invariant($"{files} files, {errors} not scanned; CPU s: scan server {serverCpu:0.0}, agents {cpu - serverCpu:0.0}; ")
             + FormattableString.Invariant($"peak MiB: scan server {server.PeakResidentBytes / 1048576.0:0}, agents {agents.Min(a => a.PeakResidentBytes) / 1048576.0:0}–{agents.Max(a => a.PeakResidentBytes) / 1048576.0:0}; ")
-            + FormattableString.Invariant($"connections to the scan server {connectionsBefore} → {connectionsAfter}"));
+            + FormattableString.Invariant($"connections to the scan server {connectionsBefore} → {connectionsAfter}"),
+            new VmSideCost(agents.Count, files, cpu - serverCpu, agents.Aggregate(IoCounters.Zero, (sum, a) => sum + a.IoSinceMark),
+                agents.Max(a => a.PeakResidentBytes), idle), writes);
     }
 
     /// <summary>The paths of the agent's detection events of one task.</summary>

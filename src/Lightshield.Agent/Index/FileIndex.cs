@@ -34,6 +34,25 @@ public sealed class FileIndex(AgentDatabase database)
         return found;
     }
 
+    /// <summary>The entry of <paramref name="path"/> if it describes the file whose identity is <paramref name="identity"/>
+    /// (an on-access open's fstat): from memory when held there, else from SQLite (then kept in memory). Null when the
+    /// index has no entry for the path or one for another file version.</summary>
+    public async ValueTask<FileIndexEntry?> FindCurrentAsync(string path, FileIdentity identity, CancellationToken cancellationToken = default)
+    {
+        var memory = database.IndexMemory;
+        if (memory.Find(path) is { } held)
+        {
+            return held.Identity == identity ? held : null;
+        }
+        var readAt = memory.Generation;
+        if (!(await FindAsync([path], cancellationToken).ConfigureAwait(false)).TryGetValue(path, out var entry))
+        {
+            return null;
+        }
+        memory.Remember(entry, readAt);
+        return entry.Identity == identity ? entry : null;
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = database.Open();
@@ -51,7 +70,14 @@ public sealed class FileIndex(AgentDatabase database)
         {
             await UpsertAsync(upsert, entry, cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            database.IndexMemory.Forget([entry.Path]);
+        }
     }
 
     /// <summary>The insert-or-replace statement, to be prepared once and run for each entry of a batch with

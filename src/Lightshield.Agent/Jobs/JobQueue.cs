@@ -109,7 +109,57 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         }
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await DeleteJobsAsync(connection, transaction, outcomes.Select(o => o.Job.Id), cancellationToken);
+        await CompleteAsync(connection, transaction, outcomes.Select(o => o.Job.Id), outcomes, cancellationToken);
+        await CommitAndForgetAsync(transaction, outcomes, cancellationToken);
+    }
+
+    /// <summary>Replaces directory jobs whose files were scanned without a job each (the walk's small directories) by
+    /// jobs for their subdirectories, and counts and indexes their files' <paramref name="files"/> (each with its
+    /// directory's job), in one transaction: a crash before it redoes those directories (cheaply: the index and the scan
+    /// server know their files), and counts nothing twice.</summary>
+    public async Task CompleteDirectoriesAsync(IReadOnlyList<(Job Directory, IEnumerable<string> Subdirectories)> directories,
+        IReadOnlyList<JobOutcome> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        await using var connection = database.Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (directory, subdirectories) in directories)
+        {
+            await using var insert = InsertJobCommand(connection, transaction, directory.TaskId, directory.Priority);
+            foreach (var path in subdirectories)
+            {
+                await InsertJobAsync(insert, true, path, cancellationToken);
+            }
+        }
+        await CompleteAsync(connection, transaction, directories.Select(d => d.Directory.Id), files, cancellationToken);
+        foreach (var task in directories.Select(d => d.Directory.TaskId).Distinct(StringComparer.Ordinal))
+        {
+            await FinishTaskIfDrainedAsync(connection, transaction, task, cancellationToken);
+        }
+        await CommitAndForgetAsync(transaction, files, cancellationToken);
+    }
+
+    /// <summary>Commits, then has the index's memory forget the entries written (even when the commit failed: whether it
+    /// landed is then unknown), so that an on-access open never gets an entry older than SQLite's.</summary>
+    private async Task CommitAndForgetAsync(SqliteTransaction transaction, IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (outcomes.Any(o => o is { IndexEntry: not null, IndexUnchanged: false }))
+            {
+                database.IndexMemory.Forget(outcomes.Where(o => o is { IndexEntry: not null, IndexUnchanged: false }).Select(o => o.IndexEntry!.Path));
+            }
+        }
+    }
+
+    private async Task CompleteAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<long> jobIds,
+        IReadOnlyList<JobOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        await DeleteJobsAsync(connection, transaction, jobIds.Distinct(), cancellationToken);
         var tasks = outcomes.GroupBy(o => o.Job.TaskId, StringComparer.Ordinal).ToList();
         await using (var count = connection.Command("UPDATE tasks SET files_done = files_done + $files, infected = infected + $infected, errors = errors + $failed, bytes_read = bytes_read + $bytes WHERE id = $task", transaction))
         {
@@ -139,7 +189,6 @@ public sealed class JobQueue(AgentDatabase database, TimeProvider time)
         {
             await FinishTaskIfDrainedAsync(connection, transaction, task.Key, cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Puts leased jobs back, not to be taken before <paramref name="delay"/> has passed (server busy or away).</summary>

@@ -9,7 +9,8 @@ using Priority = Lightshield.Protocol.Scan.Priority;
 namespace Lightshield.Agent.OnAccess;
 
 /// <summary>The agent's answers to the guard: the scan path (DESIGN "The scan path") at on-access priority. An
-/// unchanged file is answered from the local index without a read or a network call; any other file is read once,
+/// unchanged file is answered from the local index (its hot entries in memory, <see cref="FileIndexMemory"/>) without a
+/// read or a network call; any other file is read once,
 /// looked up and, if the site has never seen it, uploaded. Infected files are handed to <paramref name="detected"/>
 /// (once per file version; again if it could not take it) for the configured action, which also decides whether the open is denied.
 /// A file whose scan stopped at a limit (too large, too deep: not fully scanned) has its own policy: reported to
@@ -35,8 +36,7 @@ internal sealed class OnAccessDecider(FileIndex index, FileBatchScanner scanner,
             return AccessDecision.Allow; // nothing to scan: an empty file (as created by O_CREAT) holds no threat
         }
         var identity = FileIdentity.From(status);
-        var known = await index.FindAsync([request.Path], cancellationToken).ConfigureAwait(false);
-        if (known.TryGetValue(request.Path, out var entry) && entry.Identity == identity)
+        if (await index.FindCurrentAsync(request.Path, identity, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             return entry.Verdict switch
             {

@@ -115,6 +115,10 @@ public sealed class AgentDatabase
 
     public string Path { get; }
 
+    /// <summary>The hot file index entries in memory, in front of this database for on-access opens; this process is the
+    /// index's only writer (the agent service), and every write forgets what it wrote.</summary>
+    public Index.FileIndexMemory IndexMemory { get; } = new();
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -10,8 +10,11 @@ using Priority = Lightshield.Protocol.Scan.Priority;
 namespace Lightshield.Agent.Tasks;
 
 /// <summary>
-/// Works the persistent queue: expands directory jobs, scans file jobs in batches (most urgent first), applies the
-/// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run are taken up again at start.
+/// Works the persistent queue: walks directory jobs, scans file jobs in batches (most urgent first), applies the
+/// on-demand action to detections (which records them as events) and completes the jobs. Jobs leased by a previous run
+/// are taken up again at start. Directories of at most <see cref="InlineBatches"/> batches of files are scanned at once,
+/// without a job row per file: their counts, index entries and subdirectory jobs are written in one transaction per
+/// group of directories (decision 56); a larger one is expanded into file jobs.
 /// </summary>
 public sealed partial class JobWorker(
     JobQueue queue,
@@ -23,6 +26,10 @@ public sealed partial class JobWorker(
     ILogger<JobWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Directories with more files than this many batches are expanded into file jobs, so that a huge directory
+    /// makes progress that survives a crash and does not hold more urgent jobs back for long.</summary>
+    internal const int InlineBatches = 4;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,18 +47,67 @@ public sealed partial class JobWorker(
                 continue;
             }
             var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
-            foreach (var directory in jobs.Where(j => j.IsDirectory))
+            if (jobs.Where(j => j.IsDirectory).ToList() is { Count: > 0 } directories)
             {
-                await queue.ExpandDirectoryAsync(directory, Entries(directory.Path, exclusions), stoppingToken);
+                await WalkAsync(directories, exclusions, stoppingToken);
             }
             foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
             {
-                await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken);
+                await queue.CompleteAsync(await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken), stoppingToken);
             }
         }
     }
 
-    private async Task ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
+    /// <summary>Walks the leased directories: each with more files than <see cref="InlineBatches"/> batches is expanded
+    /// into file jobs; the others are gathered, up to that many files together, scanned in full batches across
+    /// directories (a tree's directories hold a few files each) and completed in one transaction per group.</summary>
+    private async Task WalkAsync(List<Job> directories, PathExclusions exclusions, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.BatchSize * InlineBatches;
+        var group = new List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)>();
+        var files = 0;
+        foreach (var directory in directories)
+        {
+            var entries = Entries(directory.Path, exclusions).ToList();
+            var count = entries.Count(e => !e.IsDirectory);
+            if (count > limit)
+            {
+                await queue.ExpandDirectoryAsync(directory, entries, cancellationToken);
+                continue;
+            }
+            if (files + count > limit)
+            {
+                await ScanDirectoriesAsync(group, exclusions, cancellationToken);
+                group.Clear();
+                files = 0;
+            }
+            group.Add((directory, entries));
+            files += count;
+        }
+        if (group.Count > 0)
+        {
+            await ScanDirectoriesAsync(group, exclusions, cancellationToken);
+        }
+    }
+
+    private async Task ScanDirectoriesAsync(List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)> group, PathExclusions exclusions,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new List<JobOutcome>();
+        // Each file stands as its directory's job with the file's path: same task, priority and force.
+        var files = group.SelectMany(g => g.Entries.Where(e => !e.IsDirectory).Select(e => g.Directory with { IsDirectory = false, Path = e.Path }));
+        foreach (var kind in files.GroupBy(j => (j.Priority, j.Force)))
+        {
+            foreach (var chunk in kind.Chunk(options.Value.BatchSize))
+            {
+                outcomes.AddRange(await ScanAsync([.. chunk], kind.Key.Force, exclusions, cancellationToken));
+            }
+        }
+        await queue.CompleteDirectoriesAsync([.. group.Select(g => (g.Directory, g.Entries.Where(e => e.IsDirectory).Select(e => e.Path)))], outcomes,
+            cancellationToken);
+    }
+
+    private async Task<List<JobOutcome>> ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
     {
         var excluded = jobs.Where(j => exclusions.IsExcluded(j.Path)).ToList();
         var files = jobs.Except(excluded).ToList();
@@ -69,7 +125,7 @@ public sealed partial class JobWorker(
             }
             outcomes.Add(new JobOutcome(files[i], verdict.IsInfected, verdict.IsError, verdict.BytesRead, verdict.IndexEntry, verdict.IndexUnchanged));
         }
-        await queue.CompleteAsync(outcomes, cancellationToken);
+        return outcomes;
     }
 
     /// <summary>A directory's entries to queue: regular files and real subdirectories (symbolic links to

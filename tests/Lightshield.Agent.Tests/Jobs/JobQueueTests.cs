@@ -61,6 +61,33 @@ public sealed class JobQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteDirectoriesAsync_DirectoryScannedWithoutFileJobs_CrashBeforeItsCommitRedoesItAndCountsEachFileOnce()
+    {
+        var queue = new JobQueue(_state.Database, _time);
+        var task = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, ["/data"]);
+        var root = Assert.Single(await queue.LeaseAsync(10));
+
+        await queue.CompleteDirectoriesAsync([(root, ["/data/sub"])], [.. new[] { "/data/a", "/data/b", "/data/c" }.Select(f => new JobOutcome(root with { IsDirectory = false, Path = f }, f.EndsWith('b'), false, 10, null))]);
+        var sub = Assert.Single(await queue.LeaseAsync(10)); // only the subdirectory: no job was ever queued for a file
+        Assert.Equal("/data/sub", sub.Path);
+        Assert.True(sub.IsDirectory);
+
+        // The agent dies while scanning /data/sub's files: nothing of them was committed, the directory is walked again.
+        var restarted = new JobQueue(_state.Reopen(), _time);
+        Assert.Equal(1, await restarted.RecoverAsync());
+        var again = Assert.Single(await restarted.LeaseAsync(10));
+        await restarted.CompleteDirectoriesAsync([(again, [])], [.. new[] { "/data/sub/d", "/data/sub/e" }.Select(f => new JobOutcome(again with { IsDirectory = false, Path = f }, false, false, 10, null))]);
+
+        var progress = await restarted.GetTaskAsync(task);
+        Assert.NotNull(progress);
+        Assert.Equal(5, progress.FilesDone);
+        Assert.Equal(1, progress.Infected);
+        Assert.Equal(50, progress.BytesRead);
+        Assert.Equal(0, progress.Pending);
+        Assert.NotNull(progress.FinishedAt);
+    }
+
+    [Fact]
     public async Task CompleteAsync_OneBatchOfTwoTasks_EachTaskCountsExactlyItsOwnResults()
     {
         var queue = new JobQueue(_state.Database, _time);
