@@ -46,4 +46,38 @@ public sealed class HuntAnswerTests
         await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= answeredIn + 3, "two more syncs still offering the hunt");
         Assert.Single(bed.Center.Syncs, s => s.HuntReports.Any(r => r.HuntId == order.HuntId)); // matched and sent once
     }
+
+    [Fact]
+    public async Task PrefixFilterHunt_FalseCandidateConfirmedAway_OnlyTheHuntedFileReported()
+    {
+        await using var bed = await CenterTestBed.StartAsync();
+        var kept = Path.Combine(bed.Tree, "kept.bin");
+        var decoy = Path.Combine(bed.Tree, "decoy.bin");
+        await File.WriteAllBytesAsync(kept, RandomNumberGenerator.GetBytes(2000));
+        await File.WriteAllBytesAsync(decoy, RandomNumberGenerator.GetBytes(2100));
+        bed.AssignServer();
+        var task = CenterTestBed.ScanTask(bed.Tree);
+        bed.Center.TasksOnce.Enqueue(task);
+        await using var agent = await bed.StartAgentAsync();
+        await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
+        var huntedKept = SHA256.HashData(await File.ReadAllBytesAsync(kept));
+        // Hunted: a hash that starts like the decoy's and differs after the prefix, so the decoy passes the filter.
+        var decoyHash = SHA256.HashData(await File.ReadAllBytesAsync(decoy));
+        var nearDecoy = (byte[])decoyHash.Clone();
+        nearDecoy[31] ^= 0xff;
+        List<byte[]> hashes = [.. Enumerable.Range(0, 998).Select(_ => RandomNumberGenerator.GetBytes(32)), huntedKept, nearDecoy];
+        var order = new HuntOrder { HuntId = Guid.NewGuid().ToString(), Sha256Prefixes = HuntPrefixes.Encode(hashes.Select(h => HuntPrefixes.Of(h))) };
+
+        bed.Center.HuntHashes = new Dictionary<string, IReadOnlyList<byte[]>> { [order.HuntId] = hashes };
+        bed.Center.HuntsEverySync = [order];
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Any(s => s.HuntReports.Any(r => r.HuntId == order.HuntId)), "the hunt's answer");
+
+        var asked = bed.Center.Syncs.SelectMany(s => s.HuntCandidates).Where(c => c.HuntId == order.HuntId).ToList();
+        var askedPrefixes = HuntPrefixes.Decode(Assert.Single(asked).Sha256Prefixes.Span, HuntPrefixes.MaxCandidates);
+        Assert.Equal(new HashSet<ulong> { HuntPrefixes.Of(huntedKept), HuntPrefixes.Of(decoyHash) }, askedPrefixes); // the decoy was a candidate
+        var report = bed.Center.Syncs.SelectMany(s => s.HuntReports).Single(r => r.HuntId == order.HuntId);
+        var match = Assert.Single(report.Matches); // and is not reported: its full hash is not hunted
+        Assert.Equal((kept, HuntFileState.Present), (match.Path, match.State));
+        Assert.Equal(Convert.ToHexStringLower(huntedKept), Convert.ToHexStringLower(match.Sha256.Span));
+    }
 }
