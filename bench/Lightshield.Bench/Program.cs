@@ -18,6 +18,7 @@ var root = new RootCommand("""
     FirewallCommand.Create(),
     Lightshield.Bench.Hierarchy.HierarchyCommand.Create(),
     HuntMatchCommand.Create(),
+    Lightshield.Bench.Freshness.UpdateRescanCommand.Create(),
     Lightshield.Bench.Cache.RedisMemoryCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

@@ -12,8 +12,8 @@ namespace Lightshield.ScaleBench;
 
 /// <summary>
 /// <c>hunt</c>: N simulated agents enrol with a real center process and sync once (the baseline: a sync with nothing to
-/// deliver); then the tenant's admin hunts H random SHA-256, and every agent syncs (receiving the hunt) and syncs again
-/// with its answer (1 % report one match), 8 agents at a time, as fast as the center serves them. Reports the time and
+/// deliver); then the tenant's admin hunts H random SHA-256, and every agent syncs (receiving the hunt's prefix filter) and
+/// syncs again with its answer; 1 % hold a hunted file and ask for its confirmation in a sync between (decision 53), 8 agents at a time, as fast as the center serves them. Reports the time and
 /// the center's CPU to start the hunt, the bytes of the sync answer per agent with and without the hunt, and the center's
 /// throughput for the hunt's two syncs against the baseline syncs: the fleet answers within two sync intervals as long as
 /// the center serves 2N such syncs per interval.
@@ -82,6 +82,7 @@ internal static class HuntCommand
 
         long huntBytes = 0;
         var answered = 0;
+        var syncs = 0;
         var huntCpu = center.CpuTime;
         var huntClock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (i, ct) =>
@@ -90,16 +91,23 @@ internal static class HuntCommand
             Interlocked.Add(ref huntBytes, answer.CalculateSize());
             var order = answer.Hunts.Single();
             var report = new HuntReport { HuntId = order.HuntId };
+            var agentSyncs = 2;
             if (i % 100 == 0)
             {
+                // This agent's index holds a hunted file: it passes the prefix filter and is confirmed before it is reported.
+                var prefix = order.Sha256Prefixes.Span.Slice(i % (order.Sha256Prefixes.Length / HuntPrefixes.Length) * HuntPrefixes.Length, HuntPrefixes.Length);
+                var ask = Plain();
+                ask.HuntCandidates.Add(new HuntCandidates { HuntId = order.HuntId, Sha256Prefixes = ByteString.CopyFrom(prefix) });
+                var confirmed = (await gateway.SyncAsync(ask, Bearer(i), cancellationToken: ct)).HuntConfirmations.Single().Sha256.First();
                 report.Matches.Add(new HuntFileMatch
                 {
                     Path = $"/opt/sim/{i}.bin",
-                    Sha256 = order.Sha256[i % order.Sha256.Count],
+                    Sha256 = confirmed,
                     Size = 4096,
                     LastScannedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                     State = HuntFileState.Present,
                 });
+                agentSyncs = 3;
             }
             var request = Plain();
             request.HuntReports.Add(report);
@@ -107,19 +115,21 @@ internal static class HuntCommand
             {
                 Interlocked.Increment(ref answered);
             }
+            Interlocked.Add(ref syncs, agentSyncs);
         });
         var huntTime = huntClock.Elapsed;
         huntCpu = center.CpuTime - huntCpu;
 
         var baselineRate = count / baselineTime.TotalSeconds;
-        var huntRate = 2 * count / huntTime.TotalSeconds;
+        var huntRate = syncs / huntTime.TotalSeconds;
         Console.WriteLine($"hunt: {count} simulated agents, {hashCount} hashes, one center process (SQLite), 8 agents at a time, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine("| what | value |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| start the hunt (hunt row and {count} runs saved): time / center CPU | {startTime.TotalMilliseconds:0} ms / {startCpu.TotalMilliseconds:0} ms |");
         Console.WriteLine($"| sync answer per agent without / with the hunt | {baselineBytes / (double)count:0} / {huntBytes / (double)count:0} bytes |");
         Console.WriteLine($"| baseline syncs (nothing to deliver): time / center CPU per sync | {baselineTime.TotalSeconds:0.0} s / {baselineCpu.TotalMilliseconds / count:0.00} ms |");
-        Console.WriteLine($"| hunt syncs (deliver, then record the answer): time / center CPU per agent | {huntTime.TotalSeconds:0.0} s / {huntCpu.TotalMilliseconds / count:0.00} ms |");
+        Console.WriteLine($"| hunt syncs (deliver; confirm for the 1 % with a match; record the answer): time / center CPU per agent | {huntTime.TotalSeconds:0.0} s / {huntCpu.TotalMilliseconds / count:0.00} ms |");
+        Console.WriteLine($"| center CPU per agent for the hunt ÷ one baseline sync | {huntCpu.TotalMilliseconds / baselineCpu.TotalMilliseconds:0.00} |");
         Console.WriteLine($"| center throughput, baseline / hunt syncs | {baselineRate:0} / {huntRate:0} syncs/s (ratio {huntRate / baselineRate:0.00}) |");
         Console.WriteLine($"| agents answered | {answered} of {count} |");
         Console.WriteLine($"| agents answering per minute on one center at this rate | {count / huntTime.TotalSeconds * 60:0} |");

@@ -92,6 +92,7 @@ public sealed partial class CenterSyncService(
         request.CompletedRestores.AddRange(restored);
         var huntReports = hunts?.Unsent ?? [];
         request.HuntReports.AddRange(huntReports);
+        request.HuntCandidates.AddRange(hunts?.Candidates ?? []);
         var quarantinesDone = huntQuarantines?.Unreported ?? [];
         request.HuntQuarantinesDone.AddRange(quarantinesDone);
 
@@ -126,7 +127,7 @@ public sealed partial class CenterSyncService(
         }
         // A hunt's answer goes out at once, not one interval later: the hunt finishes within one sync of the VM.
         var quarantined = huntQuarantines is not null && await huntQuarantines.ExecuteAsync(answer.HuntQuarantines, cancellationToken);
-        if ((hunts is not null && await hunts.AnswerAsync(answer.Hunts, cancellationToken)) || quarantined)
+        if ((hunts is not null && await hunts.AnswerAsync(answer.Hunts, answer.HuntConfirmations, cancellationToken)) || quarantined)
         {
             return HuntAnswerDelay;
         }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Lightshield.Agent.Index;
 using Lightshield.Agent.Storage;
 using Lightshield.Client.Files;
+using Lightshield.Protocol.Center;
 
 namespace Lightshield.Agent.Hunts;
 
@@ -48,11 +49,23 @@ public sealed class LocalHashHunt(AgentDatabase database)
             }
             wanted.Add(Sha256Value.From(sha256));
         }
+        return wanted.Count == 0 ? [] : await MatchWhereAsync(sha256 => wanted.Contains(Sha256Value.From(sha256)), cancellationToken);
+    }
+
+    /// <summary>The candidates of a hunt sent as its prefix filter (decision 53): the rows whose SHA-256 starts with one of
+    /// <paramref name="prefixes"/> (<see cref="HuntPrefixes.Length"/> bytes each). A candidate is not a match until the
+    /// center's full hashes confirm it.</summary>
+    public async Task<IReadOnlyList<HuntMatch>> CandidatesAsync(ReadOnlyMemory<byte> prefixes, CancellationToken cancellationToken = default)
+    {
+        var wanted = HuntPrefixes.Decode(prefixes.Span, MaxHashes);
+        return wanted.Count == 0 ? [] : await MatchWhereAsync(sha256 => wanted.Contains(HuntPrefixes.Of(sha256)), cancellationToken);
+    }
+
+    private delegate bool HashFilter(ReadOnlySpan<byte> sha256);
+
+    private async Task<IReadOnlyList<HuntMatch>> MatchWhereAsync(HashFilter wanted, CancellationToken cancellationToken)
+    {
         var matched = new List<(string Path, FileIdentity Identity, byte[] Sha256, DateTimeOffset ScannedAt)>();
-        if (wanted.Count == 0)
-        {
-            return [];
-        }
         await using var connection = database.Open();
         await using (var select = connection.Command("SELECT rowid, sha256 FROM file_index"))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -61,7 +74,7 @@ public sealed class LocalHashHunt(AgentDatabase database)
             var rows = new List<long>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetBytes(1, 0, buffer, 0, buffer.Length) == Sha256Value.Length && wanted.Contains(Sha256Value.From(buffer)))
+                if (reader.GetBytes(1, 0, buffer, 0, buffer.Length) == Sha256Value.Length && wanted(buffer))
                 {
                     rows.Add(reader.GetInt64(0));
                 }

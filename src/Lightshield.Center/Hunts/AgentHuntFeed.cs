@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Lightshield.Center.Persistence;
+using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
 using Wire = Lightshield.Protocol.Center;
 
@@ -8,8 +9,10 @@ namespace Lightshield.Center.Hunts;
 
 /// <summary>The agent's side of hunts, in the agent's tenant scope: unanswered hunts go out with every sync answer, and
 /// the agent's reports are recorded once per (hunt, agent). A report for a hunt that was never sent to this agent (another
-/// agent's, another tenant's, or made up) refuses the sync: the agent is not behaving as an agent does.</summary>
-public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
+/// agent's, another tenant's, or made up) refuses the sync: the agent is not behaving as an agent does. A hunt goes out as
+/// its prefix filter, and the agent's candidates are confirmed with the full hashes (decision 53), both from the hunt's
+/// list decoded once per process (<see cref="HuntHashLists"/>).</summary>
+public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHashLists lists)
 {
     public const int MaxHuntsPerSync = 5;
     public const int MaxMatchesPerReport = 1000;
@@ -52,7 +55,6 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"hunt reports refused: {string.Join("; ", problems)}"));
         }
-        var hashes = await db.Hunts.Where(h => ids.Contains(h.Id)).ToDictionaryAsync(h => h.Id, h => h.Hashes, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var report in reports)
         {
@@ -61,8 +63,8 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
             {
                 continue; // answered already (the agent sent it again before it saw this sync's answer)
             }
-            var hunted = hashes[run.HuntId].Split('\n').ToHashSet(StringComparer.Ordinal);
-            var matches = report.Matches.Where(m => hunted.Contains(Convert.ToHexStringLower(m.Sha256.Span))).ToList();
+            var hunted = await ListAsync(run.HuntId, cancellationToken);
+            var matches = report.Matches.Where(m => hunted.Contains(m.Sha256.Span)).ToList();
             run.AnsweredAt = now;
             run.MatchCount = matches.Count;
             foreach (var match in matches)
@@ -86,19 +88,62 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
     public async Task<IReadOnlyList<Wire.HuntOrder>> PendingAsync(Guid agentId, CancellationToken cancellationToken)
     {
         var pending = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && r.AnsweredAt == null)
-            .Join(db.Hunts, r => r.HuntId, h => h.Id, (r, h) => new { Run = r, Hunt = h })
-            .OrderBy(p => p.Hunt.CreatedAt).Take(MaxHuntsPerSync).ToListAsync(cancellationToken);
+            .Join(db.Hunts, r => r.HuntId, h => h.Id, (r, h) => new { Run = r, h.Kind, h.CreatedAt })
+            .OrderBy(p => p.CreatedAt).Take(MaxHuntsPerSync).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         var orders = new List<Wire.HuntOrder>(pending.Count);
         // Tracked runs: one this sync's reports just answered (not saved yet) is not sent again.
         foreach (var item in pending.Where(p => p.Run.AnsweredAt is null))
         {
             item.Run.SentAt ??= now;
-            var order = new Wire.HuntOrder { HuntId = item.Hunt.Id.ToString(), RescanMatches = item.Hunt.Kind == HuntKind.Retro };
-            order.Sha256.AddRange(item.Hunt.Hashes.Split('\n').Select(h => ByteString.CopyFrom(Convert.FromHexString(h))));
-            orders.Add(order);
+            var list = await ListAsync(item.Run.HuntId, cancellationToken);
+            orders.Add(new Wire.HuntOrder { HuntId = item.Run.HuntId.ToString(), RescanMatches = item.Kind == HuntKind.Retro, Sha256Prefixes = list.Prefixes });
         }
         return orders;
+    }
+
+    /// <summary>Confirms an agent's candidates (decision 53): per hunt, the hunted hashes that start with the prefixes it asks
+    /// about. Only hunts sent to this agent, at most <see cref="HuntPrefixes.MaxCandidates"/> prefixes each; anything else
+    /// refuses the sync.</summary>
+    public async Task<IReadOnlyList<Wire.HuntOrder>> ConfirmAsync(Guid agentId, IReadOnlyList<Wire.HuntCandidates> candidates, CancellationToken cancellationToken)
+    {
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var problems = new List<string>();
+        var asked = new List<(Guid HuntId, HashSet<ulong> Prefixes)>();
+        if (candidates.Count > MaxHuntsPerSync)
+        {
+            problems.Add($"{candidates.Count} hunts' candidates, at most {MaxHuntsPerSync}");
+        }
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                asked.Add((Guid.TryParse(candidate.HuntId, out var id) ? id : throw new ArgumentException($"'{Fit(candidate.HuntId)}' is not a hunt id"),
+                    HuntPrefixes.Decode(candidate.Sha256Prefixes.Span, HuntPrefixes.MaxCandidates)));
+            }
+            catch (ArgumentException exception)
+            {
+                problems.Add($"hunt {Fit(candidate.HuntId)}: {exception.Message}");
+            }
+        }
+        var ids = asked.Select(a => a.HuntId).ToList();
+        var sent = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).Select(r => r.HuntId).ToListAsync(cancellationToken);
+        problems.AddRange(ids.Except(sent).Select(id => $"hunt {id} was not sent to this agent"));
+        if (problems.Count > 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"hunt candidates refused: {string.Join("; ", problems)}"));
+        }
+        var confirmations = new List<Wire.HuntOrder>(asked.Count);
+        foreach (var (huntId, prefixes) in asked)
+        {
+            var confirmation = new Wire.HuntOrder { HuntId = huntId.ToString() };
+            confirmation.Sha256.AddRange((await ListAsync(huntId, cancellationToken)).WithPrefixes(prefixes));
+            confirmations.Add(confirmation);
+        }
+        return confirmations;
     }
 
     /// <summary>Records the quarantine orders <paramref name="agentId"/> carried out; an id of a hunt whose matches this
@@ -146,6 +191,10 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time)
             return order;
         })];
     }
+
+    /// <summary>A hunt of the caller's tenant (the scoped query), decoded once per process.</summary>
+    private Task<HuntHashList> ListAsync(Guid huntId, CancellationToken cancellationToken) =>
+        lists.GetAsync(huntId, () => db.Hunts.Where(h => h.Id == huntId).Select(h => h.Hashes).SingleAsync(cancellationToken));
 
     private static string Fit(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

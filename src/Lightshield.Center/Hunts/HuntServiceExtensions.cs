@@ -14,6 +14,7 @@ public static class HuntServiceExtensions
         services.TryAddScoped<HuntDispatch>();
         services.TryAddScoped<HuntQueries>();
         services.TryAddScoped<AgentHuntFeed>();
+        services.TryAddSingleton<HuntHashLists>();
         services.TryAddScoped<RetroHuntDispatch>();
         services.TryAddScoped<HuntQuarantine>();
         services.TryAddScoped<OutbreakHunts>();

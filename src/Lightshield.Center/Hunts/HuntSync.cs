@@ -3,7 +3,7 @@ using Lightshield.Center.Integration;
 namespace Lightshield.Center.Hunts;
 
 /// <summary>A sync's hunt part: the agent's reports and carried-out quarantine orders are recorded, and hunts it has not
-/// answered and quarantine orders it has not carried out go out.</summary>
+/// answered (as prefix filters), the full hashes for its candidates, and quarantine orders it has not carried out go out.</summary>
 public sealed class HuntSync(AgentHuntFeed feed) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Tasks + 5;
@@ -13,7 +13,11 @@ public sealed class HuntSync(AgentHuntFeed feed) : IAgentSyncContributor
         ArgumentNullException.ThrowIfNull(sync);
         await feed.RecordAsync(sync.Caller.AgentId, sync.Request.HuntReports, cancellationToken);
         await feed.RecordQuarantinesDoneAsync(sync.Caller.AgentId, sync.Request.HuntQuarantinesDone, cancellationToken);
-        sync.Response.Hunts.AddRange(await feed.PendingAsync(sync.Caller.AgentId, cancellationToken));
+        var confirmations = await feed.ConfirmAsync(sync.Caller.AgentId, sync.Request.HuntCandidates, cancellationToken);
+        sync.Response.HuntConfirmations.AddRange(confirmations);
+        // A hunt being confirmed is not sent again in the same answer: the agent has matched it and waits for this.
+        sync.Response.Hunts.AddRange((await feed.PendingAsync(sync.Caller.AgentId, cancellationToken))
+            .Where(order => !confirmations.Any(c => c.HuntId == order.HuntId)));
         sync.Response.HuntQuarantines.AddRange(await feed.PendingQuarantinesAsync(sync.Caller.AgentId, cancellationToken));
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Lightshield.Agent.Tests.Support;
 using Lightshield.Protocol.Center;
 
 namespace Lightshield.Agent.Tests.Center;
@@ -12,17 +13,8 @@ public sealed class HuntAnswerTests
     public async Task HuntInSync_AnsweredInTheNextSync_WithPathsAndStates()
     {
         await using var bed = await CenterTestBed.StartAsync();
-        var kept = Path.Combine(bed.Tree, "kept.bin");
-        var removed = Path.Combine(bed.Tree, "removed.bin");
-        var other = Path.Combine(bed.Tree, "other.bin");
-        await File.WriteAllBytesAsync(kept, RandomNumberGenerator.GetBytes(2000));
-        await File.WriteAllBytesAsync(removed, RandomNumberGenerator.GetBytes(2100));
-        await File.WriteAllBytesAsync(other, RandomNumberGenerator.GetBytes(2200));
-        bed.AssignServer();
-        var task = CenterTestBed.ScanTask(bed.Tree);
-        bed.Center.TasksOnce.Enqueue(task);
-        await using var agent = await bed.StartAgentAsync();
-        await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
+        var (kept, removed) = (Path.Combine(bed.Tree, "kept.bin"), Path.Combine(bed.Tree, "removed.bin"));
+        await using var agent = await ScannedAsync(bed, kept, removed, Path.Combine(bed.Tree, "other.bin"));
         var huntedKept = SHA256.HashData(await File.ReadAllBytesAsync(kept));
         var huntedRemoved = SHA256.HashData(await File.ReadAllBytesAsync(removed));
         File.Delete(removed);
@@ -45,5 +37,48 @@ public sealed class HuntAnswerTests
         Assert.Equal(Convert.ToHexStringLower(huntedKept), Convert.ToHexStringLower(report.Matches.Single(m => m.Path == kept).Sha256.Span));
         await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= answeredIn + 3, "two more syncs still offering the hunt");
         Assert.Single(bed.Center.Syncs, s => s.HuntReports.Any(r => r.HuntId == order.HuntId)); // matched and sent once
+    }
+
+    [Fact]
+    public async Task PrefixFilterHunt_FalseCandidateConfirmedAway_OnlyTheHuntedFileReported()
+    {
+        await using var bed = await CenterTestBed.StartAsync();
+        var (kept, decoy) = (Path.Combine(bed.Tree, "kept.bin"), Path.Combine(bed.Tree, "decoy.bin"));
+        await using var agent = await ScannedAsync(bed, kept, decoy);
+        var huntedKept = SHA256.HashData(await File.ReadAllBytesAsync(kept));
+        // Hunted: a hash that starts like the decoy's and differs after the prefix, so the decoy passes the filter.
+        var decoyHash = SHA256.HashData(await File.ReadAllBytesAsync(decoy));
+        var nearDecoy = (byte[])decoyHash.Clone();
+        nearDecoy[31] ^= 0xff;
+        List<byte[]> hashes = [.. Enumerable.Range(0, 998).Select(_ => RandomNumberGenerator.GetBytes(32)), huntedKept, nearDecoy];
+        var order = new HuntOrder { HuntId = Guid.NewGuid().ToString(), Sha256Prefixes = HuntPrefixes.Encode(hashes.Select(h => HuntPrefixes.Of(h))) };
+
+        bed.Center.HuntHashes = new Dictionary<string, IReadOnlyList<byte[]>> { [order.HuntId] = hashes };
+        bed.Center.HuntsEverySync = [order];
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Any(s => s.HuntReports.Any(r => r.HuntId == order.HuntId)), "the hunt's answer");
+
+        var asked = bed.Center.Syncs.SelectMany(s => s.HuntCandidates).Where(c => c.HuntId == order.HuntId).ToList();
+        var askedPrefixes = HuntPrefixes.Decode(Assert.Single(asked).Sha256Prefixes.Span, HuntPrefixes.MaxCandidates);
+        Assert.Equal(new HashSet<ulong> { HuntPrefixes.Of(huntedKept), HuntPrefixes.Of(decoyHash) }, askedPrefixes); // the decoy was a candidate
+        var report = bed.Center.Syncs.SelectMany(s => s.HuntReports).Single(r => r.HuntId == order.HuntId);
+        var match = Assert.Single(report.Matches); // and is not reported: its full hash is not hunted
+        Assert.Equal((kept, HuntFileState.Present), (match.Path, match.State));
+        Assert.Equal(Convert.ToHexStringLower(huntedKept), Convert.ToHexStringLower(match.Sha256.Span));
+    }
+
+    /// <summary>Writes random content of a different size to each of <paramref name="files"/>, and starts an agent that
+    /// scans them (real scan server), so its local index holds them.</summary>
+    private static async Task<InProcessAgent> ScannedAsync(CenterTestBed bed, params string[] files)
+    {
+        for (var i = 0; i < files.Length; i++)
+        {
+            await File.WriteAllBytesAsync(files[i], RandomNumberGenerator.GetBytes(2000 + (100 * i)));
+        }
+        bed.AssignServer();
+        var task = CenterTestBed.ScanTask(bed.Tree);
+        bed.Center.TasksOnce.Enqueue(task);
+        var agent = await bed.StartAgentAsync();
+        await bed.WaitForReportAsync(agent, task.TaskId, TaskState.Completed);
+        return agent;
     }
 }

@@ -36,8 +36,8 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         var shown = await GetAsync<HuntResponse>(tenant, $"/api/v1/hunts/{hunt.Id}");
         var agents = await GetAsync<List<HuntAgentResponse>>(tenant, $"/api/v1/hunts/{hunt.Id}/agents");
 
-        Assert.Equal(1000, webOrder.Sha256.Count);
-        Assert.Equal(hashes.Select(Convert.ToHexStringLower).Order(), webOrder.Sha256.Select(h => Convert.ToHexStringLower(h.Span)).Order());
+        Assert.Empty(webOrder.Sha256); // the hunt goes out as its prefix filter (decision 53), 6 bytes a hash
+        Assert.Equal(HuntPrefixes.Encode(hashes.Select(h => HuntPrefixes.Of(h))), webOrder.Sha256Prefixes);
         Assert.Empty(afterAnswer.Hunts);
         Assert.Empty(again.Hunts);
         Assert.Equal((1000, 2, 1, 3), (shown.Hashes, shown.Agents, shown.Answered, shown.Matches));
@@ -145,6 +145,38 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
     }
 
     [Fact]
+    public async Task Candidates_are_confirmed_with_only_the_hunted_hashes_of_their_prefixes_and_only_for_hunts_sent_to_the_agent()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var attacker = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant);
+        var attackerAgent = await Driver.EnrolAsync(attacker);
+        var hashes = Enumerable.Range(0, 50).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+        var hunt = await StartAsync(tenant, [.. hashes.Select(Convert.ToHexStringLower)]);
+        var order = Assert.Single((await Driver.SyncAsync(agent.Credential)).Hunts);
+        var unhunted = RandomNumberGenerator.GetBytes(32); // a candidate by chance: its prefix is asked about, nothing comes back for it
+
+        var answer = await SyncWithCandidatesAsync(agent.Credential, order.HuntId, HuntPrefixes.Of(hashes[7]), HuntPrefixes.Of(unhunted));
+        var crossTenant = await Assert.ThrowsAsync<RpcException>(() => SyncWithCandidatesAsync(attackerAgent.Credential, order.HuntId, HuntPrefixes.Of(hashes[0])));
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() => SyncWithCandidatesAsync(agent.Credential, order.HuntId,
+            [.. Enumerable.Range(0, HuntPrefixes.MaxCandidates + 1).Select(i => (ulong)i)]));
+        var torn = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        torn.HuntCandidates.Add(new HuntCandidates { HuntId = order.HuntId, Sha256Prefixes = ByteString.CopyFrom(new byte[7]) });
+        var tornRefused = await Assert.ThrowsAsync<RpcException>(async () => await Driver.Agents.SyncAsync(torn, IntegrationDriver.Bearer(agent.Credential)));
+
+        var confirmation = Assert.Single(answer.HuntConfirmations);
+        Assert.Equal(hunt.Id.ToString(), confirmation.HuntId);
+        Assert.Equal([Convert.ToHexStringLower(hashes[7])], confirmation.Sha256.Select(h => Convert.ToHexStringLower(h.Span)));
+        Assert.Empty(answer.Hunts); // waiting for this confirmation: the filter is not sent again with it
+        Assert.Equal(StatusCode.InvalidArgument, crossTenant.StatusCode);
+        Assert.Contains("was not sent to this agent", crossTenant.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, tooMany.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, tornRefused.StatusCode);
+        Assert.Contains("6-byte prefixes", tornRefused.Status.Detail, StringComparison.Ordinal);
+        Assert.Single((await Driver.SyncAsync(agent.Credential)).Hunts); // still unanswered: the filter comes again
+    }
+
+    [Fact]
     public async Task Malformed_hashes_are_refused_with_what_is_wrong()
     {
         var tenant = await Driver.CreateTenantAsync();
@@ -174,6 +206,13 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
     {
         var request = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
         request.HuntReports.Add(report);
+        return await Driver.Agents.SyncAsync(request, IntegrationDriver.Bearer(credential));
+    }
+
+    private async Task<SyncResponse> SyncWithCandidatesAsync(string credential, string huntId, params ulong[] prefixes)
+    {
+        var request = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        request.HuntCandidates.Add(new HuntCandidates { HuntId = huntId, Sha256Prefixes = HuntPrefixes.Encode(prefixes) });
         return await Driver.Agents.SyncAsync(request, IntegrationDriver.Bearer(credential));
     }
 

@@ -44,10 +44,9 @@ public abstract class RetroHuntTargetingTests<TDatabase>(CenterFixture<TDatabase
         Assert.Equal(("retro", 1), (neighbourHunt.Kind, neighbourHunt.Hashes));
         var order = Assert.Single((await Driver.SyncAsync(uploaderAgent.Credential)).Hunts);
         Assert.True(order.RescanMatches);
-        Assert.Equal(new[] { own, shared }.Select(Convert.ToHexStringLower).Order(StringComparer.Ordinal),
-            order.Sha256.Select(h => Convert.ToHexStringLower(h.Span)).Order(StringComparer.Ordinal));
+        Assert.Equal(HuntPrefixes.Encode([HuntPrefixes.Of(own), HuntPrefixes.Of(shared)]), order.Sha256Prefixes);
         var neighbourOrder = Assert.Single((await Driver.SyncAsync(neighbourAgent.Credential)).Hunts);
-        Assert.Equal(Convert.ToHexStringLower(shared), Convert.ToHexStringLower(Assert.Single(neighbourOrder.Sha256).Span));
+        Assert.Equal(HuntPrefixes.Encode([HuntPrefixes.Of(shared)]), neighbourOrder.Sha256Prefixes);
         Assert.Empty((await Driver.SyncAsync(elsewhereAgent.Credential)).Hunts);
         Assert.Contains(await Driver.AuditAsync(uploader.AdminToken), e => e.Action == "hunt.retro" && e.Target == $"hunt/{uploaderHunt.Id}");
     }

@@ -99,6 +99,10 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     /// <summary>Hunts sent with every sync answer (a center sends them until the agent answers).</summary>
     public IReadOnlyList<HuntOrder> HuntsEverySync { get; set; } = [];
 
+    /// <summary>The full hashes of the prefix-filter hunts in <see cref="HuntsEverySync"/>, by hunt id: an agent's candidates
+    /// are confirmed from them as the center does (decision 53).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<byte[]>> HuntHashes { get; set; } = new Dictionary<string, IReadOnlyList<byte[]>>();
+
     /// <summary>Hunt quarantine orders sent with every sync answer (a center sends them until the agent reports them done).</summary>
     public IReadOnlyList<HuntQuarantineOrder> HuntQuarantinesEverySync { get; set; } = [];
 
@@ -177,7 +181,14 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
             }
         }
         response.Tasks.AddRange(TasksEverySync);
-        response.Hunts.AddRange(HuntsEverySync);
+        foreach (var candidates in request.HuntCandidates)
+        {
+            var prefixes = HuntPrefixes.Decode(candidates.Sha256Prefixes.Span, HuntPrefixes.MaxCandidates);
+            var confirmation = new HuntOrder { HuntId = candidates.HuntId };
+            confirmation.Sha256.AddRange(HuntHashes[candidates.HuntId].Where(h => prefixes.Contains(HuntPrefixes.Of(h))).Select(h => ByteString.CopyFrom(h)));
+            response.HuntConfirmations.Add(confirmation);
+        }
+        response.Hunts.AddRange(HuntsEverySync.Where(h => !request.HuntCandidates.Any(c => c.HuntId == h.HuntId)));
         response.HuntQuarantines.AddRange(HuntQuarantinesEverySync);
         while (TasksOnce.TryDequeue(out var task))
         {
