@@ -1,3 +1,4 @@
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Queries;
 using Microsoft.EntityFrameworkCore;
@@ -19,13 +20,14 @@ public sealed record AgentProtection(int ProtectedVms, int Reporting, int OnAcce
 
 /// <summary>The tenant's agents: the one query behind <c>GET /api/v1/agents</c> and the console's agent pages. Works in
 /// the caller's scope.</summary>
-public sealed class AgentQueries(CenterDbContext db)
+public sealed class AgentQueries(CenterDbContext db, AgentContactFlusher contacts)
 {
     /// <summary>Agents by host name; one page, or all of them when <paramref name="page"/> is null.</summary>
     public async Task<Page<AgentView>> ListAsync(AgentFilter filter, PageRequest? page, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         filter.Validate();
+        await contacts.FlushAsync(cancellationToken);
         var agents = db.Agents.AsNoTracking();
         if (!string.IsNullOrEmpty(filter.Search))
         {
@@ -38,8 +40,11 @@ public sealed class AgentQueries(CenterDbContext db)
         return new Page<AgentView>(total, page ?? PageRequest.Of(1, Math.Clamp(total, 1, PageRequest.MaxSize)), items);
     }
 
-    public Task<AgentView?> GetAsync(Guid agentId, CancellationToken cancellationToken) =>
-        Views(db.Agents.AsNoTracking().Where(a => a.Id == agentId)).FirstOrDefaultAsync(cancellationToken);
+    public async Task<AgentView?> GetAsync(Guid agentId, CancellationToken cancellationToken)
+    {
+        await contacts.FlushAsync(cancellationToken);
+        return await Views(db.Agents.AsNoTracking().Where(a => a.Id == agentId)).FirstOrDefaultAsync(cancellationToken);
+    }
 
     public async Task<AgentProtection> ProtectionAsync(CancellationToken cancellationToken) => new(
         await db.Agents.CountAsync(a => a.RevokedAt == null, cancellationToken),

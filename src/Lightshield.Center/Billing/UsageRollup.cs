@@ -1,3 +1,4 @@
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace Lightshield.Center.Billing;
 /// Runs in a system scope for the tenants its caller sees (read through the caller's scope): it reads their presence
 /// and writes only totals.
 /// </summary>
-public sealed class UsageRollup(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class UsageRollup(IServiceScopeFactory scopes, AgentContactFlusher contacts, TimeProvider time)
 {
     public static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
@@ -25,6 +26,8 @@ public sealed class UsageRollup(IServiceScopeFactory scopes, TimeProvider time)
         {
             return;
         }
+        // Presence this instance holds in memory counts too (decision 59).
+        await contacts.FlushAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -9,7 +9,7 @@ namespace Lightshield.Center.Health;
 /// <summary>A sync's OS-health part: checks the report against <see cref="HealthReportLimits"/> (a report no VM could
 /// send refuses the sync, before anything of it is saved, with every problem named) and replaces the agent's
 /// <see cref="AgentHealth"/> row. Also for a suspended tenant's agents: health matters most then.</summary>
-public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<AgentHealthReportSync> logger) : IAgentSyncContributor
+public sealed partial class AgentHealthReportSync(CenterDbContext db, AgentContactBuffer contacts, ILogger<AgentHealthReportSync> logger) : IAgentSyncContributor
 {
     // Before the status row is written (SyncOrder.Health): a refused report leaves nothing behind.
     public int Order => SyncOrder.Health - 1;
@@ -32,10 +32,14 @@ public sealed partial class AgentHealthReportSync(CenterDbContext db, ILogger<Ag
         var health = await db.AgentHealth.FirstOrDefaultAsync(h => h.AgentId == sync.Agent.Id, cancellationToken);
         if (health is null)
         {
-            health = new AgentHealth { AgentId = sync.Agent.Id };
+            health = new AgentHealth { AgentId = sync.Agent.Id, ReportedAt = sync.Now };
             db.AgentHealth.Add(health);
         }
-        health.ReportedAt = sync.Now;
+        else
+        {
+            // The row is written only when its content changed; the report's time goes in bulk (decision 59).
+            contacts.HealthReported(sync.Agent.Id, sync.Now);
+        }
         health.OnAccessConfigured = report.OnAccessConfigured;
         health.OnAccessActive = report.OnAccessEnabled;
         health.OnAccessFailure = ColumnText.Fit(report.OnAccessFailure, HealthReportLimits.MaxText);

@@ -30,11 +30,12 @@ public sealed record TenantHealthCounts(Guid TenantId, string TenantName, int Ag
 /// <summary>Agents' health judged against their groups' thresholds (<see cref="HealthEvaluation"/>): the one query behind
 /// <c>/api/v1/health</c>, the CLI and the console. The tenant views work in the caller's scope (the database context's
 /// filters isolate tenants); the provider's counts read every tenant in a system scope of their own and return numbers only.</summary>
-public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates, IServiceScopeFactory scopes, TimeProvider time)
+public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates, AgentContactFlusher contacts, IServiceScopeFactory scopes, TimeProvider time)
 {
     /// <summary>The caller's tenant's agents (not revoked), worst first.</summary>
     public async Task<TenantHealthView> TenantAsync(CancellationToken cancellationToken)
     {
+        await contacts.FlushAsync(cancellationToken);
         var rows = await LoadAsync(db, templates, agentId: null, cancellationToken);
         var now = time.GetUtcNow();
         var views = rows.Select(r => View(r, now)).OrderByDescending(v => v.Assessment.Level).ThenBy(v => v.HostName, StringComparer.Ordinal).ToList();
@@ -45,6 +46,7 @@ public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates,
     /// <summary>One agent of the caller's tenant; null when it is not visible in this scope.</summary>
     public async Task<AgentHealthDetail?> AgentAsync(Guid agentId, CancellationToken cancellationToken)
     {
+        await contacts.FlushAsync(cancellationToken);
         var row = (await LoadAsync(db, templates, agentId, cancellationToken)).SingleOrDefault();
         if (row is null)
         {
@@ -62,6 +64,7 @@ public sealed class HealthQueries(CenterDbContext db, PolicyTemplates templates,
     /// system scope and returns counts only.</summary>
     public async Task<IReadOnlyList<TenantHealthCounts>> TenantCountsAsync(CancellationToken cancellationToken)
     {
+        await contacts.FlushAsync(cancellationToken);
         var tenants = await db.Tenants.AsNoTracking().Select(t => new { t.Id, t.Name }).ToListAsync(cancellationToken);
         await using var system = scopes.CreateSystemScope();
         var systemDb = system.ServiceProvider.GetRequiredService<CenterDbContext>();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Lightshield.Center.Integration;
 
 /// <summary>A sync's assignment part: the scan servers the agent may use, preferred first (<see cref="ScanServerAssignment"/>).</summary>
-public sealed class AssignmentSync(ScanServerRegistry registry, IOptions<IntegrationOptions> options) : IAgentSyncContributor
+public sealed class AssignmentSync(ScanServerCandidateCache candidates, IOptions<IntegrationOptions> options) : IAgentSyncContributor
 {
     public int Order => SyncOrder.Assignment;
 
@@ -12,7 +12,7 @@ public sealed class AssignmentSync(ScanServerRegistry registry, IOptions<Integra
         ArgumentNullException.ThrowIfNull(sync);
         var settings = options.Value;
         var caller = sync.Caller;
-        var ordered = ScanServerAssignment.Order(await registry.CandidatesAsync(caller.Segment, cancellationToken),
+        var ordered = ScanServerAssignment.Order(await candidates.CandidatesAsync(caller.Segment, cancellationToken),
             new AssignmentRequest(caller.HypervisorHost, caller.Segment, TenantActive: true, settings.RequiredEngineVersion),
             sync.Now, settings.DownAfter);
         sync.Response.ScanServers.AddRange(ordered.Select(s => new Protocol.Center.ScanServerAssignment

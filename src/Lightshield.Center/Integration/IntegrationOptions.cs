@@ -37,4 +37,13 @@ public sealed record IntegrationOptions
 
     /// <summary>Interval the center asks agents to sync at. Default 60 s.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the last-seen times, health-report times and presence a sync records are written, in bulk
+    /// (1–60 s). A crash loses at most this much of them (decision 59). Default 5 s.</summary>
+    public TimeSpan ContactFlushInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a segment's scan servers, read for assignments, are reused before they are read again
+    /// (0–10 s; 0: read at every sync). A heartbeat through this instance that registers or moves a server refreshes
+    /// them at once (decision 60). Default 5 s.</summary>
+    public TimeSpan AssignmentCacheLifetime { get; init; } = TimeSpan.FromSeconds(5);
 }

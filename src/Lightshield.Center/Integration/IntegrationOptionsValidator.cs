@@ -44,6 +44,14 @@ public sealed class IntegrationOptionsValidator : IValidateOptions<IntegrationOp
         {
             errors.Add($"Center:Integration:SyncInterval must be between 1 second and 1 hour, not {options.SyncInterval}.");
         }
+        if (options.ContactFlushInterval < TimeSpan.FromSeconds(1) || options.ContactFlushInterval > TimeSpan.FromSeconds(60))
+        {
+            errors.Add($"Center:Integration:ContactFlushInterval must be between 1 and 60 seconds, not {options.ContactFlushInterval}.");
+        }
+        if (options.AssignmentCacheLifetime < TimeSpan.Zero || options.AssignmentCacheLifetime > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"Center:Integration:AssignmentCacheLifetime must be between 0 and 10 seconds, not {options.AssignmentCacheLifetime}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -35,6 +35,10 @@ public static class IntegrationServiceExtensions
         services.TryAddScoped<AgentEnrolment>();
         services.TryAddScoped<ScanServerRegistry>();
         services.TryAddSingleton<ServedAgentsReport>();
+        services.TryAddSingleton<AgentContactBuffer>();
+        services.TryAddSingleton<AgentContactFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentContactFlusher>());
+        services.TryAddSingleton<ScanServerCandidateCache>();
         services.TryAddScoped<ScanServerQueries>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, AssignmentSync>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAgentSyncContributor, CredentialRenewalSync>());

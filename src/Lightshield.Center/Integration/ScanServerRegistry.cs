@@ -1,14 +1,13 @@
 using Lightshield.Center.Audit;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Persistence;
-using Lightshield.Center.Tenancy;
 using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Integration;
 
 /// <summary>The scan servers the center knows: registered by their first heartbeat, updated by each after.</summary>
-public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServiceScopeFactory scopes, TimeProvider time,
+public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, ScanServerCandidateCache candidates, TimeProvider time,
     ILogger<ScanServerRegistry> logger)
 {
     /// <summary>Records a heartbeat (in the caller's provider scope). True when it registered a new server.</summary>
@@ -33,6 +32,10 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
             };
             db.ScanServers.Add(server);
         }
+        var moved = registered || server.Address != heartbeat.Address || server.CertificateSha256 != heartbeat.CertificateSha256
+            || server.HypervisorHost != heartbeat.HypervisorHost || server.Segment != heartbeat.Segment
+            || server.Capacity != heartbeat.Capacity || server.EngineVersion != heartbeat.EngineVersion;
+        var segmentBefore = server.Segment;
         server.Address = heartbeat.Address;
         server.CertificateSha256 = heartbeat.CertificateSha256;
         server.HypervisorHost = heartbeat.HypervisorHost;
@@ -49,21 +52,16 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
                 new { server.Address, server.HypervisorHost, server.Segment, server.Capacity, server.EngineVersion });
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (moved)
+        {
+            candidates.Invalidate(segmentBefore);
+            candidates.Invalidate(server.Segment);
+        }
         if (registered)
         {
             CenterLog.ScanServerRegistered(logger, server.Id, server.Address, server.HypervisorHost, server.Segment);
         }
         return registered;
-    }
-
-    /// <summary>The scan servers of <paramref name="segment"/>, for an assignment. Scan servers are provider
-    /// infrastructure, which an agent's tenant scope cannot read: this one read runs in a provider scope of its own.</summary>
-    public async Task<IReadOnlyList<ScanServerCandidate>> CandidatesAsync(string segment, CancellationToken cancellationToken)
-    {
-        await using var provider = scopes.CreateScope(TenantScope.Provider);
-        var servers = await provider.ServiceProvider.GetRequiredService<CenterDbContext>().ScanServers.AsNoTracking()
-            .Where(s => s.Segment == segment).ToListAsync(cancellationToken);
-        return servers.Select(ToCandidate).ToList();
     }
 
     public static ScanServerCandidate ToCandidate(ScanServer server)

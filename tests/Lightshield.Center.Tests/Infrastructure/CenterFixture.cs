@@ -73,8 +73,9 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
         _providerToken = (await created.Content.ReadFromJsonAsync<TokenCreatedResponse>())!.Token;
     }
 
-    /// <summary>A second center instance on the same database and clock, as behind a load balancer (the caller disposes it).</summary>
-    public WebApplicationFactory<Program> StartAnotherInstance()
+    /// <summary>A second center instance on the same database and clock, as behind a load balancer (the caller disposes it),
+    /// with <paramref name="settings"/> on top of the defaults.</summary>
+    public WebApplicationFactory<Program> StartAnotherInstance(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var other = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -84,7 +85,7 @@ public class CenterFixture<TDatabase> : IAsyncLifetime where TDatabase : TestDat
                 ["Center:Database:ConnectionString"] = Database.ConnectionString,
                 ["Center:DataDirectory"] = Path.GetTempPath(),
                 ["Logging:LogLevel:Default"] = "Warning",
-            }));
+            }.Concat(settings ?? new Dictionary<string, string?>())));
             web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
         });
         _ = other.Server; // started: migrations found done
