@@ -3,6 +3,7 @@ using System.Text.Json;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Billing;
 using Lightshield.Center.Events;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ namespace Lightshield.Center.Licensing;
 /// state never changes what agents are served: protection continues in every state.
 /// </summary>
 public sealed class LicenceEvaluator(IServiceScopeFactory scopes, LicenceSignatures signatures, IOptions<LicensingOptions> licensing,
-    IOptions<BillingOptions> billing, TimeProvider time)
+    IOptions<BillingOptions> billing, AgentContactFlusher contacts, TimeProvider time)
 {
     public const string StateEventType = "licence-state";
     public const string RefusedEventType = "licence-refused";
@@ -58,6 +59,8 @@ public sealed class LicenceEvaluator(IServiceScopeFactory scopes, LicenceSignatu
 
     private async Task<TenantLicenceStatus> EvaluateOnceAsync(Guid tenantId, CancellationToken cancellationToken)
     {
+        // Active vCPUs follow the agents' last contact, which syncs leave in memory until the next flush (decision 59).
+        await contacts.FlushAsync(cancellationToken);
         await using var scope = scopes.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
         var now = time.GetUtcNow();
