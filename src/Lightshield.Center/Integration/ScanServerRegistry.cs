@@ -37,6 +37,7 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
         server.CertificateSha256 = heartbeat.CertificateSha256;
         server.HypervisorHost = heartbeat.HypervisorHost;
         server.Segment = heartbeat.Segment;
+        server.Site = heartbeat.Site.Length == 0 ? SiteNames.Default : heartbeat.Site;
         server.Capacity = heartbeat.Capacity;
         server.Load = heartbeat.Load;
         server.EngineVersion = heartbeat.EngineVersion;
@@ -46,7 +47,7 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
         if (registered)
         {
             audit.Record("scan-server.register", $"scan-server/{server.Id}",
-                new { server.Address, server.HypervisorHost, server.Segment, server.Capacity, server.EngineVersion });
+                new { server.Address, server.HypervisorHost, server.Segment, server.Site, server.Capacity, server.EngineVersion });
         }
         await db.SaveChangesAsync(cancellationToken);
         if (registered)
@@ -56,13 +57,14 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
         return registered;
     }
 
-    /// <summary>The scan servers of <paramref name="segment"/>, for an assignment. Scan servers are provider
-    /// infrastructure, which an agent's tenant scope cannot read: this one read runs in a provider scope of its own.</summary>
-    public async Task<IReadOnlyList<ScanServerCandidate>> CandidatesAsync(string segment, CancellationToken cancellationToken)
+    /// <summary>The scan servers of <paramref name="segment"/>, and those on <paramref name="hypervisorHost"/> (whatever
+    /// their segment: they tell the agent's site), for an assignment. Scan servers are provider infrastructure, which an
+    /// agent's tenant scope cannot read: this one read runs in a provider scope of its own.</summary>
+    public async Task<IReadOnlyList<ScanServerCandidate>> CandidatesAsync(string segment, string hypervisorHost, CancellationToken cancellationToken)
     {
         await using var provider = scopes.CreateScope(TenantScope.Provider);
         var servers = await provider.ServiceProvider.GetRequiredService<CenterDbContext>().ScanServers.AsNoTracking()
-            .Where(s => s.Segment == segment).ToListAsync(cancellationToken);
+            .Where(s => s.Segment == segment || s.HypervisorHost == hypervisorHost).ToListAsync(cancellationToken);
         return servers.Select(ToCandidate).ToList();
     }
 
@@ -70,6 +72,6 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, IServ
     {
         ArgumentNullException.ThrowIfNull(server);
         return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity,
-            server.Load, server.EngineVersion, server.LastSeenAt);
+            server.Load, server.EngineVersion, server.LastSeenAt, server.Site);
     }
 }
