@@ -16,6 +16,7 @@ public static class HierarchyServiceExtensions
         services.AddOptions<LinkOptions>().BindConfiguration(LinkOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>());
         services.TryAddScoped<TenantCenters>();
+        services.TryAddScoped<SiteOverview>();
         services.TryAddScoped<ProviderPolicyReset>();
         services.TryAddScoped<LinkUpstream>();
         services.TryAddScoped<LinkDownstream>();
@@ -44,6 +45,7 @@ public static class HierarchyServiceExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<LinkGatewayService>();
         ApiEndpoints.Group(app).MapHierarchyEndpoints();
+        ApiEndpoints.Group(app).MapSiteEndpoints();
         return app;
     }
 }

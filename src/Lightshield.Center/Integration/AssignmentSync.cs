@@ -12,7 +12,7 @@ public sealed class AssignmentSync(ScanServerCandidateCache candidates, IOptions
         ArgumentNullException.ThrowIfNull(sync);
         var settings = options.Value;
         var caller = sync.Caller;
-        var ordered = ScanServerAssignment.Order(await candidates.CandidatesAsync(caller.Segment, cancellationToken),
+        var ordered = ScanServerAssignment.Order(await candidates.CandidatesAsync(caller.Segment, caller.HypervisorHost, cancellationToken),
             new AssignmentRequest(caller.HypervisorHost, caller.Segment, TenantActive: true, settings.RequiredEngineVersion),
             sync.Now, settings.DownAfter);
         sync.Response.ScanServers.AddRange(ordered.Select(s => new Protocol.Center.ScanServerAssignment

@@ -1,4 +1,5 @@
 using Lightshield.Center.Agents;
+using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Integration;
@@ -16,6 +17,7 @@ internal static class IntegrationModel
             server.Property(s => s.CertificateSha256).HasMaxLength(100);
             server.Property(s => s.HypervisorHost).HasMaxLength(255);
             server.Property(s => s.Segment).HasMaxLength(200);
+            server.Property(s => s.Site).HasMaxLength(SiteNames.MaxLength);
             server.Property(s => s.EngineVersion).HasMaxLength(100);
             server.Property(s => s.DatabaseVersion).HasMaxLength(200);
             server.HasIndex(s => s.Segment);
@@ -28,6 +30,7 @@ internal static class IntegrationModel
             token.Property(t => t.ServerId).HasMaxLength(100);
             token.Property(t => t.HypervisorHost).HasMaxLength(255);
             token.Property(t => t.Segment).HasMaxLength(200);
+            token.Property(t => t.Site).HasMaxLength(SiteNames.MaxLength);
             token.HasIndex(t => t.SecretHash).IsUnique();
         });
         model.Entity<CredentialTombstone>(tombstone =>

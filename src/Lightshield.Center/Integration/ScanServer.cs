@@ -1,4 +1,5 @@
 using Lightshield.Center.Tenancy;
+using Lightshield.Protocol.Center;
 
 namespace Lightshield.Center.Integration;
 
@@ -18,6 +19,9 @@ public sealed class ScanServer : IProviderInfrastructure
     public required string HypervisorHost { get; set; }
 
     public required string Segment { get; set; }
+
+    /// <summary>The site (data center) the server belongs to, as its token binds it (decision 50).</summary>
+    public string Site { get; set; } = SiteNames.Default;
 
     /// <summary>Concurrent scans.</summary>
     public int Capacity { get; set; }

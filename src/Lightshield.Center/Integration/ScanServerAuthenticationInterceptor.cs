@@ -56,7 +56,7 @@ public sealed class ScanServerAuthenticationInterceptor(IServiceScopeFactory sco
         services.GetRequiredService<CurrentActor>().Name = $"scan-server-token:{token.Name}";
         var current = services.GetRequiredService<CurrentScanServerToken>();
         current.Id = token.Id;
-        current.Binding = new ScanServerBinding(token.ServerId, token.HypervisorHost, token.Segment);
+        current.Binding = new ScanServerBinding(token.ServerId, token.HypervisorHost, token.Segment, token.Site);
     }
 
     private static RpcException Unauthenticated(string detail) => new(new Status(StatusCode.Unauthenticated, detail));
@@ -83,5 +83,5 @@ public sealed class CurrentScanServerToken
     }
 }
 
-/// <summary>What a scan-server token was created for: the one server id, hypervisor host and segment it may declare.</summary>
-public sealed record ScanServerBinding(string ServerId, string HypervisorHost, string Segment);
+/// <summary>What a scan-server token was created for: the one server id, hypervisor host, segment and site it may declare.</summary>
+public sealed record ScanServerBinding(string ServerId, string HypervisorHost, string Segment, string Site);

@@ -2,6 +2,7 @@ using Lightshield.Center.Api;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Identity;
 using Lightshield.Center.Persistence;
+using Lightshield.Protocol.Center;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lightshield.Center.Integration;
@@ -63,9 +64,22 @@ internal static class ScanServerEndpoints
         {
             problems.Add("'segment' is required (the scan server's Svm:Segment), at most 200 characters");
         }
+        var site = request.Site ?? SiteNames.Default;
+        if (!SiteNames.IsValid(site))
+        {
+            problems.Add($"'site' (the scan server's Svm:Site) must be {SiteNames.Rule}; leave it out for the default site");
+        }
         if (problems.Count > 0)
         {
             return ApiProblems.BadRequest(string.Join("; ", problems));
+        }
+        // A hypervisor host is in one data center: its agents' site is its scan servers' site (decision 50).
+        var otherSite = await db.ScanServerTokens.Where(t => t.HypervisorHost == request.HypervisorHost && t.RevokedAt == null && t.Site != site)
+            .Select(t => t.Site).FirstOrDefaultAsync(ct)
+            ?? await db.ScanServers.Where(s => s.HypervisorHost == request.HypervisorHost && s.Site != site).Select(s => s.Site).FirstOrDefaultAsync(ct);
+        if (otherSite is not null)
+        {
+            return ApiProblems.Conflict($"hypervisor host '{request.HypervisorHost}' is in site '{otherSite}' already: a host belongs to one site");
         }
         var secret = SecretTokens.Create(ScanServerToken.Prefix);
         var token = new ScanServerToken
@@ -76,10 +90,11 @@ internal static class ScanServerEndpoints
             ServerId = request.ServerId!,
             HypervisorHost = request.HypervisorHost!,
             Segment = request.Segment!,
+            Site = site,
             CreatedAt = time.GetUtcNow(),
         };
         db.ScanServerTokens.Add(token);
-        audit.Record("scan-server-token.create", $"scan-server-token/{token.Id}", new { token.Name, token.ServerId, token.HypervisorHost, token.Segment });
+        audit.Record("scan-server-token.create", $"scan-server-token/{token.Id}", new { token.Name, token.ServerId, token.HypervisorHost, token.Segment, token.Site });
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"{ApiEndpoints.Prefix}/scan-servers/tokens/{token.Id}",
             new ScanServerTokenCreatedResponse(ScanServerTokenResponse.From(token), secret));
@@ -96,14 +111,14 @@ internal static class ScanServerEndpoints
 
 /// <param name="Health"><c>up</c>, or <c>down</c> when its last heartbeat is older than the threshold (30 s by default).</param>
 /// <param name="Load">(running + queued scans) / capacity, as last reported.</param>
-public sealed record ScanServerResponse(string Id, string Address, string CertificateSha256, string HypervisorHost, string Segment,
+public sealed record ScanServerResponse(string Id, string Address, string CertificateSha256, string HypervisorHost, string Segment, string Site,
     int Capacity, double Load, string EngineVersion, string DatabaseVersion, DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, string Health)
 {
     public static ScanServerResponse From(ScanServerView view)
     {
         ArgumentNullException.ThrowIfNull(view);
         var server = view.Server;
-        return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity, server.Load,
+        return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Site, server.Capacity, server.Load,
             server.EngineVersion, server.DatabaseVersion, server.RegisteredAt, server.LastSeenAt, view.Health);
     }
 }
@@ -115,13 +130,15 @@ public sealed record CredentialKeyResponse(string KeyId, string PublicKey, bool 
 /// <param name="ServerId">The one scan server the token speaks for: the id in its data directory's <c>server-id</c> file.</param>
 /// <param name="HypervisorHost">The one hypervisor host that server may declare (<c>Svm:HypervisorHost</c>).</param>
 /// <param name="Segment">The one segment that server may serve (<c>Svm:Segment</c>).</param>
-public sealed record ScanServerTokenRequest(string? Name, string? ServerId, string? HypervisorHost, string? Segment);
+/// <param name="Site">The one site (data center) that server is in (<c>Svm:Site</c>); default <c>default</c>. A
+/// hypervisor host is in one site.</param>
+public sealed record ScanServerTokenRequest(string? Name, string? ServerId, string? HypervisorHost, string? Segment, string? Site = null);
 
-public sealed record ScanServerTokenResponse(Guid Id, string Name, string ServerId, string HypervisorHost, string Segment,
+public sealed record ScanServerTokenResponse(Guid Id, string Name, string ServerId, string HypervisorHost, string Segment, string Site,
     DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public static ScanServerTokenResponse From(ScanServerToken token) =>
-        new(token.Id, token.Name, token.ServerId, token.HypervisorHost, token.Segment, token.CreatedAt, token.RevokedAt);
+        new(token.Id, token.Name, token.ServerId, token.HypervisorHost, token.Segment, token.Site, token.CreatedAt, token.RevokedAt);
 }
 
 /// <param name="Token">The secret for <c>Svm:CenterToken</c>; shown only in this answer.</param>

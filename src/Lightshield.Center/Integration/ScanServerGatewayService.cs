@@ -30,13 +30,17 @@ public sealed class ScanServerGatewayService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", problems)));
         }
         var binding = token.RequireServer(request.ServerId);
+        // A server older than sites sends none: it is in the default site, and so must its token be.
+        var site = request.Site.Length == 0 ? SiteNames.Default : request.Site;
         if (!string.Equals(request.HypervisorHost, binding.HypervisorHost, StringComparison.Ordinal)
-            || !string.Equals(request.Segment, binding.Segment, StringComparison.Ordinal))
+            || !string.Equals(request.Segment, binding.Segment, StringComparison.Ordinal)
+            || !string.Equals(site, binding.Site, StringComparison.Ordinal))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"this scan-server token was created for hypervisor host '{binding.HypervisorHost}' in segment '{binding.Segment}', "
-                + $"not '{request.HypervisorHost}' in '{request.Segment}'"));
+                $"this scan-server token was created for hypervisor host '{binding.HypervisorHost}' in segment '{binding.Segment}', site '{binding.Site}', "
+                + $"not '{request.HypervisorHost}' in '{request.Segment}', site '{site}'"));
         }
+        request.Site = site;
         var ct = context.CancellationToken;
         await registry.RecordHeartbeatAsync(request, token.Id ?? throw new InvalidOperationException("The call was not authenticated."), ct);
         await served.ApplyAsync(request.ServerId, request.HypervisorHost, request.Segment, request.ServedAgentIds, ct);
@@ -81,6 +85,10 @@ public sealed class ScanServerGatewayService(
         if (string.IsNullOrWhiteSpace(heartbeat.Segment) || heartbeat.Segment.Length > 200)
         {
             problems.Add("'segment' is required (at most 200 characters)");
+        }
+        if (heartbeat.Site.Length > 0 && !SiteNames.IsValid(heartbeat.Site))
+        {
+            problems.Add($"'site' must be {SiteNames.Rule}");
         }
         if (heartbeat.Capacity < 1)
         {

@@ -32,14 +32,15 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, ScanS
             };
             db.ScanServers.Add(server);
         }
+        var site = heartbeat.Site.Length == 0 ? SiteNames.Default : heartbeat.Site;
         var moved = registered || server.Address != heartbeat.Address || server.CertificateSha256 != heartbeat.CertificateSha256
-            || server.HypervisorHost != heartbeat.HypervisorHost || server.Segment != heartbeat.Segment
+            || server.HypervisorHost != heartbeat.HypervisorHost || server.Segment != heartbeat.Segment || server.Site != site
             || server.Capacity != heartbeat.Capacity || server.EngineVersion != heartbeat.EngineVersion;
-        var segmentBefore = server.Segment;
         server.Address = heartbeat.Address;
         server.CertificateSha256 = heartbeat.CertificateSha256;
         server.HypervisorHost = heartbeat.HypervisorHost;
         server.Segment = heartbeat.Segment;
+        server.Site = site;
         server.Capacity = heartbeat.Capacity;
         server.Load = heartbeat.Load;
         server.EngineVersion = heartbeat.EngineVersion;
@@ -49,13 +50,12 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, ScanS
         if (registered)
         {
             audit.Record("scan-server.register", $"scan-server/{server.Id}",
-                new { server.Address, server.HypervisorHost, server.Segment, server.Capacity, server.EngineVersion });
+                new { server.Address, server.HypervisorHost, server.Segment, server.Site, server.Capacity, server.EngineVersion });
         }
         await db.SaveChangesAsync(cancellationToken);
         if (moved)
         {
-            candidates.Invalidate(segmentBefore);
-            candidates.Invalidate(server.Segment);
+            candidates.Invalidate();
         }
         if (registered)
         {
@@ -68,6 +68,6 @@ public sealed class ScanServerRegistry(CenterDbContext db, AuditLog audit, ScanS
     {
         ArgumentNullException.ThrowIfNull(server);
         return new(server.Id, server.Address, server.CertificateSha256, server.HypervisorHost, server.Segment, server.Capacity,
-            server.Load, server.EngineVersion, server.LastSeenAt);
+            server.Load, server.EngineVersion, server.LastSeenAt, server.Site);
     }
 }

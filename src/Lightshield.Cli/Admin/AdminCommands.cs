@@ -30,5 +30,6 @@ public static class AdminCommands
         BillingCommands.Create(environment),
         InventoryCommands.Create(environment),
         CenterCommands.Create(environment),
+        SiteCommands.Create(environment),
     ];
 }

@@ -89,6 +89,7 @@ public sealed class CenterLink(
             CertificateSha256 = endpoints.CertificateFingerprint ?? "",
             HypervisorHost = _options.HypervisorHost,
             Segment = _options.Segment,
+            Site = _options.Site,
             Capacity = capacity,
             Load = (double)(admission.Running + waiting) / capacity,
             EngineVersion = engine.EngineVersion,

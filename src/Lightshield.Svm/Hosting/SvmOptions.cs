@@ -90,6 +90,10 @@ public sealed record SvmOptions
     /// <summary>The segment this scan server serves; credentials of agents in another segment are refused. Default <c>default</c>.</summary>
     public string Segment { get; init; } = "default";
 
+    /// <summary>The site (data center) this scan server belongs to, as its center token binds it: the center assigns it
+    /// to the agents of this site only (decision 50). Default <c>default</c>, the one site of a single-site deployment.</summary>
+    public string Site { get; init; } = "default";
+
     /// <summary>The center this scan server registers with and heartbeats to (<c>https://host:port</c>). Default none:
     /// a standalone scan server.</summary>
     public Uri? Center { get; init; }

@@ -1,4 +1,5 @@
 using System.Net;
+using Lightshield.Protocol.Center;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Transport;
 using Microsoft.Extensions.Options;
@@ -86,6 +87,10 @@ public sealed class SvmOptionsValidator : IValidateOptions<SvmOptions>
         if (string.IsNullOrWhiteSpace(options.Segment))
         {
             errors.Add("Svm:Segment must not be empty.");
+        }
+        if (!SiteNames.IsValid(options.Site))
+        {
+            errors.Add($"Svm:Site '{options.Site}' is not a site name: {SiteNames.Rule}.");
         }
         if (!string.IsNullOrEmpty(options.OpsListen) && !IPEndPoint.TryParse(options.OpsListen, out _))
         {

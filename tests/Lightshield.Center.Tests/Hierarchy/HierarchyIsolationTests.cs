@@ -99,6 +99,7 @@ public sealed class HierarchyIsolationTests(LiveCenter<PostgresTestDatabase> mai
         secrets.AddRange([hostName, path, $"payroll-{unique}", sha256, signature, agent.AgentId, local.GroupId.ToString()]);
         values["tenantId"] = tenant.Id.ToString();
         values["centerId"] = link.Center.Id.ToString();
+        values["site"] = "default";
         var detail = await HierarchyWorld.CenterAsync(main.Driver, link.Center.Id);
         Assert.Equal(1, detail.Center.Agents);
         Assert.Equal(1, detail.DetectionsPerDay.Sum(d => d.Detections));
@@ -110,7 +111,7 @@ public sealed class HierarchyIsolationTests(LiveCenter<PostgresTestDatabase> mai
     private List<string> ProviderGetRoutes() => [.. main.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
         .Where(e => e.RoutePattern.RawText?.StartsWith(ApiEndpoints.Prefix, StringComparison.Ordinal) == true)
         .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
-        .Where(e => e.RoutePattern.Parameters.All(p => p.Name is "tenantId" or "centerId"))
+        .Where(e => e.RoutePattern.Parameters.All(p => p.Name is "tenantId" or "centerId" or "site"))
         .Select(e => e.RoutePattern.RawText!).Distinct()];
 
     private static List<string> ProviderPages() => [.. typeof(Lightshield.Center.Hosting.CenterApp).Assembly.GetTypes()

@@ -132,14 +132,14 @@ internal sealed class IntegrationDriver(Func<string?, HttpClient> client, GrpcCh
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>A scan-server token bound to the server that sends <paramref name="heartbeat"/> (its id, host and segment).</summary>
+    /// <summary>A scan-server token bound to the server that sends <paramref name="heartbeat"/> (its id, host, segment and site).</summary>
     public Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(ScanServerHeartbeat heartbeat) =>
-        ScanServerTokenAsync(heartbeat.ServerId, heartbeat.HypervisorHost, heartbeat.Segment);
+        ScanServerTokenAsync(heartbeat.ServerId, heartbeat.HypervisorHost, heartbeat.Segment, heartbeat.Site.Length > 0 ? heartbeat.Site : null);
 
-    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(string serverId, string hypervisorHost, string segment)
+    public async Task<ScanServerTokenCreatedResponse> ScanServerTokenAsync(string serverId, string hypervisorHost, string segment, string? site = null)
     {
         using var response = await Provider.PostAsJsonAsync("/api/v1/scan-servers/tokens",
-            new ScanServerTokenRequest(Unique("svm"), serverId, hypervisorHost, segment));
+            new ScanServerTokenRequest(Unique("svm"), serverId, hypervisorHost, segment, site));
         return await ReadAsync<ScanServerTokenCreatedResponse>(response, HttpStatusCode.Created);
     }
 

@@ -37,13 +37,14 @@ internal sealed class LiveScanServer : IAsyncDisposable
     /// <summary>Starts a scan server with a token <paramref name="driver"/> creates for it (bound to its id, host and segment).
     /// With <paramref name="time"/> it runs on that clock: an agent on a fake clock that moves minutes ahead dates its proofs
     /// of possession by it, and a scan server on the real clock would rightly refuse them.
-    /// <paramref name="configure"/> changes its settings (for example to take updates from the center).</summary>
+    /// <paramref name="configure"/> changes its settings (for example to take updates from the center); <paramref name="site"/>
+    /// is its site (default: the default site).</summary>
     public static async Task<LiveScanServer> StartAsync(Uri center, string centerFingerprint, IntegrationDriver driver, string hypervisorHost,
-        string segment, TimeProvider? time = null, Action<IDictionary<string, string?>, DirectoryInfo>? configure = null)
+        string segment, TimeProvider? time = null, Action<IDictionary<string, string?>, DirectoryInfo>? configure = null, string? site = null)
     {
         var data = Directory.CreateTempSubdirectory("lightshield-svm-live-");
         var serverId = ScanServerIdentity.LoadOrCreate(data.FullName);
-        var token = (await driver.ScanServerTokenAsync(serverId, hypervisorHost, segment)).Token;
+        var token = (await driver.ScanServerTokenAsync(serverId, hypervisorHost, segment, site)).Token;
         var settings = new Dictionary<string, string?>
         {
             ["Svm:Listen"] = "127.0.0.1:0",
@@ -57,6 +58,7 @@ internal sealed class LiveScanServer : IAsyncDisposable
             ["Svm:CenterCertificateSha256"] = centerFingerprint,
             ["Svm:HypervisorHost"] = hypervisorHost,
             ["Svm:Segment"] = segment,
+            ["Svm:Site"] = site ?? "default",
             ["Svm:CenterUpdates"] = "false", // these tests are about scans and heartbeats; updates: Svm.Tests/Updates
             ["Svm:HeartbeatInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",

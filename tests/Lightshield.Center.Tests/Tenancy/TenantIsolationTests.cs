@@ -299,6 +299,7 @@ public abstract partial class TenantIsolationTests<TDatabase>(CenterFixture<TDat
             ["versionId"] = "1", // update versions are the provider's: every tenant gets 403 whatever the number
             ["instanceId"] = "i-" + tenant.Id.ToString("N"), // the inventory is the provider's: tenants get 403 whatever the id
             ["centerId"] = tenant.Id.ToString(), // linked tenant centers are the provider's: tenants get 403 whatever the id
+            ["site"] = "default", // sites are the provider's: tenants get 403 whatever the name
         };
         string[] secrets = [group.Id.ToString(), groupName, enrolment.Info.Id.ToString(), agent.AgentId.ToString(), agent.CredentialId,
             hostName, user.User.Id.ToString(), userName, token.Info.Id.ToString(), task.Id.ToString(), secretPath, excluded, detectedPath,

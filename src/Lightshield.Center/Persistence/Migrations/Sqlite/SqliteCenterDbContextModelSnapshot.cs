@@ -1055,6 +1055,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Site")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TokenId")
                         .HasColumnType("TEXT");
 
@@ -1100,6 +1105,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("ServerId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Site")
+                        .IsRequired()
+                        .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

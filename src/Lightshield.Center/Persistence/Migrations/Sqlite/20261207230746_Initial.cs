@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Lightshield.Center.Persistence.Migrations.Postgres
+namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -16,15 +15,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "audit_log",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    Time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Actor = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Target = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Details = table.Column<string>(type: "text", nullable: false),
-                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,11 +34,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "background_leases",
                 columns: table => new
                 {
-                    Job = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
-                    HeldSinceUnixMs = table.Column<long>(type: "bigint", nullable: false),
-                    NextRunAtUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                    Job = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeldSinceUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextRunAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -50,10 +49,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "credential_signing_keys",
                 columns: table => new
                 {
-                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    PrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    PublicKey = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -64,9 +63,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "credential_tombstones",
                 columns: table => new
                 {
-                    CredentialId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CredentialId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,12 +76,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "host_scan_slots",
                 columns: table => new
                 {
-                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    Slot = table.Column<int>(type: "integer", nullable: false),
-                    LeaseId = table.Column<Guid>(type: "uuid", nullable: true),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    TaskId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TaskId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -93,9 +92,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "link_marks",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Key = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -106,9 +105,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "link_outbox",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    Item = table.Column<byte[]>(type: "bytea", nullable: false),
-                    QueuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Item = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    QueuedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -119,20 +118,20 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "link_state",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantName = table.Column<string>(type: "text", nullable: false),
-                    Licence = table.Column<string>(type: "text", nullable: true),
-                    LicenceKey = table.Column<string>(type: "text", nullable: true),
-                    Suspended = table.Column<bool>(type: "boolean", nullable: false),
-                    LastQueuedSequence = table.Column<long>(type: "bigint", nullable: false),
-                    PolicyTemplateSha256 = table.Column<string>(type: "text", nullable: true),
-                    MovedFromAgentKeys = table.Column<string>(type: "text", nullable: true),
-                    RedirectAddress = table.Column<string>(type: "text", nullable: true),
-                    RedirectCertificateSha256 = table.Column<string>(type: "text", nullable: true),
-                    LastExchangeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantName = table.Column<string>(type: "TEXT", nullable: false),
+                    Licence = table.Column<string>(type: "TEXT", nullable: true),
+                    LicenceKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Suspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastQueuedSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    PolicyTemplateSha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    MovedFromAgentKeys = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    RedirectCertificateSha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    LastExchangeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -143,16 +142,16 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "moved_audit_log",
                 columns: table => new
                 {
-                    MoveId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Actor = table.Column<string>(type: "text", nullable: false),
-                    Action = table.Column<string>(type: "text", nullable: false),
-                    Target = table.Column<string>(type: "text", nullable: false),
-                    Details = table.Column<string>(type: "text", nullable: false),
-                    PreviousHash = table.Column<string>(type: "text", nullable: false),
-                    Hash = table.Column<string>(type: "text", nullable: false)
+                    MoveId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", nullable: false),
+                    Details = table.Column<string>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -163,11 +162,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "outbreak_hunts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Hashes = table.Column<string>(type: "character varying(650000)", maxLength: 650000, nullable: false),
-                    HashCount = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hashes = table.Column<string>(type: "TEXT", maxLength: 650000, nullable: false),
+                    HashCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -178,11 +177,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "policy_template",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Version = table.Column<long>(type: "bigint", nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -193,14 +192,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "scan_server_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    Segment = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Site = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -211,14 +211,14 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "scan_server_update_states",
                 columns: table => new
                 {
-                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    RunningVersionId = table.Column<long>(type: "bigint", nullable: true),
-                    RunningSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    TargetVersionId = table.Column<long>(type: "bigint", nullable: true),
-                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    FailedVersionId = table.Column<long>(type: "bigint", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    LastCheckAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    RunningVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RunningSince = table.Column<long>(type: "INTEGER", nullable: true),
+                    TargetVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FailedVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LastCheckAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -229,18 +229,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "scan_servers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Address = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    CertificateSha256 = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    Segment = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Capacity = table.Column<int>(type: "integer", nullable: false),
-                    Load = table.Column<double>(type: "double precision", nullable: false),
-                    EngineVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    RegisteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    TokenId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CertificateSha256 = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Segment = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Site = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Load = table.Column<double>(type: "REAL", nullable: false),
+                    EngineVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TokenId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -251,10 +252,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "segments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -265,10 +266,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "update_download_slots",
                 columns: table => new
                 {
-                    Slot = table.Column<int>(type: "integer", nullable: false),
-                    LeaseId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ServerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                    Slot = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ServerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -279,15 +280,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "update_versions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    DatabaseVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
-                    SignatureCount = table.Column<long>(type: "bigint", nullable: false),
-                    FileCount = table.Column<int>(type: "integer", nullable: false),
-                    TotalBytes = table.Column<long>(type: "bigint", nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ImportedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SignatureCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -298,12 +299,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "tenants",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false),
-                    SegmentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TimeZone = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    SegmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -320,17 +321,17 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "update_rollouts",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    TargetVersionId = table.Column<long>(type: "bigint", nullable: false),
-                    BaselineVersionId = table.Column<long>(type: "bigint", nullable: true),
-                    CanaryServerIds = table.Column<string>(type: "text", nullable: false),
-                    Phase = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FullAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    StartedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    HaltReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TargetVersionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    BaselineVersionId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CanaryServerIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Phase = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FullAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StartedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    HaltReason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -347,17 +348,17 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "update_version_files",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    VersionId = table.Column<long>(type: "bigint", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Length = table.Column<long>(type: "bigint", nullable: false),
-                    Format = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    DatabaseVersion = table.Column<int>(type: "integer", nullable: true),
-                    Signatures = table.Column<long>(type: "bigint", nullable: true),
-                    BuildTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Distributed = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    VersionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    DatabaseVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    Signatures = table.Column<long>(type: "INTEGER", nullable: true),
+                    BuildTime = table.Column<long>(type: "INTEGER", nullable: true),
+                    Distributed = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -374,13 +375,13 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_events",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    CreatedAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
-                    ReceivedAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
-                    PayloadJson = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    CreatedAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", maxLength: 16384, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -397,11 +398,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_groups",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -418,15 +419,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "hunts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Hashes = table.Column<string>(type: "character varying(650000)", maxLength: 650000, nullable: false),
-                    HashCount = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    OutbreakHuntId = table.Column<Guid>(type: "uuid", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hashes = table.Column<string>(type: "TEXT", maxLength: 650000, nullable: false),
+                    HashCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OutbreakHuntId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -443,11 +444,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "inventory_instances",
                 columns: table => new
                 {
-                    InstanceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Vcpus = table.Column<int>(type: "integer", nullable: false),
-                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ImportedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ImportedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -464,12 +465,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "link_reset_orders",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    IssuedBy = table.Column<string>(type: "text", nullable: false),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    GroupsReset = table.Column<int>(type: "integer", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    GroupsReset = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -486,22 +487,22 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "linked_centers",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SecretHash = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastContactAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<string>(type: "text", nullable: true),
-                    LastSequence = table.Column<long>(type: "bigint", nullable: false),
-                    SnapshotAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Agents = table.Column<int>(type: "integer", nullable: false),
-                    Vcpus = table.Column<int>(type: "integer", nullable: false),
-                    ProtectedAgents = table.Column<int>(type: "integer", nullable: false),
-                    HealthGreen = table.Column<int>(type: "integer", nullable: false),
-                    HealthAmber = table.Column<int>(type: "integer", nullable: false),
-                    HealthRed = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastContactAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<string>(type: "TEXT", nullable: true),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    SnapshotAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Agents = table.Column<int>(type: "INTEGER", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProtectedAgents = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthGreen = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthAmber = table.Column<int>(type: "INTEGER", nullable: false),
+                    HealthRed = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -518,9 +519,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "linked_detection_days",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    Detections = table.Column<long>(type: "bigint", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Detections = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -537,11 +538,11 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "quarantine_keys",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    PublicKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    EncryptedPrivateKeyPem = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EncryptedPrivateKeyPem = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -558,16 +559,16 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "scan_tasks",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<int>(type: "integer", nullable: false),
-                    PathsJson = table.Column<string>(type: "text", nullable: false),
-                    Force = table.Column<bool>(type: "boolean", nullable: false),
-                    Scheduled = table.Column<bool>(type: "boolean", nullable: false),
-                    ScheduleName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    GroupId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    PathsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Force = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Scheduled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ScheduleName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -584,16 +585,16 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "tenant_licence_status",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false),
-                    ActiveVcpus = table.Column<int>(type: "integer", nullable: false),
-                    LicensedVcpus = table.Column<int>(type: "integer", nullable: false),
-                    LicenceSerial = table.Column<long>(type: "bigint", nullable: true),
-                    LicenceValidUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    RefusedSerials = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Revision = table.Column<long>(type: "bigint", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActiveVcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicensedVcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LicenceSerial = table.Column<long>(type: "INTEGER", nullable: true),
+                    LicenceValidUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    RefusedSerials = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -610,16 +611,16 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "tenant_licences",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Serial = table.Column<long>(type: "bigint", nullable: false),
-                    Vcpus = table.Column<int>(type: "integer", nullable: false),
-                    ValidFrom = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ValidUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    IssuedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Signature = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Serial = table.Column<long>(type: "INTEGER", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<long>(type: "INTEGER", nullable: false),
+                    ValidUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Signature = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -636,10 +637,10 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "usage_hours",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Hour = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    VcpuSeconds = table.Column<long>(type: "bigint", nullable: false),
-                    PeakVcpus = table.Column<int>(type: "integer", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hour = table.Column<long>(type: "INTEGER", nullable: false),
+                    VcpuSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    PeakVcpus = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -656,13 +657,13 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "users",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
-                    UserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    PasswordHash = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Role = table.Column<int>(type: "integer", nullable: false),
-                    MustChangePassword = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    MustChangePassword = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -679,18 +680,18 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
-                    HostName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    HypervisorHost = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    Vcpus = table.Column<int>(type: "integer", nullable: false),
-                    InventoryInstanceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    CredentialId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    EnrolledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CredentialExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    PublicKey = table.Column<byte[]>(type: "bytea", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HostName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    HypervisorHost = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    InventoryInstanceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    CredentialId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CredentialExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -712,14 +713,14 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "enrolment_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -741,15 +742,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "group_policies",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    GroupId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Version = table.Column<long>(type: "bigint", nullable: false),
-                    Json = table.Column<string>(type: "text", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedBy = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    ResetByProviderAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    SchedulesPlannedUntilUnixMs = table.Column<long>(type: "bigint", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    Json = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    ResetByProviderAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SchedulesPlannedUntilUnixMs = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -772,19 +773,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "tenant_moves",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LinkedCenterId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentAddress = table.Column<string>(type: "text", nullable: false),
-                    AgentCertificateSha256 = table.Column<string>(type: "text", nullable: true),
-                    OrderedBy = table.Column<string>(type: "text", nullable: false),
-                    OrderedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PulledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AuditDigest = table.Column<string>(type: "text", nullable: true),
-                    AppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AgentsMoved = table.Column<int>(type: "integer", nullable: true),
-                    ToHosted = table.Column<bool>(type: "boolean", nullable: false),
-                    FormerAgentKeys = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LinkedCenterId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentAddress = table.Column<string>(type: "TEXT", nullable: false),
+                    AgentCertificateSha256 = table.Column<string>(type: "TEXT", nullable: true),
+                    OrderedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    OrderedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PulledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AuditDigest = table.Column<string>(type: "TEXT", nullable: true),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AgentsMoved = table.Column<int>(type: "INTEGER", nullable: true),
+                    ToHosted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FormerAgentKeys = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -807,14 +808,14 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "api_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -837,28 +838,28 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_health",
                 columns: table => new
                 {
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    OnAccessConfigured = table.Column<bool>(type: "boolean", nullable: false),
-                    OnAccessActive = table.Column<bool>(type: "boolean", nullable: false),
-                    OnAccessFailure = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    LastFullScanAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastMemoryScanAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DatabaseAgeSeconds = table.Column<long>(type: "bigint", nullable: true),
-                    FileSystemsJson = table.Column<string>(type: "character varying(100000)", maxLength: 100000, nullable: false),
-                    UpdateManager = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    PendingUpdates = table.Column<int>(type: "integer", nullable: true),
-                    PendingSecurityUpdates = table.Column<int>(type: "integer", nullable: true),
-                    FailedUnitsCount = table.Column<int>(type: "integer", nullable: true),
-                    FailedUnitsJson = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
-                    RebootRequired = table.Column<bool>(type: "boolean", nullable: false),
-                    ClockSkewMs = table.Column<long>(type: "bigint", nullable: true),
-                    FirewallState = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    FirewallRulesSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    FirewallRepairs = table.Column<int>(type: "integer", nullable: false),
-                    FirewallCountersJson = table.Column<string>(type: "character varying(250000)", maxLength: 250000, nullable: false),
-                    FirewallLeftOutJson = table.Column<string>(type: "character varying(25000)", maxLength: 25000, nullable: false)
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnAccessConfigured = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OnAccessActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OnAccessFailure = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    LastFullScanAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastMemoryScanAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DatabaseAgeSeconds = table.Column<long>(type: "INTEGER", nullable: true),
+                    FileSystemsJson = table.Column<string>(type: "TEXT", maxLength: 100000, nullable: false),
+                    UpdateManager = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PendingUpdates = table.Column<int>(type: "INTEGER", nullable: true),
+                    PendingSecurityUpdates = table.Column<int>(type: "INTEGER", nullable: true),
+                    FailedUnitsCount = table.Column<int>(type: "INTEGER", nullable: true),
+                    FailedUnitsJson = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
+                    RebootRequired = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ClockSkewMs = table.Column<long>(type: "INTEGER", nullable: true),
+                    FirewallState = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    FirewallRulesSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FirewallRepairs = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirewallCountersJson = table.Column<string>(type: "TEXT", maxLength: 250000, nullable: false),
+                    FirewallLeftOutJson = table.Column<string>(type: "TEXT", maxLength: 25000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -875,15 +876,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_hunt_runs",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    HuntId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    MatchCount = table.Column<int>(type: "integer", nullable: false),
-                    QuarantineRequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    QuarantineDoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HuntId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    MatchCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    QuarantineRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuarantineDoneAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -906,12 +907,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_presence",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Vcpus = table.Column<int>(type: "integer", nullable: false),
-                    From = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    From = table.Column<long>(type: "INTEGER", nullable: false),
+                    Until = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -928,18 +929,18 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_status",
                 columns: table => new
                 {
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    OperatingSystem = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Kernel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    UptimeSeconds = table.Column<long>(type: "bigint", nullable: false),
-                    DiskTotalBytes = table.Column<long>(type: "bigint", nullable: false),
-                    DiskFreeBytes = table.Column<long>(type: "bigint", nullable: false),
-                    OnAccessEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    ScanServer = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    ScanServerReachable = table.Column<bool>(type: "boolean", nullable: false),
-                    DatabaseVersion = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OperatingSystem = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kernel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UptimeSeconds = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskTotalBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    DiskFreeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    OnAccessEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ScanServer = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ScanServerReachable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DatabaseVersion = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -956,19 +957,19 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "agent_task_runs",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TaskId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    NotBeforeUnixMs = table.Column<long>(type: "bigint", nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false),
-                    Delivered = table.Column<bool>(type: "boolean", nullable: false),
-                    FilesScanned = table.Column<long>(type: "bigint", nullable: false),
-                    FilesInfected = table.Column<long>(type: "bigint", nullable: false),
-                    FilesFailed = table.Column<long>(type: "bigint", nullable: false),
-                    BytesRead = table.Column<long>(type: "bigint", nullable: false),
-                    Message = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TaskId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NotBeforeUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    Delivered = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FilesScanned = table.Column<long>(type: "INTEGER", nullable: false),
+                    FilesInfected = table.Column<long>(type: "INTEGER", nullable: false),
+                    FilesFailed = table.Column<long>(type: "INTEGER", nullable: false),
+                    BytesRead = table.Column<long>(type: "INTEGER", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -991,15 +992,15 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "hunt_matches",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    HuntId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Path = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Size = table.Column<long>(type: "bigint", nullable: false),
-                    LastScannedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HuntId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastScannedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1022,20 +1023,20 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                 name: "quarantine_items",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    AgentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ItemId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    EncryptedPath = table.Column<byte[]>(type: "bytea", nullable: false),
-                    NamesJson = table.Column<string>(type: "text", nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Size = table.Column<long>(type: "bigint", nullable: false),
-                    QuarantinedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    WrappedDataKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    KeyFingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    State = table.Column<int>(type: "integer", nullable: false),
-                    RestoreKeyForAgent = table.Column<byte[]>(type: "bytea", nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ItemId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EncryptedPath = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    NamesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    QuarantinedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    WrappedDataKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    KeyFingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    RestoreKeyForAgent = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

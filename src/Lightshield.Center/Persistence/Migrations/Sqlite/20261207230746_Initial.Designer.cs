@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lightshield.Center.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCenterDbContext))]
-    [Migration("20261207205928_Initial")]
+    [Migration("20261207230746_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1058,6 +1058,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Site")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TokenId")
                         .HasColumnType("TEXT");
 
@@ -1103,6 +1108,11 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<string>("ServerId")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Site")
+                        .IsRequired()
+                        .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
