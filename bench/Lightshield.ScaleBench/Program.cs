@@ -10,5 +10,6 @@ var root = new RootCommand("""
     PushCommand.Create(),
     SyncCommand.Create(),
     HuntCommand.Create(),
+    EventsCommand.Create(),
 };
 return await CommandLineRunner.RunAsync(root, args);

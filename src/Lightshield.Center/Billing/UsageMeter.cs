@@ -18,17 +18,18 @@ public sealed class UsageMeter(CenterDbContext db, AgentContactBuffer contacts, 
     public async Task RecordContactAsync(Agent agent, int vcpusNow, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
+        var recorded = contacts.LatestPresence(agent.Id);
         var last = await db.AgentPresences.Where(p => p.AgentId == agent.Id).OrderByDescending(p => p.Until).ThenByDescending(p => p.From)
             .FirstOrDefaultAsync(cancellationToken);
         // This instance may hold a later end of the stretch than the database (decision 59).
-        var until = last is null ? default : Max(last.Until, contacts.PendingUntil(last.Id) ?? last.Until);
+        var until = last is null ? default : recorded is { } mine && mine.PresenceId == last.Id ? Max(last.Until, mine.Until) : last.Until;
         var continues = last is not null && now >= until && now - until <= options.Value.PresenceGap;
         if (continues)
         {
             if (last!.Vcpus == vcpusNow)
             {
                 // Only the end moves: written in bulk by AgentContactFlusher, never by this sync.
-                contacts.PresenceExtended(last.Id, now);
+                contacts.PresenceExtended(agent.Id, last.Id, now);
                 return;
             }
             // The stretch since the last contact counts with the vCPUs in force then.

@@ -14,6 +14,10 @@ public sealed class AgentContactBuffer
     private Dictionary<Guid, DateTimeOffset> _healthReported = [];
     private Dictionary<Guid, DateTimeOffset> _presenceUntil = [];
 
+    // Kept after flushes (one entry per agent seen here): a sync reads it before the database, so an end being written
+    // by a flush in progress is never missed by both.
+    private readonly Dictionary<Guid, (Guid PresenceId, DateTimeOffset Until)> _latestPresence = [];
+
     /// <summary>The agent synced at <paramref name="at"/>; <paramref name="uptimeSeconds"/> is null without a health report.</summary>
     public void Seen(Guid agentId, DateTimeOffset at, long? uptimeSeconds)
     {
@@ -35,21 +39,26 @@ public sealed class AgentContactBuffer
         }
     }
 
-    /// <summary>The presence stretch <paramref name="presenceId"/> now lasts until <paramref name="until"/>.</summary>
-    public void PresenceExtended(Guid presenceId, DateTimeOffset until)
+    /// <summary>The agent's presence stretch <paramref name="presenceId"/> now lasts until <paramref name="until"/>.</summary>
+    public void PresenceExtended(Guid agentId, Guid presenceId, DateTimeOffset until)
     {
         lock (_gate)
         {
             Later(_presenceUntil, presenceId, until);
+            if (!_latestPresence.TryGetValue(agentId, out var latest) || latest.PresenceId != presenceId || latest.Until < until)
+            {
+                _latestPresence[agentId] = (presenceId, until);
+            }
         }
     }
 
-    /// <summary>The end of the stretch held here and not written yet, if any.</summary>
-    public DateTimeOffset? PendingUntil(Guid presenceId)
+    /// <summary>The latest end this instance recorded for the agent's stretch, written or not (read it before the
+    /// database: a value drained by a flush is in the database once that flush ends).</summary>
+    public (Guid PresenceId, DateTimeOffset Until)? LatestPresence(Guid agentId)
     {
         lock (_gate)
         {
-            return _presenceUntil.TryGetValue(presenceId, out var until) ? until : null;
+            return _latestPresence.TryGetValue(agentId, out var latest) ? latest : null;
         }
     }
 

@@ -26,19 +26,21 @@ public sealed class ContactFlushMultiInstanceTests(SyncStatementsFixture<Postgre
     [Fact]
     public async Task Two_instances_flushing_one_agent_newest_first_keep_the_newest_contact_and_one_presence_stretch()
     {
+        // Two instances started now: their own timers first fire a minute later, after this test.
+        await using var first = fixture.StartAnotherInstance(FlushEveryMinute);
         await using var second = fixture.StartAnotherInstance(FlushEveryMinute);
         var agent = await _driver.EnrolAsync(await _driver.CreateTenantAsync());
         var agentId = Guid.Parse(agent.AgentId);
         var enrolled = fixture.Time.GetUtcNow();
         fixture.Time.Advance(TimeSpan.FromSeconds(60));
-        await _driver.SyncAsync(agent.Credential);
+        await SyncThroughAsync(first, agent);
         fixture.Time.Advance(TimeSpan.FromSeconds(60));
         var latest = fixture.Time.GetUtcNow();
         await SyncThroughAsync(second, agent); // this instance still reads the enrolment's presence: its stretch goes on
 
         await second.Services.GetRequiredService<AgentContactFlusher>().FlushAsync(CancellationToken.None);
-        Assert.True(fixture.Services.GetRequiredService<AgentContactBuffer>().PendingCount > 0); // the older contact is still held
-        await fixture.Services.GetRequiredService<AgentContactFlusher>().FlushAsync(CancellationToken.None);
+        Assert.True(first.Services.GetRequiredService<AgentContactBuffer>().PendingCount > 0); // the older contact is still held
+        await first.Services.GetRequiredService<AgentContactFlusher>().FlushAsync(CancellationToken.None);
 
         var (status, presence) = await ReadAsync(agentId);
         Assert.Equal(latest, status.LastSeenAt, TimeSpan.FromMilliseconds(1));
