@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
 using Lightshield.Agent.Files;
@@ -27,6 +28,9 @@ public sealed partial class JobWorker(
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long jobs wait after the scan server refused the agent, before they are tried again.</summary>
+    internal static readonly TimeSpan RefusedRetry = TimeSpan.FromSeconds(30);
+
     /// <summary>Directories with more files than this many batches are expanded into file jobs, so that a huge directory
     /// makes progress that survives a crash and does not hold more urgent jobs back for long.</summary>
     internal const int InlineBatches = 4;
@@ -46,15 +50,30 @@ public sealed partial class JobWorker(
                 await Task.Delay(IdlePoll, time, stoppingToken);
                 continue;
             }
-            var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
-            if (jobs.Where(j => j.IsDirectory).ToList() is { Count: > 0 } directories)
+            try
             {
-                await WalkAsync(directories, exclusions, stoppingToken);
+                await WorkAsync(jobs, stoppingToken);
             }
-            foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
+            catch (RpcException exception) when (!stoppingToken.IsCancellationRequested)
             {
-                await queue.CompleteAsync(await ScanAsync([.. group], group.Key.Force, exclusions, stoppingToken), stoppingToken);
+                // The scan server refused the agent (its credential, a proof dated too far from the server's clock): the jobs
+                // not completed yet wait and are tried again; the worker, and the agent, keep running.
+                LogRefused(logger, jobs.Count, exception.StatusCode.ToString(), exception.Status.Detail, RefusedRetry.TotalSeconds);
+                await queue.RetryLaterAsync(jobs, RefusedRetry, stoppingToken);
             }
+        }
+    }
+
+    private async Task WorkAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
+    {
+        var exclusions = policy.Current.OnDemandExclusions; // the policy of this batch, even if a new one arrives meanwhile
+        if (jobs.Where(j => j.IsDirectory).ToList() is { Count: > 0 } directories)
+        {
+            await WalkAsync(directories, exclusions, cancellationToken);
+        }
+        foreach (var group in jobs.Where(j => !j.IsDirectory).GroupBy(j => (j.Priority, j.Force)))
+        {
+            await queue.CompleteAsync(await ScanAsync([.. group], group.Key.Force, exclusions, cancellationToken), cancellationToken);
         }
     }
 
@@ -168,6 +187,9 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} jobs left unfinished by the previous run")]
     private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The scan server refused {Count} jobs ({Status}: {Reason}); they are tried again in {Seconds} s")]
+    private static partial void LogRefused(ILogger logger, int count, string status, string reason, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read directory {Path}: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);

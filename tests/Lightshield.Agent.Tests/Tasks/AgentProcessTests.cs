@@ -54,6 +54,37 @@ public sealed class AgentProcessTests : IDisposable
         Assert.Equal(0, done.Pending);
     }
 
+    [Fact]
+    public async Task ScanServerRefusesTheAgent_AgentKeepsRunningAndItsJobsWaitToBeTriedAgain()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(_tree, $"f{i}"), RandomNumberGenerator.GetBytes(1024));
+        }
+        // The server trusts only credentials of a center this agent never enrolled with: every call is UNAUTHENTICATED.
+        using var otherCenter = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var server = await LocalScanServer.StartAsync(Convert.ToBase64String(otherCenter.ExportSubjectPublicKeyInfo()));
+        var queue = new JobQueue(_state.Database, TimeProvider.System);
+        var task = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+
+        using var agent = StartAgent(server, readRate: "0");
+        var deadline = Stopwatch.StartNew();
+        while (!agent.Output.Contains("The scan server refused", StringComparison.Ordinal))
+        {
+            Assert.False(agent.Process.HasExited, $"the agent exited with {(agent.Process.HasExited ? agent.Process.ExitCode : 0)}:\n{agent.Output}");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"no refusal logged within 60 s:\n{agent.Output}");
+            await Task.Delay(100);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.False(agent.Process.HasExited, $"the agent exited after the refusal:\n{agent.Output}");
+        var waiting = (await queue.GetTaskAsync(task))!;
+        Assert.Null(waiting.FinishedAt);
+        Assert.Equal((0L, 0L), (waiting.FilesDone, waiting.Errors));
+        Assert.True(waiting.Pending > 0, "the refused jobs should wait in the queue");
+        agent.Kill();
+    }
+
     private AgentProcess StartAgent(LocalScanServer server, string readRate) => AgentProcess.Start([
         $"Agent:ScanServers:0:Address={server.Endpoint.Address}",
         $"Agent:StateDirectory={_state.Directory}",

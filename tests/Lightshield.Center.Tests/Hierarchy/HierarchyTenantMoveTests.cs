@@ -230,7 +230,7 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
             {
                 return found;
             }
-            Assert.True(agent.IsRunning, $"the agent stopped while waiting for: {what}");
+            Assert.True(agent.IsRunning, $"the agent stopped while waiting for: {what}; it logged: {agent.Errors}");
             Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
             main.Time.Advance(TimeSpan.FromSeconds(1));
             center?.Time.Advance(TimeSpan.FromSeconds(1));

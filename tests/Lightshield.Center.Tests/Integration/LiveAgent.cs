@@ -1,8 +1,10 @@
 extern alias agent;
+using System.Collections.Concurrent;
 using agent::Lightshield.Agent.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Lightshield.Center.Tests.Integration;
 
@@ -11,17 +13,22 @@ namespace Lightshield.Center.Tests.Integration;
 internal sealed class LiveAgent : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly ErrorRecorder _errors;
 
-    private LiveAgent(IHost host, DirectoryInfo state)
+    private LiveAgent(IHost host, DirectoryInfo state, ErrorRecorder errors)
     {
         _host = host;
         State = state;
+        _errors = errors;
     }
 
     public DirectoryInfo State { get; }
 
     /// <summary>Whether the host is still running (a failing background service stops it).</summary>
     public bool IsRunning => !_host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+
+    /// <summary>The errors the agent logged (a failed background service's exception among them), for a test's message.</summary>
+    public string Errors => _errors.Lines.IsEmpty ? "(no error logged)" : string.Join('\n', _errors.Lines);
 
     /// <summary>The agent's services (its task book, its job queue).</summary>
     public IServiceProvider Services => _host.Services;
@@ -48,10 +55,12 @@ internal sealed class LiveAgent : IAsyncDisposable
         {
             builder.Services.AddSingleton(time);
         }
+        var errors = new ErrorRecorder();
+        builder.Logging.AddProvider(errors);
         builder.AddLightshieldAgent();
         var host = builder.Build();
         await host.StartAsync();
-        return new LiveAgent(host, state);
+        return new LiveAgent(host, state, errors);
     }
 
     public async ValueTask DisposeAsync()
@@ -59,5 +68,29 @@ internal sealed class LiveAgent : IAsyncDisposable
         await _host.StopAsync(CancellationToken.None);
         _host.Dispose();
         State.Delete(recursive: true);
+    }
+
+    private sealed class ErrorRecorder : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

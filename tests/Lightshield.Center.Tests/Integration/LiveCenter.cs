@@ -69,7 +69,7 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
             {
                 return found;
             }
-            Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}");
+            Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}; it logged: {agent?.Errors}");
             Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
             Time.Advance(ClockStep);
             await Task.Delay(LookInterval);
