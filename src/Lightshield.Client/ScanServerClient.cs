@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 using Grpc.Core;
 using Lightshield.Protocol;
@@ -78,15 +79,20 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
             var inline = key.Size <= InlineLimit;
             if (inline)
             {
-                await SendInlineAsync(call.RequestStream, openContent, cancellationToken).ConfigureAwait(false);
+                // The server may answer from its cache and end the call before the content is written: the reply that
+                // follows carries the answer (or the refusal).
+                await TrySendContentAsync(call.RequestStream, openContent, cancellationToken).ConfigureAwait(false);
             }
 
             var reply = await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
             if (reply.PartCase == ScanReply.PartOneofCase.Ready)
             {
-                if (!inline)
+                if (!inline && await TrySendContentAsync(call.RequestStream, openContent, cancellationToken).ConfigureAwait(false) is { } failure)
                 {
-                    await SendAskedContentAsync(call, openContent, cancellationToken).ConfigureAwait(false);
+                    // The server ended the call while the content was on its way (the upload stalled, or was refused):
+                    // the write only saw the stream reset; the reply carries the server's status and reason, which this throws.
+                    await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
+                    ExceptionDispatchInfo.Throw(failure);
                 }
                 reply = await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
             }
@@ -108,35 +114,19 @@ public sealed class ScanServerClient(ScanService.ScanServiceClient client, Func<
         }
     }
 
-    /// <summary>Sends a small file right behind its header. The server may answer from its cache and end the call before
-    /// the content is written: the write then fails, and the reply that follows carries the answer (or the refusal).</summary>
-    private static async Task SendInlineAsync(IClientStreamWriter<ScanChunk> requests, Func<Stream> openContent, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var content = openContent();
-            await SendContentAsync(requests, content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            // The call is over; its reply says how.
-        }
-    }
-
-    private static async Task SendAskedContentAsync(AsyncDuplexStreamingCall<ScanChunk, ScanReply> call, Func<Stream> openContent,
+    /// <summary>Sends the content; the failure when the call ended before all of it was written, null when it was.</summary>
+    private static async Task<Exception?> TrySendContentAsync(IClientStreamWriter<ScanChunk> requests, Func<Stream> openContent,
         CancellationToken cancellationToken)
     {
         try
         {
             await using var content = openContent();
-            await SendContentAsync(call.RequestStream, content, cancellationToken).ConfigureAwait(false);
+            await SendContentAsync(requests, content, cancellationToken).ConfigureAwait(false);
+            return null;
         }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            // The server ended the call while the content was on its way (the upload stalled, or was refused): the
-            // write only sees the stream reset, the reply carries the server's status and reason, which this throws.
-            await NextReplyAsync(call.ResponseStream, cancellationToken).ConfigureAwait(false);
-            throw;
+            return exception;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Lightshield.Center.Audit;
@@ -24,10 +25,12 @@ public sealed class LicenceEvaluator(IServiceScopeFactory scopes, LicenceSignatu
     public const string StateEventType = "licence-state";
     public const string RefusedEventType = "licence-refused";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _tenantGates = new();
 
     /// <summary>Evaluates every tenant.</summary>
     public async Task EvaluateAllAsync(CancellationToken cancellationToken)
     {
+        await contacts.FlushAsync(cancellationToken);
         List<Guid> tenants;
         await using (var scope = scopes.CreateSystemScope())
         {
@@ -35,32 +38,47 @@ public sealed class LicenceEvaluator(IServiceScopeFactory scopes, LicenceSignatu
         }
         foreach (var tenantId in tenants)
         {
-            await EvaluateAsync(tenantId, cancellationToken);
+            await EvaluateFlushedAsync(tenantId, cancellationToken);
         }
     }
 
     /// <summary>The tenant's state now, recorded (with its events) when it changed.</summary>
     public async Task<TenantLicenceStatus> EvaluateAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // Active vCPUs follow the agents' last contact, which syncs leave in memory until the next flush (decision 59).
+        await contacts.FlushAsync(cancellationToken);
+        return await EvaluateFlushedAsync(tenantId, cancellationToken);
+    }
+
+    private async Task<TenantLicenceStatus> EvaluateFlushedAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        // Evaluations of one tenant in this process take turns: concurrent ones (a fleet enrolling at once) would only
+        // collide on its status row. Another instance can still save first: then evaluate again from its result, after a
+        // random pause so that the two do not collide again in step.
+        var gate = _tenantGates.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await EvaluateOnceAsync(tenantId, cancellationToken);
+                try
+                {
+                    return await EvaluateOnceAsync(tenantId, cancellationToken);
+                }
+                catch (DbUpdateException) when (attempt < 8)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken); // real time: contention, not the clock
+                }
             }
-            catch (DbUpdateException) when (attempt < 8)
-            {
-                // Another evaluation of the same tenant saved first (or created the row): evaluate again from its result,
-                // after a random pause so that a fleet enrolling at once does not collide again in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken); // real time: contention, not the clock
-            }
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
     private async Task<TenantLicenceStatus> EvaluateOnceAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        // Active vCPUs follow the agents' last contact, which syncs leave in memory until the next flush (decision 59).
-        await contacts.FlushAsync(cancellationToken);
         await using var scope = scopes.CreateSystemScope();
         var db = scope.ServiceProvider.GetRequiredService<CenterDbContext>();
         var now = time.GetUtcNow();

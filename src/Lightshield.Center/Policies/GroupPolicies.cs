@@ -8,6 +8,8 @@ namespace Lightshield.Center.ScanPolicies;
 /// <summary>A group's policy in the current tenant scope, created from the provider template the first time it is needed.</summary>
 public sealed class GroupPolicies(CenterDbContext db, PolicyTemplates templates, AuditLog audit, CurrentActor actor, TimeProvider time)
 {
+    private static readonly SemaphoreSlim Creating = new(1, 1);
+
     /// <summary>Replaces <paramref name="policy"/>'s document with <paramref name="canonicalJson"/> (already validated by
     /// <c>PolicyJson</c>) as a new version by the current actor, audited in the same save.</summary>
     public async Task ReplaceAsync(GroupPolicy policy, string canonicalJson, CancellationToken cancellationToken)
@@ -29,12 +31,28 @@ public sealed class GroupPolicies(CenterDbContext db, PolicyTemplates templates,
         {
             return policy;
         }
+        // A fleet's first syncs ask for the same new group's policy at once: create it one at a time in this process, so
+        // that only another instance can still lose the insert race (and its unique-key error in the log).
+        await Creating.WaitAsync(cancellationToken);
+        try
+        {
+            return await db.GroupPolicies.FirstOrDefaultAsync(p => p.GroupId == groupId, cancellationToken)
+                ?? await CreateAsync(groupId, cancellationToken);
+        }
+        finally
+        {
+            Creating.Release();
+        }
+    }
+
+    private async Task<GroupPolicy?> CreateAsync(Guid groupId, CancellationToken cancellationToken)
+    {
         var group = await db.AgentGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, cancellationToken);
         if (group is null)
         {
             return null;
         }
-        policy = new GroupPolicy
+        var policy = new GroupPolicy
         {
             Id = Guid.NewGuid(),
             TenantId = group.TenantId,
