@@ -114,8 +114,13 @@ public sealed partial class JobWorker(
         CancellationToken cancellationToken)
     {
         var outcomes = new List<JobOutcome>();
-        // The walk's statx of each file stands for the scanner's: one system call per file instead of two.
-        var walked = group.SelectMany(g => g.Entries).Where(e => !e.IsDirectory).ToDictionary(e => e.Path, e => e.Status, StringComparer.Ordinal);
+        // The walk's statx of each file stands for the scanner's: one system call per file instead of two. A directory
+        // can be in a group twice (two tasks over the same tree, leased together): either statx will do.
+        var walked = new Dictionary<string, UnixFileStatus>(StringComparer.Ordinal);
+        foreach (var entry in group.SelectMany(g => g.Entries).Where(e => !e.IsDirectory))
+        {
+            walked[entry.Path] = entry.Status;
+        }
         // Each file stands as its directory's job with the file's path: same task, priority and force.
         var files = group.SelectMany(g => g.Entries.Where(e => !e.IsDirectory).Select(e => g.Directory with { IsDirectory = false, Path = e.Path }));
         foreach (var kind in files.GroupBy(j => (j.Priority, j.Force)))

@@ -123,6 +123,32 @@ public sealed class AgentProcessTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TwoTasksOverTheSameTreeAtOnce_BothFinishWithEveryFileCounted()
+    {
+        Directory.CreateDirectory(Path.Combine(_tree, "sub"));
+        await File.WriteAllBytesAsync(Path.Combine(_tree, "sub", "eicar"), TestSamples.Eicar());
+        await File.WriteAllBytesAsync(Path.Combine(_tree, "sub", "clean"), RandomNumberGenerator.GetBytes(1024));
+        await using var server = await LocalScanServer.StartAsync();
+        var queue = new JobQueue(_state.Database, TimeProvider.System);
+        // Both tasks' directory jobs are leased in one batch, so one group walks the same directories twice.
+        var first = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+        var second = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+
+        using (var agent = StartAgent(server, readRate: "0"))
+        {
+            await WaitUntilAsync(async () => (await queue.GetTaskAsync(first))!.FinishedAt is not null && (await queue.GetTaskAsync(second))!.FinishedAt is not null,
+                TimeSpan.FromSeconds(90), agent.Process);
+            agent.Kill();
+        }
+
+        foreach (var task in new[] { first, second })
+        {
+            var done = (await queue.GetTaskAsync(task))!;
+            Assert.Equal((2L, 1L, 0L), (done.FilesDone, done.Infected, done.Errors));
+        }
+    }
+
     private AgentProcess StartAgent(LocalScanServer server, string readRate) => AgentProcess.Start([
         $"Agent:ScanServers:0:Address={server.Endpoint.Address}",
         $"Agent:StateDirectory={_state.Directory}",
