@@ -67,10 +67,11 @@ internal static class FleetBenchmark
         {
             summaries = [new ModeSummary(FloorMeasurement.Name, FloorMeasurement.Description), .. summaries];
         }
+        var curve = FleetAnalysis.MemoryCurve(rows, [.. modes.OfType<LightshieldMode>().SelectMany(m => m.ServerCurve)], fleet.Vms.Count);
         var results = new FleetResults(settings.Command, startedAt, Commit(), Environment.ProcessorCount, loadBefore, ProcessProbe.LoadAverage(),
             new FleetSummary(fleet.Vms.Count, fleet.Files, fleet.Bytes, settings.Fleet.SharedPercent, settings.Fleet.BaseMegabytes, fleet.Planted.Count),
-            DatabaseDescription(settings.Database), engineLoad, summaries, rows, FleetAnalysis.Targets(rows, detections), detections,
-            FleetAnalysis.Sharing(rows, summaries));
+            DatabaseDescription(settings.Database), engineLoad, summaries, rows, FleetAnalysis.Targets(rows, detections, curve), detections,
+            FleetAnalysis.Sharing(rows, summaries), curve);
 
         Directory.CreateDirectory(settings.Output);
         var basePath = Path.Combine(settings.Output, settings.Name);

@@ -63,6 +63,21 @@ public sealed class FleetTargetsTests
         Assert.Contains("not measured", markdown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_memory_curve_adds_n_agents_to_the_scan_servers_peak_and_is_met_only_when_every_point_is_within_the_limit()
+    {
+        var classic = Scan("classic", 1, 500, null) with { PeakMemoryBytes = 10 * (900L << 20) };
+        List<ScanRow> rows = [.. Rows().Where(r => r is not { Mode: "classic", Scan: 1 }), ScanRow.From(classic, classic)];
+
+        var curve = FleetAnalysis.MemoryCurve(rows, [(10, 1000L << 20), (100, 1200L << 20)], vms: 10);
+        var target = Find(FleetAnalysis.Targets(rows, Identical, curve), "summed peak memory / classic, largest of the curve");
+
+        Assert.Equal((1000.0 + (10 * 64)) / (10 * 900), curve[0].Ratio, 6); // the agents' real peak is 64 MiB
+        Assert.Equal((1200.0 + (100 * 64)) / (100 * 900), curve[1].Ratio, 6);
+        Assert.Equal(curve[0].Ratio, target.Actual!.Value, 6);
+        Assert.False(target.Met); // 0.182 at 10 VMs, though 0.084 at 100
+    }
+
     private static IReadOnlyList<Target> Targets() => FleetAnalysis.Targets(Rows(), Identical);
 
     private static List<ScanRow> Rows()

@@ -21,8 +21,9 @@ internal static class OpenLatencyBenchmark
         print(" ".join(map(str, times)))
         """;
 
-    public static async Task RunAsync(int opens, int rounds, string markScope, CancellationToken cancellationToken)
+    public static async Task RunAsync(int opens, int rounds, string markScope, int load, CancellationToken cancellationToken)
     {
+        using var background = BackgroundLoad.Start(load); // for every mode alike, the agent off included
         var root = Directory.CreateTempSubdirectory("lightshield-bench-open-").FullName;
         await RunChildAsync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", root]);
         try

@@ -26,6 +26,9 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
 
     public string Name => name;
 
+    /// <summary>The scan server's peak with N simulated agents at once (single-tenant mode, after its scans; empty before).</summary>
+    public IReadOnlyList<(int Vms, long ServerPeakBytes)> ServerCurve { get; private set; } = [];
+
     public string Description => tenants <= 1
         ? "one lightshield-svm (TLS) for the fleet, one lightshield-agent process per VM, all VMs at once"
         : $"as lightshield, the VMs spread over {tenants} tenants, a verdict shared across tenants once {minTenantsToShare} tenants uploaded the content";
@@ -72,6 +75,11 @@ internal sealed partial class LightshieldMode(string name = LightshieldMode.Sing
             agents.ForEach(a => a.MarkIo());
             var second = await ScanAsync(run, state, address.Port, server, agents, 2, CpuWindow.Start([server, .. agents]), Stopwatch.StartNew(), 0,
                 idle, cancellationToken);
+            if (tenants <= 1)
+            {
+                ServerCurve = await ServerMemoryCurve.MeasureAsync(server, address, ready.Groups["cert"].Value, ServerMemoryCurve.DefaultSizes, run.Log,
+                    cancellationToken);
+            }
             return [first, second];
         }
         finally

@@ -1,4 +1,5 @@
 using Lightshield.FleetBench.Measurement;
+using Lightshield.FleetBench.Modes;
 
 namespace Lightshield.FleetBench.Reporting;
 
@@ -17,7 +18,8 @@ internal sealed record FleetResults(
     IReadOnlyList<ScanRow> Scans,
     IReadOnlyList<Target> Targets,
     DetectionComparison Detections,
-    SharingCost? Sharing = null);
+    SharingCost? Sharing = null,
+    IReadOnlyList<MemoryCurvePoint>? MemoryCurve = null);
 
 internal sealed record FleetSummary(int Vms, int Files, long Bytes, double SharedPercent, double BaseMegabytes, int Planted);
 

@@ -45,7 +45,14 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         ScanAsync(paths, priority, force: false, cancellationToken);
 
     public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, Priority priority, bool force, CancellationToken cancellationToken) =>
-        ScanAsync(paths, descriptors: null, priority, force, cancellationToken);
+        ScanAsync(paths, descriptors: null, statuses: null, priority, force, cancellationToken);
+
+    /// <summary>The same, with what <c>statx</c> said of each path moments ago (a directory walk's, taken just before
+    /// the batch; null: taken now). A file that changes after it is recorded with that older identity, so the next scan
+    /// reads it again, as it would a file changed just after the scanner's own statx.</summary>
+    public Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, IReadOnlyList<UnixFileStatus>? statuses, Priority priority, bool force,
+        CancellationToken cancellationToken) =>
+        ScanAsync(paths, descriptors: null, statuses, priority, force, cancellationToken);
 
     /// <summary>Scans the file open as <paramref name="descriptor"/> (an intercepted open's, from fanotify): its identity
     /// comes from <c>fstat</c> and its content from positional reads of that descriptor, so the verdict and the index
@@ -54,11 +61,11 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
     public async Task<FileVerdict> ScanOpenedAsync(string path, SafeFileHandle descriptor, Priority priority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        return (await ScanAsync([path], [descriptor], priority, force: false, cancellationToken).ConfigureAwait(false))[0];
+        return (await ScanAsync([path], [descriptor], statuses: null, priority, force: false, cancellationToken).ConfigureAwait(false))[0];
     }
 
-    private async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, IReadOnlyList<SafeFileHandle>? descriptors, Priority priority,
-        bool force, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<FileVerdict>> ScanAsync(IReadOnlyList<string> paths, IReadOnlyList<SafeFileHandle>? descriptors,
+        IReadOnlyList<UnixFileStatus>? statuses, Priority priority, bool force, CancellationToken cancellationToken)
     {
         var known = force ? new Dictionary<string, FileIndexEntry>() : await index.FindAsync(paths, cancellationToken).ConfigureAwait(false);
         var largest = maxFileSize?.Invoke() ?? long.MaxValue;
@@ -70,9 +77,11 @@ public sealed class FileBatchScanner(ScanServerPool servers, FileIndex index, Re
         {
             for (var i = 0; i < paths.Count; i++)
             {
+                UnixFileStatus status;
                 var path = paths[i];
                 var descriptor = descriptors?[i];
-                var found = descriptor is null ? UnixFileStatus.TryGet(path, out var status) : UnixFileStatus.TryGet(descriptor, out status);
+                var found = statuses is not null ? (status = statuses[i]).Type != 0
+                    : descriptor is null ? UnixFileStatus.TryGet(path, out status) : UnixFileStatus.TryGet(descriptor, out status);
                 if (!found || status.Type != UnixFileType.Regular)
                 {
                     results[i] = new FileVerdict(path, null, status.Type == 0 ? "no such file" : "not a regular file", 0, false, null);

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Grpc.Core;
 using Lightshield.Agent.Actions;
 using Lightshield.Agent.Configuration;
@@ -83,7 +84,7 @@ public sealed partial class JobWorker(
     private async Task WalkAsync(List<Job> directories, PathExclusions exclusions, CancellationToken cancellationToken)
     {
         var limit = options.Value.BatchSize * InlineBatches;
-        var group = new List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)>();
+        var group = new List<(Job Directory, List<WalkedEntry> Entries)>();
         var files = 0;
         foreach (var directory in directories)
         {
@@ -91,7 +92,7 @@ public sealed partial class JobWorker(
             var count = entries.Count(e => !e.IsDirectory);
             if (count > limit)
             {
-                await queue.ExpandDirectoryAsync(directory, entries, cancellationToken);
+                await queue.ExpandDirectoryAsync(directory, entries.Select(e => (e.Path, e.IsDirectory)), cancellationToken);
                 continue;
             }
             if (files + count > limit)
@@ -109,29 +110,37 @@ public sealed partial class JobWorker(
         }
     }
 
-    private async Task ScanDirectoriesAsync(List<(Job Directory, List<(string Path, bool IsDirectory)> Entries)> group, PathExclusions exclusions,
+    private async Task ScanDirectoriesAsync(List<(Job Directory, List<WalkedEntry> Entries)> group, PathExclusions exclusions,
         CancellationToken cancellationToken)
     {
         var outcomes = new List<JobOutcome>();
+        // The walk's statx of each file stands for the scanner's: one system call per file instead of two. A directory
+        // can be in a group twice (two tasks over the same tree, leased together): either statx will do.
+        var walked = new Dictionary<string, UnixFileStatus>(StringComparer.Ordinal);
+        foreach (var entry in group.SelectMany(g => g.Entries).Where(e => !e.IsDirectory))
+        {
+            walked[entry.Path] = entry.Status;
+        }
         // Each file stands as its directory's job with the file's path: same task, priority and force.
         var files = group.SelectMany(g => g.Entries.Where(e => !e.IsDirectory).Select(e => g.Directory with { IsDirectory = false, Path = e.Path }));
         foreach (var kind in files.GroupBy(j => (j.Priority, j.Force)))
         {
             foreach (var chunk in kind.Chunk(options.Value.BatchSize))
             {
-                outcomes.AddRange(await ScanAsync([.. chunk], kind.Key.Force, exclusions, cancellationToken));
+                outcomes.AddRange(await ScanAsync([.. chunk], kind.Key.Force, exclusions, cancellationToken, walked));
             }
         }
         await queue.CompleteDirectoriesAsync([.. group.Select(g => (g.Directory, g.Entries.Where(e => e.IsDirectory).Select(e => e.Path)))], outcomes,
             cancellationToken);
     }
 
-    private async Task<List<JobOutcome>> ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken)
+    private async Task<List<JobOutcome>> ScanAsync(List<Job> jobs, bool force, PathExclusions exclusions, CancellationToken cancellationToken,
+        Dictionary<string, UnixFileStatus>? walked = null)
     {
         var excluded = jobs.Where(j => exclusions.IsExcluded(j.Path)).ToList();
         var files = jobs.Except(excluded).ToList();
-        var verdicts = await scanner.ScanAsync([.. files.Select(j => j.Path)], ToWire(files.FirstOrDefault()?.Priority ?? JobPriority.OnDemand), force,
-            cancellationToken);
+        var verdicts = await scanner.ScanAsync([.. files.Select(j => j.Path)], walked is null ? null : [.. files.Select(j => walked[j.Path])],
+            ToWire(files.FirstOrDefault()?.Priority ?? JobPriority.OnDemand), force, cancellationToken);
         var outcomes = new List<JobOutcome>(jobs.Count);
         outcomes.AddRange(excluded.Select(j => new JobOutcome(j, false, false, 0, null)));
         for (var i = 0; i < files.Count; i++)
@@ -147,14 +156,18 @@ public sealed partial class JobWorker(
         return outcomes;
     }
 
-    /// <summary>A directory's entries to queue: regular files and real subdirectories (symbolic links to
-    /// directories are not followed), minus exclusions. An unreadable directory yields nothing.</summary>
-    private IEnumerable<(string Path, bool IsDirectory)> Entries(string directory, PathExclusions exclusions)
+    /// <summary>A directory's entries to queue, with what <c>statx</c> said of each: regular files and real
+    /// subdirectories (symbolic links to directories are not followed), minus exclusions. An unreadable directory
+    /// yields nothing.</summary>
+    private IEnumerable<WalkedEntry> Entries(string directory, PathExclusions exclusions)
     {
-        IEnumerable<FileSystemInfo> entries;
+        List<string> entries;
         try
         {
-            entries = [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 })];
+            // Names only: a DirectoryInfo enumeration lstat()s every entry for its FileSystemInfo, and the statx below is
+            // the one the walk needs (it also stands for the scanner's).
+            entries = [.. new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.ToFullPath(),
+                new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 })];
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -163,19 +176,20 @@ public sealed partial class JobWorker(
         }
         foreach (var entry in entries)
         {
-            if (exclusions.IsExcluded(entry.FullName) || !UnixFileStatus.TryGet(entry.FullName, out var status))
+            if (exclusions.IsExcluded(entry) || !UnixFileStatus.TryGet(entry, out var status))
             {
                 continue;
             }
-            if (status.Type == UnixFileType.Directory)
+            if (status.Type is UnixFileType.Directory or UnixFileType.Regular)
             {
-                yield return (entry.FullName, true);
-            }
-            else if (status.Type == UnixFileType.Regular)
-            {
-                yield return (entry.FullName, false);
+                yield return new WalkedEntry(entry, status);
             }
         }
+    }
+
+    private readonly record struct WalkedEntry(string Path, UnixFileStatus Status)
+    {
+        public bool IsDirectory => Status.Type == UnixFileType.Directory;
     }
 
     private static Priority ToWire(JobPriority priority) => priority switch

@@ -85,6 +85,70 @@ public sealed class AgentProcessTests : IDisposable
         agent.Kill();
     }
 
+    [Fact]
+    public async Task TreeWithLinksOutOfItAndAFifo_WalkScansOnlyItsRegularFilesAndNeverBlocks()
+    {
+        var outside = Directory.CreateTempSubdirectory("lightshield-agent-outside-").FullName;
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(outside, "eicar"), TestSamples.Eicar());
+            Directory.CreateDirectory(Path.Combine(_tree, "sub"));
+            await File.WriteAllBytesAsync(Path.Combine(_tree, "clean"), RandomNumberGenerator.GetBytes(1024));
+            await File.WriteAllBytesAsync(Path.Combine(_tree, "sub", "eicar"), TestSamples.Eicar());
+            // The walk lists names without stat()ing them: links must still be neither followed out of the tree nor
+            // scanned, and a FIFO never opened (an open would block until a writer comes).
+            Directory.CreateSymbolicLink(Path.Combine(_tree, "to-outside"), outside);
+            File.CreateSymbolicLink(Path.Combine(_tree, "sub", "to-eicar"), Path.Combine(outside, "eicar"));
+            using (var mkfifo = Process.Start("mkfifo", Path.Combine(_tree, "sub", "fifo")))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+            await using var server = await LocalScanServer.StartAsync();
+            var queue = new JobQueue(_state.Database, TimeProvider.System);
+            var task = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+
+            using (var agent = StartAgent(server, readRate: "0"))
+            {
+                await WaitUntilAsync(async () => (await queue.GetTaskAsync(task))!.FinishedAt is not null, TimeSpan.FromSeconds(90), agent.Process);
+                agent.Kill();
+            }
+
+            var done = (await queue.GetTaskAsync(task))!;
+            Assert.Equal((2L, 1L, 0L), (done.FilesDone, done.Infected, done.Errors));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TwoTasksOverTheSameTreeAtOnce_BothFinishWithEveryFileCounted()
+    {
+        Directory.CreateDirectory(Path.Combine(_tree, "sub"));
+        await File.WriteAllBytesAsync(Path.Combine(_tree, "sub", "eicar"), TestSamples.Eicar());
+        await File.WriteAllBytesAsync(Path.Combine(_tree, "sub", "clean"), RandomNumberGenerator.GetBytes(1024));
+        await using var server = await LocalScanServer.StartAsync();
+        var queue = new JobQueue(_state.Database, TimeProvider.System);
+        // Both tasks' directory jobs are leased in one batch, so one group walks the same directories twice.
+        var first = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+        var second = await queue.CreateTaskAsync("on-demand", JobPriority.OnDemand, [_tree]);
+
+        using (var agent = StartAgent(server, readRate: "0"))
+        {
+            await WaitUntilAsync(async () => (await queue.GetTaskAsync(first))!.FinishedAt is not null && (await queue.GetTaskAsync(second))!.FinishedAt is not null,
+                TimeSpan.FromSeconds(90), agent.Process);
+            agent.Kill();
+        }
+
+        foreach (var task in new[] { first, second })
+        {
+            var done = (await queue.GetTaskAsync(task))!;
+            Assert.Equal((2L, 1L, 0L), (done.FilesDone, done.Infected, done.Errors));
+        }
+    }
+
     private AgentProcess StartAgent(LocalScanServer server, string readRate) => AgentProcess.Start([
         $"Agent:ScanServers:0:Address={server.Endpoint.Address}",
         $"Agent:StateDirectory={_state.Directory}",
