@@ -24,6 +24,8 @@ public static class HierarchyServiceExtensions
         services.TryAddSingleton<LinkAggregates>();
         services.TryAddSingleton<LinkApplier>();
         services.TryAddSingleton<LinkClient>();
+        services.TryAddSingleton<LinkedCenterKeys>();
+        services.TryAddSingleton<LinkedScanServers>();
         services.TryAddScoped<Moves.TenantMoves>();
         services.TryAddSingleton<Moves.TenantExport>();
         services.TryAddSingleton<Moves.TenantImport>();

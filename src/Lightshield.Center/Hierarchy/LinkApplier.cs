@@ -14,9 +14,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Lightshield.Center.Hierarchy;
 
 /// <summary>On a tenant center: applies what came down the link: the tenant's row (created at the first exchange, with
-/// the main center's id), suspension, the default policy template, the licence (kept only when its signature verifies)
-/// and each reset order once, acknowledged upward.</summary>
-public sealed class LinkApplier(PolicyReset reset, IServiceScopeFactory scopes, TimeProvider time)
+/// the main center's id), suspension, the default policy template, the licence (kept only when its signature verifies),
+/// the main center's scan servers for the tenant's segment and each reset order once, acknowledged upward.</summary>
+public sealed class LinkApplier(PolicyReset reset, LinkedScanServers scanServers, IServiceScopeFactory scopes, TimeProvider time)
 {
     public async Task ApplyAsync(CenterDbContext db, LinkState state, LinkExchangeResponse response, CancellationToken cancellationToken)
     {
@@ -60,6 +60,7 @@ public sealed class LinkApplier(PolicyReset reset, IServiceScopeFactory scopes, 
             state.Licence = response.Licence;
             state.LicenceKey = response.LicenceKey;
         }
+        await scanServers.StoreAsync(db, response.ScanServers, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         foreach (var order in response.ResetOrders)

@@ -17,7 +17,7 @@ namespace Lightshield.Center.Hierarchy;
 /// dials out, to the pinned certificate of the main center; a failed round leaves everything queued for the next one.
 /// </summary>
 public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggregates, LinkApplier applier, Moves.TenantImport import,
-    Moves.TenantPush push, IOptions<LinkOptions> options, TimeProvider time, ILogger<LinkClient> logger) : BackgroundService
+    Moves.TenantPush push, Integration.CenterSigningKeys signingKeys, Integration.CredentialRevocationList revocations, IOptions<LinkOptions> options, TimeProvider time, ILogger<LinkClient> logger) : BackgroundService
 {
     private static readonly string Version = typeof(LinkClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "unknown";
@@ -65,6 +65,11 @@ public sealed class LinkClient(IServiceScopeFactory scopes, LinkAggregates aggre
                         PolicyTemplateSha256 = state.PolicyTemplateSha256 ?? "",
                     };
                     request.Items.AddRange(batch);
+                    // The main center's scan servers accept this center's agents' scan credentials through these (decision 63).
+                    request.AgentKeys.AddRange((await signingKeys.CurrentAsync(cancellationToken)).Trusted.Take(LinkedCenterKeys.MaxKeys)
+                        .Select(k => k.Encoded));
+                    request.RevokedCredentials.AddRange((await revocations.CurrentAsync(cancellationToken)).Take(LinkedCenterKeys.MaxRevoked)
+                        .Select(id => id.ToString()));
                     var response = await client.ExchangeAsync(request, headers, deadline: DateTime.UtcNow.AddSeconds(30),
                         cancellationToken: cancellationToken);
                     await LinkOutbox.AcknowledgeAsync(db, response.AcknowledgedSequence, now, cancellationToken);

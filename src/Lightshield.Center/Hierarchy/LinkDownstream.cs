@@ -7,13 +7,14 @@ using Lightshield.Center.Tenants;
 using Lightshield.Protocol.Credentials;
 using Lightshield.Protocol.Link;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Lightshield.Center.Hierarchy;
 
 /// <summary>What flows down the link to a tenant center, built on the main center at each exchange: the tenant's name
 /// and state, its licence in force with the key that signed it, the provider's default policy template and the reset
-/// orders not yet applied.</summary>
-public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
+/// orders not yet applied, and the scan servers of the tenant's segment (decision 63).</summary>
+public sealed class LinkDownstream(PolicyTemplates templates, IOptions<Integration.IntegrationOptions> integration, TimeProvider time)
 {
     public async Task<LinkExchangeResponse> BuildAsync(CenterDbContext db, LinkedCenter link, LinkExchangeRequest request,
         CancellationToken cancellationToken)
@@ -52,6 +53,10 @@ public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
             IssuedBy = o.IssuedBy,
             IssuedAtUnix = o.IssuedAt.ToUnixTimeSeconds(),
         }));
+        if (tenant.State == TenantState.Active)
+        {
+            await AddScanServersAsync(db, tenant.SegmentId, now, response, cancellationToken);
+        }
         // The latest move only; a move back keeps coming down once applied, so the tenant center learns where to send its agents.
         var move = await db.TenantMoves.AsNoTracking().Where(m => m.LinkedCenterId == link.Id).OrderByDescending(m => m.OrderedAt)
             .FirstOrDefaultAsync(cancellationToken);
@@ -70,5 +75,26 @@ public sealed class LinkDownstream(PolicyTemplates templates, TimeProvider time)
             response.MoveIn.AgentKeys.AddRange(await db.SigningKeys.AsNoTracking().Select(k => k.PublicKey).ToListAsync(cancellationToken));
         }
         return response;
+    }
+
+    /// <summary>The tenant's segment's scan servers, every site (the tenant center's assignment picks the agent's site):
+    /// where agents dial and what the main center knows of their health and load, nothing of another segment.</summary>
+    private async Task AddScanServersAsync(CenterDbContext db, Guid segmentId, DateTimeOffset now, LinkExchangeResponse response,
+        CancellationToken cancellationToken)
+    {
+        var segment = await db.Segments.AsNoTracking().Where(s => s.Id == segmentId).Select(s => s.Name).SingleAsync(cancellationToken);
+        var servers = await db.ScanServers.AsNoTracking().Where(s => s.Segment == segment).ToListAsync(cancellationToken);
+        response.ScanServers.AddRange(servers.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new LinkScanServer
+        {
+            ServerId = s.Id,
+            Address = s.Address,
+            CertificateSha256 = s.CertificateSha256,
+            HypervisorHost = s.HypervisorHost,
+            Site = s.Site,
+            Up = !Integration.ScanServerHealth.IsDown(s.LastSeenAt, now, integration.Value.DownAfter),
+            Capacity = s.Capacity,
+            Load = s.Load,
+            EngineVersion = s.EngineVersion,
+        }));
     }
 }

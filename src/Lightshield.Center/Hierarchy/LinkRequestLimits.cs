@@ -29,6 +29,7 @@ public static class LinkRequestLimits
         {
             problems.Add("tenant_id is not a tenant id");
         }
+        problems.AddRange(LinkedCenterKeys.Problems(request.AgentKeys, request.RevokedCredentials));
         if (request.Items.Count > MaxItems)
         {
             problems.Add($"{request.Items.Count} items in one exchange; at most {MaxItems}");

@@ -47,6 +47,7 @@ public sealed class LinkUpstream(AuditLog audit)
         }
         link.LastContactAt = now;
         link.Version = request.CenterVersion;
+        await LinkedCenterKeys.StoreAsync(db, link, request.AgentKeys, request.RevokedCredentials, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

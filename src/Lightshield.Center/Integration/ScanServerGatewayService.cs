@@ -9,7 +9,7 @@ namespace Lightshield.Center.Integration;
 /// <summary><c>ScanServerGateway.Heartbeat</c>: registers or updates the scan server, applies its report of the agents it
 /// served (<see cref="ServedAgentsReport"/>), starts the retro-hunts its findings call for (<see cref="RetroHuntDispatch"/>)
 /// and answers with the center's
-/// trusted credential keys, the revocation list and the heartbeat interval. Authenticated by
+/// trusted credential keys (and the keys of linked tenant centers of its segment, each for its own tenant), the revocation list and the heartbeat interval. Authenticated by
 /// <see cref="ScanServerAuthenticationInterceptor"/>.</summary>
 public sealed class ScanServerGatewayService(
     ScanServerRegistry registry,
@@ -18,6 +18,7 @@ public sealed class ScanServerGatewayService(
     CenterSigningKeys keys,
     CredentialRevocationList revocations,
     RetroHuntDispatch retroHunts,
+    Hierarchy.LinkedCenterKeys centerKeys,
     IOptions<IntegrationOptions> options) : ScanServerGateway.ScanServerGatewayBase
 {
     public override async Task<HeartbeatResponse> Heartbeat(ScanServerHeartbeat request, ServerCallContext context)
@@ -47,7 +48,9 @@ public sealed class ScanServerGatewayService(
         await retroHunts.StartAsync(request.ServerId, request.Segment, request.RetroFindings, ct);
         var response = new HeartbeatResponse { HeartbeatIntervalSeconds = (int)options.Value.HeartbeatInterval.TotalSeconds };
         response.TrustedCredentialKeys.AddRange((await keys.CurrentAsync(ct)).Trusted.Select(k => k.Encoded));
+        response.TenantCredentialKeys.AddRange(await centerKeys.ForSegmentAsync(request.Segment, ct));
         response.RevokedCredentials.AddRange((await revocations.CurrentAsync(ct)).Select(id => id.ToString()));
+        response.RevokedCredentials.AddRange(await centerKeys.RevokedAsync(ct));
         return response;
     }
 

@@ -7,7 +7,9 @@ namespace Lightshield.Protocol.Credentials;
 /// Checks agent credentials offline: signature by a trusted center key, audience (a scan server accepts only
 /// credentials for scan servers, the center only those for itself), validity period (with a little clock skew), and
 /// the revocation list. Signature checks are remembered per credential string (bounded), so the hot
-/// path pays one dictionary look-up; expiry and revocation are checked on every call.
+/// path pays one dictionary look-up; expiry and revocation are checked on every call. A key bound to a tenant
+/// (<see cref="TenantKeyBinding"/>: a linked tenant center's) signs that tenant's credentials only, and they count as in
+/// the segment the binding names, whatever segment the signer wrote.
 /// </summary>
 public sealed class CredentialVerifier
 {
@@ -15,17 +17,27 @@ public sealed class CredentialVerifier
     private const int MaxRemembered = 50_000;
 
     private readonly Dictionary<string, CredentialPublicKey> _trusted;
+    private readonly Dictionary<string, TenantKeyBinding> _bound;
     private readonly TimeProvider _time;
     private readonly CredentialRevocations _revocations;
     private readonly string _audience;
     private readonly ConcurrentDictionary<string, AgentClaims> _verified = new(StringComparer.Ordinal);
 
     public CredentialVerifier(IEnumerable<CredentialPublicKey> trustedKeys, TimeProvider time, CredentialRevocations revocations,
-        string audience = CredentialAudience.ScanServers)
+        string audience = CredentialAudience.ScanServers, IEnumerable<TenantKeyBinding>? tenantKeys = null)
     {
         ArgumentNullException.ThrowIfNull(trustedKeys);
         _audience = audience;
         _trusted = trustedKeys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+        _bound = new Dictionary<string, TenantKeyBinding>(StringComparer.Ordinal);
+        foreach (var binding in tenantKeys ?? [])
+        {
+            // A key the center trusts outright is never narrowed, and a bound key is never trusted outright.
+            if (!_trusted.ContainsKey(binding.Key.KeyId))
+            {
+                _bound.TryAdd(binding.Key.KeyId, binding);
+            }
+        }
         _time = time;
         _revocations = revocations;
     }
@@ -80,14 +92,22 @@ public sealed class CredentialVerifier
         {
             return CredentialCheck.Refused(failure);
         }
-        if (!_trusted.TryGetValue(decoded.KeyId, out var key))
+        _bound.TryGetValue(decoded.KeyId, out var binding);
+        if (!_trusted.TryGetValue(decoded.KeyId, out var key) && (key = binding?.Key) is null)
         {
             return CredentialCheck.Refused($"the agent credential was signed by an unknown key '{decoded.KeyId}'");
         }
         using var verifier = key.CreateVerifier();
-        return verifier.VerifyData(decoded.SignedPart, decoded.Signature, HashAlgorithmName.SHA256,
-            DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            ? CredentialCheck.Valid(decoded.Claims)
-            : CredentialCheck.Refused("the agent credential's signature is not valid");
+        if (!verifier.VerifyData(decoded.SignedPart, decoded.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            return CredentialCheck.Refused("the agent credential's signature is not valid");
+        }
+        if (binding is null)
+        {
+            return CredentialCheck.Valid(decoded.Claims);
+        }
+        return decoded.Claims.TenantId == binding.TenantId
+            ? CredentialCheck.Valid(decoded.Claims with { Segment = binding.Segment })
+            : CredentialCheck.Refused($"the agent credential was signed by the key of another tenant's center '{decoded.KeyId}'");
     }
 }

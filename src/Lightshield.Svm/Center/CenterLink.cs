@@ -14,7 +14,7 @@ namespace Lightshield.Svm.Center;
 /// <summary>
 /// Registers with the center and heartbeats (host, segment, capacity, load, engine and database version, the agents it
 /// served since the last answered heartbeat, the retro-active check's findings for the center's retro-hunt), and takes
-/// the center's credential keys and revocation list from each answer. When the center is unreachable the scan server
+/// the center's credential keys (and linked tenant centers' keys, each for its own tenant) and revocation list from each answer. When the center is unreachable the scan server
 /// keeps serving with what it last received: the scan path never waits for the center.
 /// </summary>
 public sealed class CenterLink(
@@ -101,7 +101,7 @@ public sealed class CenterLink(
 
     private void Apply(HeartbeatResponse response)
     {
-        foreach (var refused in keys.ReplaceFromCenter(response.TrustedCredentialKeys))
+        foreach (var refused in keys.ReplaceFromCenter(response.TrustedCredentialKeys, response.TenantCredentialKeys))
         {
             SvmLog.CenterKeyRefused(logger, refused);
         }

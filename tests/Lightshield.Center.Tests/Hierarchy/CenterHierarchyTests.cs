@@ -153,15 +153,8 @@ public sealed class CenterHierarchyTests(LiveCenter<PostgresTestDatabase> main) 
         }, "the next exchange, one interval later on the tenant center's clock, carries the new agent");
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"still not the case after 60 s: {what}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.UntilAsync(condition, what, TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task An_unlinked_center_is_refused_and_keeps_its_items_queued()

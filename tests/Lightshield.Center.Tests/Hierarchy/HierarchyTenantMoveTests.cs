@@ -1,15 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using Lightshield.Center.Agents;
 using Lightshield.Center.Audit;
 using Lightshield.Center.Events;
 using Lightshield.Center.Hierarchy.Moves;
-using Lightshield.Center.Identity;
 using Lightshield.Center.Quarantine;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
-using Lightshield.Protocol.Policies;
 using Lightshield.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -38,7 +35,7 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
             Assert.Equal(HttpStatusCode.Created, key.StatusCode);
         }
         var tree = Directory.CreateTempSubdirectory("lightshield-move-tree-");
-        var hostedPolicy = await PutPolicyAsync(hostedAdmin, tenant.GroupId, tree.FullName);
+        var hostedPolicy = await HierarchyWorld.PutPolicyAsync(hostedAdmin, tenant.GroupId, tree.FullName);
         TenantLiveCenter<SqliteTestDatabase>? center = null;
         try
         {
@@ -46,17 +43,17 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
             await File.WriteAllBytesAsync(before, TestSamples.Eicar());
             await using var agent = await LiveAgent.StartAsync(main.GrpcAddress, main.CertificateFingerprint,
                 await main.Driver.EnrolmentTokenAsync(tenant), Host, main.Time);
-            var enrolled = await EventuallyAsync(async () => (await GetAsync<List<AgentResponse>>(hostedAdmin, "/api/v1/agents")).SingleOrDefault(),
+            var enrolled = await EventuallyAsync(async () => (await HierarchyWorld.GetAsync<List<AgentResponse>>(hostedAdmin, "/api/v1/agents")).SingleOrDefault(),
                 "the agent enrolled at the main center", agent);
             await EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(agent.State.FullName, "assignment.json"))),
                 "the agent was assigned the main center's scan server", agent);
-            await ScanAsync(hostedAdmin, enrolled.Id, before);
-            var item = await EventuallyAsync(async () => (await GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine"))
+            await HierarchyWorld.ScanAsync(hostedAdmin, enrolled.Id, before);
+            var item = await EventuallyAsync(async () => (await HierarchyWorld.GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine"))
                 .SingleOrDefault(), "the EICAR was quarantined while hosted", agent);
             var hostedAudit = await main.Driver.AuditAsync(tenant.AdminToken);
 
             // The tenant's own center, with its own scan server in its own segment, linked to the main center.
-            var (_, link) = await LinkAsync(tenant.Id);
+            var link = await HierarchyWorld.LinkAsync(main, tenant.Id);
             center = await HierarchyWorld.StartTenantCenterAsync<SqliteTestDatabase>(link);
             AlignClocks(center);
             await center.ExchangeAsync();
@@ -80,32 +77,32 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
             await EventuallyAsync(async () => (await File.ReadAllTextAsync(Path.Combine(agent.State.FullName, "assignment.json")))
                 .Contains(ownServer.Address.Authority, StringComparison.Ordinal), "the agent synced with its new center", agent, center);
 
-            var ownAdmin = center.Driver.Client(await LoginAsync(center, tenant.Name));
-            var agents = await GetAsync<List<AgentResponse>>(ownAdmin, "/api/v1/agents");
+            var ownAdmin = center.Driver.Client(await HierarchyWorld.LoginAsync(center, tenant.Name));
+            var agents = await HierarchyWorld.GetAsync<List<AgentResponse>>(ownAdmin, "/api/v1/agents");
             Assert.Equal((enrolled.Id, enrolled.CredentialId, "servers"), (agents.Single().Id, agents.Single().CredentialId, agents.Single().GroupName));
-            var policy = await GetAsync<Lightshield.Center.ScanPolicies.GroupPolicyResponse>(ownAdmin, $"/api/v1/agent-groups/{tenant.GroupId}/policy");
+            var policy = await HierarchyWorld.GetAsync<Lightshield.Center.ScanPolicies.GroupPolicyResponse>(ownAdmin, $"/api/v1/agent-groups/{tenant.GroupId}/policy");
             Assert.Equal((hostedPolicy.Version, hostedPolicy.Policy.GetRawText()), (policy.Version, policy.Policy.GetRawText()));
-            Assert.Single((await GetAsync<EventPage>(ownAdmin, "/api/v1/events?type=detection")).Events, e => e.AgentId == enrolled.Id);
-            Assert.Equal(item.Id, (await GetAsync<List<QuarantineItemResponse>>(ownAdmin, "/api/v1/quarantine")).Single().Id);
+            Assert.Single((await HierarchyWorld.GetAsync<EventPage>(ownAdmin, "/api/v1/events?type=detection")).Events, e => e.AgentId == enrolled.Id);
+            Assert.Equal(item.Id, (await HierarchyWorld.GetAsync<List<QuarantineItemResponse>>(ownAdmin, "/api/v1/quarantine")).Single().Id);
             Assert.Equal(before, (await TenantSide.OpenPathsAsync(ownAdmin, Secret))[item.Id]);
 
             // Still protected: a new EICAR is found through the new center's scan server, and the old one is restored from there.
             var after = Path.Combine(tree.FullName, "after.com");
             await File.WriteAllBytesAsync(after, TestSamples.Eicar());
-            await ScanAsync(ownAdmin, enrolled.Id, after);
-            await EventuallyAsync(async () => (await GetAsync<List<QuarantineItemResponse>>(ownAdmin, "/api/v1/quarantine")).Count == 2,
+            await HierarchyWorld.ScanAsync(ownAdmin, enrolled.Id, after);
+            await EventuallyAsync(async () => (await HierarchyWorld.GetAsync<List<QuarantineItemResponse>>(ownAdmin, "/api/v1/quarantine")).Count == 2,
                 "the new EICAR was quarantined through the tenant's own center", agent, center);
             Assert.False(File.Exists(after));
             using (var restore = await TenantSide.RestoreAsync(ownAdmin, item.Id, Secret))
             {
                 Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
             }
-            await EventuallyAsync(async () => (await GetAsync<QuarantineItemResponse>(ownAdmin, $"/api/v1/quarantine/{item.Id}")).State == "restored",
+            await EventuallyAsync(async () => (await HierarchyWorld.GetAsync<QuarantineItemResponse>(ownAdmin, $"/api/v1/quarantine/{item.Id}")).State == "restored",
                 "the new center recorded the restore of the moved quarantine item", agent, center);
             Assert.True(File.Exists(before));
 
             // The audit moved verifiably: the digest both centers recorded covers the tenant's rows, and both chains verify.
-            var movedIn = Assert.Single(await center.Driver.AuditAsync(await LoginAsync(center, tenant.Name)), e => e.Action == "tenant.moved-in");
+            var movedIn = Assert.Single(await center.Driver.AuditAsync(await HierarchyWorld.LoginAsync(center, tenant.Name)), e => e.Action == "tenant.moved-in");
             Assert.Contains(moved.AuditDigest!, movedIn.Details, StringComparison.Ordinal);
             Assert.Contains((await main.Driver.AuditAsync(tenant.AdminToken)), e => e.Action == "tenant.moved-out"
                 && e.Details.Contains(moved.AuditDigest!, StringComparison.Ordinal));
@@ -127,13 +124,13 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
                 "the agent recorded the main center again", agent, center);
             await EventuallyAsync(async () => (await File.ReadAllTextAsync(Path.Combine(agent.State.FullName, "assignment.json")))
                 .Contains(mainServer.Address.Authority, StringComparison.Ordinal), "the agent synced with the main center again", agent, center);
-            var items = await GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine");
+            var items = await HierarchyWorld.GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine");
             Assert.Equal(2, items.Count);
             Assert.Equal("restored", items.Single(i => i.Id == item.Id).State);
             var home = Path.Combine(tree.FullName, "home.com");
             await File.WriteAllBytesAsync(home, TestSamples.Eicar());
-            await ScanAsync(hostedAdmin, enrolled.Id, home);
-            await EventuallyAsync(async () => (await GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine")).Count == 3,
+            await HierarchyWorld.ScanAsync(hostedAdmin, enrolled.Id, home);
+            await EventuallyAsync(async () => (await HierarchyWorld.GetAsync<List<QuarantineItemResponse>>(hostedAdmin, "/api/v1/quarantine")).Count == 3,
                 "the EICAR was quarantined through the main center again", agent, center);
             Assert.Contains(await main.Driver.AuditAsync(tenant.AdminToken), e => e.Action == "tenant.moved-in"
                 && e.Details.Contains(movedBack.AuditDigest!, StringComparison.Ordinal));
@@ -161,47 +158,8 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
         }
     }
 
-    private async Task<(Guid TenantId, Lightshield.Center.Hierarchy.TenantCenterLink Link)> LinkAsync(Guid tenantId)
-    {
-        using var response = await main.Driver.Provider.PostAsJsonAsync("/api/v1/tenant-centers",
-            new Lightshield.Center.Hierarchy.LinkRequest(tenantId, IntegrationDriver.Unique("center")));
-        return (tenantId, await IntegrationDriver.ReadAsync<Lightshield.Center.Hierarchy.TenantCenterLink>(response, HttpStatusCode.Created));
-    }
-
-    private static async Task<Lightshield.Center.ScanPolicies.GroupPolicyResponse> PutPolicyAsync(HttpClient admin, Guid groupId, string tree)
-    {
-        var policy = new PolicyDocument
-        {
-            OnAccess = new OnAccessPolicy { Enabled = false },
-            OnDemand = new OnDemandPolicy { Paths = [tree], ExcludedPaths = [] },
-            InfectedAction = DetectionAction.Quarantine,
-            ReadRateMegabytesPerSecond = 0,
-            Schedules = [],
-        };
-        using var put = await admin.PutAsync($"/api/v1/agent-groups/{groupId}/policy",
-            new StringContent(PolicyJson.Serialize(policy), Encoding.UTF8, "application/json"));
-        return await IntegrationDriver.ReadAsync<Lightshield.Center.ScanPolicies.GroupPolicyResponse>(put, HttpStatusCode.OK);
-    }
-
-    private static async Task ScanAsync(HttpClient admin, Guid agentId, string path)
-    {
-        using var response = await admin.PostAsJsonAsync("/api/v1/tasks",
-            new Lightshield.Center.ScanTasks.TaskRequest("scan", [path], [agentId], null, Force: true));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<string> LoginAsync(TenantLiveCenter<SqliteTestDatabase> center, string tenantName)
-    {
-        using var login = await center.Driver.Client().PostAsJsonAsync("/api/v1/auth/login",
-            new LoginRequest(tenantName, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword));
-        return (await IntegrationDriver.ReadAsync<LoginResponse>(login, HttpStatusCode.OK)).Token;
-    }
-
     private static async Task<AuditVerification> VerifyAsync(IntegrationDriver driver) =>
         await IntegrationDriver.ReadAsync<AuditVerification>(await driver.Provider.PostAsync("/api/v1/audit/verify", null), HttpStatusCode.OK);
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string path) =>
-        await IntegrationDriver.ReadAsync<T>(await client.GetAsync(path), HttpStatusCode.OK);
 
     /// <summary>The agent runs on the main center's clock and proves each call with a time: the tenant center's clock
     /// keeps step with it.</summary>
@@ -220,24 +178,18 @@ public sealed class HierarchyTenantMoveTests(LiveCenter<PostgresTestDatabase> ma
 
     /// <summary>Looks until <paramref name="probe"/> finds something, moving the fake clocks a second between looks so the
     /// agent's syncs and task ticks keep happening.</summary>
-    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent agent, TenantLiveCenter<SqliteTestDatabase>? center = null)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
+    private Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent agent, TenantLiveCenter<SqliteTestDatabase>? center = null)
+        where T : class =>
+        Eventually.FindAsync(probe, what, Patience, () =>
         {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-            Assert.True(agent.IsRunning, $"the agent stopped while waiting for: {what}; it logged: {agent.Errors}");
-            Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
             main.Time.Advance(TimeSpan.FromSeconds(1));
             center?.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(200);
-        }
-    }
+        }, agent);
 
-    private async Task EventuallyAsync(Func<Task<bool>> condition, string what, LiveAgent agent, TenantLiveCenter<SqliteTestDatabase>? center = null) =>
-        await EventuallyAsync(async () => await condition() ? "yes" : null, what, agent, center);
+    private Task EventuallyAsync(Func<Task<bool>> condition, string what, LiveAgent agent, TenantLiveCenter<SqliteTestDatabase>? center = null) =>
+        Eventually.UntilAsync(condition, what, Patience, () =>
+        {
+            main.Time.Advance(TimeSpan.FromSeconds(1));
+            center?.Time.Advance(TimeSpan.FromSeconds(1));
+        }, agent);
 }

@@ -5,13 +5,16 @@ using Lightshield.Center.Identity;
 using Lightshield.Center.Tests.Infrastructure;
 using Lightshield.Center.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lightshield.Center.Tests.Hierarchy;
 
 /// <summary>A real <c>tenant</c>-role center (its own database, listeners and clock) linked to a main center with the
-/// credential the main issued. Its link client is driven round by round by the tests (<see cref="ExchangeAsync"/>).</summary>
-public sealed class TenantLiveCenter<TDatabase>(Uri mainAddress, string mainFingerprint, string credential, TimeSpan? interval = null)
-    : LiveCenter<TDatabase>
+/// credential the main issued. Its link client is driven round by round by the tests (<see cref="ExchangeAsync"/>). Its clock
+/// is its own, or the one given (a world on one clock).</summary>
+public sealed class TenantLiveCenter<TDatabase>(Uri mainAddress, string mainFingerprint, string credential, TimeSpan? interval = null,
+    FakeTimeProvider? time = null)
+    : LiveCenter<TDatabase>(time)
     where TDatabase : TestDatabase, new()
 {
     protected override void Configure(IDictionary<string, string?> settings)

@@ -30,7 +30,15 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
 
     public TDatabase Database { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public LiveCenter()
+        : this(null)
+    {
+    }
+
+    /// <summary>With <paramref name="time"/>, the center runs on that clock (several centers of one world on one clock).</summary>
+    protected LiveCenter(FakeTimeProvider? time) => Time = time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+    public FakeTimeProvider Time { get; }
 
     public Uri RestAddress { get; private set; } = null!;
 
@@ -58,23 +66,9 @@ public class LiveCenter<TDatabase> : IAsyncLifetime where TDatabase : TestDataba
 
     /// <summary>Looks until <paramref name="probe"/> finds something, moving the fake clock between looks: bounded
     /// polling of what a real scan server, center and agent do over gRPC and their databases.</summary>
-    internal async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(probe);
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-            Assert.True(agent?.IsRunning ?? true, $"the agent stopped while waiting for: {what}; it logged: {agent?.Errors}");
-            Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
-            Time.Advance(ClockStep);
-            await Task.Delay(LookInterval);
-        }
-    }
+    internal Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, LiveAgent? agent = null)
+        where T : class =>
+        Eventually.FindAsync(probe, what, Patience, () => Time.Advance(ClockStep), agent, LookInterval);
 
     public async Task InitializeAsync()
     {

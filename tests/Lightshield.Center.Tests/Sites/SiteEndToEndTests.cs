@@ -22,25 +22,11 @@ public abstract class SiteEndToEndTests<TDatabase>(LiveCenter<TDatabase> center)
 
     private IntegrationDriver Driver => center.Driver;
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"still not the case after {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.UntilAsync(condition, what, Patience, interval: TimeSpan.FromMilliseconds(100));
 
-    private async Task<LiveScanServer> StartSiteServerAsync(string site, string host, string segment, AclRedis redis, DirectoryInfo siteDirectory) =>
-        await LiveScanServer.StartAsync(center.GrpcAddress, center.CertificateFingerprint, Driver, host, segment,
-            configure: (settings, _) =>
-            {
-                foreach (var (key, value) in new RedisTarget(redis.Address, redis.User, redis.Password).SvmSettings(siteDirectory.FullName))
-                {
-                    settings[key] = value;
-                }
-            }, site: site);
+    private Task<LiveScanServer> StartSiteServerAsync(string site, string host, string segment, AclRedis redis, DirectoryInfo siteDirectory) =>
+        SiteWorld.StartSiteServerAsync(center, site, host, segment, redis, siteDirectory);
 
     private async Task<ProviderSitesView> SitesAsync() =>
         await IntegrationDriver.ReadAsync<ProviderSitesView>(await Driver.Provider.GetAsync("/api/v1/sites"), HttpStatusCode.OK);
@@ -59,11 +45,7 @@ public abstract class SiteEndToEndTests<TDatabase>(LiveCenter<TDatabase> center)
         }
     }
 
-    private static async Task<long> KeysAsync(AclRedis redis)
-    {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(new RedisTarget(redis.Address, redis.User, redis.Password).ConfigurationString);
-        return await connection.GetServer(redis.Address).DatabaseSizeAsync();
-    }
+    private static Task<long> KeysAsync(AclRedis redis) => SiteWorld.KeysAsync(redis);
 
     [Fact]
     public async Task Agents_get_only_their_sites_servers_and_losing_site_one_leaves_site_two_served_and_sends_site_one_nowhere_else()
