@@ -49,7 +49,8 @@ internal static class PushCommand
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var enrolled = await gateway.EnrolAsync(new EnrolRequest
+                // An agent whose enrolment fails (SQLite busy under load) enrols again, as the real one does.
+                var enrolled = await EnrolmentRetry.RunAsync(() => gateway.EnrolAsync(new EnrolRequest
                 {
                     EnrolmentToken = enrolmentToken,
                     HostName = $"sim-{i:D5}",
@@ -57,7 +58,7 @@ internal static class PushCommand
                     VirtualCpus = 2,
                     OperatingSystem = "simulated",
                     AgentProofKey = ByteString.CopyFrom(proofKey.PublicKeyInfo),
-                }, cancellationToken: ct);
+                }, cancellationToken: ct).ResponseAsync, ct);
                 credentials[i] = enrolled.Credential;
             });
         var enrolTime = enrolClock.Elapsed;
