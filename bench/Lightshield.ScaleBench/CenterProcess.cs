@@ -11,12 +11,14 @@ namespace Lightshield.ScaleBench;
 internal sealed class CenterProcess : IAsyncDisposable
 {
     private const string AdminPassword = "scale-bench-password-1234";
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly DirectoryInfo _data;
+    private Process _process;
 
-    private CenterProcess(Process process, DirectoryInfo data, Uri rest, Uri grpc)
+    private CenterProcess(ProcessStartInfo start, DirectoryInfo data, Uri rest, Uri grpc)
     {
-        _process = process;
+        _start = start;
+        _process = Launch(start);
         _data = data;
         Rest = rest;
         Grpc = grpc;
@@ -69,6 +71,32 @@ internal sealed class CenterProcess : IAsyncDisposable
         {
             start.Environment["LIGHTSHIELD_" + key] = value;
         }
+        var center = new CenterProcess(start, data, new Uri($"http://127.0.0.1:{restPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
+        try
+        {
+            await center.WaitReadyAsync(cancellationToken);
+            return center;
+        }
+        catch
+        {
+            await center.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the center (as a crash or an OOM kill would) and starts it again on the same ports and database;
+    /// returns once it answers ready.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(cancellationToken);
+        _process.Dispose();
+        _process = Launch(_start);
+        await WaitReadyAsync(cancellationToken);
+    }
+
+    private static Process Launch(ProcessStartInfo start)
+    {
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, line) =>
         {
@@ -86,8 +114,12 @@ internal sealed class CenterProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var center = new CenterProcess(process, data, new Uri($"http://127.0.0.1:{restPort}"), new Uri($"http://127.0.0.1:{grpcPort}"));
-        using var client = new HttpClient { BaseAddress = center.Rest };
+        return process;
+    }
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = Rest };
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -95,15 +127,14 @@ internal sealed class CenterProcess : IAsyncDisposable
                 using var ready = await client.GetAsync("/health/ready", cancellationToken);
                 if (ready.IsSuccessStatusCode)
                 {
-                    return center;
+                    return;
                 }
             }
-            catch (HttpRequestException) when (attempt < 600 && !process.HasExited)
+            catch (HttpRequestException) when (attempt < 600 && !_process.HasExited)
             {
             }
-            if (attempt >= 600 || process.HasExited)
+            if (attempt >= 600 || _process.HasExited)
             {
-                await center.DisposeAsync();
                 throw new InvalidOperationException("the center did not become ready");
             }
             await Task.Delay(100, cancellationToken);

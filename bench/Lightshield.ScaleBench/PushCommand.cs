@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Google.Protobuf;
-using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Lightshield.Protocol.Center;
@@ -13,19 +12,25 @@ namespace Lightshield.ScaleBench;
 /// <c>push</c>: N simulated agents enrol with a real center process (real credentials, each call with a proof of
 /// possession) and hold its push stream open; then the tenant's admin starts a scan now of their group, and each agent's
 /// time from the request to its nudge is recorded. Reports the center's resident memory per open stream (against the
-/// same process before the streams) and the delivery times (p50, p99, the share within 2 s).
+/// same process before the streams) and the delivery times (p50, p99, the share within 2 s). Then the center is killed
+/// and started again on the same database, and the agents reopen their streams with the agent's jittered backoff: the
+/// reconnection curve (<see cref="ReconnectionCurve"/>).
 /// </summary>
 internal static class PushCommand
 {
     public static Command Create()
     {
         var agents = new Option<int>("--agents") { DefaultValueFactory = _ => 2_000, Description = "Simulated agents (each enrols, then holds a stream)" };
-        var command = new Command("push", "Memory per connected agent and scan-now delivery time over the push channel") { agents };
-        command.SetAction((parse, cancellationToken) => RunAsync(Math.Clamp(parse.GetValue(agents), 1, 20_000), cancellationToken));
+        var noRestart = new Option<bool>("--no-restart") { Description = "Skip the center restart and the reconnection curve" };
+        var command = new Command("push", "Memory per connected agent, scan-now delivery time over the push channel, reconnection after a center restart")
+        {
+            agents, noRestart,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(Math.Clamp(parse.GetValue(agents), 1, 20_000), !parse.GetValue(noRestart), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, bool restart, CancellationToken cancellationToken)
     {
         await using var center = await CenterProcess.StartAsync(new Dictionary<string, string>
         {
@@ -44,7 +49,8 @@ internal static class PushCommand
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var enrolled = await gateway.EnrolAsync(new EnrolRequest
+                // An agent whose enrolment fails (SQLite busy under load) enrols again, as the real one does.
+                var enrolled = await EnrolmentRetry.RunAsync(() => gateway.EnrolAsync(new EnrolRequest
                 {
                     EnrolmentToken = enrolmentToken,
                     HostName = $"sim-{i:D5}",
@@ -52,7 +58,7 @@ internal static class PushCommand
                     VirtualCpus = 2,
                     OperatingSystem = "simulated",
                     AgentProofKey = ByteString.CopyFrom(proofKey.PublicKeyInfo),
-                }, cancellationToken: ct);
+                }, cancellationToken: ct).ResponseAsync, ct);
                 credentials[i] = enrolled.Credential;
             });
         var enrolTime = enrolClock.Elapsed;
@@ -60,37 +66,13 @@ internal static class PushCommand
         var before = center.ResidentBytes;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var hellos = new CountdownEvent(count);
-        var nudged = new long[count];
         var clock = Stopwatch.StartNew();
-        var readers = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        var agents = credentials.Select(c => new SimulatedPushAgent(gateway, c, clock)).ToList();
+        var readers = agents.Select(a => Task.Run(() => a.RunAsync(stop.Token), CancellationToken.None)).ToList();
+        if (!await WaitAsync(() => agents.All(a => a.Streams >= 1), TimeSpan.FromSeconds(120), cancellationToken))
         {
-            using var call = gateway.Subscribe(new SubscribeRequest(), new CallOptions(
-                [new Metadata.Entry(AgentCredentialFormat.MetadataKey, AgentCredentialFormat.Scheme + credentials[i])], cancellationToken: stop.Token));
-            try
-            {
-                await foreach (var nudge in call.ResponseStream.ReadAllAsync(stop.Token))
-                {
-                    if (nudge.Reason == "hello")
-                    {
-                        hellos.Signal();
-                    }
-                    else if (nudge.Reason == "tasks" && nudged[i] == 0)
-                    {
-                        nudged[i] = clock.ElapsedTicks;
-                    }
-                }
-            }
-            catch (RpcException) when (stop.IsCancellationRequested)
-            {
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-            }
-        }, CancellationToken.None)).ToList();
-        if (!hellos.Wait(TimeSpan.FromSeconds(120), cancellationToken))
-        {
-            Console.Error.WriteLine($"only {count - hellos.CurrentCount} of {count} streams opened within 2 minutes");
+            Console.Error.WriteLine($"only {agents.Count(a => a.Streams >= 1)} of {count} streams opened within 2 minutes");
+            await stop.CancelAsync();
             return 2;
         }
         var openTime = clock.Elapsed;
@@ -99,19 +81,28 @@ internal static class PushCommand
 
         using var client = new HttpClient { BaseAddress = center.Rest };
         client.DefaultRequestHeaders.Authorization = new("Bearer", admin);
-        var requested = clock.ElapsedTicks;
+        var requested = clock.Elapsed;
         await CenterProcess.PostAsync(client, "/api/v1/tasks", new { kind = "memory-scan", paths = Array.Empty<string>(), agentIds = Array.Empty<Guid>(), groupId, force = false },
             cancellationToken);
-        var answered = clock.ElapsedTicks;
-        var deadline = Stopwatch.StartNew();
-        while (nudged.Any(t => t == 0) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        var answered = clock.Elapsed;
+        await WaitAsync(() => agents.All(a => a.Nudged > TimeSpan.Zero), TimeSpan.FromSeconds(30), cancellationToken);
+        var nudged = agents.Select(a => a.Nudged).ToArray();
+
+        ReconnectionCurve? curve = null;
+        if (restart)
         {
-            await Task.Delay(50, cancellationToken);
+            // Streams that lived a minute, as an agent's usually has: its first wait after the break is up to 1 s.
+            var age = clock.Elapsed - openTime;
+            if (age < TimeSpan.FromSeconds(61))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(61) - age, cancellationToken);
+            }
+            curve = await ReconnectionCurve.MeasureAsync(center, agents, clock, cancellationToken);
         }
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 
-        var latencies = nudged.Where(t => t > 0).Select(t => (t - requested) * 1000.0 / Stopwatch.Frequency).Order().ToList();
+        var latencies = nudged.Where(t => t > TimeSpan.Zero).Select(t => (t - requested).TotalMilliseconds).Order().ToList();
         double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
         Console.WriteLine($"push channel: {count} simulated agents on one center process (SQLite), load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine($"enrolment: {enrolTime.TotalSeconds:0.0} s ({count / enrolTime.TotalSeconds:0} agents/s, 8 at a time); all streams open after {openTime.TotalSeconds:0.0} s");
@@ -119,10 +110,25 @@ internal static class PushCommand
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| center RSS before the streams / with them | {before / 1048576.0:0.0} / {after / 1048576.0:0.0} MiB |");
         Console.WriteLine($"| center memory per connected agent | {(after - before) / (double)count / 1024:0.0} KiB |");
-        Console.WriteLine($"| scan now answered (task and {count} runs saved) | {(answered - requested) * 1000.0 / Stopwatch.Frequency:0} ms |");
+        Console.WriteLine($"| scan now answered (task and {count} runs saved) | {(answered - requested).TotalMilliseconds:0} ms |");
         Console.WriteLine($"| nudged | {latencies.Count} of {count} |");
         Console.WriteLine($"| request → nudge, p50 / p99 / max | {Percentile(0.50):0} / {Percentile(0.99):0} / {(latencies.Count > 0 ? latencies[^1] : double.NaN):0} ms |");
         Console.WriteLine($"| within 2 s | {latencies.Count(l => l <= 2000) * 100.0 / count:0.0} % |");
-        return latencies.Count == count ? 0 : 1;
+        curve?.Print(count);
+        return latencies.Count == count && (curve is null || curve.Reconnected == count) ? 0 : 1;
+    }
+
+    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                return false;
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        return true;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Lightshield.Center.Diagnostics;
 using Lightshield.Center.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Wire = Lightshield.Protocol.Center;
 
 namespace Lightshield.Center.Events;
@@ -11,10 +12,15 @@ namespace Lightshield.Center.Events;
 /// <summary>
 /// Stores a batch of an agent's events, in the agent's tenant scope: idempotent by event id (at-least-once delivery
 /// brings duplicates), malformed events are rejected one by one (never the whole batch, so one bad event cannot
-/// block an agent's outbox).
+/// block an agent's outbox). A redelivery is recognised within <see cref="EventRetentionOptions.DuplicateWindow"/>; two
+/// deliveries of one agent's batch at the same time are taken one after the other (on PostgreSQL a lock per agent:
+/// its day partitions cannot hold a unique key on the event id alone).
 /// </summary>
-public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics metrics, TimeProvider time)
+public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics metrics, TimeProvider time, IOptions<EventRetentionOptions> options)
 {
+    /// <summary>First key of the per-agent advisory locks ("LSEV" in ASCII); the second is taken from the agent id.</summary>
+    private const int AgentLockClass = 0x4C_53_45_56;
+
     public const int MaxBatch = 1000;
     public const int MaxPayloadBytes = 16 * 1024;
 
@@ -40,7 +46,15 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
             }
         }
         var ids = valid.Keys.ToList();
-        var known = await db.AgentEvents.AsNoTracking().Where(e => ids.Contains(e.EventId)).Select(e => e.EventId).ToListAsync(cancellationToken);
+        var since = now - (long)options.Value.DuplicateWindow.TotalMilliseconds;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AgentLockClass}, {agentId.GetHashCode()})", cancellationToken);
+        }
+        // The window on the partition column also lets PostgreSQL look in the last few day partitions only.
+        var known = await db.AgentEvents.AsNoTracking().Where(e => ids.Contains(e.EventId) && e.ReceivedAtUnixMs >= since)
+            .Select(e => e.EventId).ToListAsync(cancellationToken);
         foreach (var id in known)
         {
             valid.Remove(id);
@@ -54,7 +68,7 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
         }
         catch (DbUpdateException)
         {
-            // A concurrent delivery of the same batch stored some first: store one by one, counting those as duplicates.
+            // An id stored before the window (SQLite keeps it unique over all time): store one by one, counting those as duplicates.
             db.ChangeTracker.Clear();
             foreach (var record in valid.Values)
             {
@@ -71,6 +85,7 @@ public sealed partial class EventIngestion(CenterDbContext db, CenterMetrics met
                 db.ChangeTracker.Clear();
             }
         }
+        await transaction.CommitAsync(cancellationToken);
         metrics.EventsIngested(ack.Accepted);
         return ack;
     }

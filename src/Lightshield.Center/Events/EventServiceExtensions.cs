@@ -13,6 +13,7 @@ public static class EventServiceExtensions
         services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddScoped<EventIngestion>();
         services.TryAddScoped<EventQueries>();
+        services.TryAddScoped<EventPartitions>();
         services.TryAddSingleton<EventRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         return builder;

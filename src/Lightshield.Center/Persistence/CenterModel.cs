@@ -153,7 +153,9 @@ internal static class CenterModel
         model.Entity<AgentEventRecord>(record =>
         {
             record.ToTable("agent_events");
-            record.HasKey(e => new { e.TenantId, e.EventId });
+            // PostgreSQL partitions the table by reception time (Events/EventPartitions), and a key there must hold the
+            // partition column; the event id stays unique per tenant on SQLite (its context adds the index).
+            record.HasKey(e => new { e.TenantId, e.EventId, e.ReceivedAtUnixMs });
             record.Property(e => e.Type).HasMaxLength(50);
             record.Property(e => e.PayloadJson).HasMaxLength(EventIngestion.MaxPayloadBytes);
             record.HasIndex(e => new { e.TenantId, e.CreatedAtUnixMs });

@@ -13,6 +13,13 @@ public sealed class SqliteCenterDbContext(DbContextOptions<SqliteCenterDbContext
     // database's only write lock.
     protected override Task LockAuditChainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // One plain table here: an event id stays unique per tenant over all time (PostgreSQL checks a window).
+        modelBuilder.Entity<Events.AgentEventRecord>().HasIndex(e => new { e.TenantId, e.EventId }).IsUnique();
+    }
+
     // SQLite has no date type: EF Core stores DateTimeOffset as text it cannot order or compare in SQL. As UTC ticks
     // it can, exactly (every time the center writes is UTC; the audit chain hashes times to the tick).
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -35,8 +35,9 @@ public sealed class CenterInstances : IAsyncDisposable
         return instances;
     }
 
-    /// <summary>Starts one more instance (migrations run by the first find nothing to do for the others).</summary>
-    public WebApplicationFactory<Program> Start()
+    /// <summary>Starts one more instance (migrations run by the first find nothing to do for the others), with
+    /// <paramref name="settings"/> added to its configuration.</summary>
+    public WebApplicationFactory<Program> Start(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -48,7 +49,7 @@ public sealed class CenterInstances : IAsyncDisposable
                 ["Center:Bootstrap:AdminUserName"] = "root",
                 ["Center:Bootstrap:AdminPassword"] = "bootstrap-password-for-tests",
                 ["Logging:LogLevel:Default"] = "Warning",
-            }));
+            }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
             web.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
         });
         _ = factory.Server;

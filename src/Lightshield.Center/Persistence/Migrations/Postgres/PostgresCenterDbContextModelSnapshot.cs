@@ -291,6 +291,9 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("ReceivedAtUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid>("AgentId")
                         .HasColumnType("uuid");
 
@@ -302,15 +305,12 @@ namespace Lightshield.Center.Persistence.Migrations.Postgres
                         .HasMaxLength(16384)
                         .HasColumnType("character varying(16384)");
 
-                    b.Property<long>("ReceivedAtUnixMs")
-                        .HasColumnType("bigint");
-
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
-                    b.HasKey("TenantId", "EventId");
+                    b.HasKey("TenantId", "EventId", "ReceivedAtUnixMs");
 
                     b.HasIndex("ReceivedAtUnixMs");
 

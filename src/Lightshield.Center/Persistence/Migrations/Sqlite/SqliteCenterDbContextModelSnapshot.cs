@@ -286,6 +286,9 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                     b.Property<Guid>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ReceivedAtUnixMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("AgentId")
                         .HasColumnType("TEXT");
 
@@ -297,19 +300,19 @@ namespace Lightshield.Center.Persistence.Migrations.Sqlite
                         .HasMaxLength(16384)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ReceivedAtUnixMs")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("TenantId", "EventId");
+                    b.HasKey("TenantId", "EventId", "ReceivedAtUnixMs");
 
                     b.HasIndex("ReceivedAtUnixMs");
 
                     b.HasIndex("TenantId", "CreatedAtUnixMs");
+
+                    b.HasIndex("TenantId", "EventId")
+                        .IsUnique();
 
                     b.HasIndex("TenantId", "Type", "CreatedAtUnixMs");
 
