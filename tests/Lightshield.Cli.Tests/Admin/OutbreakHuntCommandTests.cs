@@ -56,6 +56,6 @@ public sealed class OutbreakHuntCommandTests(CliCenter center) : IClassFixture<C
         await center.EnrolAsync(enrolment, hostName);
     }
 
-    private static IEnumerable<System.Text.Json.JsonElement> Items(System.Text.Json.JsonElement list) =>
+    private static System.Text.Json.JsonElement.ArrayEnumerator Items(System.Text.Json.JsonElement list) =>
         list.ValueKind == System.Text.Json.JsonValueKind.Array ? list.EnumerateArray() : list.GetProperty("items").EnumerateArray();
 }
