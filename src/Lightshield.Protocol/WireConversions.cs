@@ -31,6 +31,7 @@ public static class WireConversions
             DatabaseVersion = verdict.DatabaseVersion,
             ScannedAtUnixMs = verdict.ScannedAt.ToUnixTimeMilliseconds(),
             Outdated = verdict.Outdated,
+            NewerContentSignatures = verdict.NewerContentSignatures,
         };
         wire.Names.AddRange(verdict.Names);
         return wire;
@@ -51,6 +52,7 @@ public static class WireConversions
             DatabaseVersion = verdict.DatabaseVersion,
             ScannedAt = DateTimeOffset.FromUnixTimeMilliseconds(verdict.ScannedAtUnixMs),
             Outdated = verdict.Outdated,
+            NewerContentSignatures = Math.Max(0, verdict.NewerContentSignatures),
         };
     }
 }

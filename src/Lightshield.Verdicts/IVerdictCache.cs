@@ -11,6 +11,10 @@ public interface IVerdictCache
     /// Set it before serving look-ups and again after each database reload.</summary>
     string CurrentDatabaseVersion { get; set; }
 
+    /// <summary>What each database version this server ran added in body/logical signatures: decides whether a clean
+    /// verdict of an older version is outdated (decision 67). The database reload records each version in it.</summary>
+    DatabaseLineage Lineage { get; }
+
     /// <summary>Looks up a batch of keys. The result has one slot per key, in order; <see langword="null"/> means
     /// unknown (absent or stale). Never throws because a shared tier is unavailable.</summary>
     ValueTask<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken = default);

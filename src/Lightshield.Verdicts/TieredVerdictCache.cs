@@ -105,6 +105,9 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
     }
 
     /// <inheritdoc/>
+    public DatabaseLineage Lineage { get; } = new();
+
+    /// <inheritdoc/>
     public ValueTask<Verdict?[]> LookupAsync(IReadOnlyList<FileKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -124,20 +127,27 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
         return LookupL2Async(keys, results, current, now, cancellationToken);
     }
 
-    /// <summary>Flags the outdated verdicts of <paramref name="results"/> (<see cref="VerdictRules.IsOutdated"/>) and
+    /// <summary>Flags the outdated verdicts of <paramref name="results"/> (<see cref="VerdictRules.IsOutdated(Verdict, string, DateTimeOffset, TimeSpan)"/>) and
     /// counts them.</summary>
     private int MarkOutdated(Verdict?[] results, string current, DateTimeOffset now)
     {
         int outdated = 0;
         for (int i = 0; i < results.Length; i++)
         {
-            if (results[i] is { } verdict && VerdictRules.IsOutdated(verdict, current, now, _maxCleanAge))
+            if (results[i] is { } verdict)
             {
-                results[i] = verdict with { Outdated = true };
-                outdated++;
+                results[i] = Answer(verdict, current, now);
+                outdated += results[i]!.Outdated ? 1 : 0;
             }
         }
         return outdated;
+    }
+
+    /// <summary>The cached verdict as answered: flagged outdated, with the count of newer body/logical signatures.</summary>
+    private Verdict Answer(Verdict verdict, string current, DateTimeOffset now)
+    {
+        bool outdated = VerdictRules.IsOutdated(verdict, current, now, _maxCleanAge, Lineage, out long newer);
+        return outdated || newer != 0 ? verdict with { Outdated = outdated, NewerContentSignatures = newer } : verdict;
     }
 
     /// <inheritdoc/>
@@ -236,7 +246,7 @@ public sealed class TieredVerdictCache : IVerdictCache, IDisposable
         {
             if (entries[j] is { } entry)
             {
-                var verdict = VerdictRules.IsOutdated(entry.Verdict, current, now, _maxCleanAge) ? entry.Verdict with { Outdated = true } : entry.Verdict;
+                var verdict = Answer(entry.Verdict, current, now);
                 if (results[positions[j]] is not null && verdict.Outdated)
                 {
                     continue; // L1's answer is as good

@@ -20,9 +20,14 @@ public sealed record Verdict
     public DateTimeOffset ScannedAt { get; init; }
 
     /// <summary>Set on an answer, never stored: a clean verdict from an older signature database, or older than the
-    /// cache's maximum clean age (<see cref="VerdictRules.IsOutdated"/>). On-access may use it; scheduled and on-demand
+    /// cache's maximum clean age (<see cref="VerdictRules.IsOutdated(Verdict, string, DateTimeOffset, TimeSpan)"/>). On-access may use it; scheduled and on-demand
     /// scans rescan the content.</summary>
     public bool Outdated { get; init; }
+
+    /// <summary>Set on an answer, never stored: how many body/logical signatures the scan server's current database holds
+    /// beyond the one that made this clean verdict ("made before N newer body/logical signatures", decision 67); 0 when
+    /// none, or when the scan server cannot place the verdict's database (then <see cref="Outdated"/> decides alone).</summary>
+    public long NewerContentSignatures { get; init; }
 
     /// <summary>Clean, infected or over a limit: a verdict the cache keeps and shares. Errors are not: they are retried.</summary>
     [JsonIgnore]

@@ -29,25 +29,42 @@ internal static class VerdictRules
         kind is VerdictKind.Infected or VerdictKind.LimitExceeded
         && !string.Equals(databaseVersion, currentDatabaseVersion, StringComparison.Ordinal);
 
-    /// <summary>Whether a cached verdict is answered as outdated (docs/decisions.md, decision 31): a clean verdict made by an
-    /// older signature database than <paramref name="currentDatabaseVersion"/> (one that never saw the body and logical
+    /// <summary>Whether a cached verdict is answered as outdated (docs/decisions.md, decisions 31 and 67): a clean verdict made by
+    /// an older signature database than <paramref name="currentDatabaseVersion"/> (one that never saw the body and logical
     /// signatures added since), or older than <paramref name="maxCleanAge"/>. On access it is still answered; scheduled and
     /// on-demand scans rescan the content, and the first rescan refreshes the shared entry for the whole site. A clean
     /// verdict from a strictly newer database generation (a scan server that updated first) is not outdated.</summary>
-    public static bool IsOutdated(Verdict verdict, string currentDatabaseVersion, DateTimeOffset now, TimeSpan maxCleanAge)
+    public static bool IsOutdated(Verdict verdict, string currentDatabaseVersion, DateTimeOffset now, TimeSpan maxCleanAge) =>
+        IsOutdated(verdict, currentDatabaseVersion, now, maxCleanAge, lineage: null, out _);
+
+    /// <summary><see cref="IsOutdated(Verdict, string, DateTimeOffset, TimeSpan)"/>, told by <paramref name="lineage"/> how
+    /// many body/logical signatures the newer versions added (<paramref name="newerContentSignatures"/>, 0 when unknown):
+    /// when it can place both versions, a verdict is outdated by database only if that count is above 0, so an update of
+    /// hash signatures alone (already applied to the entry by the retro-active check) outdates nothing.</summary>
+    public static bool IsOutdated(Verdict verdict, string currentDatabaseVersion, DateTimeOffset now, TimeSpan maxCleanAge,
+        DatabaseLineage? lineage, out long newerContentSignatures)
     {
         ArgumentNullException.ThrowIfNull(verdict);
+        newerContentSignatures = 0;
         if (verdict.Kind != VerdictKind.Clean)
         {
             return false;
         }
-        if (now - verdict.ScannedAt > maxCleanAge)
+        bool byDatabase;
+        if (currentDatabaseVersion.Length == 0 || string.Equals(verdict.DatabaseVersion, currentDatabaseVersion, StringComparison.Ordinal))
         {
-            return true;
+            byDatabase = false;
         }
-        return currentDatabaseVersion.Length != 0
-            && !string.Equals(verdict.DatabaseVersion, currentDatabaseVersion, StringComparison.Ordinal)
-            && CompareDatabases(verdict.DatabaseVersion, currentDatabaseVersion) <= 0;
+        else if (lineage?.NewerContentSignatures(verdict.DatabaseVersion, currentDatabaseVersion) is { } newer)
+        {
+            newerContentSignatures = newer;
+            byDatabase = newer > 0;
+        }
+        else
+        {
+            byDatabase = CompareDatabases(verdict.DatabaseVersion, currentDatabaseVersion) <= 0;
+        }
+        return byDatabase || now - verdict.ScannedAt > maxCleanAge;
     }
 
     /// <summary>Whether an entry holding <paramref name="existingKind"/> from <paramref name="existingDatabase"/> may

@@ -104,6 +104,7 @@ public sealed partial class CenterSyncService(
         await restores.MarkReportedAsync(restored, cancellationToken);
         hunts?.MarkSent(huntReports);
         huntQuarantines?.MarkReported(quarantinesDone);
+        hunts?.Forget(answer.UnknownHunts); // the center dropped these hunts' items: their candidates would ride on every sync
         if (answer.RenewedCredential.Length > 0)
         {
             enrolment.Renew(answer.RenewedCredential, answer.RenewedScanCredential, DateTimeOffset.FromUnixTimeMilliseconds(answer.RenewedCredentialExpiresUnixMs));

@@ -39,6 +39,20 @@ public sealed partial class HuntAnswers(LocalHashHunt hunt, JobQueue queue, ILog
         }
     }
 
+    /// <summary>The center does not know these hunts (the agent moved to another center mid-hunt, decision 68): their
+    /// unconfirmed candidates and unsent answers are forgotten, so they stop riding on every sync.</summary>
+    public void Forget(IEnumerable<string> huntIds)
+    {
+        ArgumentNullException.ThrowIfNull(huntIds);
+        foreach (var id in huntIds)
+        {
+            if (_unconfirmed.TryRemove(id, out _) | _unsent.TryRemove(id, out _))
+            {
+                LogForgotten(logger, id);
+            }
+        }
+    }
+
     /// <summary>Matches the orders not answered yet and settles the candidates the center confirmed; true when there is a new
     /// answer or a question to send.</summary>
     public async Task<bool> AnswerAsync(IEnumerable<HuntOrder> orders, IEnumerable<HuntOrder> confirmations, CancellationToken cancellationToken)
@@ -133,6 +147,9 @@ public sealed partial class HuntAnswers(LocalHashHunt hunt, JobQueue queue, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hunt {HuntId}: {Candidates} files of the local index pass its prefix filter; asking the center for their full hashes")]
     private static partial void LogCandidates(ILogger logger, string huntId, int candidates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hunt {HuntId} is unknown to the center: its candidates and answer are forgotten")]
+    private static partial void LogForgotten(ILogger logger, string huntId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hunt {HuntId} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string huntId, string reason);

@@ -8,17 +8,21 @@ using Wire = Lightshield.Protocol.Center;
 namespace Lightshield.Center.Hunts;
 
 /// <summary>The agent's side of hunts, in the agent's tenant scope: unanswered hunts go out with every sync answer, and
-/// the agent's reports are recorded once per (hunt, agent). A report for a hunt that was never sent to this agent (another
-/// agent's, another tenant's, or made up) refuses the sync: the agent is not behaving as an agent does. A hunt goes out as
+/// the agent's reports are recorded once per (hunt, agent). A malformed report refuses the sync: no agent sends one. A
+/// report, candidate or carried-out order for a hunt that was never sent to this agent (another agent's, another tenant's,
+/// made up, or a hunt of the center the agent left) is dropped alone, logged, and named back to the agent as unknown, so
+/// that it forgets it while the rest of the sync proceeds (decision 68). A hunt goes out as
 /// its prefix filter, and the agent's candidates are confirmed with the full hashes (decision 53), both from the hunt's
 /// list decoded once per process (<see cref="HuntHashLists"/>).</summary>
-public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHashLists lists)
+public sealed partial class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHashLists lists, ILogger<AgentHuntFeed> logger)
 {
     public const int MaxHuntsPerSync = 5;
     public const int MaxMatchesPerReport = 1000;
 
-    public async Task RecordAsync(Guid agentId, IReadOnlyList<Wire.HuntReport> reports, CancellationToken cancellationToken)
+    /// <summary>Records the answers; the ids of hunts never sent to this agent go to <paramref name="unknown"/>.</summary>
+    public async Task RecordAsync(Guid agentId, IReadOnlyList<Wire.HuntReport> reports, ISet<string> unknown, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(unknown);
         if (reports.Count == 0)
         {
             return;
@@ -49,16 +53,19 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHas
                 }
             }
         }
-        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).ToDictionaryAsync(r => r.HuntId, cancellationToken);
-        problems.AddRange(ids.Where(id => !runs.ContainsKey(id)).Select(id => $"hunt {id} was not sent to this agent"));
         if (problems.Count > 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"hunt reports refused: {string.Join("; ", problems)}"));
         }
+        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).ToDictionaryAsync(r => r.HuntId, cancellationToken);
+        Drop(agentId, ids.Where(id => !runs.ContainsKey(id)), "report", unknown);
         var now = time.GetUtcNow();
         foreach (var report in reports)
         {
-            var run = runs[Guid.Parse(report.HuntId)];
+            if (!runs.TryGetValue(Guid.Parse(report.HuntId), out var run))
+            {
+                continue;
+            }
             if (run.AnsweredAt is not null)
             {
                 continue; // answered already (the agent sent it again before it saw this sync's answer)
@@ -103,10 +110,12 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHas
     }
 
     /// <summary>Confirms an agent's candidates (decision 53): per hunt, the hunted hashes that start with the prefixes it asks
-    /// about. Only hunts sent to this agent, at most <see cref="HuntPrefixes.MaxCandidates"/> prefixes each; anything else
-    /// refuses the sync.</summary>
-    public async Task<IReadOnlyList<Wire.HuntOrder>> ConfirmAsync(Guid agentId, IReadOnlyList<Wire.HuntCandidates> candidates, CancellationToken cancellationToken)
+    /// about. At most <see cref="HuntPrefixes.MaxCandidates"/> prefixes each, else the sync is refused; candidates of hunts
+    /// never sent to this agent are dropped and their ids go to <paramref name="unknown"/>.</summary>
+    public async Task<IReadOnlyList<Wire.HuntOrder>> ConfirmAsync(Guid agentId, IReadOnlyList<Wire.HuntCandidates> candidates, ISet<string> unknown,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(unknown);
         if (candidates.Count == 0)
         {
             return [];
@@ -129,15 +138,16 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHas
                 problems.Add($"hunt {Fit(candidate.HuntId)}: {exception.Message}");
             }
         }
-        var ids = asked.Select(a => a.HuntId).ToList();
-        var sent = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).Select(r => r.HuntId).ToListAsync(cancellationToken);
-        problems.AddRange(ids.Except(sent).Select(id => $"hunt {id} was not sent to this agent"));
         if (problems.Count > 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"hunt candidates refused: {string.Join("; ", problems)}"));
         }
+        var ids = asked.Select(a => a.HuntId).ToList();
+        var sent = (await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.SentAt != null).Select(r => r.HuntId)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        Drop(agentId, ids.Where(id => !sent.Contains(id)), "candidates", unknown);
         var confirmations = new List<Wire.HuntOrder>(asked.Count);
-        foreach (var (huntId, prefixes) in asked)
+        foreach (var (huntId, prefixes) in asked.Where(a => sent.Contains(a.HuntId)))
         {
             var confirmation = new Wire.HuntOrder { HuntId = huntId.ToString() };
             confirmation.Sha256.AddRange((await ListAsync(huntId, cancellationToken)).WithPrefixes(prefixes));
@@ -146,22 +156,25 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHas
         return confirmations;
     }
 
-    /// <summary>Records the quarantine orders <paramref name="agentId"/> carried out; an id of a hunt whose matches this
-    /// agent was never asked to quarantine refuses the sync, like a report of a hunt never sent.</summary>
-    public async Task RecordQuarantinesDoneAsync(Guid agentId, IReadOnlyList<string> huntIds, CancellationToken cancellationToken)
+    /// <summary>Records the quarantine orders <paramref name="agentId"/> carried out; an id that is not a hunt id refuses
+    /// the sync, and one of a hunt whose matches this agent was never asked to quarantine is dropped into
+    /// <paramref name="unknown"/>, like a report of a hunt never sent.</summary>
+    public async Task RecordQuarantinesDoneAsync(Guid agentId, IReadOnlyList<string> huntIds, ISet<string> unknown, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(unknown);
         if (huntIds.Count == 0)
         {
             return;
         }
-        var ids = huntIds.Select(h => Guid.TryParse(h, out var id) ? id : Guid.Empty).ToList();
-        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.QuarantineRequestedAt != null)
-            .ToListAsync(cancellationToken);
-        if (runs.Count != ids.Distinct().Count())
+        if (huntIds.Count > MaxMatchesPerReport || huntIds.Any(h => !Guid.TryParse(h, out _)))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                "hunt quarantines refused: a hunt id names no quarantine order sent to this agent"));
+                $"hunt quarantines refused: at most {MaxMatchesPerReport} hunt ids, each a hunt id"));
         }
+        var ids = huntIds.Select(Guid.Parse).ToList();
+        var runs = await db.AgentHuntRuns.Where(r => r.AgentId == agentId && ids.Contains(r.HuntId) && r.QuarantineRequestedAt != null)
+            .ToListAsync(cancellationToken);
+        Drop(agentId, ids.Where(id => !runs.Any(r => r.HuntId == id)), "quarantines-done", unknown);
         var now = time.GetUtcNow();
         foreach (var run in runs.Where(r => r.QuarantineDoneAt is null))
         {
@@ -195,6 +208,20 @@ public sealed class AgentHuntFeed(CenterDbContext db, TimeProvider time, HuntHas
     /// <summary>A hunt of the caller's tenant (the scoped query), decoded once per process.</summary>
     private Task<HuntHashList> ListAsync(Guid huntId, CancellationToken cancellationToken) =>
         lists.GetAsync(huntId, () => db.Hunts.Where(h => h.Id == huntId).Select(h => h.Hashes).SingleAsync(cancellationToken));
+
+    private void Drop(Guid agentId, IEnumerable<Guid> huntIds, string item, ISet<string> unknown)
+    {
+        foreach (var id in huntIds.Distinct())
+        {
+            if (unknown.Add(id.ToString()))
+            {
+                LogUnknownHunt(logger, agentId, item, id);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {AgentId} sent hunt {Item} for hunt {HuntId}, which this center never sent it: dropped, and the agent is told to forget the hunt")]
+    private static partial void LogUnknownHunt(ILogger logger, Guid agentId, string item, Guid huntId);
 
     private static string Fit(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -21,6 +21,7 @@ public static class AdminCommands
         PolicyCommands.Create(environment),
         TaskCommands.Create(environment),
         HuntCommands.Create(environment),
+        OutbreakHuntCommands.Create(environment),
         EventCommands.Create(environment),
         QuarantineKeyCommands.Create(environment),
         QuarantineItemCommands.Create(environment),

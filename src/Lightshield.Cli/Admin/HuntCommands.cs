@@ -68,16 +68,10 @@ public static partial class HuntCommands
             }
             return ExitCodes.Clean;
         });
-        var hashes = new Option<string[]>("--sha256") { Description = "A SHA-256 to hunt (64 hex digits; repeat for more)" };
-        var file = new Option<FileInfo?>("--file") { Description = "An IOC file: every 64-hex-digit word in it is hunted" };
+        var (hashes, file) = HashOptions();
         group.Add("start", "Hunt SHA-256 (at most 10,000) on every VM of my tenant", [hashes, file], async run =>
         {
-            var all = (run.Value(hashes) ?? []).ToList();
-            if (run.Value(file) is { } ioc)
-            {
-                all.AddRange(Sha256Word().Matches(await File.ReadAllTextAsync(ioc.FullName, run.CancellationToken).ConfigureAwait(false))
-                    .Select(m => m.Value));
-            }
+            var all = await HashesAsync(run, hashes, file).ConfigureAwait(false);
             var hunt = await run.Api.PostAsync("hunts", new { sha256 = all }, run.CancellationToken).ConfigureAwait(false);
             run.Output.Result($"started hunt {hunt.GetProperty("id").GetString()} for {hunt.GetProperty("hashes").GetInt32()} hashes", hunt, hunt, Columns);
             return ExitCodes.Clean;
@@ -91,6 +85,23 @@ public static partial class HuntCommands
             return ExitCodes.Clean;
         });
         return group.Command;
+    }
+
+    /// <summary><c>--sha256</c> (repeated) and <c>--file</c> (an IOC file), as every hunt start takes them.</summary>
+    internal static (Option<string[]> Hashes, Option<FileInfo?> File) HashOptions() => (
+        new Option<string[]>("--sha256") { Description = "A SHA-256 to hunt (64 hex digits; repeat for more)" },
+        new Option<FileInfo?>("--file") { Description = "An IOC file: every 64-hex-digit word in it is hunted" });
+
+    /// <summary>The hashes given with <paramref name="hashes"/> and every 64-hex-digit word of the <paramref name="file"/>.</summary>
+    internal static async Task<List<string>> HashesAsync(AdminInvocation run, Option<string[]> hashes, Option<FileInfo?> file)
+    {
+        var all = (run.Value(hashes) ?? []).ToList();
+        if (run.Value(file) is { } ioc)
+        {
+            all.AddRange(Sha256Word().Matches(await File.ReadAllTextAsync(ioc.FullName, run.CancellationToken).ConfigureAwait(false))
+                .Select(m => m.Value));
+        }
+        return all;
     }
 
     [GeneratedRegex(@"\b[0-9A-Fa-f]{64}\b")]

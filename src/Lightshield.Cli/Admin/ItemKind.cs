@@ -24,6 +24,9 @@ public sealed record ItemKind(string Noun, string ListPath, string IdField, para
     /// <summary>Hunts have no name either: an id or the start of one, among the newest 500.</summary>
     public static readonly ItemKind Hunt = new("hunt", "hunts?pageSize=500", "id");
 
+    /// <summary>Outbreak hunts (the provider's): an id or the start of one, among the newest 500.</summary>
+    public static readonly ItemKind OutbreakHunt = new("outbreak hunt", "outbreak-hunts", "id");
+
     /// <summary>A signature version: its number or its database version (e.g. <c>27100</c>).</summary>
     public static readonly ItemKind Version = new("signature version", "updates/versions", "id", "databaseVersion");
 

@@ -17,6 +17,16 @@ internal static class DatabaseFormats
     private static readonly FrozenSet<string> WholeFileHashes = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase, ".hdb", ".hsb", ".hdu", ".hsu");
 
+    /// <summary>Signatures that need the content: body (.db, .ndb, PE section and import hashes, icons, containers' metadata),
+    /// logical (.ldb, bytecode, YARA) and phishing ones. Whole-file hashes, allow lists and configuration are not.</summary>
+    private static readonly FrozenSet<string> ContentSignatures = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        ".db", ".ndb", ".ndu", ".mdb", ".mdu", ".msb", ".msu", ".imp", ".idb", ".cdb", ".ldb", ".ldu", ".cbc", ".yar", ".yara",
+        ".pdb", ".gdb", ".wdb");
+
+    /// <summary>A file of signatures that a cached clean verdict cannot be checked against without the content.</summary>
+    public static bool IsContentSignatures(string fileName) => ContentSignatures.Contains(Path.GetExtension(fileName));
+
     /// <summary>A name libclamav loads from a database directory.</summary>
     public static bool IsLoaded(string fileName) => Loaded.Contains(Path.GetExtension(fileName));
 

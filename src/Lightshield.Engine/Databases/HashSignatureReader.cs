@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using Lightshield.Engine.Native;
 using Lightshield.Verdicts;
 
@@ -52,27 +50,8 @@ public static class HashSignatureReader
 
     private static IEnumerable<HashSignature> ReadContainer(string path, bool official, bool includePua, uint flevel)
     {
-        using var file = File.OpenRead(path);
-        var header = new byte[CvdHeader.Length];
-        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) != header.Length
-            || CvdHeader.TryParse(header) is null)
+        foreach (var (_, reader) in DatabaseContainer.Files(path, name => IsWanted(name, includePua)))
         {
-            throw new InvalidDataException($"'{path}' does not start with a ClamAV-VDB header.");
-        }
-        var magic = new byte[2];
-        var gzip = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        file.Position = CvdHeader.Length;
-        using Stream body = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
-        using var tar = new TarReader(body, leaveOpen: true);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            if (entry.DataStream is null
-                || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
-                || !IsWanted(Path.GetFileName(entry.Name), includePua))
-            {
-                continue;
-            }
-            using var reader = new StreamReader(entry.DataStream, leaveOpen: true);
             foreach (var signature in ReadLines(reader, official, flevel))
             {
                 yield return signature;

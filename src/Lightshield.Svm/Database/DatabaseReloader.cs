@@ -27,6 +27,7 @@ public sealed class DatabaseReloader(
     private static readonly TimeSpan Debounce = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
+    private readonly ContentSignatureIndex _contentSignatures = new();
 
     /// <summary>Loads the database directory again now. Serialized with other reloads; scans go on meanwhile.</summary>
     public async Task<DatabaseReload> ReloadAsync(CancellationToken cancellationToken)
@@ -46,6 +47,7 @@ public sealed class DatabaseReloader(
                 throw;
             }
             cache.CurrentDatabaseVersion = reload.Current.Version;
+            RecordLineage(reload);
             var includePua = engine.Options.DetectPua; // PUA hash signatures must not flag what the engine itself would not detect
             var signatures = reload.ChangedFiles.SelectMany(file => HashSignatureReader.Read(file, includePua));
             var retro = await cache.ApplyNewSignaturesAsync(signatures, reload.Current.Version, cancellationToken).ConfigureAwait(false);
@@ -66,6 +68,46 @@ public sealed class DatabaseReloader(
         {
             _reloading.Release();
         }
+    }
+
+    /// <summary>Counts the body/logical signatures the reload added (decision 67). Before the running database's
+    /// fingerprints are known, the new version stays unplaced and its verdicts follow the older rule.</summary>
+    private void RecordLineage(DatabaseReload reload)
+    {
+        if (!_contentSignatures.Loaded)
+        {
+            return;
+        }
+        long added = _contentSignatures.Apply(reload);
+        cache.Lineage.Extend(reload.Previous.Version, reload.Current.Version, added);
+        SvmLog.ContentSignaturesAdded(logger, reload.Previous.Version, reload.Current.Version, added);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var database = engine.Database;
+        cache.Lineage.Start(database.Version);
+        // Taken here, so that any reload waits for the fingerprints; read in the background (a production database once).
+        _reloading.Wait(cancellationToken);
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                if (engine.Database.Version == database.Version)
+                {
+                    _contentSignatures.Load(engine.Options.DatabaseDirectory, database);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                SvmLog.ContentSignaturesUnread(logger, exception, database.Version);
+            }
+            finally
+            {
+                _reloading.Release();
+            }
+        }, CancellationToken.None);
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

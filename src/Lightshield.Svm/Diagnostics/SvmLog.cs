@@ -71,4 +71,12 @@ internal static partial class SvmLog
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "Scan worker {ProcessId} broke the worker protocol ({Reason}); killing it")]
     public static partial void WorkerBrokeProtocol(ILogger logger, int processId, string reason);
+
+    [LoggerMessage(EventId = 67, Level = LogLevel.Information,
+        Message = "Signature database {PreviousVersion} -> {Version} added {Added} body/logical signatures (clean verdicts of the older database are outdated only if above 0)")]
+    public static partial void ContentSignaturesAdded(ILogger logger, string previousVersion, string version, long added);
+
+    [LoggerMessage(EventId = 68, Level = LogLevel.Warning,
+        Message = "Could not fingerprint the body/logical signatures of database {Version}; every newer database outdates its clean verdicts")]
+    public static partial void ContentSignaturesUnread(ILogger logger, Exception exception, string version);
 }

@@ -66,6 +66,25 @@ public sealed class HuntAnswerTests
         Assert.Equal(Convert.ToHexStringLower(huntedKept), Convert.ToHexStringLower(match.Sha256.Span));
     }
 
+    [Fact]
+    public async Task CandidatesOfAHuntTheCenterDoesNotKnow_AreForgotten_NotAskedAboutAtEverySync()
+    {
+        // The agent moved to another center mid-hunt: the hunt it holds candidates for is unknown there (decision 68).
+        await using var bed = await CenterTestBed.StartAsync();
+        var held = Path.Combine(bed.Tree, "held.bin");
+        await using var agent = await ScannedAsync(bed, held);
+        var heldHash = SHA256.HashData(await File.ReadAllBytesAsync(held));
+        var order = new HuntOrder { HuntId = Guid.NewGuid().ToString(), Sha256Prefixes = HuntPrefixes.Encode([HuntPrefixes.Of(heldHash)]) };
+
+        bed.Center.HuntsEverySync = [order]; // and no HuntHashes for it: this center cannot confirm it
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Any(s => s.HuntCandidates.Any(c => c.HuntId == order.HuntId)), "the candidates");
+        var asked = bed.Center.Syncs.ToList().FindIndex(s => s.HuntCandidates.Any(c => c.HuntId == order.HuntId));
+        await agent.WaitForAsync(bed.Center.Syncs, all => all.Count >= asked + 4, "three more syncs");
+
+        Assert.Single(bed.Center.Syncs, s => s.HuntCandidates.Any(c => c.HuntId == order.HuntId));
+        Assert.DoesNotContain(bed.Center.Syncs, s => s.HuntReports.Any(r => r.HuntId == order.HuntId));
+    }
+
     /// <summary>Writes random content of a different size to each of <paramref name="files"/>, and starts an agent that
     /// scans them (real scan server), so its local index holds them.</summary>
     private static async Task<InProcessAgent> ScannedAsync(CenterTestBed bed, params string[] files)

@@ -14,9 +14,10 @@ using Priority = Lightshield.Protocol.Scan.Priority;
 
 namespace Lightshield.Agent.Tests.Scanning;
 
-/// <summary>Decision 31 through the agent's real scan path and a real scan server (libclamav in its workers): a body
+/// <summary>Decisions 31 and 67 through the agent's real scan path and a real scan server (libclamav in its workers): a body
 /// signature added after content was cached clean reaches that content at the next scheduled scan, with one engine scan
-/// for the whole site, while on-access keeps answering from the cache.</summary>
+/// for the whole site, while on-access keeps answering from the cache with the count of newer body/logical signatures;
+/// an update of hash signatures alone sends no old-clean content back to the engine.</summary>
 public sealed class VerdictFreshnessScanTests : IDisposable
 {
     private const string Marker = "LIGHTSHIELD-FRESHNESS-MARKER-5b1f";
@@ -39,10 +40,7 @@ public sealed class VerdictFreshnessScanTests : IDisposable
     [Fact]
     public async Task NewBodySignature_NextScheduledScanOnTwoVms_OneEngineScanAndBothDetect()
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "signatures")))
-        {
-            File.Copy(file, _database.File(Path.GetFileName(file)));
-        }
+        CopyStarterDatabase();
         await using var server = await LocalScanServer.StartAsync(trustedCredentialKey: null, databaseDirectory: _database.Path);
         using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System,
             NullLogger<ScanServerPool>.Instance);
@@ -63,7 +61,9 @@ public sealed class VerdictFreshnessScanTests : IDisposable
         await RememberAsync(_vmB, beforeB);
         Assert.All(beforeA.Concat(beforeB), r => Assert.Equal(VerdictKind.Clean, r.Verdict?.Kind));
 
-        File.AppendAllText(_database.File("fresh.ndb"), $"{SignatureName}:0:*:{Convert.ToHexStringLower(Encoding.ASCII.GetBytes(Marker))}\n");
+        // Two body signatures: the one that names the sample and one that names nothing here; N counts both.
+        File.AppendAllText(_database.File("fresh.ndb"), $"{SignatureName}:0:*:{Convert.ToHexStringLower(Encoding.ASCII.GetBytes(Marker))}\n"
+            + $"Lightshield.Test.Unrelated:0:*:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}\n");
         await server.Services.GetRequiredService<DatabaseReloader>().ReloadAsync(CancellationToken.None);
         using var metrics = new MeterRecorder(server.Services.GetRequiredService<IMeterFactory>(), "Lightshield.Svm");
 
@@ -73,6 +73,7 @@ public sealed class VerdictFreshnessScanTests : IDisposable
 
         Assert.Equal(VerdictKind.Clean, onAccess[0].Verdict?.Kind);
         Assert.True(onAccess[0].Verdict?.Outdated, "on-access is answered from the cache, flagged outdated");
+        Assert.Equal(2, onAccess[0].Verdict?.NewerContentSignatures); // "made before 2 newer body/logical signatures"
         Assert.False(onAccess[0].Uploaded);
         Assert.Equal(VerdictKind.Infected, scheduledA[0].Verdict?.Kind);
         Assert.Contains(SignatureName, scheduledA[0].Verdict!.Names[0], StringComparison.Ordinal);
@@ -82,6 +83,53 @@ public sealed class VerdictFreshnessScanTests : IDisposable
         // The sample and VM A's own file (also made by the older database) went through the engine once each: two scans.
         Assert.Equal(2, metrics.Sum("lightshield.svm.scans"));
         Assert.Equal(1, metrics.Sum("lightshield.svm.scans", new("result", "infected")));
+    }
+
+    [Fact]
+    public async Task NewHashSignaturesOnly_NextScheduledScanOnTwoVms_NoEngineScanOfOldCleanContent()
+    {
+        CopyStarterDatabase();
+        await using var server = await LocalScanServer.StartAsync(trustedCredentialKey: null, databaseDirectory: _database.Path);
+        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System,
+            NullLogger<ScanServerPool>.Instance);
+        var scannerA = Scanner(pool, _vmA);
+        var scannerB = Scanner(pool, _vmB);
+        byte[] sample = RandomNumberGenerator.GetBytes(3000);
+        byte[] hunted = RandomNumberGenerator.GetBytes(2500);
+        var pathA = _treeA.File("tool.bin");
+        var pathB = _treeB.File("tool.bin");
+        var huntedA = _treeA.File("dropper.bin");
+        await File.WriteAllBytesAsync(pathA, sample);
+        await File.WriteAllBytesAsync(pathB, sample);
+        await File.WriteAllBytesAsync(huntedA, hunted);
+        await RememberAsync(_vmA, await scannerA.ScanAsync([pathA, huntedA], Priority.Scheduled, CancellationToken.None));
+        await RememberAsync(_vmB, await scannerB.ScanAsync([pathB], Priority.Scheduled, CancellationToken.None));
+
+        // An update of hash signatures only: one names content already cached clean, the other nothing on the site.
+        File.WriteAllText(_database.File("fresh.hsb"), $"{Convert.ToHexStringLower(SHA256.HashData(hunted))}:{hunted.Length}:Lightshield.Test.Hash\n"
+            + $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}:1234:Lightshield.Test.Other\n");
+        var reload = await server.Services.GetRequiredService<DatabaseReloader>().ReloadAsync(CancellationToken.None);
+        Assert.NotEqual(reload.Previous.Version, reload.Current.Version);
+        using var metrics = new MeterRecorder(server.Services.GetRequiredService<IMeterFactory>(), "Lightshield.Svm");
+
+        var scheduledA = await scannerA.ScanAsync([pathA, huntedA], Priority.Scheduled, CancellationToken.None);
+        var scheduledB = await scannerB.ScanAsync([pathB], Priority.Scheduled, CancellationToken.None);
+
+        Assert.All(scheduledA.Concat(scheduledB), r => Assert.False(r.Uploaded));
+        Assert.Equal(VerdictKind.Clean, scheduledA[0].Verdict?.Kind);
+        Assert.False(scheduledA[0].Verdict?.Outdated, "no body/logical signature is newer than the clean verdict");
+        Assert.Equal(0, scheduledA[0].Verdict?.NewerContentSignatures);
+        Assert.Equal(VerdictKind.Clean, scheduledB[0].Verdict?.Kind);
+        Assert.Equal(VerdictKind.Infected, scheduledA[1].Verdict?.Kind); // the retro-active check, no content needed
+        Assert.Equal(0, metrics.Sum("lightshield.svm.scans"));
+    }
+
+    private void CopyStarterDatabase()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "signatures")))
+        {
+            File.Copy(file, _database.File(Path.GetFileName(file)));
+        }
     }
 
     private static FileBatchScanner Scanner(ScanServerPool pool, TempState vm) =>

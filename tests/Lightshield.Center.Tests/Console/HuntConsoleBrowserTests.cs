@@ -11,7 +11,8 @@ namespace Lightshield.Center.Tests.Console;
 
 /// <summary>The console's hunt pages in a real browser (Debian's chromium) against a real center: a tenant admin hunts
 /// hashes pasted and from an uploaded IOC file, sees per VM the path, when it was seen and whether it is still there,
-/// and quarantines them all; a pasted line that is not a hash is refused with the API's words.</summary>
+/// and quarantines them all; a pasted line that is not a hash is refused with the API's words. The provider starts an
+/// outbreak hunt and sees counts per tenant, never a VM or a path, while the tenant sees its own files.</summary>
 [Collection(ConsoleBrowserCollection.Name)]
 public sealed class HuntConsoleBrowserTests(LiveCenter<SqliteTestDatabase> center, ConsoleBrowser browser)
     : IClassFixture<LiveCenter<SqliteTestDatabase>>, IClassFixture<ConsoleBrowser>
@@ -72,9 +73,44 @@ public sealed class HuntConsoleBrowserTests(LiveCenter<SqliteTestDatabase> cente
         }
     }
 
-    private async Task AnswerAsync(string credential, string huntId, params (string Path, byte[] Sha256, HuntFileState State)[] files)
+    [Fact]
+    public async Task The_provider_starts_an_outbreak_hunt_and_sees_counts_per_tenant_while_the_tenant_sees_its_files()
+    {
+        var tenant = await Driver.CreateTenantAsync();
+        var holder = await Driver.EnrolAsync(tenant, hostName: "vm-outbreak-holder");
+        var hashes = Enumerable.Range(0, 2).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+
+        await using var provider = await browser.OpenAsync(center.RestAddress);
+        await provider.SignInAsync(null, LiveCenter<SqliteTestDatabase>.AdminUserName, LiveCenter<SqliteTestDatabase>.AdminPassword);
+        await provider.OpenAsync("provider/outbreak-hunts", "#outbreak-start");
+        await provider.Page.Locator("#outbreak-hashes").FillAsync(string.Join('\n', hashes.Select(Convert.ToHexStringLower)));
+        await provider.Page.ClickAsync("#start-outbreak");
+        await provider.WaitForUrlAsync(new Regex("/provider/outbreak-hunts/[0-9a-f-]{36}$"), "the console to open the outbreak hunt");
+        var outbreakUrl = provider.Page.Url;
+        await Assertions.Expect(provider.Page.Locator("#outbreak-shown")).ToContainTextAsync("2 hashes");
+
+        var tenantHuntId = await AnswerAsync(holder.Credential, null, ("/srv/outbreak/dropper.bin", hashes[1], HuntFileState.Present));
+        await provider.OpenUntilAsync(outbreakUrl[(outbreakUrl.IndexOf("provider/", StringComparison.Ordinal))..],
+            $"#outbreak-tenants-table tr:has(td.outbreak-tenant:text-is('{tenant.Name}')) td.outbreak-files:text-is('1')", "the tenant's count");
+        var row = provider.Page.Locator($"#outbreak-tenants-table tr:has(td.outbreak-tenant:text-is('{tenant.Name}'))");
+        await Assertions.Expect(row.Locator("td.outbreak-answered")).ToHaveTextAsync("1 / 1");
+        await Assertions.Expect(row.Locator("td.outbreak-holders")).ToHaveTextAsync("1");
+        var providerText = await provider.Page.Locator("body").InnerTextAsync();
+        Assert.DoesNotContain("dropper.bin", providerText, StringComparison.Ordinal); // counts only
+        Assert.DoesNotContain("vm-outbreak-holder", providerText, StringComparison.Ordinal);
+        await provider.ScreenshotAsync("outbreak-hunt");
+
+        await using var tab = await browser.OpenAsync(center.RestAddress);
+        await tab.SignInAsync(tenant.Name, "admin", tenant.AdminPassword);
+        await tab.OpenUntilAsync($"hunts/{tenantHuntId}", "#hunt-files td.hunt-path:text-is('/srv/outbreak/dropper.bin')", "the tenant's own results");
+    }
+
+    /// <summary>The agent's sync delivers the hunt (<paramref name="huntId"/>, or the one it gets when null), and the next
+    /// answers it with <paramref name="files"/>; returns the hunt's id.</summary>
+    private async Task<string> AnswerAsync(string credential, string? huntId, params (string Path, byte[] Sha256, HuntFileState State)[] files)
     {
         var order = Assert.Single((await Driver.SyncAsync(credential)).Hunts);
+        huntId ??= order.HuntId;
         Assert.Equal(huntId, order.HuntId);
         var report = new HuntReport { HuntId = huntId };
         report.Matches.AddRange(files.Select(f => new HuntFileMatch
@@ -88,5 +124,6 @@ public sealed class HuntConsoleBrowserTests(LiveCenter<SqliteTestDatabase> cente
         var request = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
         request.HuntReports.Add(report);
         await Driver.Agents.SyncAsync(request, IntegrationDriver.Bearer(credential));
+        return huntId;
     }
 }

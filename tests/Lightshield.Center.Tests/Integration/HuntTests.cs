@@ -12,7 +12,8 @@ namespace Lightshield.Center.Tests.Integration;
 
 /// <summary>Decision 32, the center's side, over its real REST API and agent gateway: a tenant hunts 1,000 SHA-256, each
 /// agent gets the hunt with its sync until it answers, answers are kept per VM with their paths, an agent that has not
-/// answered shows as such, and nobody can read or answer a hunt that is not theirs.</summary>
+/// answered shows as such, and nobody can read or answer a hunt that is not theirs: an item for a hunt never sent to the
+/// agent is dropped alone and named back as unknown (decision 68), the rest of its sync applies.</summary>
 public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : IntegrationTest<TDatabase>(fixture)
     where TDatabase : TestDatabase, new()
 {
@@ -75,7 +76,7 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         var early = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
         early.HuntQuarantinesDone.Add(hunt.Id.ToString()); // done before it was ever asked
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Driver.Agents.SyncAsync(early, IntegrationDriver.Bearer(holder.Credential)));
+        var refused = await Driver.Agents.SyncAsync(early, IntegrationDriver.Bearer(holder.Credential));
         using var asked = await Driver.Client(tenant.AdminToken).PostAsync($"/api/v1/hunts/{hunt.Id}/quarantine", null);
         var answer = await IntegrationDriver.ReadAsync<HuntQuarantineResponse>(asked, HttpStatusCode.Accepted);
         var first = Assert.Single((await Driver.SyncAsync(holder.Credential)).HuntQuarantines);
@@ -86,7 +87,7 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         var afterDone = await Driver.Agents.SyncAsync(done, IntegrationDriver.Bearer(holder.Credential));
         var agents = await GetAsync<List<HuntAgentResponse>>(tenant, $"/api/v1/hunts/{hunt.Id}/agents");
 
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal([hunt.Id.ToString()], refused.UnknownHunts);
         Assert.Equal(1, answer.Agents); // the agent without matches is not asked
         Assert.Equal(hunt.Id.ToString(), first.HuntId);
         Assert.Equal(["/srv/a.bin", "/srv/c.bin"], first.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
@@ -114,15 +115,15 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         Assert.Empty((await Driver.SyncAsync(attackerAgent.Credential)).Hunts);
         var forged = new HuntReport { HuntId = hunt.Id.ToString() };
         forged.Matches.Add(Match("/etc/forged", RandomNumberGenerator.GetBytes(32), HuntFileState.Present));
-        var crossTenant = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(attackerAgent.Credential, forged));
-        var madeUp = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(victimAgent.Credential, new HuntReport { HuntId = Guid.NewGuid().ToString() }));
+        var crossTenant = await SyncWithAsync(attackerAgent.Credential, forged);
+        var madeUpId = Guid.NewGuid().ToString();
+        var madeUp = await SyncWithAsync(victimAgent.Credential, new HuntReport { HuntId = madeUpId });
 
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, readAgents.StatusCode);
         Assert.DoesNotContain(attackerList, h => h.Id == hunt.Id);
-        Assert.Equal(StatusCode.InvalidArgument, crossTenant.StatusCode);
-        Assert.Contains("was not sent to this agent", crossTenant.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(StatusCode.InvalidArgument, madeUp.StatusCode);
+        Assert.Equal([hunt.Id.ToString()], crossTenant.UnknownHunts); // dropped, not recorded in the victim's hunt
+        Assert.Equal([madeUpId], madeUp.UnknownHunts);
         var victimView = await GetAsync<HuntResponse>(victim, $"/api/v1/hunts/{hunt.Id}");
         Assert.Equal((0, 0), (victimView.Answered, victimView.Matches));
     }
@@ -135,13 +136,14 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         var hunt = await StartAsync(tenant, [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))]);
         var late = await Driver.EnrolAsync(tenant, hostName: "late"); // enrolled after the hunt: not one of its targets
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(late.Credential, new HuntReport { HuntId = hunt.Id.ToString() }));
-        // Sent to "early" but not yet delivered: an answer before the order is refused too.
-        var undelivered = await Assert.ThrowsAsync<RpcException>(() => SyncWithAsync(early.Credential, new HuntReport { HuntId = hunt.Id.ToString() }));
+        var refused = await SyncWithAsync(late.Credential, new HuntReport { HuntId = hunt.Id.ToString() });
+        // Sent to "early" but not yet delivered: an answer before the order is dropped too.
+        var undelivered = await SyncWithAsync(early.Credential, new HuntReport { HuntId = hunt.Id.ToString() });
 
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        Assert.Equal(StatusCode.InvalidArgument, undelivered.StatusCode);
-        Assert.Single((await Driver.SyncAsync(early.Credential)).Hunts);
+        Assert.Equal([hunt.Id.ToString()], refused.UnknownHunts);
+        Assert.Equal([hunt.Id.ToString()], undelivered.UnknownHunts);
+        Assert.Single(undelivered.Hunts); // the rest of that sync went on: the hunt was delivered in its answer
+        Assert.Equal(0, (await GetAsync<HuntResponse>(tenant, $"/api/v1/hunts/{hunt.Id}")).Answered);
     }
 
     [Fact]
@@ -157,7 +159,7 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         var unhunted = RandomNumberGenerator.GetBytes(32); // a candidate by chance: its prefix is asked about, nothing comes back for it
 
         var answer = await SyncWithCandidatesAsync(agent.Credential, order.HuntId, HuntPrefixes.Of(hashes[7]), HuntPrefixes.Of(unhunted));
-        var crossTenant = await Assert.ThrowsAsync<RpcException>(() => SyncWithCandidatesAsync(attackerAgent.Credential, order.HuntId, HuntPrefixes.Of(hashes[0])));
+        var crossTenant = await SyncWithCandidatesAsync(attackerAgent.Credential, order.HuntId, HuntPrefixes.Of(hashes[0]));
         var tooMany = await Assert.ThrowsAsync<RpcException>(() => SyncWithCandidatesAsync(agent.Credential, order.HuntId,
             [.. Enumerable.Range(0, HuntPrefixes.MaxCandidates + 1).Select(i => (ulong)i)]));
         var torn = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
@@ -168,12 +170,44 @@ public abstract class HuntTests<TDatabase>(CenterFixture<TDatabase> fixture) : I
         Assert.Equal(hunt.Id.ToString(), confirmation.HuntId);
         Assert.Equal([Convert.ToHexStringLower(hashes[7])], confirmation.Sha256.Select(h => Convert.ToHexStringLower(h.Span)));
         Assert.Empty(answer.Hunts); // waiting for this confirmation: the filter is not sent again with it
-        Assert.Equal(StatusCode.InvalidArgument, crossTenant.StatusCode);
-        Assert.Contains("was not sent to this agent", crossTenant.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(crossTenant.HuntConfirmations); // nothing of the victim's hunt reaches the attacker's agent
+        Assert.Equal([order.HuntId], crossTenant.UnknownHunts);
         Assert.Equal(StatusCode.InvalidArgument, tooMany.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, tornRefused.StatusCode);
         Assert.Contains("6-byte prefixes", tornRefused.Status.Detail, StringComparison.Ordinal);
         Assert.Single((await Driver.SyncAsync(agent.Credential)).Hunts); // still unanswered: the filter comes again
+    }
+
+    [Fact]
+    public async Task A_sync_naming_another_centers_hunts_applies_its_own_hunt_items_and_names_the_others_unknown()
+    {
+        // An agent moved to this center mid-hunt still carries the old center's hunt: its report, candidates and a carried-out
+        // quarantine order. Before decision 68 they refused the whole sync, so its own hunt's answer never got through.
+        var tenant = await Driver.CreateTenantAsync();
+        var agent = await Driver.EnrolAsync(tenant, hostName: "moved");
+        var hashes = Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+        var hunt = await StartAsync(tenant, [.. hashes.Select(Convert.ToHexStringLower)]);
+        var order = Assert.Single((await Driver.SyncAsync(agent.Credential)).Hunts);
+        string oldCenters = Guid.NewGuid().ToString();
+        var request = new SyncRequest { Health = new HealthReport { VirtualCpus = 2 } };
+        var own = new HuntReport { HuntId = order.HuntId };
+        own.Matches.Add(Match("/srv/own.bin", hashes[1], HuntFileState.Present));
+        var foreign = new HuntReport { HuntId = oldCenters };
+        foreign.Matches.Add(Match("/srv/old.bin", RandomNumberGenerator.GetBytes(32), HuntFileState.Present));
+        request.HuntReports.Add(own);
+        request.HuntReports.Add(foreign);
+        request.HuntCandidates.Add(new HuntCandidates { HuntId = oldCenters, Sha256Prefixes = HuntPrefixes.Encode([HuntPrefixes.Of(hashes[0])]) });
+        request.HuntQuarantinesDone.Add(oldCenters);
+
+        var answer = await Driver.Agents.SyncAsync(request, IntegrationDriver.Bearer(agent.Credential));
+        var agents = await GetAsync<List<HuntAgentResponse>>(tenant, $"/api/v1/hunts/{hunt.Id}/agents");
+
+        Assert.Equal([oldCenters], answer.UnknownHunts);
+        Assert.Empty(answer.HuntConfirmations); // the unknown hunt's candidates get no hashes, not even of this center's hunt
+        Assert.Empty(answer.Hunts); // its own hunt is answered
+        var row = Assert.Single(agents);
+        Assert.True(row.Answered);
+        Assert.Equal(["/srv/own.bin"], row.Files.Select(f => f.Path));
     }
 
     [Fact]

@@ -99,8 +99,11 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
     /// <summary>Hunts sent with every sync answer (a center sends them until the agent answers).</summary>
     public IReadOnlyList<HuntOrder> HuntsEverySync { get; set; } = [];
 
+    private readonly ConcurrentDictionary<string, bool> _unknownHunts = new(StringComparer.Ordinal);
+
     /// <summary>The full hashes of the prefix-filter hunts in <see cref="HuntsEverySync"/>, by hunt id: an agent's candidates
-    /// are confirmed from them as the center does (decision 53).</summary>
+    /// are confirmed from them as the center does (decision 53). Candidates of a hunt not listed here are answered as the
+    /// center answers those of a hunt it never sent (another center's, decision 68): named unknown, the hunt not sent again.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<byte[]>> HuntHashes { get; set; } = new Dictionary<string, IReadOnlyList<byte[]>>();
 
     /// <summary>Hunt quarantine orders sent with every sync answer (a center sends them until the agent reports them done).</summary>
@@ -183,12 +186,19 @@ public sealed class FakeAgentGateway : AgentGateway.AgentGatewayBase, IDisposabl
         response.Tasks.AddRange(TasksEverySync);
         foreach (var candidates in request.HuntCandidates)
         {
+            if (!HuntHashes.TryGetValue(candidates.HuntId, out var hashes))
+            {
+                // As the center does for a hunt it never sent (decision 68): named back as unknown, and not sent again.
+                _unknownHunts[candidates.HuntId] = true;
+                response.UnknownHunts.Add(candidates.HuntId);
+                continue;
+            }
             var prefixes = HuntPrefixes.Decode(candidates.Sha256Prefixes.Span, HuntPrefixes.MaxCandidates);
             var confirmation = new HuntOrder { HuntId = candidates.HuntId };
-            confirmation.Sha256.AddRange(HuntHashes[candidates.HuntId].Where(h => prefixes.Contains(HuntPrefixes.Of(h))).Select(h => ByteString.CopyFrom(h)));
+            confirmation.Sha256.AddRange(hashes.Where(h => prefixes.Contains(HuntPrefixes.Of(h))).Select(h => ByteString.CopyFrom(h)));
             response.HuntConfirmations.Add(confirmation);
         }
-        response.Hunts.AddRange(HuntsEverySync.Where(h => !request.HuntCandidates.Any(c => c.HuntId == h.HuntId)));
+        response.Hunts.AddRange(HuntsEverySync.Where(h => !request.HuntCandidates.Any(c => c.HuntId == h.HuntId) && !_unknownHunts.ContainsKey(h.HuntId)));
         response.HuntQuarantines.AddRange(HuntQuarantinesEverySync);
         while (TasksOnce.TryDequeue(out var task))
         {

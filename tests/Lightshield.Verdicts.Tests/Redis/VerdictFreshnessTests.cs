@@ -84,6 +84,25 @@ public sealed class VerdictFreshnessTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public void IsOutdated_WithLineage_OnlyWhenNewerBodyOrLogicalSignatures()
+    {
+        const string HashOnly = "27003-1111111111";
+        var lineage = new DatabaseLineage();
+        lineage.Start(Older);
+        lineage.Extend(Older, Newer, added: 3);
+        lineage.Extend(Newer, HashOnly, added: 0);
+        var maxAge = TimeSpan.FromDays(7);
+
+        Assert.False(VerdictRules.IsOutdated(Verdict.Clean(Newer, Start), HashOnly, Start, maxAge, lineage, out long sinceNewer));
+        Assert.True(VerdictRules.IsOutdated(Verdict.Clean(Older, Start), HashOnly, Start, maxAge, lineage, out long sinceOlder));
+        Assert.True(VerdictRules.IsOutdated(Verdict.Clean(Newer, Start), HashOnly, Start.AddDays(8), maxAge, lineage, out _));
+        Assert.True(VerdictRules.IsOutdated(Verdict.Clean("26999-2222222222", Start), HashOnly, Start, maxAge, lineage, out long unplaced));
+        Assert.Equal(0, sinceNewer);
+        Assert.Equal(3, sinceOlder);
+        Assert.Equal(0, unplaced);
+    }
+
+    [Fact]
     public async Task Lookup_OutdatedInThisServersL1_FindsTheEntryAnotherServerRefreshed()
     {
         var first = ScanServer(Older);
