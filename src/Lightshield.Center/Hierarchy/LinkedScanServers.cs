@@ -1,5 +1,5 @@
-using Lightshield.Center.Integration;
 using Google.Protobuf;
+using Lightshield.Center.Integration;
 using Lightshield.Center.Persistence;
 using Lightshield.Center.Tenancy;
 using Lightshield.Protocol.Link;
