@@ -40,12 +40,8 @@ public sealed class VerdictFreshnessScanTests : IDisposable
     [Fact]
     public async Task NewBodySignature_NextScheduledScanOnTwoVms_OneEngineScanAndBothDetect()
     {
-        CopyStarterDatabase();
-        await using var server = await LocalScanServer.StartAsync(trustedCredentialKey: null, databaseDirectory: _database.Path);
-        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System,
-            NullLogger<ScanServerPool>.Instance);
-        var scannerA = Scanner(pool, _vmA);
-        var scannerB = Scanner(pool, _vmB);
+        await using var site = await StartSiteAsync();
+        var (server, scannerA, scannerB) = (site.Server, site.ScannerA, site.ScannerB);
         // The same content on both VMs (as a file of one image), plus content of each VM's own that no signature names.
         byte[] sample = [.. RandomNumberGenerator.GetBytes(3000), .. Encoding.ASCII.GetBytes(Marker), .. RandomNumberGenerator.GetBytes(500)];
         var pathA = _treeA.File("tool.bin");
@@ -88,12 +84,8 @@ public sealed class VerdictFreshnessScanTests : IDisposable
     [Fact]
     public async Task NewHashSignaturesOnly_NextScheduledScanOnTwoVms_NoEngineScanOfOldCleanContent()
     {
-        CopyStarterDatabase();
-        await using var server = await LocalScanServer.StartAsync(trustedCredentialKey: null, databaseDirectory: _database.Path);
-        using var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System,
-            NullLogger<ScanServerPool>.Instance);
-        var scannerA = Scanner(pool, _vmA);
-        var scannerB = Scanner(pool, _vmB);
+        await using var site = await StartSiteAsync();
+        var (server, scannerA, scannerB) = (site.Server, site.ScannerA, site.ScannerB);
         byte[] sample = RandomNumberGenerator.GetBytes(3000);
         byte[] hunted = RandomNumberGenerator.GetBytes(2500);
         var pathA = _treeA.File("tool.bin");
@@ -124,16 +116,31 @@ public sealed class VerdictFreshnessScanTests : IDisposable
         Assert.Equal(0, metrics.Sum("lightshield.svm.scans"));
     }
 
-    private void CopyStarterDatabase()
+    /// <summary>A scan server on the starter database in <see cref="_database"/>, and both VMs' scanners through it.</summary>
+    private async Task<Site> StartSiteAsync()
     {
         foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "signatures")))
         {
             File.Copy(file, _database.File(Path.GetFileName(file)));
         }
+        var server = await LocalScanServer.StartAsync(trustedCredentialKey: null, databaseDirectory: _database.Path);
+        var pool = new ScanServerPool([server.Endpoint], TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeProvider.System,
+            NullLogger<ScanServerPool>.Instance);
+        return new Site(server, pool, Scanner(pool, _vmA), Scanner(pool, _vmB));
     }
 
     private static FileBatchScanner Scanner(ScanServerPool pool, TempState vm) =>
         new(pool, new FileIndex(vm.Database), new ReadRateLimiter(0, TimeProvider.System), "tenant-a");
+
+    private sealed record Site(LocalScanServer Server, ScanServerPool Pool, FileBatchScanner ScannerA, FileBatchScanner ScannerB)
+        : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Pool.Dispose();
+            await Server.DisposeAsync();
+        }
+    }
 
     private static async Task RememberAsync(TempState vm, IReadOnlyList<FileVerdict> results)
     {
